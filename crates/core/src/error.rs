@@ -1,0 +1,246 @@
+//! The one error type of the crate. Every failure a caller can see is an [`OcrError`] with a
+//! stable [`ErrorCode`]; the JS glue turns it into an `Error` subclass with the same fields.
+//!
+//! Invariant: no message built here contains a key, an id, a key-bearing URL, image data or a
+//! recognized field. Provider messages are copied only into `provider_message`, and only after
+//! [`redact`] has removed anything that looks like one of the caller's secrets.
+
+use serde::Serialize;
+use std::fmt;
+
+/// Stable, documented error codes (the strings are part of the public API).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ErrorCode {
+    /// A missing, unknown or malformed option. The message names the option, never its value.
+    Config,
+    /// The bytes are not a decodable image (empty, truncated, corrupt, bad base64).
+    InvalidImage,
+    /// A real image in a format this build cannot decode (e.g. HEIC outside Safari).
+    UnsupportedFormat,
+    /// The image cannot be brought under the size budget, or its header announces too many pixels.
+    ImageTooLarge,
+    /// Wrong, expired or banned key / id; no permission for this API.
+    Auth,
+    /// The account's balance or call allowance is exhausted.
+    Quota,
+    /// Too many requests right now (per IP, per minute); retry later.
+    RateLimited,
+    /// The provider answered but could not read the document in the photo.
+    RecognitionFailed,
+    /// Any other provider-side failure (5xx, HTML, malformed JSON, maintenance, unknown code).
+    ProviderError,
+    /// The request never got an answer (DNS, connection refused/reset, CORS, offline).
+    Network,
+    /// `timeoutMs` elapsed.
+    Timeout,
+    /// The caller's `AbortSignal` fired.
+    Aborted,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 12] = [
+        ErrorCode::Config,
+        ErrorCode::InvalidImage,
+        ErrorCode::UnsupportedFormat,
+        ErrorCode::ImageTooLarge,
+        ErrorCode::Auth,
+        ErrorCode::Quota,
+        ErrorCode::RateLimited,
+        ErrorCode::RecognitionFailed,
+        ErrorCode::ProviderError,
+        ErrorCode::Network,
+        ErrorCode::Timeout,
+        ErrorCode::Aborted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "CONFIG",
+            ErrorCode::InvalidImage => "INVALID_IMAGE",
+            ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
+            ErrorCode::ImageTooLarge => "IMAGE_TOO_LARGE",
+            ErrorCode::Auth => "AUTH",
+            ErrorCode::Quota => "QUOTA",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::RecognitionFailed => "RECOGNITION_FAILED",
+            ErrorCode::ProviderError => "PROVIDER_ERROR",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Aborted => "ABORTED",
+        }
+    }
+
+    /// The JS class name (`name` property) for this code.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "ConfigError",
+            ErrorCode::InvalidImage => "InvalidImageError",
+            ErrorCode::UnsupportedFormat => "UnsupportedFormatError",
+            ErrorCode::ImageTooLarge => "ImageTooLargeError",
+            ErrorCode::Auth => "AuthError",
+            ErrorCode::Quota => "QuotaError",
+            ErrorCode::RateLimited => "RateLimitedError",
+            ErrorCode::RecognitionFailed => "RecognitionFailedError",
+            ErrorCode::ProviderError => "ProviderError",
+            ErrorCode::Network => "NetworkError",
+            ErrorCode::Timeout => "TimeoutError",
+            ErrorCode::Aborted => "AbortedError",
+        }
+    }
+
+    /// Whether the same call may succeed if repeated later *by the caller*. The library itself
+    /// never repeats a request the provider may have processed (see `plan`).
+    pub fn default_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorCode::RateLimited | ErrorCode::Network | ErrorCode::Timeout | ErrorCode::ProviderError
+        )
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which service produced an answer (or was being called when the error happened).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Provider {
+    Apihz,
+    Juhe,
+    /// The Cloudflare Worker shim (`proxyUrl` mode).
+    Shim,
+}
+
+impl Provider {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Provider::Apihz => "apihz",
+            Provider::Juhe => "juhe",
+            Provider::Shim => "shim",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OcrError {
+    pub code: ErrorCode,
+    pub message: String,
+    pub retryable: bool,
+    pub provider: Option<Provider>,
+    /// The provider's own code as a string (`"10012"`, `"400"`), when it gave one.
+    pub provider_code: Option<String>,
+    /// The provider's own words (redacted of secrets), when it gave any.
+    pub provider_message: Option<String>,
+}
+
+impl OcrError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        OcrError {
+            code,
+            message: message.into(),
+            retryable: code.default_retryable(),
+            provider: None,
+            provider_code: None,
+            provider_message: None,
+        }
+    }
+
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Config, message)
+    }
+
+    pub fn with_provider(mut self, provider: Provider) -> Self {
+        self.provider = Some(provider);
+        self
+    }
+
+    pub fn with_provider_code(mut self, code: impl Into<String>) -> Self {
+        self.provider_code = Some(code.into());
+        self
+    }
+
+    pub fn with_provider_message(mut self, msg: impl Into<String>) -> Self {
+        self.provider_message = Some(msg.into());
+        self
+    }
+
+    pub fn with_retryable(mut self, retryable: bool) -> Self {
+        self.retryable = retryable;
+        self
+    }
+
+    /// Remove every occurrence of each secret (and its percent-encoded form) from all text fields.
+    /// Call with the caller's key(s) and id before handing an error out.
+    pub fn redacted(mut self, secrets: &[&str]) -> Self {
+        self.message = redact(&self.message, secrets);
+        self.provider_message = self.provider_message.map(|m| redact(&m, secrets));
+        self.provider_code = self.provider_code.map(|m| redact(&m, secrets));
+        self
+    }
+}
+
+impl fmt::Display for OcrError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for OcrError {}
+
+/// Replace each non-trivial secret in `text` with `[redacted]`.
+pub fn redact(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_owned();
+    for s in secrets {
+        // Very short strings (e.g. a 1-char id) would shred ordinary text; ids are >= 4 chars.
+        if s.chars().count() >= 4 {
+            out = out.replace(s, "[redacted]");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_strings() {
+        let names: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "CONFIG",
+                "INVALID_IMAGE",
+                "UNSUPPORTED_FORMAT",
+                "IMAGE_TOO_LARGE",
+                "AUTH",
+                "QUOTA",
+                "RATE_LIMITED",
+                "RECOGNITION_FAILED",
+                "PROVIDER_ERROR",
+                "NETWORK",
+                "TIMEOUT",
+                "ABORTED"
+            ]
+        );
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::from(c.as_str()));
+        }
+    }
+
+    #[test]
+    fn redaction_removes_secrets_everywhere() {
+        let e = OcrError::new(ErrorCode::Auth, "bad key abcd1234")
+            .with_provider_message("key=abcd1234 rejected")
+            .redacted(&["abcd1234", "1"]);
+        assert!(!e.message.contains("abcd1234"));
+        assert_eq!(e.provider_message.as_deref(), Some("key=[redacted] rejected"));
+    }
+}

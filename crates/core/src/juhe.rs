@@ -1,0 +1,1 @@
+//! STUB: issue #2 implements this module.

@@ -1,0 +1,1 @@
+//! STUB: issue #3 implements the pure-Rust image path.
