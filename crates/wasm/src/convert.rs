@@ -1,0 +1,66 @@
+//! JS <-> Rust value conversions. Errors from here never echo the value they failed on.
+
+use serde::Serialize;
+use vehicle_doc_ocr_core::{ErrorCode, OcrError};
+use wasm_bindgen::prelude::*;
+
+pub fn get(target: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+pub fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
+    // Reflect.set on a fresh plain object cannot fail; ignore the impossible error.
+    let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), value);
+}
+
+/// Serialize a result as plain JSON-compatible JS (objects, not `Map`s).
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, OcrError> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|_| OcrError::new(ErrorCode::ProviderError, "internal: could not convert the result to JS"))
+}
+
+/// The error object the JS wrapper turns into an `Error` subclass.
+pub fn error_to_js(e: &OcrError) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "__vehicleDocOcr", &JsValue::TRUE);
+    set(&o, "code", &JsValue::from_str(e.code.as_str()));
+    set(&o, "name", &JsValue::from_str(e.code.class_name()));
+    set(&o, "message", &JsValue::from_str(&e.message));
+    set(&o, "retryable", &JsValue::from_bool(e.retryable));
+    let opt = |v: Option<&str>| v.map(JsValue::from_str).unwrap_or(JsValue::NULL);
+    set(&o, "provider", &opt(e.provider.map(|p| p.as_str())));
+    set(&o, "providerCode", &opt(e.provider_code.as_deref()));
+    set(&o, "providerMessage", &opt(e.provider_message.as_deref()));
+    o.into()
+}
+
+/// The JSON-compatible part of the options object, key by key, so a bad value is named by
+/// its option and never echoed.
+pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError> {
+    if options.is_undefined() || options.is_null() {
+        return Ok(serde_json::Value::Null);
+    }
+    if !options.is_object() || options.is_function() || js_sys::Array::is_array(options) {
+        return Err(OcrError::config("options must be an object"));
+    }
+    let mut map = serde_json::Map::new();
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let Some(name) = key.as_string() else { continue };
+        let value = get(options, &name);
+        if value.is_undefined() {
+            continue;
+        }
+        let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|_| {
+            OcrError::config(format!("option `{name}` must be plain JSON data (strings, numbers, booleans, arrays, objects)"))
+        })?;
+        map.insert(name, json);
+    }
+    Ok(serde_json::Value::Object(map))
+}
+
+/// Today's local date as `YYYY-MM-DD` (the core has no clock).
+pub fn today() -> String {
+    let d = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+}

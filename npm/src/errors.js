@@ -1,0 +1,54 @@
+// Error classes of vehicle-doc-ocr. Every rejection of the package is one of these.
+// The codes and class names are mirrored from crates/core/src/error.rs (ErrorCode::as_str /
+// class_name); tests/node/errors.test.mjs checks the two lists agree.
+
+export class VehicleDocOcrError extends Error {
+  /**
+   * @param {string} message
+   * @param {{ code?: string, retryable?: boolean, provider?: string|null,
+   *           providerCode?: string|null, providerMessage?: string|null, cause?: unknown }} [fields]
+   */
+  constructor(message, fields = {}) {
+    super(message, fields.cause === undefined ? undefined : { cause: fields.cause });
+    this.name = new.target.name;
+    /** @type {string} */
+    this.code = fields.code ?? new.target.code ?? "PROVIDER_ERROR";
+    /** @type {boolean} */
+    this.retryable = fields.retryable ?? false;
+    /** @type {string|null} */
+    this.provider = fields.provider ?? null;
+    /** @type {string|null} */
+    this.providerCode = fields.providerCode ?? null;
+    /** @type {string|null} */
+    this.providerMessage = fields.providerMessage ?? null;
+  }
+}
+
+const define = (name, code) => {
+  const cls = { [name]: class extends VehicleDocOcrError {} }[name];
+  Object.defineProperty(cls, "code", { value: code });
+  return cls;
+};
+
+export const ConfigError = define("ConfigError", "CONFIG");
+export const InvalidImageError = define("InvalidImageError", "INVALID_IMAGE");
+export const UnsupportedFormatError = define("UnsupportedFormatError", "UNSUPPORTED_FORMAT");
+export const ImageTooLargeError = define("ImageTooLargeError", "IMAGE_TOO_LARGE");
+export const AuthError = define("AuthError", "AUTH");
+export const QuotaError = define("QuotaError", "QUOTA");
+export const RateLimitedError = define("RateLimitedError", "RATE_LIMITED");
+export const RecognitionFailedError = define("RecognitionFailedError", "RECOGNITION_FAILED");
+export const ProviderError = define("ProviderError", "PROVIDER_ERROR");
+export const NetworkError = define("NetworkError", "NETWORK");
+export const TimeoutError = define("TimeoutError", "TIMEOUT");
+export const AbortedError = define("AbortedError", "ABORTED");
+
+/** code -> class */
+export const errorClasses = Object.freeze(
+  Object.fromEntries(
+    [
+      ConfigError, InvalidImageError, UnsupportedFormatError, ImageTooLargeError, AuthError, QuotaError,
+      RateLimitedError, RecognitionFailedError, ProviderError, NetworkError, TimeoutError, AbortedError,
+    ].map((c) => [c.code, c]),
+  ),
+);

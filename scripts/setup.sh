@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Idempotent set-up for a fresh machine, run by `npm test` and `npm run demo` (and CI).
+# Installs only what is missing, from this machine's registries (crates.io, npm, Debian):
+#   - the wasm32-unknown-unknown Rust target
+#   - wasm-bindgen-cli at exactly the version crates/wasm pins (wasm-pack is not used: it
+#     downloads wasm-opt/wasm-bindgen from GitHub; wasm-opt comes from the npm `binaryen` package)
+#   - npm dev dependencies (wrangler/workerd, playwright-core, binaryen)
+#   - Debian chromium + chromium-driver for the browser tests (skip with SETUP_BROWSER=0)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { printf '[setup] %s\n' "$*" >&2; }
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding Rust target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+wb_version=$(sed -n 's/^wasm-bindgen = "=\([0-9.]*\)".*/\1/p' crates/wasm/Cargo.toml)
+if [ -z "$wb_version" ]; then say "cannot read the wasm-bindgen pin from crates/wasm/Cargo.toml"; exit 1; fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $wb_version"; then
+  say "installing wasm-bindgen-cli $wb_version (a few minutes, once)"
+  # --locked fails on this registry mirror; the exact --version pin is what matters.
+  cargo install wasm-bindgen-cli --version "$wb_version" --quiet
+fi
+
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "installing npm dev dependencies"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${SETUP_BROWSER:-1}" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
+  say "installing Debian chromium + chromium-driver for the browser tests"
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+say "ok"

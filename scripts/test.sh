@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The one test command (`npm test`): set-up, lints, native tests, wasm build, then the JS suites
+# against the real provider simulator over loopback, the Worker in workerd and headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+step() { printf '\n=== %s\n' "$*" >&2; }
+
+step "set-up"
+bash scripts/setup.sh
+
+step "format and lints (native and wasm32, -D warnings)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets --quiet -- -D warnings
+cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --quiet -- -D warnings
+
+step "native tests (pure core, image pipeline)"
+cargo test --workspace --quiet
+# The TypeScript result types are generated from the Rust structs; fail if the committed file is stale.
+cargo test -p vehicle-doc-ocr-core --features ts --quiet -- --exact types::committed_types_are_fresh
+
+step "wasm build"
+bash scripts/build.sh
+
+step "simulator and Node suites (real fetch over 127.0.0.1)"
+node --test --test-reporter=spec sim/test/ tests/node/
+
+for extra in scripts/test-worker.sh scripts/test-browser.sh; do
+  if [ -f "$extra" ]; then
+    step "$extra"
+    bash "$extra"
+  fi
+done
+step "all tests passed"

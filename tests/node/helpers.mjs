@@ -1,0 +1,53 @@
+// Shared helpers of the Node suites: the simulator, options, test images, secret scanning.
+import { readFileSync } from "node:fs";
+import { startSimulator } from "../../sim/server.mjs";
+
+export const CREDS = Object.freeze({
+  apihz: { id: "10000001", key: "k3y+Sec/ret=APIHZ-7f3a" },
+  juhe: { key: "juhe+Sec/ret=KEY-19c4" },
+});
+/** Every string that must never show up in an error, a log or a request URL. */
+export const SECRETS = [CREDS.apihz.key, CREDS.juhe.key, encodeURIComponent(CREDS.apihz.key), encodeURIComponent(CREDS.juhe.key)];
+
+export const CARD_JPEG = new Uint8Array(readFileSync(new URL("./fixtures/card-640x400.jpg", import.meta.url)));
+export const CARD_PNG = new Uint8Array(readFileSync(new URL("./fixtures/card-640x400.png", import.meta.url)));
+
+export async function startSim() {
+  return startSimulator({ port: 0, quiet: true, ...CREDS });
+}
+
+export function apihzOptions(sim, document = "vehicleLicenseFront", extra = {}) {
+  return { document, apihz: { ...CREDS.apihz, endpoints: [sim.apihzUrl] }, ...extra };
+}
+
+export function juheOptions(sim, extra = {}, juhe = {}) {
+  return { document: "registrationCertificate", juhe: { ...CREDS.juhe, baseUrl: sim.juheBaseUrl, ...juhe }, ...extra };
+}
+
+/** The apihz endpoint behind a simulated fault (`500`, `html`, `hangup`, `slow-2000`, ...). */
+export function faulty(sim, kind) {
+  return `${sim.url}/__fault/${kind}/api/ai/xingshizheng.php`;
+}
+
+/** A copy of a JPEG with a COM segment (e.g. a simulator marker) right after SOI. */
+export function withComment(jpeg, text) {
+  const payload = new TextEncoder().encode(text);
+  const len = payload.length + 2;
+  const seg = new Uint8Array([0xff, 0xfe, len >> 8, len & 0xff, ...payload]);
+  const out = new Uint8Array(jpeg.length + seg.length);
+  out.set(jpeg.subarray(0, 2), 0);
+  out.set(seg, 2);
+  out.set(jpeg.subarray(2), 2 + seg.length);
+  return out;
+}
+
+export function billable(sim) {
+  return sim.calls().filter((c) => c.billable).length;
+}
+
+/** Assert no secret occurs anywhere in a value (error, result, log text). */
+export function assertNoSecrets(assert, value, what = "value") {
+  const text = typeof value === "string" ? value : JSON.stringify(value, Object.getOwnPropertyNames(value ?? {}));
+  const all = typeof value === "object" && value ? text + String(value.stack ?? "") + String(value.message ?? "") : text;
+  for (const s of SECRETS) assert.ok(!all.includes(s), `${what} leaks a secret`);
+}
