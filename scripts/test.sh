@@ -22,6 +22,10 @@ cargo test -p vehicle-doc-ocr-core --features ts --quiet -- --exact types::commi
 step "wasm build"
 bash scripts/build.sh
 
+step "published TypeScript types (strict compile of a user's code; no \`any\`)"
+node_modules/.bin/tsc -p tests/types
+if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
+
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/
 

@@ -1,0 +1,111 @@
+// Public API of vehicle-doc-ocr. The result types (types.d.ts) are generated from the Rust
+// structs in crates/core; this file is the hand-written call surface.
+import type {
+  ErrorCode,
+  RegistrationCertificate,
+  VehicleLicenseBack,
+  VehicleLicenseFront,
+} from "./types.js";
+
+export type * from "./types.js";
+
+export type DocumentKind = "vehicleLicenseFront" | "vehicleLicenseBack" | "registrationCertificate";
+export type ProviderName = "apihz" | "juhe" | "shim";
+
+/** What `recognize()` resolves to for each `document`. */
+export interface ResultByDocument {
+  vehicleLicenseFront: VehicleLicenseFront;
+  vehicleLicenseBack: VehicleLicenseBack;
+  registrationCertificate: RegistrationCertificate;
+}
+
+/**
+ * The photo: a Blob/File, ArrayBuffer, typed array (Uint8Array, Buffer, DataView), a base64 string,
+ * a `data:` URL, or an `http(s)://` URL string (apihz fetches it itself; juhe needs bytes).
+ */
+export type ImageInput = Blob | ArrayBuffer | ArrayBufferView | string;
+
+export interface ApihzOptions {
+  /** Numeric user id from the apihz user centre, e.g. "10000000". */
+  id: string;
+  /** The secret key. Sent only in the POST body, never in a URL, never in an error. */
+  key: string;
+  /**
+   * Ordered full endpoint URLs; the next one is tried only after a connection failure, HTTP 5xx
+   * or a non-JSON answer. @default ["https://cn.apihz.cn/api/ai/xingshizheng.php"]
+   */
+  endpoints?: string[];
+  /** Rules checked before the built-in (guessed) classification of apihz's free-text errors. */
+  messageRules?: Array<{ contains: string; code: ErrorCode }>;
+}
+
+export interface JuheOptions {
+  key: string;
+  /** @default "https://apis.juhe.cn" */
+  baseUrl?: string;
+  /** `base64` posts to /verify_cardjz_certificate/query, `multipart` to /verify. @default "base64" */
+  upload?: "base64" | "multipart";
+}
+
+export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
+  document: D;
+  /** Direct mode for the vehicle licence (server side, Workers, Node). */
+  apihz?: ApihzOptions;
+  /** Direct mode for the registration certificate. */
+  juhe?: JuheOptions;
+  /** The Worker shim (`worker/`): the page never sees a key. */
+  proxyUrl?: string;
+  /** For the whole call, all endpoints included. @default 20000 */
+  timeoutMs?: number;
+  /** Cancels the in-flight request; the promise rejects with `AbortedError`. */
+  signal?: AbortSignal;
+  /** @default globalThis.fetch */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  /** The providers' base64 limit; the image sent never exceeds it. @default 1000000 */
+  maxBase64Chars?: number;
+}
+
+/** Recognize one document. Rejects only with `VehicleDocOcrError` subclasses. */
+export function recognize<D extends DocumentKind>(
+  image: ImageInput,
+  options: RecognizeOptions<D>,
+): Promise<ResultByDocument[D]>;
+
+/** Load and compile the WebAssembly module now instead of on the first call. */
+export function ready(): Promise<void>;
+
+export interface VehicleDocOcrErrorFields {
+  code?: ErrorCode;
+  retryable?: boolean;
+  provider?: ProviderName | null;
+  providerCode?: string | null;
+  providerMessage?: string | null;
+  cause?: unknown;
+}
+
+export class VehicleDocOcrError extends Error {
+  constructor(message: string, fields?: VehicleDocOcrErrorFields);
+  readonly code: ErrorCode;
+  /** Whether the same call may succeed if you repeat it later. */
+  readonly retryable: boolean;
+  readonly provider: ProviderName | null;
+  /** The provider's own code, e.g. "10012" (juhe) or "400" (apihz). */
+  readonly providerCode: string | null;
+  /** The provider's own words, e.g. "通讯秘钥错误。". */
+  readonly providerMessage: string | null;
+}
+export class ConfigError extends VehicleDocOcrError { readonly code: "CONFIG"; static readonly code: "CONFIG"; }
+export class InvalidImageError extends VehicleDocOcrError { readonly code: "INVALID_IMAGE"; static readonly code: "INVALID_IMAGE"; }
+export class UnsupportedFormatError extends VehicleDocOcrError { readonly code: "UNSUPPORTED_FORMAT"; static readonly code: "UNSUPPORTED_FORMAT"; }
+export class ImageTooLargeError extends VehicleDocOcrError { readonly code: "IMAGE_TOO_LARGE"; static readonly code: "IMAGE_TOO_LARGE"; }
+export class AuthError extends VehicleDocOcrError { readonly code: "AUTH"; static readonly code: "AUTH"; }
+export class QuotaError extends VehicleDocOcrError { readonly code: "QUOTA"; static readonly code: "QUOTA"; }
+export class RateLimitedError extends VehicleDocOcrError { readonly code: "RATE_LIMITED"; static readonly code: "RATE_LIMITED"; }
+export class RecognitionFailedError extends VehicleDocOcrError { readonly code: "RECOGNITION_FAILED"; static readonly code: "RECOGNITION_FAILED"; }
+export class ProviderError extends VehicleDocOcrError { readonly code: "PROVIDER_ERROR"; static readonly code: "PROVIDER_ERROR"; }
+export class NetworkError extends VehicleDocOcrError { readonly code: "NETWORK"; static readonly code: "NETWORK"; }
+export class TimeoutError extends VehicleDocOcrError { readonly code: "TIMEOUT"; static readonly code: "TIMEOUT"; }
+export class AbortedError extends VehicleDocOcrError { readonly code: "ABORTED"; static readonly code: "ABORTED"; }
+
+/** Error class by code. */
+export const errorClasses: Readonly<Record<ErrorCode, typeof VehicleDocOcrError>>;

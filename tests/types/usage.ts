@@ -1,0 +1,50 @@
+// Compile-time checks of the published types (`tsc -p tests/types`): a user's code must get the
+// right interface per document, and wrong usage must not compile.
+import {
+  AuthError,
+  recognize,
+  VehicleDocOcrError,
+  type RegistrationCertificate,
+  type VehicleLicenseBack,
+  type VehicleLicenseFront,
+} from "vehicle-doc-ocr";
+
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const assertType = <T extends true>(_: T) => {};
+
+async function usage(file: Blob) {
+  const front = await recognize(file, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k" } });
+  assertType<Equals<typeof front, VehicleLicenseFront>>(true);
+  const plate: string | null = front.plateNumber;
+  const vin: string | null = front.vin;
+  const registered: string | null = front.registerDate;
+
+  const back = await recognize(file, { document: "vehicleLicenseBack", proxyUrl: "https://x.example" });
+  assertType<Equals<typeof back, VehicleLicenseBack>>(true);
+  const seats: number | null = back.approvedPassengers;
+  const mass: number | null = back.totalMassKg;
+  const length: number | undefined = back.dimensionsMm?.length;
+
+  const cert = await recognize("https://example.com/a.jpg", { document: "registrationCertificate", juhe: { key: "k", upload: "multipart" } });
+  assertType<Equals<typeof cert, RegistrationCertificate>>(true);
+  const idNumber: string | null | undefined = cert.owner?.idNumber;
+  const requestId: string | null = cert.requestId;
+  const severity: "error" | "warning" | undefined = cert.issues[0]?.severity;
+
+  // @ts-expect-error: not a document kind
+  await recognize(file, { document: "passport" });
+  // @ts-expect-error: upload mode is a closed set
+  await recognize(file, { document: "registrationCertificate", juhe: { key: "k", upload: "ftp" } });
+
+  try {
+    await recognize(file, { document: "vehicleLicenseFront" });
+  } catch (e) {
+    if (e instanceof VehicleDocOcrError) {
+      const retry: boolean = e.retryable;
+      const code: "CONFIG" | "AUTH" | string = e.code;
+      console.log(retry, code, e instanceof AuthError);
+    }
+  }
+  return [plate, vin, registered, seats, mass, length, idNumber, requestId, severity];
+}
+void usage;
