@@ -1,1 +1,162 @@
-//! STUB: issue #2 implements this module.
+//! apihz 行驶证识别 (vehicle licence front/back): request body, answer parsing, error mapping.
+//!
+//! Success is `{"code":200, ...fields}` (fields flat beside `code`). Failure is
+//! `{"code":400,"msg":"通讯秘钥错误。"}`: free text only, no sub-code. The message is classified by
+//! a keyword rule table; the table is a GUESS (the doc lists no messages), so callers can put
+//! their own rules first with the `apihz.messageRules` option.
+
+use crate::options::MessageRule;
+use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider};
+use serde_json::Value;
+
+/// What `img` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImgType {
+    /// `type=1`: a remote image URL that apihz downloads itself.
+    Url,
+    /// `type=2`: base64 of the image.
+    Base64,
+}
+
+/// The form body: `id, key, class (1 front / 2 back), type (1 url / 2 base64), img`.
+pub fn form_body(id: &str, key: &str, doc: DocumentKind, img_type: ImgType, img: &str) -> String {
+    let class = match doc {
+        DocumentKind::VehicleLicenseBack => "2",
+        _ => "1",
+    };
+    let ty = match img_type {
+        ImgType::Url => "1",
+        ImgType::Base64 => "2",
+    };
+    wire::form_urlencoded(&[("id", id), ("key", key), ("class", class), ("type", ty), ("img", img)])
+}
+
+/// The built-in classification of `code:400` messages, checked in order (first match wins).
+/// A guess from the wording of apihz's pages; see the module docs.
+pub const DEFAULT_RULES: &[(&str, ErrorCode)] = &[
+    // Balance / allowance (before the key words: "用户余额不足" is a quota problem).
+    ("余额", ErrorCode::Quota),
+    ("盟点", ErrorCode::Quota),
+    ("点数", ErrorCode::Quota),
+    ("积分不足", ErrorCode::Quota),
+    ("充值", ErrorCode::Quota),
+    ("次数用完", ErrorCode::Quota),
+    ("欠费", ErrorCode::Quota),
+    // Specific rate-limit words.
+    ("频繁", ErrorCode::RateLimited),
+    ("频次", ErrorCode::RateLimited),
+    ("频率", ErrorCode::RateLimited),
+    ("并发", ErrorCode::RateLimited),
+    // Key / id / account problems.
+    ("秘钥", ErrorCode::Auth),
+    ("密钥", ErrorCode::Auth),
+    ("KEY", ErrorCode::Auth),
+    ("key", ErrorCode::Auth),
+    ("Key", ErrorCode::Auth),
+    ("ID错误", ErrorCode::Auth),
+    ("id错误", ErrorCode::Auth),
+    ("权限", ErrorCode::Auth),
+    ("封禁", ErrorCode::Auth),
+    // Recognition.
+    ("识别失败", ErrorCode::RecognitionFailed),
+    ("未识别", ErrorCode::RecognitionFailed),
+    ("无法识别", ErrorCode::RecognitionFailed),
+    ("未检测", ErrorCode::RecognitionFailed),
+    // Broad words last.
+    ("用户", ErrorCode::Auth),
+    ("稍后", ErrorCode::RateLimited),
+];
+
+const IMAGE_WORDS: &[&str] = &["图片", "图像", "BASE64", "base64", "Base64", "img", "IMG"];
+const SIZE_WORDS: &[&str] = &["大小", "超过", "过大", "太大", "1M", "1m"];
+
+/// Classify an apihz error message: the caller's rules first, then [`DEFAULT_RULES`], then the
+/// image rules (`IMAGE_TOO_LARGE` when the message also speaks of size), else `PROVIDER_ERROR`.
+pub fn classify_message(msg: &str, user_rules: &[MessageRule]) -> ErrorCode {
+    if let Some(r) = user_rules.iter().find(|r| msg.contains(r.contains.as_str())) {
+        return r.code;
+    }
+    if let Some((_, code)) = DEFAULT_RULES.iter().find(|(w, _)| msg.contains(w)) {
+        return *code;
+    }
+    if IMAGE_WORDS.iter().any(|w| msg.contains(w)) {
+        if SIZE_WORDS.iter().any(|w| msg.contains(w)) {
+            return ErrorCode::ImageTooLarge;
+        }
+        return ErrorCode::InvalidImage;
+    }
+    ErrorCode::ProviderError
+}
+
+fn code_of(v: &Value) -> Option<i64> {
+    match v.get("code")? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// The provider's code as text, for `providerCode`.
+fn code_text(v: &Value) -> Option<String> {
+    match v.get("code")? {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.chars().take(32).collect()),
+        _ => None,
+    }
+}
+
+/// Check a JSON answer: `Ok(())` for `code:200`, else the mapped error (provider, code and
+/// message set; the caller redacts secrets).
+pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), OcrError> {
+    if !answer.is_object() {
+        return Err(OcrError::new(ErrorCode::ProviderError, "apihz answered with JSON that is not an object")
+            .with_provider(Provider::Apihz));
+    }
+    let msg = answer.get("msg").and_then(Value::as_str).map(str::to_owned);
+    match code_of(answer) {
+        Some(200) => Ok(()),
+        Some(code) => {
+            let text = msg.clone().unwrap_or_default();
+            let ec = classify_message(&text, user_rules);
+            let message = match ec {
+                ErrorCode::Auth => "apihz rejected the id/key (wrong, expired or not allowed for this API)",
+                ErrorCode::Quota => "the apihz account balance or call allowance is used up",
+                ErrorCode::RateLimited => "apihz reports too many requests; retry later",
+                ErrorCode::RecognitionFailed => "apihz could not read a vehicle licence in the image",
+                ErrorCode::ImageTooLarge => "apihz refused the image as too large",
+                ErrorCode::InvalidImage => "apihz refused the image",
+                _ => "apihz reported an error",
+            };
+            let mut e = OcrError::new(ec, format!("{message} (code {code}); see providerMessage"))
+                .with_provider(Provider::Apihz)
+                .with_provider_code(code_text(answer).unwrap_or_else(|| code.to_string()));
+            if matches!(ec, ErrorCode::InvalidImage | ErrorCode::ImageTooLarge | ErrorCode::Auth | ErrorCode::Quota) {
+                e = e.with_retryable(false);
+            }
+            if let Some(m) = msg {
+                e = e.with_provider_message(m);
+            }
+            Err(e)
+        }
+        None => {
+            let mut e = OcrError::new(
+                ErrorCode::ProviderError,
+                "apihz answered without a usable `code` field",
+            )
+            .with_provider(Provider::Apihz);
+            if let Some(m) = msg {
+                e = e.with_provider_message(m);
+            }
+            Err(e)
+        }
+    }
+}
+
+/// The raw text of a field of a successful answer (strings as they are, numbers as text).
+pub fn field<'a>(answer: &'a Value, name: &str) -> Option<std::borrow::Cow<'a, str>> {
+    match answer.get(name)? {
+        Value::String(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
+        Value::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
+        _ => None,
+    }
+}

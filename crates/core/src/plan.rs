@@ -1,4 +1,4 @@
-//! The sans-IO request state machine. STUB: issue #2 implements it.
+//! The sans-IO request state machine.
 //!
 //! The glue drives it:
 //! ```text
@@ -13,9 +13,29 @@
 //!     }
 //! }
 //! ```
-//! A timeout or an abort ends the call in the glue: never retried (the provider may have it).
+//!
+//! # Retry policy: no paid retries
+//!
+//! Every provider call costs money (apihz: 200 points a call), so a request the provider may have
+//! processed is never sent again:
+//!
+//! - apihz, ordered `endpoints`: the next endpoint is tried only when the current one certainly
+//!   did not answer as the provider — a network error (connection refused/reset, DNS, the fetch
+//!   promise rejected), an HTTP 5xx whose body is not a JSON object, or any body that is not a
+//!   JSON object (an HTML error page, a truncated or malformed body). A JSON object is the
+//!   provider's answer and is final, whatever the HTTP status: a `code:400` is reported, never
+//!   retried. When every endpoint failed, the call ends with `NETWORK` (the last failure was a
+//!   network error) or `PROVIDER_ERROR`, naming how many endpoints were tried (never their URLs).
+//! - juhe: one endpoint, no retry at all.
+//! - A timeout or a caller abort ends the call in the glue: never retried (the request may have
+//!   reached the provider).
+//!
+//! Keys and ids travel only in request bodies, never in a URL; every error leaving the plan is
+//! redacted of them and carries its provider.
 
-use crate::{OcrError, Recognized, RecognizeOptions};
+use crate::options::{JuheUpload, MessageRule};
+use crate::{apihz, juhe, model, wire, DocumentKind, ErrorCode, OcrError, Provider, Recognized, RecognizeOptions};
+use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
@@ -39,26 +59,253 @@ pub enum Step {
     Done(Result<Recognized, OcrError>),
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Failure {
+    Network,
+    Status(u16),
+    NotJson(u16),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    NotStarted,
+    /// Waiting for the answer of `urls[i]`.
+    Sent(usize),
+    Finished,
+}
+
 #[derive(Debug)]
 pub struct Plan {
-    _private: (),
+    provider: Provider,
+    document: DocumentKind,
+    urls: Vec<String>,
+    content_type: String,
+    body: Vec<u8>,
+    secrets: Vec<String>,
+    rules: Vec<MessageRule>,
+    today: Option<String>,
+    state: State,
+    last_failure: Option<Failure>,
 }
 
 impl Plan {
-    pub fn new(_opts: &RecognizeOptions, _payload: ImagePayload, _today: Option<String>) -> Result<Plan, OcrError> {
-        Err(OcrError::config("not implemented yet"))
+    /// Build the requests for one call. Fails before any request with `CONFIG` (missing provider
+    /// options, a URL for juhe, `proxyUrl` not available yet) or `IMAGE_TOO_LARGE` (the base64
+    /// of the image exceeds `max_base64_chars`; multipart uses the same budget).
+    pub fn new(opts: &RecognizeOptions, payload: ImagePayload, today: Option<String>) -> Result<Plan, OcrError> {
+        if opts.proxy_url.is_some() {
+            return Err(OcrError::config("proxyUrl mode is not available yet").with_retryable(false));
+        }
+        let too_large = |len: usize, provider: Provider| {
+            OcrError::new(
+                ErrorCode::ImageTooLarge,
+                format!(
+                    "the image is {len} base64 characters, over the budget of maxBase64Chars = {}; prepare (shrink) it first",
+                    opts.max_base64_chars
+                ),
+            )
+            .with_retryable(false)
+            .with_provider(provider)
+        };
+        match opts.document {
+            DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => {
+                let a = opts.apihz.as_ref().ok_or_else(|| {
+                    OcrError::config("option `apihz` ({ id, key }) is required for the vehicle licence")
+                        .with_provider(Provider::Apihz)
+                })?;
+                let secrets = vec![a.key.clone(), a.id.clone()];
+                let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+                let body = match &payload {
+                    ImagePayload::Image { bytes, .. } => {
+                        let len = wire::base64_len(bytes.len());
+                        if len > opts.max_base64_chars {
+                            return Err(too_large(len, Provider::Apihz));
+                        }
+                        let b64 = wire::base64_standard(bytes);
+                        apihz::form_body(&a.id, &a.key, opts.document, apihz::ImgType::Base64, &b64)
+                    }
+                    ImagePayload::RemoteUrl(url) => {
+                        if !crate::options::is_http_url(url) {
+                            return Err(OcrError::new(
+                                ErrorCode::InvalidImage,
+                                "the image URL is not an absolute http(s) URL",
+                            )
+                            .with_retryable(false)
+                            .with_provider(Provider::Apihz)
+                            .redacted(&refs));
+                        }
+                        apihz::form_body(&a.id, &a.key, opts.document, apihz::ImgType::Url, url)
+                    }
+                };
+                Ok(Plan {
+                    provider: Provider::Apihz,
+                    document: opts.document,
+                    urls: a.endpoints.clone(),
+                    content_type: wire::FORM_CONTENT_TYPE.to_owned(),
+                    body: body.into_bytes(),
+                    secrets,
+                    rules: a.message_rules.clone(),
+                    today,
+                    state: State::NotStarted,
+                    last_failure: None,
+                })
+            }
+            DocumentKind::RegistrationCertificate => {
+                let j = opts.juhe.as_ref().ok_or_else(|| {
+                    OcrError::config("option `juhe` ({ key }) is required for registrationCertificate")
+                        .with_provider(Provider::Juhe)
+                })?;
+                let ImagePayload::Image { bytes, mime } = &payload else {
+                    return Err(OcrError::config(
+                        "juhe (registrationCertificate) needs the image itself: pass a Blob, bytes or base64, not an http(s) URL",
+                    )
+                    .with_provider(Provider::Juhe));
+                };
+                let len = wire::base64_len(bytes.len());
+                if len > opts.max_base64_chars {
+                    return Err(too_large(len, Provider::Juhe));
+                }
+                let (path, content_type, body) = match j.upload {
+                    JuheUpload::Base64 => {
+                        let b64 = wire::base64_standard(bytes);
+                        let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
+                        (juhe::QUERY_PATH, wire::FORM_CONTENT_TYPE.to_owned(), body.into_bytes())
+                    }
+                    JuheUpload::Multipart => {
+                        let m = wire::multipart(
+                            &[("key", &j.key)],
+                            wire::FilePart {
+                                name: "file",
+                                filename: wire::filename_for(mime),
+                                mime,
+                                data: bytes,
+                            },
+                        );
+                        (juhe::VERIFY_PATH, m.content_type, m.body)
+                    }
+                };
+                Ok(Plan {
+                    provider: Provider::Juhe,
+                    document: opts.document,
+                    urls: vec![format!("{}{}", j.base_url, path)],
+                    content_type,
+                    body,
+                    secrets: vec![j.key.clone()],
+                    rules: Vec::new(),
+                    today,
+                    state: State::NotStarted,
+                    last_failure: None,
+                })
+            }
+        }
     }
+
+    /// The first request.
     pub fn start(&mut self) -> Step {
-        Step::Done(Err(OcrError::config("not implemented yet")))
+        match self.state {
+            State::NotStarted => self.send(0),
+            _ => self.finish(Err(OcrError::new(
+                ErrorCode::ProviderError,
+                "internal: the request plan was already started",
+            ))),
+        }
     }
-    pub fn on_response(&mut self, _status: u16, _body: &[u8]) -> Step {
-        Step::Done(Err(OcrError::config("not implemented yet")))
+
+    /// The answer of the last request (any HTTP status, the whole body).
+    pub fn on_response(&mut self, status: u16, body: &[u8]) -> Step {
+        let State::Sent(i) = self.state else {
+            return self.not_waiting();
+        };
+        let answer = serde_json::from_slice::<Value>(body).ok().filter(Value::is_object);
+        let Some(answer) = answer else {
+            let failure = if status >= 500 { Failure::Status(status) } else { Failure::NotJson(status) };
+            return self.failed(i, failure);
+        };
+        // A JSON object is the provider's answer: final, whatever the status.
+        let result = match self.provider {
+            Provider::Juhe => juhe::check_answer(&answer).map(|()| {
+                let request_id = juhe::order_id(&answer);
+                model::normalize(self.document, Provider::Juhe, request_id, answer, self.today.clone())
+            }),
+            _ => apihz::check_answer(&answer, &self.rules).map(|()| {
+                model::normalize(self.document, Provider::Apihz, None, answer, self.today.clone())
+            }),
+        };
+        self.finish(result)
     }
+
+    /// The last request got no answer (connection failure, DNS, the fetch promise rejected).
     pub fn on_network_error(&mut self) -> Step {
-        Step::Done(Err(OcrError::config("not implemented yet")))
+        let State::Sent(i) = self.state else {
+            return self.not_waiting();
+        };
+        self.failed(i, Failure::Network)
     }
+
     /// Strings that must never appear in any output (keys, ids), for redaction by the glue.
     pub fn secrets(&self) -> Vec<String> {
-        Vec::new()
+        self.secrets.clone()
+    }
+
+    /// The provider this plan calls.
+    pub fn provider(&self) -> Provider {
+        self.provider
+    }
+
+    fn send(&mut self, i: usize) -> Step {
+        let Some(url) = self.urls.get(i) else {
+            return self.finish(Err(OcrError::config("no endpoint configured")));
+        };
+        self.state = State::Sent(i);
+        Step::Send(HttpRequest {
+            method: "POST",
+            url: url.clone(),
+            headers: vec![
+                ("Content-Type".to_owned(), self.content_type.clone()),
+                ("Accept".to_owned(), "application/json".to_owned()),
+            ],
+            body: self.body.clone(),
+        })
+    }
+
+    fn failed(&mut self, i: usize, failure: Failure) -> Step {
+        self.last_failure = Some(failure);
+        let n = self.urls.len();
+        if self.provider == Provider::Apihz && i + 1 < n {
+            return self.send(i + 1);
+        }
+        let what = match failure {
+            Failure::Network => "could not be reached (network error)".to_owned(),
+            Failure::Status(s) => format!("answered HTTP {s} without a JSON answer"),
+            Failure::NotJson(s) => format!("answered HTTP {s} with a body that is not the provider's JSON"),
+        };
+        let message = match self.provider {
+            Provider::Apihz if n > 1 => format!(
+                "all {n} apihz endpoints were tried and failed; the last (endpoint {n} of {n}) {what}"
+            ),
+            Provider::Apihz => format!("the apihz endpoint (1 endpoint tried) {what}"),
+            _ => format!("{} {what}", self.provider.as_str()),
+        };
+        let code = match failure {
+            Failure::Network => ErrorCode::Network,
+            _ => ErrorCode::ProviderError,
+        };
+        self.finish(Err(OcrError::new(code, message)))
+    }
+
+    fn not_waiting(&mut self) -> Step {
+        self.finish(Err(OcrError::new(
+            ErrorCode::ProviderError,
+            "internal: an answer arrived while no request was pending",
+        )))
+    }
+
+    fn finish(&mut self, result: Result<Recognized, OcrError>) -> Step {
+        self.state = State::Finished;
+        let refs: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        Step::Done(result.map_err(|e| {
+            let e = if e.provider.is_none() { e.with_provider(self.provider) } else { e };
+            e.redacted(&refs)
+        }))
     }
 }
