@@ -216,9 +216,9 @@ pub struct RegistrationCertificate {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Recognized {
-    VehicleLicenseFront(VehicleLicenseFront),
-    VehicleLicenseBack(VehicleLicenseBack),
-    RegistrationCertificate(RegistrationCertificate),
+    VehicleLicenseFront(Box<VehicleLicenseFront>),
+    VehicleLicenseBack(Box<VehicleLicenseBack>),
+    RegistrationCertificate(Box<RegistrationCertificate>),
 }
 
 impl Recognized {
@@ -281,13 +281,13 @@ pub fn normalize(
     let cx = Context { today };
     match doc {
         DocumentKind::VehicleLicenseFront => {
-            Recognized::VehicleLicenseFront(front(provider, request_id, raw, &cx))
+            Recognized::VehicleLicenseFront(Box::new(front(provider, request_id, raw, &cx)))
         }
         DocumentKind::VehicleLicenseBack => {
-            Recognized::VehicleLicenseBack(back(provider, request_id, raw, &cx))
+            Recognized::VehicleLicenseBack(Box::new(back(provider, request_id, raw, &cx)))
         }
         DocumentKind::RegistrationCertificate => {
-            Recognized::RegistrationCertificate(certificate(provider, request_id, raw, &cx))
+            Recognized::RegistrationCertificate(Box::new(certificate(provider, request_id, raw, &cx)))
         }
     }
 }
@@ -598,13 +598,12 @@ fn displacement_ml(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<u3
         return None;
     }
     match number_and_unit(&t) {
-        Some((n, u)) if u.is_empty() || u == "ml" || u == "cc" || u == "毫升" => {
-            if n.fract() == 0.0 && n >= 0.0 && n <= f64::from(u32::MAX) {
-                Some(n as u32)
-            } else {
-                unparsed(is, field);
-                None
-            }
+        Some((n, u))
+            if (u.is_empty() || u == "ml" || u == "cc" || u == "毫升")
+                && n.fract() == 0.0
+                && (0.0..=f64::from(u32::MAX)).contains(&n) =>
+        {
+            Some(n as u32)
         }
         Some((n, u)) if u == "l" || u == "升" => {
             let ml = (n * 1000.0).round();
@@ -641,6 +640,6 @@ fn power_kw(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<f64> {
 fn track(raw: Option<&str>) -> Option<String> {
     let t = fields::text(raw)?;
     let t = ascii_digits(&t);
-    let t = t.trim_end_matches(|c: char| c == 'm' || c == 'M').trim().to_owned();
+    let t = t.trim_end_matches(['m', 'M']).trim().to_owned();
     (!t.is_empty() && t.chars().any(|c| c.is_ascii_digit())).then_some(t)
 }

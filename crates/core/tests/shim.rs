@@ -175,7 +175,7 @@ mod shim {
         assert_eq!(f.document, DocumentKind::VehicleLicenseFront);
         assert_eq!(
             f.options,
-            json!({ "document": "vehicleLicenseFront", "maxBase64Chars": 1_000_000, "apihz": { "id": APIHZ_ID, "key": APIHZ_KEY } })
+            json!({ "document": "vehicleLicenseFront", "maxBase64Chars": 1_000_000, "apihz": { "id": APIHZ_ID, "key": APIHZ_KEY }, "prepare": { "codec": "none" } })
         );
         let text = f.options.to_string();
         assert!(!text.contains("evil") && !text.contains("99999999"));
@@ -190,7 +190,7 @@ mod shim {
         )));
         assert_eq!(
             f.options,
-            json!({ "document": "registrationCertificate", "maxBase64Chars": 1_000_000, "juhe": { "key": JUHE_KEY, "baseUrl": "http://127.0.0.1:1234" }, "timeoutMs": 300 })
+            json!({ "document": "registrationCertificate", "maxBase64Chars": 1_000_000, "juhe": { "key": JUHE_KEY, "baseUrl": "http://127.0.0.1:1234" }, "timeoutMs": 300, "prepare": { "codec": "none" } })
         );
         assert_eq!(f.rate_limit_key, "203.0.113.9");
         // Debug output of a decision never shows the keys.
@@ -497,6 +497,7 @@ mod shim {
         req.content_length = Some("5000000".into());
         let f = forward(s.decide(&req));
         assert!(f.prepare_in_worker);
+        assert!(f.options.get("prepare").is_none());
         assert_eq!(f.cap_bytes, 10 * 1024 * 1024);
     }
 
@@ -693,5 +694,53 @@ mod shim {
             OriginVerdict::Denied
         );
         assert_eq!(check_origin(&[], Some(APP)), OriginVerdict::Denied);
+    }
+
+    #[test]
+    fn forwarded_options_are_accepted_by_the_library() {
+        let s = env_shim(&[
+            ("APIHZ_ID", APIHZ_ID),
+            ("APIHZ_KEY", APIHZ_KEY),
+            (
+                "APIHZ_ENDPOINTS",
+                "http://127.0.0.1:1/a.php http://127.0.0.1:2/b.php",
+            ),
+            ("JUHE_KEY", JUHE_KEY),
+            ("JUHE_UPLOAD", "multipart"),
+            ("MAX_BASE64_CHARS", "4000"),
+            ("TIMEOUT_MS", "1500"),
+        ]);
+        for doc in [
+            "vehicleLicenseFront",
+            "vehicleLicenseBack",
+            "registrationCertificate",
+        ] {
+            let f = forward(s.decide(&post(&format!("?document={doc}"))));
+            let o = vehicle_doc_ocr_core::options::parse(&f.options).unwrap();
+            assert_eq!(o.document.as_str(), doc);
+            assert_eq!(
+                (o.max_base64_chars, o.timeout_ms, o.proxy_url.clone()),
+                (4000, 1500, None)
+            );
+            if doc == "registrationCertificate" {
+                let j = o.juhe.unwrap();
+                assert_eq!(
+                    (j.key.as_str(), j.upload),
+                    (
+                        JUHE_KEY,
+                        vehicle_doc_ocr_core::options::JuheUpload::Multipart
+                    )
+                );
+                assert!(o.apihz.is_none());
+            } else {
+                let a = o.apihz.unwrap();
+                assert_eq!((a.id.as_str(), a.key.as_str()), (APIHZ_ID, APIHZ_KEY));
+                assert_eq!(
+                    a.endpoints,
+                    ["http://127.0.0.1:1/a.php", "http://127.0.0.1:2/b.php"]
+                );
+                assert!(o.juhe.is_none());
+            }
+        }
     }
 }
