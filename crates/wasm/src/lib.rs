@@ -9,6 +9,7 @@
 
 mod convert;
 mod fetch;
+mod shim;
 
 use convert::{error_to_js, to_js};
 use vehicle_doc_ocr_core::{input, options, ImagePayload, OcrError, Plan};

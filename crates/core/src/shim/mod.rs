@@ -572,7 +572,8 @@ const MISCONFIGURED: &str =
     "the OCR shim is misconfigured (its operator can see which setting in the deploy logs)";
 
 /// The `recognize()` options for `document`, or `None` if its provider is not configured.
-/// Only the provider the document needs is passed.
+/// Only the provider the document needs is passed; without `PREPARE_IN_WORKER` the options
+/// turn image preparation off (`prepare: { codec: "none" }`).
 pub fn recognize_options(cfg: &ShimConfig, document: DocumentKind) -> Option<Value> {
     let mut o = json!({ "document": document.as_str(), "maxBase64Chars": cfg.max_base64_chars });
     match document {
@@ -598,6 +599,11 @@ pub fn recognize_options(cfg: &ShimConfig, document: DocumentKind) -> Option<Val
     }
     if let Some(t) = cfg.timeout_ms {
         o["timeoutMs"] = json!(t);
+    }
+    if !cfg.prepare_in_worker {
+        // Free plan: 10 ms CPU. Never re-encode in the Worker; the body cap already keeps the
+        // image under the budget.
+        o["prepare"] = json!({ "codec": "none" });
     }
     Some(o)
 }

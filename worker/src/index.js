@@ -1,0 +1,104 @@
+// The vehicle-doc-ocr Cloudflare Worker shim (issue #4): holds the provider keys and forwards
+// prepared images, so a web page never sees a key. Deploying: docs/SHIM.md.
+//
+// Thin on purpose: every decision (routing, CORS, token, limits, error mapping, configuration)
+// is made in Rust (crates/core/src/shim, unit-tested natively). This file only moves bytes.
+// Nothing here logs a key, an image, a request or a result (they are personal data); the only
+// log line names a misconfigured variable, never its value.
+import {
+  recognize,
+  shimCheckBody,
+  shimConfigProblems,
+  shimDecide,
+  shimErrorResponse,
+  shimReject,
+} from "../../npm/src/shim-internal.js";
+
+/** The request facts the Rust side decides on (header values as received). */
+function facts(request) {
+  const h = request.headers;
+  return {
+    method: request.method,
+    url: request.url,
+    origin: h.get("origin"),
+    authorization: h.get("authorization"),
+    contentType: h.get("content-type"),
+    contentLength: h.get("content-length"),
+    clientIp: h.get("cf-connecting-ip"),
+  };
+}
+
+const answer = ({ status, headers, body }) => new Response(body, { status, headers });
+
+/** The body, or null as soon as more than `cap` bytes arrived (the rest is never read). */
+async function readCapped(body, cap) {
+  if (body === null) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > cap) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    bytes.set(c, offset);
+    offset += c.byteLength;
+  }
+  return bytes;
+}
+
+let configChecked = false;
+
+async function handle(request, env, req) {
+  if (!configChecked) {
+    configChecked = true;
+    const problems = shimConfigProblems(env);
+    if (problems) console.error(`vehicle-doc-ocr shim: configuration problem: ${problems}`);
+  }
+  const d = shimDecide(env, req);
+  if (d.action === "respond") return answer(d);
+
+  if (env.RATE_LIMITER) {
+    const { success } = await env.RATE_LIMITER.limit({ key: d.rateLimitKey });
+    if (!success) return answer(shimReject(env, req, "rateLimited"));
+  }
+  const bytes = await readCapped(request.body, d.capBytes);
+  if (bytes === null) return answer(shimReject(env, req, "tooLarge"));
+  const refused = shimCheckBody(env, req, bytes.byteLength, bytes.subarray(0, 16));
+  if (refused) return answer(refused);
+
+  try {
+    const result = await recognize(bytes, d.options);
+    return new Response(JSON.stringify(result), { status: 200, headers: d.headers });
+  } catch (e) {
+    return answer(shimErrorResponse(env, req, e));
+  }
+}
+
+export default {
+  async fetch(request, env) {
+    const req = facts(request);
+    try {
+      return await handle(request, env, req);
+    } catch {
+      // A bug or a runtime failure: a generic answer, never the exception's text.
+      try {
+        return answer(shimErrorResponse(env, req, null));
+      } catch {
+        return new Response('{"error":{"code":"PROVIDER_ERROR","message":"internal error in the OCR shim","retryable":false}}', {
+          status: 502,
+          headers: { "content-type": "application/json; charset=utf-8", vary: "Origin" },
+        });
+      }
+    }
+  },
+};
