@@ -28,7 +28,13 @@ pub fn form_body(id: &str, key: &str, doc: DocumentKind, img_type: ImgType, img:
         ImgType::Url => "1",
         ImgType::Base64 => "2",
     };
-    wire::form_urlencoded(&[("id", id), ("key", key), ("class", class), ("type", ty), ("img", img)])
+    wire::form_urlencoded(&[
+        ("id", id),
+        ("key", key),
+        ("class", class),
+        ("type", ty),
+        ("img", img),
+    ])
 }
 
 /// The built-in classification of `code:400` messages, checked in order (first match wins).
@@ -73,7 +79,10 @@ const SIZE_WORDS: &[&str] = &["大小", "超过", "过大", "太大", "1M", "1m"
 /// Classify an apihz error message: the caller's rules first, then [`DEFAULT_RULES`], then the
 /// image rules (`IMAGE_TOO_LARGE` when the message also speaks of size), else `PROVIDER_ERROR`.
 pub fn classify_message(msg: &str, user_rules: &[MessageRule]) -> ErrorCode {
-    if let Some(r) = user_rules.iter().find(|r| msg.contains(r.contains.as_str())) {
+    if let Some(r) = user_rules
+        .iter()
+        .find(|r| msg.contains(r.contains.as_str()))
+    {
         return r.code;
     }
     if let Some((_, code)) = DEFAULT_RULES.iter().find(|(w, _)| msg.contains(w)) {
@@ -109,8 +118,11 @@ fn code_text(v: &Value) -> Option<String> {
 /// message set; the caller redacts secrets).
 pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), OcrError> {
     if !answer.is_object() {
-        return Err(OcrError::new(ErrorCode::ProviderError, "apihz answered with JSON that is not an object")
-            .with_provider(Provider::Apihz));
+        return Err(OcrError::new(
+            ErrorCode::ProviderError,
+            "apihz answered with JSON that is not an object",
+        )
+        .with_provider(Provider::Apihz));
     }
     let msg = answer.get("msg").and_then(Value::as_str).map(str::to_owned);
     match code_of(answer) {
@@ -119,10 +131,14 @@ pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), Oc
             let text = msg.clone().unwrap_or_default();
             let ec = classify_message(&text, user_rules);
             let message = match ec {
-                ErrorCode::Auth => "apihz rejected the id/key (wrong, expired or not allowed for this API)",
+                ErrorCode::Auth => {
+                    "apihz rejected the id/key (wrong, expired or not allowed for this API)"
+                }
                 ErrorCode::Quota => "the apihz account balance or call allowance is used up",
                 ErrorCode::RateLimited => "apihz reports too many requests; retry later",
-                ErrorCode::RecognitionFailed => "apihz could not read a vehicle licence in the image",
+                ErrorCode::RecognitionFailed => {
+                    "apihz could not read a vehicle licence in the image"
+                }
                 ErrorCode::ImageTooLarge => "apihz refused the image as too large",
                 ErrorCode::InvalidImage => "apihz refused the image",
                 _ => "apihz reported an error",
@@ -130,7 +146,13 @@ pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), Oc
             let mut e = OcrError::new(ec, format!("{message} (code {code}); see providerMessage"))
                 .with_provider(Provider::Apihz)
                 .with_provider_code(code_text(answer).unwrap_or_else(|| code.to_string()));
-            if matches!(ec, ErrorCode::InvalidImage | ErrorCode::ImageTooLarge | ErrorCode::Auth | ErrorCode::Quota) {
+            if matches!(
+                ec,
+                ErrorCode::InvalidImage
+                    | ErrorCode::ImageTooLarge
+                    | ErrorCode::Auth
+                    | ErrorCode::Quota
+            ) {
                 e = e.with_retryable(false);
             }
             if let Some(m) = msg {

@@ -50,14 +50,17 @@ pub fn classify_text(s: &str) -> Result<TextImage, OcrError> {
         };
         let head = t.get(..comma).unwrap_or("").to_ascii_lowercase();
         if !head.ends_with(";base64") {
-            return Err(invalid("only base64 data URLs (`data:image/...;base64,...`) are supported"));
+            return Err(invalid(
+                "only base64 data URLs (`data:image/...;base64,...`) are supported",
+            ));
         }
         t.get(comma + 1..).unwrap_or("")
     } else {
         t
     };
-    let bytes = decode_base64_lenient(data)
-        .ok_or_else(|| invalid("the image string is neither an http(s) URL nor valid base64 / data URL"))?;
+    let bytes = decode_base64_lenient(data).ok_or_else(|| {
+        invalid("the image string is neither an http(s) URL nor valid base64 / data URL")
+    })?;
     if bytes.is_empty() {
         return Err(invalid("the image is empty"));
     }
@@ -113,7 +116,8 @@ pub fn is_heif(bytes: &[u8]) -> bool {
     // Major brand at 8..12, compatible brands from 16 to the end of the box.
     let end = size.clamp(12, 256).min(bytes.len());
     let major = bytes.get(8..12);
-    let mut brands = std::iter::once(major).chain((16..end).step_by(4).map(|i| bytes.get(i..i + 4)));
+    let mut brands =
+        std::iter::once(major).chain((16..end).step_by(4).map(|i| bytes.get(i..i + 4)));
     brands.any(|b| b.is_some_and(|b| BRANDS.iter().any(|x| x.as_slice() == b)))
 }
 

@@ -58,7 +58,10 @@ fn code_of(v: &Value) -> Option<i64> {
 
 /// Check a JSON answer: `Ok(())` for `error_code: 0`, else the mapped error.
 pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
-    let reason = answer.get("reason").and_then(Value::as_str).map(str::to_owned);
+    let reason = answer
+        .get("reason")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
     let with_reason = |e: OcrError| match &reason {
         Some(r) => e.with_provider_message(r.clone()),
         None => e,
@@ -73,11 +76,17 @@ pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
                     format!("juhe reported error_code {code}; see providerMessage"),
                 ),
             };
-            Err(with_reason(e.with_provider(Provider::Juhe).with_provider_code(code.to_string())))
+            Err(with_reason(
+                e.with_provider(Provider::Juhe)
+                    .with_provider_code(code.to_string()),
+            ))
         }
         None => Err(with_reason(
-            OcrError::new(ErrorCode::ProviderError, "juhe answered without a usable `error_code` field")
-                .with_provider(Provider::Juhe),
+            OcrError::new(
+                ErrorCode::ProviderError,
+                "juhe answered without a usable `error_code` field",
+            )
+            .with_provider(Provider::Juhe),
         )),
     }
 }
@@ -94,13 +103,22 @@ pub fn order_id(answer: &Value) -> Option<String> {
 /// The `(label, content)` pairs of `result.res`, labels with all whitespace removed; entries
 /// whose `desc` is null (or not text) are skipped; a null `content` is `None`.
 pub fn entries(answer: &Value) -> Vec<(String, Option<String>)> {
-    let Some(items) = answer.get("result").and_then(|r| r.get("res")).and_then(Value::as_array) else {
+    let Some(items) = answer
+        .get("result")
+        .and_then(|r| r.get("res"))
+        .and_then(Value::as_array)
+    else {
         return Vec::new();
     };
     items
         .iter()
         .filter_map(|item| {
-            let label: String = item.get("desc")?.as_str()?.chars().filter(|c| !c.is_whitespace()).collect();
+            let label: String = item
+                .get("desc")?
+                .as_str()?
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect();
             if label.is_empty() {
                 return None;
             }

@@ -286,13 +286,18 @@ pub fn normalize(
         DocumentKind::VehicleLicenseBack => {
             Recognized::VehicleLicenseBack(Box::new(back(provider, request_id, raw, &cx)))
         }
-        DocumentKind::RegistrationCertificate => {
-            Recognized::RegistrationCertificate(Box::new(certificate(provider, request_id, raw, &cx)))
-        }
+        DocumentKind::RegistrationCertificate => Recognized::RegistrationCertificate(Box::new(
+            certificate(provider, request_id, raw, &cx),
+        )),
     }
 }
 
-fn front(provider: Provider, request_id: Option<String>, raw: Value, cx: &Context) -> VehicleLicenseFront {
+fn front(
+    provider: Provider,
+    request_id: Option<String>,
+    raw: Value,
+    cx: &Context,
+) -> VehicleLicenseFront {
     let mut is = Issues::default();
     let f = |name: &str| apihz::field(&raw, name).map(|c| c.into_owned());
     let vin = fields::vin("vin", f("Vin").as_deref(), &mut is);
@@ -326,7 +331,12 @@ fn front(provider: Provider, request_id: Option<String>, raw: Value, cx: &Contex
     }
 }
 
-fn back(provider: Provider, request_id: Option<String>, raw: Value, _cx: &Context) -> VehicleLicenseBack {
+fn back(
+    provider: Provider,
+    request_id: Option<String>,
+    raw: Value,
+    _cx: &Context,
+) -> VehicleLicenseBack {
     let mut is = Issues::default();
     let f = |name: &str| apihz::field(&raw, name).map(|c| c.into_owned());
     let total_mass_kg = fields::mass_kg("totalMassKg", f("TotalMass").as_deref(), &mut is);
@@ -339,15 +349,27 @@ fn back(provider: Provider, request_id: Option<String>, raw: Value, _cx: &Contex
         request_id,
         plate_number: fields::plate("plateNumber", f("PlateNo").as_deref(), &mut is),
         file_number: fields::text(f("FileNo").as_deref()),
-        approved_passengers: fields::persons("approvedPassengers", f("AllowNum").as_deref(), &mut is),
+        approved_passengers: fields::persons(
+            "approvedPassengers",
+            f("AllowNum").as_deref(),
+            &mut is,
+        ),
         total_mass_kg,
         curb_weight_kg,
         approved_load_kg: fields::mass_kg("approvedLoadKg", f("LoadQuality").as_deref(), &mut is),
         dimensions_mm: fields::dimensions_mm("dimensionsMm", f("ExternalSize").as_deref(), &mut is),
-        traction_mass_kg: fields::mass_kg("tractionMassKg", f("TotalQuasiMass").as_deref(), &mut is),
+        traction_mass_kg: fields::mass_kg(
+            "tractionMassKg",
+            f("TotalQuasiMass").as_deref(),
+            &mut is,
+        ),
         remarks: fields::text(f("Marks").as_deref()),
         inspection_record: fields::text(record.as_deref()),
-        inspection_valid_until: fields::inspection_valid_until("inspectionValidUntil", record.as_deref(), &mut is),
+        inspection_valid_until: fields::inspection_valid_until(
+            "inspectionValidUntil",
+            record.as_deref(),
+            &mut is,
+        ),
         barcode_number: fields::text(f("SubPageCode").as_deref()),
         fuel_type: fields::text(f("FuelType").as_deref()),
         valid: !is.has_errors(),
@@ -458,7 +480,12 @@ fn label_of(desc: &str) -> Option<Label> {
     })
 }
 
-fn certificate(provider: Provider, request_id: Option<String>, raw: Value, cx: &Context) -> RegistrationCertificate {
+fn certificate(
+    provider: Provider,
+    request_id: Option<String>,
+    raw: Value,
+    cx: &Context,
+) -> RegistrationCertificate {
     let mut is = Issues::default();
     let mut found: Vec<(Label, Option<String>)> = Vec::new();
     for (desc, content) in juhe::entries(&raw) {
@@ -479,8 +506,12 @@ fn certificate(provider: Provider, request_id: Option<String>, raw: Value, cx: &
 
     let (vin_raw, frame_raw) = split_pair(get(L::VinFrame));
     let vin = fields::vin("vin", vin_raw.as_deref(), &mut is);
-    let frame_number = fields::text(frame_raw.as_deref())
-        .map(|f| f.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase());
+    let frame_number = fields::text(frame_raw.as_deref()).map(|f| {
+        f.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_uppercase()
+    });
     let (disp_raw, power_raw) = split_pair(get(L::DisplacementPower));
     let displacement_ml = displacement_ml("displacementMl", disp_raw.as_deref(), &mut is);
     let power_kw = power_kw("powerKw", power_raw.as_deref(), &mut is);
@@ -534,7 +565,11 @@ fn certificate(provider: Provider, request_id: Option<String>, raw: Value, cx: &
         ),
         total_mass_kg,
         approved_load_kg: fields::mass_kg("approvedLoadKg", get(L::ApprovedLoad), &mut is),
-        approved_passengers: fields::persons("approvedPassengers", get(L::ApprovedPassengers), &mut is),
+        approved_passengers: fields::persons(
+            "approvedPassengers",
+            get(L::ApprovedPassengers),
+            &mut is,
+        ),
         traction_mass_kg: fields::mass_kg("tractionMassKg", get(L::TractionMass), &mut is),
         cab_passengers: fields::persons("cabPassengers", get(L::CabPassengers), &mut is),
         use_character: fields::text(get(L::UseCharacter)),
@@ -553,8 +588,16 @@ fn certificate(provider: Provider, request_id: Option<String>, raw: Value, cx: &
 fn split_pair(raw: Option<&str>) -> (Option<String>, Option<String>) {
     let Some(t) = raw else { return (None, None) };
     let mut parts = t.splitn(2, ['/', '／']);
-    let a = parts.next().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
-    let b = parts.next().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned);
+    let a = parts
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
+    let b = parts
+        .next()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned);
     (a, b)
 }
 
@@ -562,7 +605,9 @@ fn split_pair(raw: Option<&str>) -> (Option<String>, Option<String>) {
 fn ascii_digits(s: &str) -> String {
     s.chars()
         .map(|c| match c {
-            '０'..='９' => char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c),
+            '０'..='９' => {
+                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
+            }
             '．' => '.',
             c => c,
         })
@@ -594,7 +639,10 @@ fn unparsed(is: &mut Issues, field: &str) {
 /// `"1598ml"`, `"1598"`, `"1.6L"` → ml. A bare unit is an empty marker (no issue).
 fn displacement_ml(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<u32> {
     let t = fields::text(raw)?;
-    if !t.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if !t
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         return None;
     }
     match number_and_unit(&t) {
@@ -624,7 +672,10 @@ fn displacement_ml(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<u3
 /// `"85kw"`, `"85"`, `"85.5kW"` → kW.
 fn power_kw(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<f64> {
     let t = fields::text(raw)?;
-    if !t.chars().any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c)) {
+    if !t
+        .chars()
+        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+    {
         return None;
     }
     match number_and_unit(&t) {

@@ -90,23 +90,40 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     check_keys(obj, TOP_KEYS, "")?;
 
     let document = match present(obj, "document") {
-        None => return Err(OcrError::config(format!("option `document` is required: one of {}", DOCS))),
-        Some(Value::String(s)) => DocumentKind::parse(s)
-            .ok_or_else(|| OcrError::config(format!("option `document` must be one of {}", DOCS)))?,
-        Some(_) => return Err(OcrError::config(format!("option `document` must be a string: one of {}", DOCS))),
+        None => {
+            return Err(OcrError::config(format!(
+                "option `document` is required: one of {}",
+                DOCS
+            )))
+        }
+        Some(Value::String(s)) => DocumentKind::parse(s).ok_or_else(|| {
+            OcrError::config(format!("option `document` must be one of {}", DOCS))
+        })?,
+        Some(_) => {
+            return Err(OcrError::config(format!(
+                "option `document` must be a string: one of {}",
+                DOCS
+            )))
+        }
     };
 
     let timeout_ms = match present(obj, "timeoutMs") {
         None => DEFAULT_TIMEOUT_MS,
         Some(x) => positive_int(x, "timeoutMs", u64::from(u32::MAX))
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| OcrError::config("option `timeoutMs` must be a positive whole number of milliseconds"))?,
+            .ok_or_else(|| {
+                OcrError::config(
+                    "option `timeoutMs` must be a positive whole number of milliseconds",
+                )
+            })?,
     };
     let max_base64_chars = match present(obj, "maxBase64Chars") {
         None => DEFAULT_MAX_BASE64_CHARS,
         Some(x) => positive_int(x, "maxBase64Chars", 1 << 40)
             .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| OcrError::config("option `maxBase64Chars` must be a positive whole number"))?,
+            .ok_or_else(|| {
+                OcrError::config("option `maxBase64Chars` must be a positive whole number")
+            })?,
     };
 
     let apihz = match present(obj, "apihz") {
@@ -129,7 +146,9 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
 
     if proxy_url.is_none() {
         match document {
-            DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack if apihz.is_none() => {
+            DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
+                if apihz.is_none() =>
+            {
                 return Err(OcrError::config(format!(
                     "option `apihz` ({{ id, key }}) is required for document `{}` (or set `proxyUrl`)",
                     document.as_str()
@@ -192,9 +211,13 @@ fn positive_int(v: &Value, _name: &str, max: u64) -> Option<u64> {
 
 fn non_empty_string(v: Option<&Value>, path: &str) -> Result<String, OcrError> {
     match v {
-        None => Err(OcrError::config(format!("option `{path}` is required (a non-empty string)"))),
+        None => Err(OcrError::config(format!(
+            "option `{path}` is required (a non-empty string)"
+        ))),
         Some(Value::String(s)) if !s.trim().is_empty() => Ok(s.trim().to_owned()),
-        Some(_) => Err(OcrError::config(format!("option `{path}` must be a non-empty string"))),
+        Some(_) => Err(OcrError::config(format!(
+            "option `{path}` must be a non-empty string"
+        ))),
     }
 }
 
@@ -226,7 +249,9 @@ fn http_url(v: &Value, path: &str) -> Result<String, OcrError> {
 
 fn parse_apihz(v: &Value) -> Result<ApihzOptions, OcrError> {
     let Some(obj) = v.as_object() else {
-        return Err(OcrError::config("option `apihz` must be an object { id, key, endpoints? }"));
+        return Err(OcrError::config(
+            "option `apihz` must be an object { id, key, endpoints? }",
+        ));
     };
     check_keys(obj, APIHZ_KEYS, "apihz.")?;
     // The id is numeric; accept a JS number as well as a string.
@@ -239,7 +264,9 @@ fn parse_apihz(v: &Value) -> Result<ApihzOptions, OcrError> {
         None => vec![DEFAULT_APIHZ_ENDPOINT.to_owned()],
         Some(Value::Array(items)) => {
             if items.is_empty() {
-                return Err(OcrError::config("option `apihz.endpoints` must not be empty"));
+                return Err(OcrError::config(
+                    "option `apihz.endpoints` must not be empty",
+                ));
             }
             items
                 .iter()
@@ -277,7 +304,9 @@ fn parse_apihz(v: &Value) -> Result<ApihzOptions, OcrError> {
 fn parse_rule(v: &Value, i: usize) -> Result<MessageRule, OcrError> {
     let path = format!("apihz.messageRules[{i}]");
     let Some(obj) = v.as_object() else {
-        return Err(OcrError::config(format!("option `{path}` must be an object {{ contains, code }}")));
+        return Err(OcrError::config(format!(
+            "option `{path}` must be an object {{ contains, code }}"
+        )));
     };
     check_keys(obj, RULE_KEYS, &format!("{path}."))?;
     let contains = match present(obj, "contains") {
@@ -301,7 +330,9 @@ fn parse_rule(v: &Value, i: usize) -> Result<MessageRule, OcrError> {
 
 fn parse_juhe(v: &Value) -> Result<JuheOptions, OcrError> {
     let Some(obj) = v.as_object() else {
-        return Err(OcrError::config("option `juhe` must be an object { key, baseUrl?, upload? }"));
+        return Err(OcrError::config(
+            "option `juhe` must be an object { key, baseUrl?, upload? }",
+        ));
     };
     check_keys(obj, JUHE_KEYS, "juhe.")?;
     let key = non_empty_string(present(obj, "key"), "juhe.key")?;
@@ -327,5 +358,9 @@ fn parse_juhe(v: &Value) -> Result<JuheOptions, OcrError> {
             ))
         }
     };
-    Ok(JuheOptions { key, base_url, upload })
+    Ok(JuheOptions {
+        key,
+        base_url,
+        upload,
+    })
 }

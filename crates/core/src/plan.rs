@@ -34,7 +34,10 @@
 //! redacted of them and carries its provider.
 
 use crate::options::{JuheUpload, MessageRule};
-use crate::{apihz, juhe, model, wire, DocumentKind, ErrorCode, OcrError, Provider, Recognized, RecognizeOptions};
+use crate::{
+    apihz, juhe, model, wire, DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions,
+    Recognized,
+};
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,9 +95,15 @@ impl Plan {
     /// Build the requests for one call. Fails before any request with `CONFIG` (missing provider
     /// options, a URL for juhe, `proxyUrl` not available yet) or `IMAGE_TOO_LARGE` (the base64
     /// of the image exceeds `max_base64_chars`; multipart uses the same budget).
-    pub fn new(opts: &RecognizeOptions, payload: ImagePayload, today: Option<String>) -> Result<Plan, OcrError> {
+    pub fn new(
+        opts: &RecognizeOptions,
+        payload: ImagePayload,
+        today: Option<String>,
+    ) -> Result<Plan, OcrError> {
         if opts.proxy_url.is_some() {
-            return Err(OcrError::config("proxyUrl mode is not available yet").with_retryable(false));
+            return Err(
+                OcrError::config("proxyUrl mode is not available yet").with_retryable(false)
+            );
         }
         let too_large = |len: usize, provider: Provider| {
             OcrError::new(
@@ -110,8 +119,10 @@ impl Plan {
         match opts.document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => {
                 let a = opts.apihz.as_ref().ok_or_else(|| {
-                    OcrError::config("option `apihz` ({ id, key }) is required for the vehicle licence")
-                        .with_provider(Provider::Apihz)
+                    OcrError::config(
+                        "option `apihz` ({ id, key }) is required for the vehicle licence",
+                    )
+                    .with_provider(Provider::Apihz)
                 })?;
                 let secrets = vec![a.key.clone(), a.id.clone()];
                 let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
@@ -152,8 +163,10 @@ impl Plan {
             }
             DocumentKind::RegistrationCertificate => {
                 let j = opts.juhe.as_ref().ok_or_else(|| {
-                    OcrError::config("option `juhe` ({ key }) is required for registrationCertificate")
-                        .with_provider(Provider::Juhe)
+                    OcrError::config(
+                        "option `juhe` ({ key }) is required for registrationCertificate",
+                    )
+                    .with_provider(Provider::Juhe)
                 })?;
                 let ImagePayload::Image { bytes, mime } = &payload else {
                     return Err(OcrError::config(
@@ -169,7 +182,11 @@ impl Plan {
                     JuheUpload::Base64 => {
                         let b64 = wire::base64_standard(bytes);
                         let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
-                        (juhe::QUERY_PATH, wire::FORM_CONTENT_TYPE.to_owned(), body.into_bytes())
+                        (
+                            juhe::QUERY_PATH,
+                            wire::FORM_CONTENT_TYPE.to_owned(),
+                            body.into_bytes(),
+                        )
                     }
                     JuheUpload::Multipart => {
                         let m = wire::multipart(
@@ -216,19 +233,37 @@ impl Plan {
         let State::Sent(i) = self.state else {
             return self.not_waiting();
         };
-        let answer = serde_json::from_slice::<Value>(body).ok().filter(Value::is_object);
+        let answer = serde_json::from_slice::<Value>(body)
+            .ok()
+            .filter(Value::is_object);
         let Some(answer) = answer else {
-            let failure = if status >= 500 { Failure::Status(status) } else { Failure::NotJson(status) };
+            let failure = if status >= 500 {
+                Failure::Status(status)
+            } else {
+                Failure::NotJson(status)
+            };
             return self.failed(i, failure);
         };
         // A JSON object is the provider's answer: final, whatever the status.
         let result = match self.provider {
             Provider::Juhe => juhe::check_answer(&answer).map(|()| {
                 let request_id = juhe::order_id(&answer);
-                model::normalize(self.document, Provider::Juhe, request_id, answer, self.today.clone())
+                model::normalize(
+                    self.document,
+                    Provider::Juhe,
+                    request_id,
+                    answer,
+                    self.today.clone(),
+                )
             }),
             _ => apihz::check_answer(&answer, &self.rules).map(|()| {
-                model::normalize(self.document, Provider::Apihz, None, answer, self.today.clone())
+                model::normalize(
+                    self.document,
+                    Provider::Apihz,
+                    None,
+                    answer,
+                    self.today.clone(),
+                )
             }),
         };
         self.finish(result)
@@ -277,7 +312,9 @@ impl Plan {
         let what = match failure {
             Failure::Network => "could not be reached (network error)".to_owned(),
             Failure::Status(s) => format!("answered HTTP {s} without a JSON answer"),
-            Failure::NotJson(s) => format!("answered HTTP {s} with a body that is not the provider's JSON"),
+            Failure::NotJson(s) => {
+                format!("answered HTTP {s} with a body that is not the provider's JSON")
+            }
         };
         let message = match self.provider {
             Provider::Apihz if n > 1 => format!(
@@ -304,7 +341,11 @@ impl Plan {
         self.state = State::Finished;
         let refs: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         Step::Done(result.map_err(|e| {
-            let e = if e.provider.is_none() { e.with_provider(self.provider) } else { e };
+            let e = if e.provider.is_none() {
+                e.with_provider(self.provider)
+            } else {
+                e
+            };
             e.redacted(&refs)
         }))
     }

@@ -91,8 +91,16 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 /// Build a `multipart/form-data` body with text `fields` followed by one file part. The
 /// boundary is derived from the content and re-derived until it occurs in no part.
 pub fn multipart(fields: &[(&str, &str)], file: FilePart<'_>) -> Multipart {
-    let mut all: Vec<&[u8]> = fields.iter().flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()]).collect();
-    all.extend([file.name.as_bytes(), file.filename.as_bytes(), file.mime.as_bytes(), file.data]);
+    let mut all: Vec<&[u8]> = fields
+        .iter()
+        .flat_map(|(k, v)| [k.as_bytes(), v.as_bytes()])
+        .collect();
+    all.extend([
+        file.name.as_bytes(),
+        file.filename.as_bytes(),
+        file.mime.as_bytes(),
+        file.data,
+    ]);
     let mut boundary = String::new();
     for counter in 0u64.. {
         let a = fnv1a(counter, &all);
@@ -106,7 +114,11 @@ pub fn multipart(fields: &[(&str, &str)], file: FilePart<'_>) -> Multipart {
     for (k, v) in fields {
         body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
         body.extend_from_slice(
-            format!("Content-Disposition: form-data; name=\"{}\"\r\n\r\n", quote(k)).as_bytes(),
+            format!(
+                "Content-Disposition: form-data; name=\"{}\"\r\n\r\n",
+                quote(k)
+            )
+            .as_bytes(),
         );
         body.extend_from_slice(v.as_bytes());
         body.extend_from_slice(b"\r\n");

@@ -1,9 +1,11 @@
 //! The request plan: request shape, size budget, apihz failover, no paid retries, redaction.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use vehicle_doc_ocr_core::{
-    options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider, Recognized, Step,
+    options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider,
+    Recognized, Step,
 };
 
 const KEY: &str = "Kq7+zz/KEY=unique";
@@ -13,7 +15,10 @@ const FRONT_OK: &str = include_str!("../../../fixtures/providers/apihz-front.doc
 const JUHE_OK: &str = include_str!("../../../fixtures/providers/juhe-query.doc.json");
 
 fn apihz_opts(doc: &str, endpoints: &[&str]) -> options::RecognizeOptions {
-    options::parse(&json!({"document": doc, "apihz": {"id": ID, "key": KEY, "endpoints": endpoints}})).unwrap()
+    options::parse(
+        &json!({"document": doc, "apihz": {"id": ID, "key": KEY, "endpoints": endpoints}}),
+    )
+    .unwrap()
 }
 
 fn juhe_opts(upload: &str) -> options::RecognizeOptions {
@@ -23,7 +28,10 @@ fn juhe_opts(upload: &str) -> options::RecognizeOptions {
 }
 
 fn image() -> ImagePayload {
-    ImagePayload::Image { bytes: JPEG.to_vec(), mime: "image/jpeg" }
+    ImagePayload::Image {
+        bytes: JPEG.to_vec(),
+        mime: "image/jpeg",
+    }
 }
 
 fn send(step: Step) -> HttpRequest {
@@ -46,7 +54,10 @@ fn form(body: &[u8]) -> Vec<(String, String)> {
         .map(|kv| {
             let (k, v) = kv.split_once('=').unwrap();
             // A '+' must never appear raw (the server would read a space).
-            assert!(!v.contains('+') && !v.contains('/') && !v.contains('='), "unescaped in {k}");
+            assert!(
+                !v.contains('+') && !v.contains('/') && !v.contains('='),
+                "unescaped in {k}"
+            );
             (k.to_owned(), percent_decode(v))
         })
         .collect()
@@ -69,17 +80,29 @@ fn percent_decode(s: &str) -> String {
 }
 
 fn header<'a>(r: &'a HttpRequest, name: &str) -> &'a str {
-    r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str()).unwrap()
+    r.headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .unwrap()
 }
 
 #[test]
 fn apihz_request_shape() {
     for (doc, class) in [("vehicleLicenseFront", "1"), ("vehicleLicenseBack", "2")] {
-        let mut plan = Plan::new(&apihz_opts(doc, &["https://a.example/x.php"]), image(), None).unwrap();
+        let mut plan = Plan::new(
+            &apihz_opts(doc, &["https://a.example/x.php"]),
+            image(),
+            None,
+        )
+        .unwrap();
         let r = send(plan.start());
         assert_eq!(r.method, "POST");
         assert_eq!(r.url, "https://a.example/x.php");
-        assert_eq!(header(&r, "content-type"), "application/x-www-form-urlencoded; charset=UTF-8");
+        assert_eq!(
+            header(&r, "content-type"),
+            "application/x-www-form-urlencoded; charset=UTF-8"
+        );
         let f = form(&r.body);
         let names: Vec<&str> = f.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["id", "key", "class", "type", "img"]);
@@ -113,15 +136,27 @@ fn apihz_request_shape() {
 fn juhe_request_shapes() {
     let mut plan = Plan::new(&juhe_opts("base64"), image(), None).unwrap();
     let r = send(plan.start());
-    assert_eq!(r.url, "https://juhe.example/verify_cardjz_certificate/query");
+    assert_eq!(
+        r.url,
+        "https://juhe.example/verify_cardjz_certificate/query"
+    );
     assert_eq!(r.method, "POST");
     let f = form(&r.body);
-    assert_eq!(f, vec![("key".to_owned(), KEY.to_owned()), ("file".to_owned(), "/9j/4PvvvgAQ".to_owned())]);
+    assert_eq!(
+        f,
+        vec![
+            ("key".to_owned(), KEY.to_owned()),
+            ("file".to_owned(), "/9j/4PvvvgAQ".to_owned())
+        ]
+    );
     assert_eq!(plan.secrets(), vec![KEY.to_owned()]);
 
     let mut plan = Plan::new(&juhe_opts("multipart"), image(), None).unwrap();
     let r = send(plan.start());
-    assert_eq!(r.url, "https://juhe.example/verify_cardjz_certificate/verify");
+    assert_eq!(
+        r.url,
+        "https://juhe.example/verify_cardjz_certificate/verify"
+    );
     let ct = header(&r, "content-type");
     assert!(ct.starts_with("multipart/form-data; boundary="));
     let body = String::from_utf8_lossy(&r.body);
@@ -130,7 +165,12 @@ fn juhe_request_shapes() {
     assert!(r.body.windows(JPEG.len()).any(|w| w == JPEG));
 
     // juhe needs bytes.
-    let e = Plan::new(&juhe_opts("base64"), ImagePayload::RemoteUrl("https://x.example/a.jpg".into()), None).unwrap_err();
+    let e = Plan::new(
+        &juhe_opts("base64"),
+        ImagePayload::RemoteUrl("https://x.example/a.jpg".into()),
+        None,
+    )
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Config);
     assert!(e.message.contains("juhe"));
 }
@@ -148,8 +188,16 @@ fn juhe_success_and_single_attempt() {
     }
     for (status, body, code) in [
         (0u16, None, ErrorCode::Network),
-        (502, Some(&b"<html>bad gateway</html>"[..]), ErrorCode::ProviderError),
-        (200, Some(&b"{\"error_code\":10012,\"reason\":\"x\"}"[..]), ErrorCode::Quota),
+        (
+            502,
+            Some(&b"<html>bad gateway</html>"[..]),
+            ErrorCode::ProviderError,
+        ),
+        (
+            200,
+            Some(&b"{\"error_code\":10012,\"reason\":\"x\"}"[..]),
+            ErrorCode::Quota,
+        ),
     ] {
         let mut plan = Plan::new(&juhe_opts("base64"), image(), None).unwrap();
         send(plan.start());
@@ -174,43 +222,67 @@ fn image_budget_is_checked_before_any_request() {
     assert!(!e.retryable);
     let mut j = juhe_opts("multipart");
     j.max_base64_chars = 11;
-    assert_eq!(Plan::new(&j, image(), None).unwrap_err().code, ErrorCode::ImageTooLarge);
+    assert_eq!(
+        Plan::new(&j, image(), None).unwrap_err().code,
+        ErrorCode::ImageTooLarge
+    );
 }
 
 #[test]
 fn proxy_url_is_not_available_yet() {
-    let o = options::parse(&json!({"document": "vehicleLicenseFront", "proxyUrl": "https://shim.example/ocr"})).unwrap();
+    let o = options::parse(
+        &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://shim.example/ocr"}),
+    )
+    .unwrap();
     let e = Plan::new(&o, image(), None).unwrap_err();
     assert_eq!(e.code, ErrorCode::Config);
     assert!(e.message.contains("proxyUrl"));
 }
 
-const EPS: [&str; 3] = ["https://e1.example/a.php", "https://e2.example/a.php", "https://e3.example/a.php"];
+const EPS: [&str; 3] = [
+    "https://e1.example/a.php",
+    "https://e2.example/a.php",
+    "https://e3.example/a.php",
+];
 
 #[test]
 fn failover_moves_on_after_network_5xx_and_non_json_then_stops_at_json() {
     let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
     assert_eq!(send(plan.start()).url, EPS[0]);
     assert_eq!(send(plan.on_network_error()).url, EPS[1]);
-    assert_eq!(send(plan.on_response(503, b"Service Unavailable")).url, EPS[2]);
+    assert_eq!(
+        send(plan.on_response(503, b"Service Unavailable")).url,
+        EPS[2]
+    );
     let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
     assert_eq!(r.document(), DocumentKind::VehicleLicenseFront);
 
     // HTML with 200 moves on; a JSON 400 answer is final even with endpoints left.
     let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
     send(plan.start());
-    assert_eq!(send(plan.on_response(200, b"<html><body>nginx</body></html>")).url, EPS[1]);
-    let e = done(plan.on_response(400, "{\"code\":400,\"msg\":\"通讯秘钥错误。\"}".as_bytes())).unwrap_err();
+    assert_eq!(
+        send(plan.on_response(200, b"<html><body>nginx</body></html>")).url,
+        EPS[1]
+    );
+    let e = done(plan.on_response(400, "{\"code\":400,\"msg\":\"通讯秘钥错误。\"}".as_bytes()))
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Auth);
     assert_eq!(e.provider_code.as_deref(), Some("400"));
     // Never a second request after a JSON answer: the plan is finished.
     assert!(matches!(plan.on_network_error(), Step::Done(Err(_))));
-    assert!(matches!(plan.on_response(200, FRONT_OK.as_bytes()), Step::Done(Err(_))));
+    assert!(matches!(
+        plan.on_response(200, FRONT_OK.as_bytes()),
+        Step::Done(Err(_))
+    ));
 
     // A JSON answer with a 5xx status is still the provider's answer: final.
     let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
     send(plan.start());
-    let e = done(plan.on_response(500, b"{\"code\":400,\"msg\":\"\xe4\xbd\x99\xe9\xa2\x9d\xe4\xb8\x8d\xe8\xb6\xb3\"}")).unwrap_err();
+    let e = done(plan.on_response(
+        500,
+        b"{\"code\":400,\"msg\":\"\xe4\xbd\x99\xe9\xa2\x9d\xe4\xb8\x8d\xe8\xb6\xb3\"}",
+    ))
+    .unwrap_err();
     assert_eq!(e.code, ErrorCode::Quota);
 
     // Malformed JSON moves on.
@@ -249,14 +321,15 @@ fn secrets_never_leak() {
         format!("秘钥{KEY}错误"),
         format!("用户{ID}余额不足"),
         format!("图片{KEY}"),
-        format!("{ID}"),
+        ID.to_owned(),
         "x".to_owned(),
     ];
     let mut errors: Vec<OcrError> = Vec::new();
     let mut juhe_errors = 0;
     for m in &msgs {
         for status in [200u16, 400, 500] {
-            let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
+            let mut plan =
+                Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
             let r = send(plan.start());
             assert!(!r.url.contains(KEY) && !r.url.contains(ID));
             let body = json!({"code": 400, "msg": m}).to_string();
@@ -269,27 +342,41 @@ fn secrets_never_leak() {
             let body = json!({"error_code": code, "reason": m}).to_string();
             let e = done(plan.on_response(200, body.as_bytes())).unwrap_err();
             // The juhe call only knows the juhe key (the apihz id is not part of it).
-            let all = format!("{} {:?} {:?} {}", e.message, e.provider_code, e.provider_message, e);
+            let all = format!(
+                "{} {:?} {:?} {}",
+                e.message, e.provider_code, e.provider_message, e
+            );
             assert!(!all.contains(KEY), "key leaked: {all}");
             juhe_errors += 1;
         }
     }
     // Failover exhaustion with an endpoint that (unwisely) carries the key.
-    let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &[&key_ep]), image(), None).unwrap();
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseFront", &[&key_ep]),
+        image(),
+        None,
+    )
+    .unwrap();
     send(plan.start());
     errors.push(done(plan.on_network_error()).unwrap_err());
     let mut opts = apihz_opts("vehicleLicenseFront", &[&key_ep]);
     opts.max_base64_chars = 1;
     errors.push(Plan::new(&opts, image(), None).unwrap_err());
     // Odd answers.
-    for body in [format!("{{\"code\":\"{KEY}\"}}"), format!("{{\"msg\":\"{KEY}\"}}")] {
+    for body in [
+        format!("{{\"code\":\"{KEY}\"}}"),
+        format!("{{\"msg\":\"{KEY}\"}}"),
+    ] {
         let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
         send(plan.start());
         errors.push(done(plan.on_response(200, body.as_bytes())).unwrap_err());
     }
     assert_eq!((errors.len(), juhe_errors), (19, 20));
     for e in errors {
-        let all = format!("{} {:?} {:?} {}", e.message, e.provider_code, e.provider_message, e);
+        let all = format!(
+            "{} {:?} {:?} {}",
+            e.message, e.provider_code, e.provider_message, e
+        );
         assert!(!all.contains(KEY), "key leaked: {all}");
         assert!(!all.contains(ID), "id leaked: {all}");
         assert!(e.provider.is_some());
@@ -298,7 +385,12 @@ fn secrets_never_leak() {
 
 #[test]
 fn success_results_carry_the_payload_and_today() {
-    let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), Some("2026-11-23".into())).unwrap();
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseFront", &EPS),
+        image(),
+        Some("2026-11-23".into()),
+    )
+    .unwrap();
     send(plan.start());
     match done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap() {
         Recognized::VehicleLicenseFront(f) => {

@@ -1,7 +1,10 @@
 //! The providers' own example responses, parsed to typed values; error mapping of both providers.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
 use serde_json::{json, Value};
-use vehicle_doc_ocr_core::model::{self, RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront};
+use vehicle_doc_ocr_core::model::{
+    self, RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
+};
 use vehicle_doc_ocr_core::options::MessageRule;
 use vehicle_doc_ocr_core::{apihz, juhe, DocumentKind, ErrorCode, Provider, Recognized};
 
@@ -16,14 +19,26 @@ fn v(s: &str) -> Value {
 }
 
 fn front(raw: Value) -> VehicleLicenseFront {
-    match model::normalize(DocumentKind::VehicleLicenseFront, Provider::Apihz, None, raw, None) {
+    match model::normalize(
+        DocumentKind::VehicleLicenseFront,
+        Provider::Apihz,
+        None,
+        raw,
+        None,
+    ) {
         Recognized::VehicleLicenseFront(f) => *f,
         other => panic!("wrong variant {other:?}"),
     }
 }
 
 fn back(raw: Value) -> VehicleLicenseBack {
-    match model::normalize(DocumentKind::VehicleLicenseBack, Provider::Apihz, None, raw, None) {
+    match model::normalize(
+        DocumentKind::VehicleLicenseBack,
+        Provider::Apihz,
+        None,
+        raw,
+        None,
+    ) {
         Recognized::VehicleLicenseBack(b) => *b,
         other => panic!("wrong variant {other:?}"),
     }
@@ -31,7 +46,13 @@ fn back(raw: Value) -> VehicleLicenseBack {
 
 fn cert(raw: Value) -> RegistrationCertificate {
     let id = juhe::order_id(&raw);
-    match model::normalize(DocumentKind::RegistrationCertificate, Provider::Juhe, id, raw, None) {
+    match model::normalize(
+        DocumentKind::RegistrationCertificate,
+        Provider::Juhe,
+        id,
+        raw,
+        None,
+    ) {
         Recognized::RegistrationCertificate(c) => *c,
         other => panic!("wrong variant {other:?}"),
     }
@@ -48,16 +69,27 @@ fn apihz_front_doc_sample() {
     assert_eq!(f.plate_number.as_deref(), Some("粤BB4321"));
     assert_eq!(f.vehicle_type.as_deref(), Some("小型轿车"));
     assert_eq!(f.owner.as_deref(), Some("艾米"));
-    assert_eq!(f.address.as_deref(), Some("深圳市南山区高新科技园科技中一路腾云大厦"));
+    assert_eq!(
+        f.address.as_deref(),
+        Some("深圳市南山区高新科技园科技中一路腾云大厦")
+    );
     assert_eq!(f.use_character.as_deref(), Some("非营运"));
     assert_eq!(f.model.as_deref(), Some("东风雪铁龙牌DC7183LYAA"));
     assert_eq!(f.vin.as_deref(), Some("123456789ABCDEFGH"));
     assert_eq!(f.engine_number.as_deref(), Some("8B12345"));
     assert_eq!(f.register_date.as_deref(), Some("2015-04-11"));
     assert_eq!(f.issue_date.as_deref(), Some("2015-04-11"));
-    assert_eq!(f.issuing_authority.as_deref(), Some("广东省深圳市公安局交通警察支队"));
+    assert_eq!(
+        f.issuing_authority.as_deref(),
+        Some("广东省深圳市公安局交通警察支队")
+    );
     assert_eq!(f.raw, raw, "raw is the payload untouched");
-    assert_eq!(f.valid, !f.issues.iter().any(|i| i.severity == vehicle_doc_ocr_core::fields::Severity::Error));
+    assert_eq!(
+        f.valid,
+        !f.issues
+            .iter()
+            .any(|i| i.severity == vehicle_doc_ocr_core::fields::Severity::Error)
+    );
 }
 
 #[test]
@@ -73,7 +105,10 @@ fn apihz_back_doc_sample() {
     assert_eq!((d.length, d.width, d.height), (4667, 1839, 1694));
     assert_eq!(b.traction_mass_kg, None);
     assert_eq!(b.remarks, None, "\"\" is empty");
-    assert_eq!(b.inspection_record.as_deref(), Some("检验有效期至2019年11月粤E(01)汽油"));
+    assert_eq!(
+        b.inspection_record.as_deref(),
+        Some("检验有效期至2019年11月粤E(01)汽油")
+    );
     assert_eq!(b.barcode_number.as_deref(), Some("4460040587965"));
     assert_eq!(b.fuel_type.as_deref(), Some("汽油"));
     assert!(b.valid);
@@ -97,10 +132,8 @@ fn back_total_mass_below_curb_weight_is_a_warning() {
     let mut raw = v(APIHZ_BACK);
     raw["TotalMass"] = json!("1500kg");
     let b = back(raw);
-    assert!(b
-        .issues
-        .iter()
-        .any(|i| i.field == "totalMassKg" && i.severity == vehicle_doc_ocr_core::fields::Severity::Warning));
+    assert!(b.issues.iter().any(|i| i.field == "totalMassKg"
+        && i.severity == vehicle_doc_ocr_core::fields::Severity::Warning));
 }
 
 #[test]
@@ -112,7 +145,10 @@ fn results_serialize_every_key_as_camel_case_with_nulls() {
     assert_eq!(out["requestId"], Value::Null);
     assert_eq!(out["approvedLoadKg"], Value::Null);
     assert_eq!(out["approvedPassengers"], 5);
-    assert_eq!(out["dimensionsMm"], json!({"length": 4667, "width": 1839, "height": 1694}));
+    assert_eq!(
+        out["dimensionsMm"],
+        json!({"length": 4667, "width": 1839, "height": 1694})
+    );
     assert!(out.get("inspectionValidUntil").is_some());
     assert!(out["issues"].is_array());
     assert_eq!(out["raw"]["PlateNo"], "粤B 2177C");
@@ -165,7 +201,13 @@ fn apihz_message_rules_come_first() {
 
 #[test]
 fn apihz_odd_answers_never_panic_and_are_provider_errors() {
-    for raw in [json!({}), json!({"code": "abc"}), json!({"code": null, "msg": 5}), json!([1]), json!({"code": 500})] {
+    for raw in [
+        json!({}),
+        json!({"code": "abc"}),
+        json!({"code": null, "msg": 5}),
+        json!([1]),
+        json!({"code": 500}),
+    ] {
         let e = apihz::check_answer(&raw, &[]).unwrap_err();
         assert_eq!(e.code, ErrorCode::ProviderError, "{raw}");
     }
@@ -220,14 +262,21 @@ fn juhe_verify_doc_sample_skips_desc_null_and_reads_zhizao_mingcheng() {
     check_juhe_certificate(JUHE_VERIFY);
     let entries = juhe::entries(&v(JUHE_VERIFY));
     let total = v(JUHE_VERIFY)["result"]["res"].as_array().unwrap().len();
-    assert_eq!(entries.len(), total - 2, "the two desc:null entries are skipped");
+    assert_eq!(
+        entries.len(),
+        total - 2,
+        "the two desc:null entries are skipped"
+    );
     let mut raw = v(JUHE_VERIFY);
     for item in raw["result"]["res"].as_array_mut().unwrap() {
         if item["desc"] == "制造名称" {
             item["content"] = json!("上海大众汽车有限公司");
         }
     }
-    assert_eq!(cert(raw).manufacturer.as_deref(), Some("上海大众汽车有限公司"));
+    assert_eq!(
+        cert(raw).manufacturer.as_deref(),
+        Some("上海大众汽车有限公司")
+    );
 }
 
 fn cert_with(entries: &[(&str, &str)]) -> RegistrationCertificate {
@@ -255,24 +304,41 @@ fn certificate_composites_are_split() {
     assert_eq!(c.displacement_ml, Some(1598));
     assert_eq!(c.power_kw, Some(85.0));
     assert_eq!(c.track_mm.as_deref(), Some("1560/1570"));
-    assert_eq!(c.total_mass_kg, Some(1950), "labels are matched without whitespace");
+    assert_eq!(
+        c.total_mass_kg,
+        Some(1950),
+        "labels are matched without whitespace"
+    );
     assert_eq!(c.approved_passengers, Some(5));
     assert_eq!(c.plate_number.as_deref(), Some("粤B2177C"));
     let d = c.dimensions_mm.unwrap();
     assert_eq!((d.length, d.width, d.height), (4667, 1839, 1694));
 
-    let c = cert_with(&[("车辆识别代号V车架号", "LSVCY6C49MN027789"), ("排量V功率", "1598/85")]);
-    assert_eq!(c.vin.as_deref(), Some("LSVCY6C49MN027789"), "one value is the VIN");
+    let c = cert_with(&[
+        ("车辆识别代号V车架号", "LSVCY6C49MN027789"),
+        ("排量V功率", "1598/85"),
+    ]);
+    assert_eq!(
+        c.vin.as_deref(),
+        Some("LSVCY6C49MN027789"),
+        "one value is the VIN"
+    );
     assert_eq!(c.frame_number, None);
     assert_eq!((c.displacement_ml, c.power_kw), (Some(1598), Some(85.0)));
 }
 
 #[test]
 fn certificate_owner_goes_through_the_fields_rule() {
-    let c = cert_with(&[("机动车所有人V身份证名称V号码", "张三V居民身份证V110101199003074578")]);
+    let c = cert_with(&[(
+        "机动车所有人V身份证名称V号码",
+        "张三V居民身份证V110101199003074578",
+    )]);
     let mut is = vehicle_doc_ocr_core::fields::Issues::default();
-    let expected =
-        vehicle_doc_ocr_core::fields::owner("owner", Some("张三V居民身份证V110101199003074578"), &mut is);
+    let expected = vehicle_doc_ocr_core::fields::owner(
+        "owner",
+        Some("张三V居民身份证V110101199003074578"),
+        &mut is,
+    );
     assert_eq!(c.owner, expected);
     assert_eq!(c.owner.unwrap().name.as_deref(), Some("张三"));
 }
@@ -326,7 +392,12 @@ fn juhe_unknown_and_odd_answers() {
     assert_eq!(e.code, ErrorCode::ProviderError);
     assert_eq!(e.provider_code.as_deref(), Some("123456"));
     assert_eq!(e.provider_message.as_deref(), Some("新错误"));
-    for raw in [json!({}), json!({"error_code": "x"}), json!([]), json!({"error_code": [0]})] {
+    for raw in [
+        json!({}),
+        json!({"error_code": "x"}),
+        json!([]),
+        json!({"error_code": [0]}),
+    ] {
         let e = juhe::check_answer(&raw).unwrap_err();
         assert_eq!(e.code, ErrorCode::ProviderError);
     }
