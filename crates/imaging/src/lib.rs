@@ -1,1 +1,279 @@
-//! STUB: issue #3 implements the pure-Rust image path.
+//! Pure-Rust image preparation for vehicle-doc-ocr: probe, decode (JPEG with DCT-domain
+//! downscaling, PNG, WebP, GIF, BMP), EXIF orientation, Catmull-Rom downscaling and JPEG encoding
+//! (4:2:0, optimized Huffman tables) under an exact base64 budget.
+//!
+//! No threads, no clock, no filesystem: builds for `wasm32-unknown-unknown` and runs in workerd.
+//! The policy values and the measurements behind them are in `docs/IMAGE_POLICY.md`.
+
+mod decode;
+mod encode;
+mod error;
+mod probe;
+mod raster;
+
+pub use error::{ImageError, ImageErrorKind};
+pub use probe::{probe, ImageInfo, SourceFormat};
+
+use raster::Raster;
+
+/// Knobs for [`prepare`]. `Default` is the documented OCR policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrepareOptions {
+    /// Hard cap on the padded standard base64 length of the output (the providers refuse more
+    /// than 1,000,000 characters).
+    pub max_base64_chars: usize,
+    /// Long side cap of the output in pixels (never upscaled).
+    pub max_long_side_px: u32,
+    /// Sources whose header announces more pixels are refused before decoding.
+    pub max_source_pixels: u64,
+    /// Lowest JPEG quality used before the picture is made smaller instead.
+    pub min_quality: u8,
+    /// Highest JPEG quality used (beyond it bytes grow fast with no gain for OCR).
+    pub max_quality: u8,
+    /// Apply the EXIF orientation. `false` when the caller's pixels are already upright.
+    pub apply_orientation: bool,
+}
+
+/// Output long-side cap (see docs/IMAGE_POLICY.md).
+pub const DEFAULT_MAX_LONG_SIDE_PX: u32 = 2048;
+/// Quality floor before downscaling further.
+pub const DEFAULT_MIN_QUALITY: u8 = 70;
+/// Quality ceiling.
+pub const DEFAULT_MAX_QUALITY: u8 = 92;
+
+impl Default for PrepareOptions {
+    fn default() -> Self {
+        PrepareOptions {
+            max_base64_chars: 1_000_000,
+            max_long_side_px: DEFAULT_MAX_LONG_SIDE_PX,
+            max_source_pixels: 120_000_000,
+            min_quality: DEFAULT_MIN_QUALITY,
+            max_quality: DEFAULT_MAX_QUALITY,
+            apply_orientation: true,
+        }
+    }
+}
+
+/// A JPEG ready to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// Baseline JPEG bytes (or the untouched input when `passthrough`).
+    pub jpeg: Vec<u8>,
+    /// Output size in pixels (upright).
+    pub width: u32,
+    pub height: u32,
+    /// JPEG quality used; `None` when the input was passed through untouched.
+    pub quality: Option<u8>,
+    /// Source size as stored (before orientation).
+    pub source_width: u32,
+    pub source_height: u32,
+    pub source_format: SourceFormat,
+    /// EXIF orientation applied to the pixels (1 = none).
+    pub orientation_applied: u8,
+    /// Number of full-size JPEG encodes (the small probe encodes are not counted).
+    pub encodes: u32,
+    /// True when `jpeg` is the input, byte for byte.
+    pub passthrough: bool,
+}
+
+/// Exact length of the padded standard base64 encoding of `byte_len` bytes.
+pub fn base64_len(byte_len: usize) -> usize {
+    byte_len.div_ceil(3).saturating_mul(4)
+}
+
+/// A decoded picture is accepted without resampling when the DCT-scaled decode is within this
+/// fraction below the wanted long side (saves a resize pass; 4000 px phone photos decode at
+/// 1/2 to 2000 px instead of being resampled to 2048).
+const DCT_SNAP: f64 = 0.9;
+
+struct Limits {
+    cap: u32,
+    min_q: u8,
+    max_q: u8,
+    decode_bytes: usize,
+}
+
+fn limits(opts: &PrepareOptions) -> Limits {
+    let min_q = opts.min_quality.clamp(1, 100);
+    Limits {
+        cap: opts.max_long_side_px.max(1),
+        min_q,
+        max_q: opts.max_quality.clamp(min_q, 100),
+        decode_bytes: usize::try_from(opts.max_source_pixels.saturating_mul(4))
+            .unwrap_or(usize::MAX)
+            .max(1 << 20),
+    }
+}
+
+fn too_many_pixels(w: u32, h: u32, max: u64) -> Option<ImageError> {
+    let px = w as u64 * h as u64;
+    (px > max).then(|| {
+        ImageError::too_large(format!(
+            "the image is {:.0} megapixels, more than the {:.0} megapixel limit",
+            px as f64 / 1e6,
+            max as f64 / 1e6
+        ))
+    })
+}
+
+/// Decodes, orients, downscales and JPEG-encodes `bytes` so that the base64 of the result fits
+/// `opts.max_base64_chars`. A JPEG that already fits, is within the long-side cap and needs no
+/// rotation is returned untouched.
+pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageError> {
+    let info = probe(bytes)?;
+    if info.format == SourceFormat::Heif {
+        return Err(ImageError::unsupported(error::HEIC_MESSAGE));
+    }
+    if let Some(e) = too_many_pixels(info.width, info.height, opts.max_source_pixels) {
+        return Err(e);
+    }
+    let lim = limits(opts);
+    let orientation = if opts.apply_orientation {
+        info.orientation
+    } else {
+        1
+    };
+    let long = info.width.max(info.height);
+    let target_long = long.min(lim.cap);
+    let raster = if info.format == SourceFormat::Jpeg {
+        let layout = decode::check_jpeg(bytes)?;
+        if layout.forwardable
+            && base64_len(bytes.len()) <= opts.max_base64_chars
+            && long <= lim.cap
+            && orientation == 1
+        {
+            return Ok(Prepared {
+                jpeg: bytes.to_vec(),
+                width: info.width,
+                height: info.height,
+                quality: None,
+                source_width: info.width,
+                source_height: info.height,
+                source_format: info.format,
+                orientation_applied: 1,
+                encodes: 0,
+                passthrough: true,
+            });
+        }
+        let min_long = (target_long as f64 * DCT_SNAP).ceil() as u32;
+        let idct = decode::jpeg_idct_size(info.width, info.height, min_long);
+        decode::decode_jpeg(bytes, idct, lim.decode_bytes)?
+    } else {
+        decode::decode_full(info.format, bytes, lim.decode_bytes)?
+    };
+    finish(
+        raster,
+        target_long,
+        orientation,
+        opts,
+        &lim,
+        info.width,
+        info.height,
+        info.format,
+    )
+}
+
+/// Like [`prepare`] for pixels the caller already decoded (e.g. a browser canvas): RGBA8,
+/// upright, `width * height * 4` bytes. Alpha is flattened on white. `source_format` of the
+/// result is reported as `Png` (lossless pixels); callers that know the real source override it.
+pub fn prepare_rgba(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    opts: &PrepareOptions,
+) -> Result<Prepared, ImageError> {
+    if width == 0 || height == 0 {
+        return Err(ImageError::invalid("the picture has no pixels"));
+    }
+    if let Some(e) = too_many_pixels(width, height, opts.max_source_pixels) {
+        return Err(e);
+    }
+    let expected = (width as u64) * (height as u64) * 4;
+    if rgba.len() as u64 != expected {
+        return Err(ImageError::invalid(
+            "the pixel buffer does not match the given width and height",
+        ));
+    }
+    let lim = limits(opts);
+    let rgb = raster::rgba_to_rgb_white(rgba);
+    let raster = if raster::is_gray_rgb(&rgb) {
+        Raster {
+            width,
+            height,
+            channels: 1,
+            data: raster::rgb_to_gray_exact(&rgb),
+        }
+    } else {
+        Raster {
+            width,
+            height,
+            channels: 3,
+            data: rgb,
+        }
+    };
+    let target_long = width.max(height).min(lim.cap);
+    finish(
+        raster,
+        target_long,
+        1,
+        opts,
+        &lim,
+        width,
+        height,
+        SourceFormat::Png,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    raster: Raster,
+    target_long: u32,
+    orientation: u8,
+    opts: &PrepareOptions,
+    lim: &Limits,
+    source_width: u32,
+    source_height: u32,
+    source_format: SourceFormat,
+) -> Result<Prepared, ImageError> {
+    let long = raster.width.max(raster.height);
+    let raster = if long > target_long {
+        let (w, h) = encode::scaled_dims(raster.width, raster.height, target_long);
+        raster::resize(&raster, w, h)
+    } else {
+        raster
+    };
+    let raster = raster::orient(raster, orientation);
+    let fitted = encode::fit(&raster, opts.max_base64_chars, lim.min_q, lim.max_q)?;
+    Ok(Prepared {
+        jpeg: fitted.jpeg,
+        width: fitted.width,
+        height: fitted.height,
+        quality: Some(fitted.quality),
+        source_width,
+        source_height,
+        source_format,
+        orientation_applied: if (2..=8).contains(&orientation) {
+            orientation
+        } else {
+            1
+        },
+        encodes: fitted.encodes,
+        passthrough: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_len_is_exact() {
+        assert_eq!(base64_len(0), 0);
+        assert_eq!(base64_len(1), 4);
+        assert_eq!(base64_len(2), 4);
+        assert_eq!(base64_len(3), 4);
+        assert_eq!(base64_len(4), 8);
+        assert_eq!(base64_len(750_000), 1_000_000);
+        assert_eq!(base64_len(750_001), 1_000_004);
+    }
+}

@@ -1,0 +1,439 @@
+//! Pixel decoders. Every function returns a gray or RGB [`Raster`]; alpha is flattened on white.
+
+use std::io::Cursor;
+
+use crate::error::ImageError;
+use crate::probe::{be16, le16, le32, SourceFormat};
+use crate::raster::{is_gray_rgb, over_white, rgb_to_gray_exact, rgba_to_rgb_white, Raster};
+
+fn truncated_jpeg() -> ImageError {
+    ImageError::invalid("the JPEG data is truncated (the file is incomplete)")
+}
+
+/// Structural check of a whole JPEG: every segment length lies inside the data, at least one scan
+/// exists, and the entropy-coded data of the last scan is followed by an EOI marker. Decoders pad
+/// missing scan data with zeros (a grey/green lower half); this refuses such files instead.
+/// Also reports whether the frame is one the passthrough may forward as is.
+pub(crate) struct JpegLayout {
+    /// Baseline/extended/progressive Huffman with 1 or 3 components (safe to forward untouched).
+    pub forwardable: bool,
+}
+
+pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
+    let mut pos = 2usize;
+    let mut scans = 0u32;
+    let mut forwardable = false;
+    let mut saw_frame = false;
+    loop {
+        while b.get(pos).is_some_and(|&v| v != 0xFF) {
+            pos += 1;
+        }
+        while b.get(pos) == Some(&0xFF) {
+            pos += 1;
+        }
+        let marker = *b.get(pos).ok_or_else(truncated_jpeg)?;
+        pos += 1;
+        match marker {
+            0xD9 => {
+                if scans == 0 || !saw_frame {
+                    return Err(ImageError::invalid(
+                        "the JPEG data contains no image scan (corrupt file)",
+                    ));
+                }
+                return Ok(JpegLayout { forwardable });
+            }
+            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
+            _ => {}
+        }
+        let len = be16(b, pos).ok_or_else(truncated_jpeg)? as usize;
+        if len < 2 {
+            return Err(ImageError::invalid(
+                "the JPEG data is corrupt (bad segment length)",
+            ));
+        }
+        let end = pos + len;
+        if end > b.len() {
+            return Err(truncated_jpeg());
+        }
+        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            saw_frame = true;
+            let comps = b.get(pos + 7).copied().unwrap_or(0);
+            forwardable = matches!(marker, 0xC0 | 0xC1 | 0xC2) && (comps == 1 || comps == 3);
+        }
+        pos = end;
+        if marker == 0xDA {
+            scans += 1;
+            // Entropy-coded data: runs until a marker other than a stuffed 0xFF00 or an RSTn.
+            loop {
+                let off = b
+                    .get(pos..)
+                    .and_then(|s| s.iter().position(|&v| v == 0xFF))
+                    .ok_or_else(truncated_jpeg)?;
+                pos += off;
+                let next = *b.get(pos + 1).ok_or_else(truncated_jpeg)?;
+                match next {
+                    0x00 | 0xD0..=0xD7 | 0xFF => pos += if next == 0xFF { 1 } else { 2 },
+                    _ => break,
+                }
+            }
+        }
+    }
+}
+
+/// Largest DCT-domain reduction (1, 1/2, 1/4, 1/8) that still leaves the long side at or above
+/// `min_long`. Returns the idct size (8 = full size, 4 = half, …).
+pub(crate) fn jpeg_idct_size(w: u32, h: u32, min_long: u32) -> u32 {
+    let long = w.max(h);
+    for s in [1u32, 2, 4] {
+        if (long * s).div_ceil(8) >= min_long {
+            return s;
+        }
+    }
+    8
+}
+
+fn jpeg_err(e: jpeg_decoder::Error) -> ImageError {
+    match e {
+        jpeg_decoder::Error::Unsupported(_) => ImageError::unsupported(
+            "this JPEG uses a feature that is not supported (e.g. arithmetic coding or 12-bit lossless); \
+             send a standard JPEG or PNG",
+        ),
+        jpeg_decoder::Error::Io(_) => truncated_jpeg(),
+        _ => ImageError::invalid("the JPEG data is corrupt and cannot be decoded"),
+    }
+}
+
+/// Decodes a JPEG at idct size `idct` (8 = full, 4 = 1/2, 2 = 1/4, 1 = 1/8).
+pub(crate) fn decode_jpeg(b: &[u8], idct: u32, max_bytes: usize) -> Result<Raster, ImageError> {
+    let mut dec = jpeg_decoder::Decoder::new(b);
+    dec.set_max_decoding_buffer_size(max_bytes);
+    dec.read_info().map_err(jpeg_err)?;
+    let info = dec.info().ok_or_else(truncated_jpeg)?;
+    if idct < 8 {
+        let w = ((info.width as u32 * idct).div_ceil(8)).max(1) as u16;
+        let h = ((info.height as u32 * idct).div_ceil(8)).max(1) as u16;
+        dec.scale(w, h).map_err(jpeg_err)?;
+    }
+    let px = dec.decode().map_err(jpeg_err)?;
+    let info = dec.info().ok_or_else(truncated_jpeg)?;
+    let (w, h) = (info.width as u32, info.height as u32);
+    let n = w as usize * h as usize;
+    let bad_len = || ImageError::invalid("the JPEG data is corrupt and cannot be decoded");
+    use jpeg_decoder::PixelFormat as F;
+    let (channels, data) = match info.pixel_format {
+        F::L8 => (1, px),
+        F::L16 => (1, px.chunks_exact(2).map(|p| p[0]).collect()),
+        F::RGB24 => (3, px),
+        F::CMYK32 => {
+            // jpeg-decoder returns real ink amounts (0 = no ink) for both Adobe CMYK and YCCK.
+            let mut out = Vec::with_capacity(n * 3);
+            for p in px.chunks_exact(4) {
+                let k = 255 - p[3] as u32;
+                for &c in &p[..3] {
+                    out.push((((255 - c as u32) * k + 127) / 255) as u8);
+                }
+            }
+            (3, out)
+        }
+    };
+    if data.len() != n * channels as usize {
+        return Err(bad_len());
+    }
+    Ok(Raster {
+        width: w,
+        height: h,
+        channels,
+        data,
+    })
+}
+
+pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
+    let bad = |e: png::DecodingError| match e {
+        png::DecodingError::LimitsExceeded => {
+            ImageError::too_large("the PNG image is too large to decode here")
+        }
+        png::DecodingError::IoError(_) => ImageError::invalid("the PNG data is truncated"),
+        _ => ImageError::invalid("the PNG data is corrupt and cannot be decoded"),
+    };
+    let mut dec = png::Decoder::new_with_limits(Cursor::new(b), png::Limits { bytes: max_bytes });
+    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
+    let mut reader = dec.read_info().map_err(bad)?;
+    let size = reader
+        .output_buffer_size()
+        .ok_or_else(|| ImageError::too_large("the PNG image is too large to decode here"))?;
+    let mut buf = vec![0u8; size];
+    let out = reader.next_frame(&mut buf).map_err(bad)?;
+    buf.truncate(out.buffer_size());
+    let (w, h) = (out.width, out.height);
+    use png::ColorType as C;
+    let (channels, data) = match out.color_type {
+        C::Grayscale => (1, buf),
+        C::GrayscaleAlpha => (
+            1,
+            buf.chunks_exact(2)
+                .map(|p| over_white(p[0], p[1]))
+                .collect(),
+        ),
+        C::Rgb => (3, buf),
+        C::Rgba => (3, rgba_to_rgb_white(&buf)),
+        C::Indexed => {
+            return Err(ImageError::invalid(
+                "the PNG palette could not be expanded (corrupt file)",
+            ))
+        }
+    };
+    finish(w, h, channels, data, "PNG")
+}
+
+fn finish(w: u32, h: u32, channels: u8, data: Vec<u8>, what: &str) -> Result<Raster, ImageError> {
+    if data.len() != w as usize * h as usize * channels as usize {
+        return Err(ImageError::invalid(format!(
+            "the {what} data is corrupt and cannot be decoded"
+        )));
+    }
+    // Gray pictures in colour containers encode smaller and just as well as grayscale JPEGs.
+    if channels == 3 && is_gray_rgb(&data) {
+        return Ok(Raster {
+            width: w,
+            height: h,
+            channels: 1,
+            data: rgb_to_gray_exact(&data),
+        });
+    }
+    Ok(Raster {
+        width: w,
+        height: h,
+        channels,
+        data,
+    })
+}
+
+pub(crate) fn decode_webp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
+    let bad = |_| ImageError::invalid("the WebP data is truncated or corrupt");
+    let mut dec = image_webp::WebPDecoder::new(Cursor::new(b)).map_err(bad)?;
+    dec.set_memory_limit(max_bytes);
+    let (w, h) = dec.dimensions();
+    let size = dec
+        .output_buffer_size()
+        .ok_or_else(|| ImageError::too_large("the WebP image is too large to decode here"))?;
+    if size > max_bytes {
+        return Err(ImageError::too_large(
+            "the WebP image is too large to decode here",
+        ));
+    }
+    let alpha = dec.has_alpha();
+    let mut buf = vec![0u8; size];
+    // Animated files: read_image returns the first frame.
+    dec.read_image(&mut buf).map_err(bad)?;
+    let data = if alpha { rgba_to_rgb_white(&buf) } else { buf };
+    finish(w, h, 3, data, "WebP")
+}
+
+pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
+    let bad = |_| ImageError::invalid("the GIF data is truncated or corrupt");
+    let mut opts = gif::DecodeOptions::new();
+    opts.set_color_output(gif::ColorOutput::RGBA);
+    opts.set_memory_limit(gif::MemoryLimit::Bytes(
+        std::num::NonZeroU64::new(max_bytes as u64).unwrap_or(std::num::NonZeroU64::MIN),
+    ));
+    let mut dec = opts.read_info(Cursor::new(b)).map_err(bad)?;
+    let (sw, sh) = (dec.width() as usize, dec.height() as usize);
+    if sw == 0 || sh == 0 {
+        return Err(ImageError::invalid(
+            "the GIF header gives a zero width or height",
+        ));
+    }
+    if sw * sh * 4 > max_bytes {
+        return Err(ImageError::too_large(
+            "the GIF image is too large to decode here",
+        ));
+    }
+    let frame = dec
+        .read_next_frame()
+        .map_err(bad)?
+        .ok_or_else(|| ImageError::invalid("the GIF contains no image"))?;
+    // Compose the first frame onto a white logical screen.
+    let mut rgb = vec![255u8; sw * sh * 3];
+    let (fl, ft) = (frame.left as usize, frame.top as usize);
+    let (fw, fh) = (frame.width as usize, frame.height as usize);
+    for y in 0..fh {
+        let dy = ft + y;
+        if dy >= sh {
+            break;
+        }
+        for x in 0..fw {
+            let dx = fl + x;
+            if dx >= sw {
+                break;
+            }
+            if let Some(p) = frame.buffer.get((y * fw + x) * 4..(y * fw + x) * 4 + 4) {
+                let d = (dy * sw + dx) * 3;
+                rgb[d] = over_white(p[0], p[3]);
+                rgb[d + 1] = over_white(p[1], p[3]);
+                rgb[d + 2] = over_white(p[2], p[3]);
+            }
+        }
+    }
+    finish(sw as u32, sh as u32, 3, rgb, "GIF")
+}
+
+/// Uncompressed BMP: 1/4/8-bit palette, 16-bit (555 or bitfields), 24-bit, 32-bit (BI_RGB or
+/// bitfields, alpha on white when a mask says so). RLE and embedded JPEG/PNG are refused.
+pub(crate) fn decode_bmp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
+    let bad = || ImageError::invalid("the BMP data is truncated or corrupt");
+    let data_off = le32(b, 10).ok_or_else(bad)? as usize;
+    let dib = le32(b, 14).ok_or_else(bad)? as usize;
+    let (w, h, top_down, bpp, compression) = if dib == 12 {
+        let w = le16(b, 18).ok_or_else(bad)? as i64;
+        let h = le16(b, 20).ok_or_else(bad)? as i64;
+        (w, h, false, le16(b, 24).ok_or_else(bad)?, 0u32)
+    } else if dib >= 40 {
+        let w = le32(b, 18).ok_or_else(bad)? as i32 as i64;
+        let h = le32(b, 22).ok_or_else(bad)? as i32 as i64;
+        (
+            w,
+            h.abs(),
+            h < 0,
+            le16(b, 28).ok_or_else(bad)?,
+            le32(b, 30).ok_or_else(bad)?,
+        )
+    } else {
+        return Err(ImageError::unsupported(
+            "this BMP variant is not supported; send a JPEG or PNG",
+        ));
+    };
+    if w <= 0 || h <= 0 || w > 1 << 20 || h > 1 << 20 {
+        return Err(bad());
+    }
+    let (w, h) = (w as usize, h as usize);
+    if w * h * 3 > max_bytes {
+        return Err(ImageError::too_large(
+            "the BMP image is too large to decode here",
+        ));
+    }
+    // Channel masks (BI_BITFIELDS = 3, BI_ALPHABITFIELDS = 6, or V4/V5 headers).
+    let default_masks: [u32; 4] = match bpp {
+        16 => [0x7c00, 0x03e0, 0x001f, 0],
+        32 => [0x00ff_0000, 0x0000_ff00, 0x0000_00ff, 0],
+        _ => [0; 4],
+    };
+    let masks = match compression {
+        0 => default_masks,
+        3 | 6 => {
+            let at = 14 + dib.max(40);
+            let from_header = dib >= 52;
+            let m = |i: usize| {
+                if from_header {
+                    le32(b, 54 + i * 4)
+                } else {
+                    le32(b, at + i * 4)
+                }
+            };
+            [
+                m(0).ok_or_else(bad)?,
+                m(1).ok_or_else(bad)?,
+                m(2).ok_or_else(bad)?,
+                if compression == 6 || dib >= 56 {
+                    m(3).unwrap_or(0)
+                } else {
+                    0
+                },
+            ]
+        }
+        _ => {
+            return Err(ImageError::unsupported(
+                "compressed BMP files are not supported; send a JPEG or PNG",
+            ))
+        }
+    };
+    let palette: Vec<[u8; 3]> = if bpp <= 8 {
+        let entry = if dib == 12 { 3 } else { 4 };
+        let count = 1usize << bpp;
+        let start = 14 + dib;
+        (0..count)
+            .map(|i| {
+                b.get(start + i * entry..start + i * entry + 3)
+                    .map(|p| [p[2], p[1], p[0]])
+                    .unwrap_or([0, 0, 0])
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !matches!(bpp, 1 | 4 | 8 | 16 | 24 | 32) {
+        return Err(ImageError::unsupported(
+            "this BMP bit depth is not supported; send a JPEG or PNG",
+        ));
+    }
+    let row_bytes = (w * bpp as usize).div_ceil(32) * 4;
+    let need = data_off
+        .checked_add(row_bytes.checked_mul(h).ok_or_else(bad)?)
+        .ok_or_else(bad)?;
+    if need > b.len() {
+        return Err(ImageError::invalid("the BMP data is truncated"));
+    }
+    let field = |v: u32, mask: u32| -> u8 {
+        if mask == 0 {
+            return 255;
+        }
+        let shift = mask.trailing_zeros();
+        let bits = (mask >> shift).count_ones();
+        let x = (v & mask) >> shift;
+        let max = (1u64 << bits) - 1;
+        ((x as u64 * 255 + max / 2) / max) as u8
+    };
+    let mut out = vec![0u8; w * h * 3];
+    for y in 0..h {
+        let src_y = if top_down { y } else { h - 1 - y };
+        let row = &b[data_off + src_y * row_bytes..data_off + (src_y + 1) * row_bytes];
+        let drow = &mut out[y * w * 3..(y + 1) * w * 3];
+        for x in 0..w {
+            let px: [u8; 3] = match bpp {
+                1 | 4 | 8 => {
+                    let bit = x * bpp as usize;
+                    let byte = row[bit / 8];
+                    let idx = (byte >> (8 - bpp as usize - bit % 8)) & ((1u16 << bpp) - 1) as u8;
+                    palette.get(idx as usize).copied().unwrap_or([0, 0, 0])
+                }
+                24 => [row[x * 3 + 2], row[x * 3 + 1], row[x * 3]],
+                16 | 32 => {
+                    let v = if bpp == 16 {
+                        u16::from_le_bytes([row[x * 2], row[x * 2 + 1]]) as u32
+                    } else {
+                        u32::from_le_bytes([
+                            row[x * 4],
+                            row[x * 4 + 1],
+                            row[x * 4 + 2],
+                            row[x * 4 + 3],
+                        ])
+                    };
+                    let a = field(v, masks[3]);
+                    [
+                        over_white(field(v, masks[0]), a),
+                        over_white(field(v, masks[1]), a),
+                        over_white(field(v, masks[2]), a),
+                    ]
+                }
+                _ => [0, 0, 0],
+            };
+            drow[x * 3..x * 3 + 3].copy_from_slice(&px);
+        }
+    }
+    finish(w as u32, h as u32, 3, out, "BMP")
+}
+
+/// Dispatch on format (HEIF never reaches here).
+pub(crate) fn decode_full(
+    format: SourceFormat,
+    b: &[u8],
+    max_bytes: usize,
+) -> Result<Raster, ImageError> {
+    match format {
+        SourceFormat::Jpeg => decode_jpeg(b, 8, max_bytes),
+        SourceFormat::Png => decode_png(b, max_bytes),
+        SourceFormat::Webp => decode_webp(b, max_bytes),
+        SourceFormat::Gif => decode_gif(b, max_bytes),
+        SourceFormat::Bmp => decode_bmp(b, max_bytes),
+        SourceFormat::Heif => Err(ImageError::unsupported(crate::error::HEIC_MESSAGE)),
+    }
+}
