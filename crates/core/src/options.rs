@@ -30,7 +30,8 @@ pub struct RecognizeOptions {
     pub prepare: Value,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` hides `key` and `id`.
+#[derive(Clone, PartialEq)]
 pub struct ApihzOptions {
     pub id: String,
     pub key: String,
@@ -47,7 +48,8 @@ pub struct MessageRule {
     pub code: ErrorCode,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// `Debug` hides `key`.
+#[derive(Clone, PartialEq)]
 pub struct JuheOptions {
     pub key: String,
     /// Without a trailing slash.
@@ -62,6 +64,27 @@ pub enum JuheUpload {
     Base64,
     /// `POST /verify_cardjz_certificate/verify`, multipart file upload.
     Multipart,
+}
+
+impl std::fmt::Debug for ApihzOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApihzOptions")
+            .field("id", &"[redacted]")
+            .field("key", &"[redacted]")
+            .field("endpoints", &self.endpoints.len())
+            .field("message_rules", &self.message_rules)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for JuheOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JuheOptions")
+            .field("key", &"[redacted]")
+            .field("base_url", &self.base_url)
+            .field("upload", &self.upload)
+            .finish()
+    }
 }
 
 const TOP_KEYS: &[&str] = &[

@@ -40,13 +40,25 @@ use crate::{
 };
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// `Debug` shows the body's length only: it holds the key and the image.
+#[derive(Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: &'static str,
     /// Never carries a key, id or image.
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl std::fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .finish()
+    }
 }
 
 /// What is sent: an image already under the budget, or a remote URL (apihz `type=1`).
@@ -77,7 +89,7 @@ enum State {
     Finished,
 }
 
-#[derive(Debug)]
+/// `Debug` shows no secret and no body.
 pub struct Plan {
     provider: Provider,
     document: DocumentKind,
@@ -89,6 +101,17 @@ pub struct Plan {
     today: Option<String>,
     state: State,
     last_failure: Option<Failure>,
+}
+
+impl std::fmt::Debug for Plan {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plan")
+            .field("provider", &self.provider)
+            .field("document", &self.document)
+            .field("endpoints", &self.urls.len())
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Plan {
@@ -124,7 +147,7 @@ impl Plan {
                     )
                     .with_provider(Provider::Apihz)
                 })?;
-                let secrets = vec![a.key.clone(), a.id.clone()];
+                let secrets = with_encoded(&[&a.key, &a.id]);
                 let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
                 let body = match &payload {
                     ImagePayload::Image { bytes, .. } => {
@@ -207,7 +230,7 @@ impl Plan {
                     urls: vec![format!("{}{}", j.base_url, path)],
                     content_type,
                     body,
-                    secrets: vec![j.key.clone()],
+                    secrets: with_encoded(&[&j.key]),
                     rules: Vec::new(),
                     today,
                     state: State::NotStarted,
@@ -277,7 +300,8 @@ impl Plan {
         self.failed(i, Failure::Network)
     }
 
-    /// Strings that must never appear in any output (keys, ids), for redaction by the glue.
+    /// Strings that must never appear in any output (keys, ids, and their percent-encoded
+    /// forms when they differ), for redaction by the glue.
     pub fn secrets(&self) -> Vec<String> {
         self.secrets.clone()
     }
@@ -349,4 +373,17 @@ impl Plan {
             e.redacted(&refs)
         }))
     }
+}
+
+/// The secrets and, where different, their percent-encoded forms (as they travel in a body).
+fn with_encoded(secrets: &[&str]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in secrets {
+        for form in [s.to_string(), wire::percent_encode(s.as_bytes())] {
+            if !out.contains(&form) {
+                out.push(form);
+            }
+        }
+    }
+    out
 }

@@ -113,7 +113,14 @@ fn apihz_request_shape() {
         assert_eq!(f[4].1, "/9j/4PvvvgAQ", "standard base64, no data: head");
         let mut secrets = plan.secrets();
         secrets.sort();
-        assert_eq!(secrets, vec![ID.to_owned(), KEY.to_owned()]);
+        assert_eq!(
+            secrets,
+            vec![
+                ID.to_owned(),
+                "Kq7%2Bzz%2FKEY%3Dunique".to_owned(),
+                KEY.to_owned()
+            ]
+        );
     }
     let mut plan = Plan::new(
         &apihz_opts("vehicleLicenseFront", &["https://a.example/x.php"]),
@@ -149,7 +156,10 @@ fn juhe_request_shapes() {
             ("file".to_owned(), "/9j/4PvvvgAQ".to_owned())
         ]
     );
-    assert_eq!(plan.secrets(), vec![KEY.to_owned()]);
+    assert_eq!(
+        plan.secrets(),
+        vec![KEY.to_owned(), "Kq7%2Bzz%2FKEY%3Dunique".to_owned()]
+    );
 
     let mut plan = Plan::new(&juhe_opts("multipart"), image(), None).unwrap();
     let r = send(plan.start());
@@ -381,6 +391,34 @@ fn secrets_never_leak() {
         assert!(!all.contains(ID), "id leaked: {all}");
         assert!(e.provider.is_some());
     }
+}
+
+#[test]
+fn debug_output_shows_no_secret() {
+    for opts in [
+        apihz_opts("vehicleLicenseFront", &EPS),
+        juhe_opts("multipart"),
+        juhe_opts("base64"),
+    ] {
+        let mut plan = Plan::new(&opts, image(), None).unwrap();
+        let step = plan.start();
+        let all = format!("{opts:?} {plan:?} {step:?}");
+        assert!(!all.contains(KEY) && !all.contains(ID), "{all}");
+        assert!(!all.contains("Kq7%2Bzz"), "{all}");
+    }
+}
+
+/// A provider that echoes the key percent-encoded is redacted too.
+#[test]
+fn encoded_secret_echo_is_redacted() {
+    let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
+    send(plan.start());
+    let body = json!({"code": 400, "msg": "key=Kq7%2Bzz%2FKEY%3Dunique 错误"}).to_string();
+    let e = done(plan.on_response(200, body.as_bytes())).unwrap_err();
+    assert!(!e
+        .provider_message
+        .unwrap()
+        .contains("Kq7%2Bzz%2FKEY%3Dunique"));
 }
 
 #[test]
