@@ -1,0 +1,74 @@
+//! Agreement of plate, VIN and engine number across the documents the user has.
+
+use super::{codes, fold, plate, text, vin, CrossCheckInput, FieldIssue, Issues};
+
+fn normalize_engine(t: &str) -> String {
+    t.chars().map(fold).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// "the front page", "the front page and the certificate", "the front page, the back page and
+/// the certificate".
+fn list(names: &[&str]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {}", init.join(", "), last),
+    }
+}
+
+fn compare(field: &str, what: &str, values: &[(&str, String)], issues: &mut Issues) {
+    let Some((_, first)) = values.first() else { return };
+    if values.iter().all(|(_, v)| v == first) {
+        return;
+    }
+    // Group the documents by value to say which ones disagree (never the values).
+    let mut groups: Vec<(&String, Vec<&str>)> = Vec::new();
+    for (doc, v) in values {
+        match groups.iter_mut().find(|(g, _)| *g == v) {
+            Some((_, docs)) => docs.push(doc),
+            None => groups.push((v, vec![doc])),
+        }
+    }
+    let message = match groups.as_slice() {
+        [(_, agree), (_, odd)] if agree.len() > 1 && odd.len() == 1 => format!(
+            "The {what} on {} does not match the one on {}.",
+            list(odd),
+            list(agree)
+        ),
+        [(_, odd), (_, agree)] if agree.len() > 1 && odd.len() == 1 => format!(
+            "The {what} on {} does not match the one on {}.",
+            list(odd),
+            list(agree)
+        ),
+        _ => {
+            let all: Vec<&str> = values.iter().map(|(d, _)| *d).collect();
+            format!("The {what} differs between {}.", list(&all))
+        }
+    };
+    issues.error(field, codes::CROSS_MISMATCH, message);
+}
+
+/// Plate, VIN and engine number must agree across the documents the user has (compared after
+/// normalization: spaces, `·`, full-width forms and case do not count). Each disagreement is
+/// one error `CROSS_MISMATCH` on `"plateNumber"`, `"vin"` or `"engineNumber"`, whose message
+/// names the documents that disagree. Documents without the value are skipped.
+pub fn cross_check(input: &CrossCheckInput) -> Vec<FieldIssue> {
+    let docs = [
+        ("the front page", input.front.as_ref()),
+        ("the back page", input.back.as_ref()),
+        ("the certificate", input.certificate.as_ref()),
+    ];
+    let collect = |get: &dyn Fn(&super::CrossCheckDoc) -> Option<String>| -> Vec<(&'static str, String)> {
+        docs.iter()
+            .filter_map(|(name, d)| d.and_then(get).map(|v| (*name, v)))
+            .collect()
+    };
+    let mut issues = Issues::default();
+    let plates = collect(&|d| text(d.plate_number.as_deref()).map(|p| plate::normalize(&p)));
+    compare("plateNumber", "plate number", &plates, &mut issues);
+    let vins = collect(&|d| text(d.vin.as_deref()).map(|v| vin::normalize(&v)));
+    compare("vin", "VIN", &vins, &mut issues);
+    let engines = collect(&|d| text(d.engine_number.as_deref()).map(|e| normalize_engine(&e)));
+    compare("engineNumber", "engine number", &engines, &mut issues);
+    issues.into_vec()
+}
