@@ -55,14 +55,16 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024; // hard cap so a runaway client can't e
 const here = dirname(fileURLToPath(import.meta.url));
 const fixturesDir = join(here, "..", "fixtures", "providers");
 const loadFixture = (name) => JSON.parse(readFileSync(join(fixturesDir, name), "utf8"));
+// Doc examples are served byte-for-byte as stored (trailing newline trimmed).
+const loadRaw = (name) => readFileSync(join(fixturesDir, name), "utf8").trimEnd();
 export const FIXTURES = Object.freeze({
   apihzFront: loadFixture("sim-apihz-front.json"),
   apihzBack: loadFixture("sim-apihz-back.json"),
   juheCertificate: loadFixture("sim-juhe-certificate.json"),
-  apihzFrontDoc: loadFixture("apihz-front.doc.json"),
-  apihzBackDoc: loadFixture("apihz-back.doc.json"),
-  juheQueryDoc: loadFixture("juhe-query.doc.json"),
-  juheVerifyDoc: loadFixture("juhe-verify.doc.json"),
+  apihzFrontDoc: loadRaw("apihz-front.doc.json"),
+  apihzBackDoc: loadRaw("apihz-back.doc.json"),
+  juheQueryDoc: loadRaw("juhe-query.doc.json"),
+  juheVerifyDoc: loadRaw("juhe-verify.doc.json"),
 });
 
 // ---------------------------------------------------------------------------
@@ -240,7 +242,7 @@ function juheAnswer(key, image, cfg, verify) {
   if (bytes.includes(MARK_UNREADABLE)) return r("unreadable", juheError(270903), true, { b64Len });
   const doc = bytes.includes(MARK_DOC);
   const base = doc ? (verify ? FIXTURES.juheVerifyDoc : FIXTURES.juheQueryDoc) : FIXTURES.juheCertificate;
-  const body = structuredClone(base);
+  const body = doc ? base : structuredClone(base);
   if (!doc) body.result.orderid = newOrderId();
   return r(doc ? "ok-doc" : "ok", body, true, { b64Len });
 }
@@ -298,7 +300,9 @@ function dispatch(route, req, url, body, cfg) {
     return juheAnswer(params.key, image, cfg, false);
   }
   // juhe-verify: multipart
+  // PHP-like: `key` may come from the query or a form body; `file` counts only as an uploaded file part.
   const params = parsePhpForm(url.search.slice(1));
+  if (ct.startsWith("application/x-www-form-urlencoded")) Object.assign(params, parsePhpForm(body.toString("latin1")));
   let key = params.key;
   let image = null;
   const parts = ct.startsWith("multipart/form-data") ? parseMultipart(body, req.headers["content-type"]) : null;
