@@ -159,7 +159,7 @@ fn looks_like_type(s: &str) -> bool {
 }
 
 /// The certificate's composite owner field, split on `V` or `/`:
-/// `"张三V居民身份证V110101199003074578"` → name, id type, id number (id number checked with
+/// `"张三V居民身份证V11010519491231002X"` → name, id type, id number (id number checked with
 /// [`check_id_number`], issues on `"<field>.idNumber"`).
 ///
 /// Separators: `/` (also full-width), and `V`/`v` next to a non-ASCII character (a Chinese name,

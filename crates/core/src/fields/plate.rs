@@ -58,13 +58,13 @@ pub(crate) fn is_valid(p: &str) -> bool {
         return false;
     }
     match serial {
+        [a, b, c, d, '应', '急'] => [a, b, c, d].iter().all(|c| is_serial(**c)),
         [head @ .., last] if serial.len() == 5 => {
             head.iter().all(|c| is_serial(*c)) && (is_serial(*last) || ORDINARY_SUFFIXES.contains(*last))
         }
         [first, .., last] if serial.len() == 6 => {
             serial.iter().all(|c| is_serial(*c)) && (matches!(first, 'D' | 'F') || matches!(last, 'D' | 'F'))
         }
-        [a, b, c, d, '应', '急'] => [a, b, c, d].iter().all(|c| is_serial(**c)),
         _ => false,
     }
 }
