@@ -271,6 +271,9 @@ function readBody(req) {
     });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
+    req.on("close", () => {
+      if (!req.complete) reject(new Error("client went away before the body was complete"));
+    });
   });
 }
 

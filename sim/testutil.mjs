@@ -56,7 +56,11 @@ export function rawRequest(url, { method = "POST", headers = {}, body } = {}) {
   });
 }
 
-/** Wait (event-loop polling, no timing assertions) until predicate() is true. */
-export async function until(predicate) {
-  while (!predicate()) await new Promise((r) => setTimeout(r, 5));
+/** Wait (event-loop polling, no timing assertions) until predicate() is true; gives up after ~20 s
+ *  so a broken simulator fails the test instead of hanging the run. */
+export async function until(predicate, what = "condition") {
+  for (let i = 0; !predicate(); i++) {
+    if (i > 4000) throw new Error(`gave up waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
 }

@@ -109,3 +109,22 @@ test("admin endpoints: GET /__sim/calls and POST /__sim/reset", async () => {
   assert.deepEqual(await (await fetch(`${sim.url}/__sim/calls`)).json(), []);
   assert.deepEqual(sim.calls(), []);
 });
+
+test("a client that goes away before the body is complete is not recorded and the server keeps working", async () => {
+  const net = await import("node:net");
+  const { port } = new URL(sim.url);
+  await new Promise((resolve) => {
+    const s = net.connect(Number(port), "127.0.0.1", () => {
+      s.write(`POST ${APIHZ_PATH} HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nid=1`);
+      s.end();
+      s.destroy();
+      resolve();
+    });
+  });
+  const r = await post("slow-0");
+  assert.equal(JSON.parse(r.text).code, 200);
+  assert.deepEqual(
+    sim.calls().map((c) => c.outcome),
+    ["ok"],
+  );
+});
