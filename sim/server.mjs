@@ -361,9 +361,13 @@ export async function startSimulator(options = {}) {
     }
 
     // admin
-    if (url.pathname === "/__sim/calls" && req.method === "GET") return sendJson(res, 200, calls);
+    if (url.pathname === "/__sim/calls" && req.method === "GET") {
+      log(req, "admin-calls", 200, "admin");
+      return sendJson(res, 200, calls);
+    }
     if (url.pathname === "/__sim/reset" && req.method === "POST") {
       calls = [];
+      log(req, "admin-reset", 200, "admin");
       return sendJson(res, 200, { ok: true });
     }
     if (url.pathname === "/__sim/health") return sendJson(res, 200, { ok: true });
