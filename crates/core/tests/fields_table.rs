@@ -1,16 +1,30 @@
 //! Table-driven tests of the field rules with the provider docs' example values
 //! (fixtures/providers/*.doc.json) and the CONTRACT.md §3 samples.
 
-use vehicle_doc_ocr_core::fields::{self, codes, Context, CrossCheckDoc, CrossCheckInput, Dimensions, Issues, Severity};
+use vehicle_doc_ocr_core::fields::{
+    self, codes, Context, CrossCheckDoc, CrossCheckInput, Dimensions, Issues, Severity,
+};
 
 fn cx() -> Context {
-    Context { today: Some("2024-06-01".to_owned()) }
+    Context {
+        today: Some("2024-06-01".to_owned()),
+    }
 }
 
 /// The (code, severity) pairs pushed, in order.
 fn codes_of(is: &Issues) -> Vec<(&str, Severity)> {
     is.0.iter().map(|i| (i.code.as_str(), i.severity)).collect()
 }
+
+/// The expected (code, severity) pairs of one case.
+type Codes = &'static [(&'static str, Severity)];
+/// VIN as read, value, suggestion, issues.
+type VinCase = (
+    Option<&'static str>,
+    Option<&'static str>,
+    Option<&'static str>,
+    Codes,
+);
 
 const E: Severity = Severity::Error;
 const W: Severity = Severity::Warning;
@@ -43,7 +57,10 @@ fn text_empty_markers_and_trimming() {
         (Some("2"), Some("2")),
         (Some("高m"), Some("高m")),
         (Some("8B12345"), Some("8B12345")),
-        (Some("东风雪铁龙牌DC7183LYAA"), Some("东风雪铁龙牌DC7183LYAA")),
+        (
+            Some("东风雪铁龙牌DC7183LYAA"),
+            Some("东风雪铁龙牌DC7183LYAA"),
+        ),
     ];
     for (raw, want) in cases {
         assert_eq!(fields::text(*raw).as_deref(), *want, "{raw:?}");
@@ -68,14 +85,18 @@ fn dates_all_formats_to_iso() {
     ];
     for raw in cases {
         let mut is = Issues::default();
-        assert_eq!(fields::date("issueDate", Some(raw), &cx(), &mut is).as_deref(), Some("2015-04-11"), "{raw}");
+        assert_eq!(
+            fields::date("issueDate", Some(raw), &cx(), &mut is).as_deref(),
+            Some("2015-04-11"),
+            "{raw}"
+        );
         assert!(is.0.is_empty(), "{raw}: {:?}", is.0);
     }
 }
 
 #[test]
 fn dates_empty_invalid_unreadable_future() {
-    let cases: &[(Option<&str>, Option<&str>, &[(&str, Severity)])] = &[
+    let cases: &[(Option<&str>, Option<&str>, Codes)] = &[
         (None, None, &[]),
         (Some(""), None, &[]),
         (Some("--"), None, &[]),
@@ -90,60 +111,121 @@ fn dates_empty_invalid_unreadable_future() {
         (Some("2015-04"), None, &[(codes::DATE_UNREADABLE, E)]),
         (Some("2015-04-11x"), None, &[(codes::DATE_UNREADABLE, E)]),
         (Some("四月"), None, &[(codes::DATE_UNREADABLE, E)]),
-        (Some("2030-01-01"), Some("2030-01-01"), &[(codes::DATE_IN_FUTURE, E)]),
+        (
+            Some("2030-01-01"),
+            Some("2030-01-01"),
+            &[(codes::DATE_IN_FUTURE, E)],
+        ),
         (Some("2024-06-01"), Some("2024-06-01"), &[]),
     ];
     for (raw, want, issues) in cases {
         let mut is = Issues::default();
-        assert_eq!(fields::date("registerDate", *raw, &cx(), &mut is).as_deref(), *want, "{raw:?}");
+        assert_eq!(
+            fields::date("registerDate", *raw, &cx(), &mut is).as_deref(),
+            *want,
+            "{raw:?}"
+        );
         assert_eq!(codes_of(&is), *issues, "{raw:?}");
         assert!(is.0.iter().all(|i| i.field == "registerDate"));
     }
     // Without today, no future check.
     let mut is = Issues::default();
-    assert_eq!(fields::date("d", Some("2030-01-01"), &Context::default(), &mut is).as_deref(), Some("2030-01-01"));
+    assert_eq!(
+        fields::date("d", Some("2030-01-01"), &Context::default(), &mut is).as_deref(),
+        Some("2030-01-01")
+    );
     assert!(is.0.is_empty());
 }
 
 #[test]
 fn date_order() {
     let mut is = Issues::default();
-    fields::check_date_order(("registerDate", Some("2015-04-11")), ("issueDate", Some("2015-04-11")), &cx(), &mut is);
-    fields::check_date_order(("registerDate", Some("2015-04-11")), ("issueDate", Some("2016-01-01")), &cx(), &mut is);
-    fields::check_date_order(("registerDate", None), ("issueDate", Some("2016-01-01")), &cx(), &mut is);
-    fields::check_date_order(("registerDate", Some("2016-01-01")), ("issueDate", None), &cx(), &mut is);
+    fields::check_date_order(
+        ("registerDate", Some("2015-04-11")),
+        ("issueDate", Some("2015-04-11")),
+        &cx(),
+        &mut is,
+    );
+    fields::check_date_order(
+        ("registerDate", Some("2015-04-11")),
+        ("issueDate", Some("2016-01-01")),
+        &cx(),
+        &mut is,
+    );
+    fields::check_date_order(
+        ("registerDate", None),
+        ("issueDate", Some("2016-01-01")),
+        &cx(),
+        &mut is,
+    );
+    fields::check_date_order(
+        ("registerDate", Some("2016-01-01")),
+        ("issueDate", None),
+        &cx(),
+        &mut is,
+    );
     assert!(is.0.is_empty(), "{:?}", is.0);
 
-    fields::check_date_order(("registerDate", Some("2016-01-02")), ("issueDate", Some("2016-01-01")), &cx(), &mut is);
+    fields::check_date_order(
+        ("registerDate", Some("2016-01-02")),
+        ("issueDate", Some("2016-01-01")),
+        &cx(),
+        &mut is,
+    );
     assert_eq!(codes_of(&is), [(codes::DATE_ORDER, E)]);
     assert_eq!(is.0[0].field, "issueDate");
 
     // A future date already reported by `date` is not reported twice.
     let mut is = Issues::default();
     let d = fields::date("issueDate", Some("2030-01-01"), &cx(), &mut is);
-    fields::check_date_order(("registerDate", Some("2015-04-11")), ("issueDate", d.as_deref()), &cx(), &mut is);
+    fields::check_date_order(
+        ("registerDate", Some("2015-04-11")),
+        ("issueDate", d.as_deref()),
+        &cx(),
+        &mut is,
+    );
     assert_eq!(codes_of(&is), [(codes::DATE_IN_FUTURE, E)]);
 }
 
 #[test]
 fn inspection_month() {
-    let cases: &[(Option<&str>, Option<&str>, &[(&str, Severity)])] = &[
-        (Some("检验有效期至2019年11月粤E(01)汽油"), Some("2019-11"), &[]),
+    let cases: &[(Option<&str>, Option<&str>, Codes)] = &[
+        (
+            Some("检验有效期至2019年11月粤E(01)汽油"),
+            Some("2019-11"),
+            &[],
+        ),
         (Some("检验有效期至2019-11粤E"), Some("2019-11"), &[]),
         (Some("检验有效期至2019.11"), Some("2019-11"), &[]),
         (Some("检验有效期至2019年1月"), Some("2019-01"), &[]),
         (Some("检验有效期至２０１９年１１月"), Some("2019-11"), &[]),
         (Some("检验有效期至 2019 年 11 月"), Some("2019-11"), &[]),
-        (Some("检验有效期至2019年11月粤E 检验有效期至2021年11月粤E"), Some("2021-11"), &[]),
+        (
+            Some("检验有效期至2019年11月粤E 检验有效期至2021年11月粤E"),
+            Some("2021-11"),
+            &[],
+        ),
         (Some("--"), None, &[]),
         (None, None, &[]),
         (Some("正常"), None, &[]),
-        (Some("检验有效期至"), None, &[(codes::INSPECTION_UNREADABLE, W)]),
-        (Some("检验有效期至2019年13月"), None, &[(codes::INSPECTION_UNREADABLE, W)]),
+        (
+            Some("检验有效期至"),
+            None,
+            &[(codes::INSPECTION_UNREADABLE, W)],
+        ),
+        (
+            Some("检验有效期至2019年13月"),
+            None,
+            &[(codes::INSPECTION_UNREADABLE, W)],
+        ),
     ];
     for (raw, want, issues) in cases {
         let mut is = Issues::default();
-        assert_eq!(fields::inspection_valid_until("inspectionValidUntil", *raw, &mut is).as_deref(), *want, "{raw:?}");
+        assert_eq!(
+            fields::inspection_valid_until("inspectionValidUntil", *raw, &mut is).as_deref(),
+            *want,
+            "{raw:?}"
+        );
         assert_eq!(codes_of(&is), *issues, "{raw:?}");
     }
 }
@@ -151,16 +233,36 @@ fn inspection_month() {
 #[test]
 fn quantities() {
     type F = fn(&str, Option<&str>, &mut Issues) -> Option<u32>;
-    let cases: &[(F, Option<&str>, Option<u32>, &[(&str, Severity)])] = &[
+    let cases: &[(F, Option<&str>, Option<u32>, Codes)] = &[
         (fields::persons, Some("5人"), Some(5), &[]),
         (fields::persons, Some("5"), Some(5), &[]),
         (fields::persons, Some("５人"), Some(5), &[]),
         (fields::persons, Some("人"), None, &[]),
         (fields::persons, Some("--"), None, &[]),
-        (fields::persons, Some("0人"), Some(0), &[(codes::QUANTITY_IMPLAUSIBLE, W)]),
-        (fields::persons, Some("500人"), Some(500), &[(codes::QUANTITY_IMPLAUSIBLE, W)]),
-        (fields::persons, Some("五人"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
-        (fields::persons, Some("5.5人"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            fields::persons,
+            Some("0人"),
+            Some(0),
+            &[(codes::QUANTITY_IMPLAUSIBLE, W)],
+        ),
+        (
+            fields::persons,
+            Some("500人"),
+            Some(500),
+            &[(codes::QUANTITY_IMPLAUSIBLE, W)],
+        ),
+        (
+            fields::persons,
+            Some("五人"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+        (
+            fields::persons,
+            Some("5.5人"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
         (fields::mass_kg, Some("2085kg"), Some(2085), &[]),
         (fields::mass_kg, Some("2085 KG"), Some(2085), &[]),
         (fields::mass_kg, Some("2085"), Some(2085), &[]),
@@ -171,20 +273,55 @@ fn quantities() {
         (fields::mass_kg, Some("kg"), None, &[]),
         (fields::mass_kg, Some("--"), None, &[]),
         (fields::mass_kg, Some("0kg"), Some(0), &[]),
-        (fields::mass_kg, Some("2085.5kg"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
-        (fields::mass_kg, Some("2085mm"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
-        (fields::mass_kg, Some("200000kg"), Some(200_000), &[(codes::QUANTITY_IMPLAUSIBLE, W)]),
-        (fields::mass_kg, Some("99999999999kg"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            fields::mass_kg,
+            Some("2085.5kg"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+        (
+            fields::mass_kg,
+            Some("2085mm"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+        (
+            fields::mass_kg,
+            Some("200000kg"),
+            Some(200_000),
+            &[(codes::QUANTITY_IMPLAUSIBLE, W)],
+        ),
+        (
+            fields::mass_kg,
+            Some("99999999999kg"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
         (fields::length_mm, Some("2650mm"), Some(2650), &[]),
         (fields::length_mm, Some("2650"), Some(2650), &[]),
         (fields::length_mm, Some("2.65m"), Some(2650), &[]),
         (fields::length_mm, Some("mm"), None, &[]),
-        (fields::length_mm, Some("40000mm"), Some(40_000), &[(codes::QUANTITY_IMPLAUSIBLE, W)]),
-        (fields::length_mm, Some("1560/1570mm"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            fields::length_mm,
+            Some("40000mm"),
+            Some(40_000),
+            &[(codes::QUANTITY_IMPLAUSIBLE, W)],
+        ),
+        (
+            fields::length_mm,
+            Some("1560/1570mm"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
         (fields::count, Some("4"), Some(4), &[]),
         (fields::count, Some("2轴"), Some(2), &[]),
         (fields::count, Some(""), None, &[]),
-        (fields::count, Some("四"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            fields::count,
+            Some("四"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
     ];
     for (f, raw, want, issues) in cases {
         let mut is = Issues::default();
@@ -195,27 +332,53 @@ fn quantities() {
 
 #[test]
 fn dimensions() {
-    let d = |l, w, h| Some(Dimensions { length: l, width: w, height: h });
-    let cases: &[(Option<&str>, Option<Dimensions>, &[(&str, Severity)])] = &[
+    let d = |l, w, h| {
+        Some(Dimensions {
+            length: l,
+            width: w,
+            height: h,
+        })
+    };
+    let cases: &[(Option<&str>, Option<Dimensions>, Codes)] = &[
         (Some("4667×1839×1694mm"), d(4667, 1839, 1694), &[]),
         (Some("4667x1839x1694mm"), d(4667, 1839, 1694), &[]),
         (Some("4667X1839X1694"), d(4667, 1839, 1694), &[]),
         (Some("4667*1839*1694"), d(4667, 1839, 1694), &[]),
-        (Some("４６６７×１８３９×１６９４ｍｍ"), d(4667, 1839, 1694), &[]),
+        (
+            Some("４６６７×１８３９×１６９４ｍｍ"),
+            d(4667, 1839, 1694),
+            &[],
+        ),
         (Some("4667 × 1839 × 1694 mm"), d(4667, 1839, 1694), &[]),
         (Some("4667mm×1839mm×1694mm"), d(4667, 1839, 1694), &[]),
         (Some("mm"), None, &[]),
         (Some("××mm"), None, &[]),
         (Some("--"), None, &[]),
         (Some(""), None, &[]),
-        (Some("4667×1839mm"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
-        (Some("4667××1694mm"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            Some("4667×1839mm"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+        (
+            Some("4667××1694mm"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
         (Some("高m"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
-        (Some("46670×1839×1694mm"), d(46670, 1839, 1694), &[(codes::QUANTITY_IMPLAUSIBLE, W)]),
+        (
+            Some("46670×1839×1694mm"),
+            d(46670, 1839, 1694),
+            &[(codes::QUANTITY_IMPLAUSIBLE, W)],
+        ),
     ];
     for (raw, want, issues) in cases {
         let mut is = Issues::default();
-        assert_eq!(fields::dimensions_mm("dimensionsMm", *raw, &mut is), *want, "{raw:?}");
+        assert_eq!(
+            fields::dimensions_mm("dimensionsMm", *raw, &mut is),
+            *want,
+            "{raw:?}"
+        );
         assert_eq!(codes_of(&is), *issues, "{raw:?}");
     }
 }
@@ -223,11 +386,23 @@ fn dimensions() {
 #[test]
 fn masses_order() {
     let mut is = Issues::default();
-    fields::check_masses(("totalMassKg", Some(2085)), ("curbWeightKg", Some(1610)), &mut is);
+    fields::check_masses(
+        ("totalMassKg", Some(2085)),
+        ("curbWeightKg", Some(1610)),
+        &mut is,
+    );
     fields::check_masses(("totalMassKg", None), ("curbWeightKg", Some(1610)), &mut is);
     assert!(is.0.is_empty());
-    fields::check_masses(("totalMassKg", Some(1085)), ("curbWeightKg", Some(1610)), &mut is);
-    fields::check_masses(("totalMassKg", Some(1085)), ("curbWeightKg", Some(1610)), &mut is);
+    fields::check_masses(
+        ("totalMassKg", Some(1085)),
+        ("curbWeightKg", Some(1610)),
+        &mut is,
+    );
+    fields::check_masses(
+        ("totalMassKg", Some(1085)),
+        ("curbWeightKg", Some(1610)),
+        &mut is,
+    );
     assert_eq!(codes_of(&is), [(codes::MASS_BELOW_CURB_WEIGHT, W)]);
     assert_eq!(is.0[0].field, "totalMassKg");
 }
@@ -268,42 +443,150 @@ fn plates() {
     ];
     for (raw, want, valid) in cases {
         let mut is = Issues::default();
-        assert_eq!(fields::plate("plateNumber", *raw, &mut is).as_deref(), *want, "{raw:?}");
-        let expect: &[(&str, Severity)] = if *valid { &[] } else { &[(codes::PLATE_FORMAT, W)] };
+        assert_eq!(
+            fields::plate("plateNumber", *raw, &mut is).as_deref(),
+            *want,
+            "{raw:?}"
+        );
+        let expect: &[(&str, Severity)] = if *valid {
+            &[]
+        } else {
+            &[(codes::PLATE_FORMAT, W)]
+        };
         assert_eq!(codes_of(&is), expect, "{raw:?}");
     }
 }
 
 #[test]
 fn vins() {
-    let cases: &[(Option<&str>, Option<&str>, Option<&str>, &[(&str, Severity)])] = &[
-        (Some("LBEHDAEB58Y038860"), Some("LBEHDAEB58Y038860"), None, &[]),
-        (Some("LSVCY6C49MN027789"), Some("LSVCY6C49MN027789"), None, &[]),
-        (Some("LZZ1ELSEXLW644557"), Some("LZZ1ELSEXLW644557"), None, &[]),
-        (Some("LFWSRXNH6AAD38754"), Some("LFWSRXNH6AAD38754"), None, &[]),
-        (Some("lsvcy6c49mn027789"), Some("LSVCY6C49MN027789"), None, &[]),
-        (Some(" LSVC Y6C4 9MN0 27789 "), Some("LSVCY6C49MN027789"), None, &[]),
-        (Some("ＬＳＶＣＹ６Ｃ４９ＭＮ０２７７８９"), Some("LSVCY6C49MN027789"), None, &[]),
+    let cases: &[VinCase] = &[
+        (
+            Some("LBEHDAEB58Y038860"),
+            Some("LBEHDAEB58Y038860"),
+            None,
+            &[],
+        ),
+        (
+            Some("LSVCY6C49MN027789"),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
+        (
+            Some("LZZ1ELSEXLW644557"),
+            Some("LZZ1ELSEXLW644557"),
+            None,
+            &[],
+        ),
+        (
+            Some("LFWSRXNH6AAD38754"),
+            Some("LFWSRXNH6AAD38754"),
+            None,
+            &[],
+        ),
+        (
+            Some("lsvcy6c49mn027789"),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
+        (
+            Some(" LSVC Y6C4 9MN0 27789 "),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
+        (
+            Some("ＬＳＶＣＹ６Ｃ４９ＭＮ０２７７８９"),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
         // The licence prints a slashed zero.
-        (Some("LSVCY6C49MNØ27789"), Some("LSVCY6C49MN027789"), None, &[]),
-        (Some("LSVCY6C49MNø27789"), Some("LSVCY6C49MN027789"), None, &[]),
+        (
+            Some("LSVCY6C49MNØ27789"),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
+        (
+            Some("LSVCY6C49MNø27789"),
+            Some("LSVCY6C49MN027789"),
+            None,
+            &[],
+        ),
         (None, None, None, &[]),
         (Some("--"), None, None, &[]),
-        (Some("ABCDEFGH123456789"), Some("ABCDEFGH123456789"), None, &[(codes::VIN_CHECK_DIGIT, E)]),
-        (Some("123456789ABCDEFGH"), Some("123456789ABCDEFGH"), None, &[(codes::VIN_CHECK_DIGIT, E)]),
+        (
+            Some("ABCDEFGH123456789"),
+            Some("ABCDEFGH123456789"),
+            None,
+            &[(codes::VIN_CHECK_DIGIT, E)],
+        ),
+        (
+            Some("123456789ABCDEFGH"),
+            Some("123456789ABCDEFGH"),
+            None,
+            &[(codes::VIN_CHECK_DIGIT, E)],
+        ),
         (Some("高m"), Some("高M"), None, &[(codes::VIN_LENGTH, E)]),
-        (Some("LSVCY6C49MN02778"), Some("LSVCY6C49MN02778"), None, &[(codes::VIN_LENGTH, E)]),
+        (
+            Some("LSVCY6C49MN02778"),
+            Some("LSVCY6C49MN02778"),
+            None,
+            &[(codes::VIN_LENGTH, E)],
+        ),
         // One misread character with exactly one repair: suggestion + warning, value as read.
-        (Some("LSVCY6C49MN0Z7789"), Some("LSVCY6C49MN0Z7789"), Some("LSVCY6C49MN027789"), &[(codes::VIN_SUGGESTION, W)]),
-        (Some("LSVCY6C49MNO27789"), Some("LSVCY6C49MNO27789"), Some("LSVCY6C49MN027789"), &[(codes::VIN_SUGGESTION, W)]),
-        (Some("LBEHDAEBS8Y038860"), Some("LBEHDAEBS8Y038860"), Some("LBEHDAEB58Y038860"), &[(codes::VIN_SUGGESTION, W)]),
-        (Some("IZZ1ELSEXLW644557"), Some("IZZ1ELSEXLW644557"), Some("LZZ1ELSEXLW644557"), &[(codes::VIN_SUGGESTION, W)]),
+        (
+            Some("LSVCY6C49MN0Z7789"),
+            Some("LSVCY6C49MN0Z7789"),
+            Some("LSVCY6C49MN027789"),
+            &[(codes::VIN_SUGGESTION, W)],
+        ),
+        (
+            Some("LSVCY6C49MNO27789"),
+            Some("LSVCY6C49MNO27789"),
+            Some("LSVCY6C49MN027789"),
+            &[(codes::VIN_SUGGESTION, W)],
+        ),
+        (
+            Some("LBEHDAEBS8Y038860"),
+            Some("LBEHDAEBS8Y038860"),
+            Some("LBEHDAEB58Y038860"),
+            &[(codes::VIN_SUGGESTION, W)],
+        ),
+        (
+            Some("IZZ1ELSEXLW644557"),
+            Some("IZZ1ELSEXLW644557"),
+            Some("LZZ1ELSEXLW644557"),
+            &[(codes::VIN_SUGGESTION, W)],
+        ),
         // Two or more repairs pass: no suggestion, the error stays.
-        (Some("LBEHDAE858Y038860"), Some("LBEHDAE858Y038860"), None, &[(codes::VIN_CHECK_DIGIT, E)]),
-        (Some("1BEHDAEB58Y038860"), Some("1BEHDAEB58Y038860"), None, &[(codes::VIN_CHECK_DIGIT, E)]),
+        (
+            Some("LBEHDAE858Y038860"),
+            Some("LBEHDAE858Y038860"),
+            None,
+            &[(codes::VIN_CHECK_DIGIT, E)],
+        ),
+        (
+            Some("1BEHDAEB58Y038860"),
+            Some("1BEHDAEB58Y038860"),
+            None,
+            &[(codes::VIN_CHECK_DIGIT, E)],
+        ),
         // Two characters a VIN never has: no single repair.
-        (Some("LSVCY6C49MNO2778O"), Some("LSVCY6C49MNO2778O"), None, &[(codes::VIN_CHARSET, E)]),
-        (Some("LSVCY6C49MN02778中"), Some("LSVCY6C49MN02778中"), None, &[(codes::VIN_CHARSET, E)]),
+        (
+            Some("LSVCY6C49MNO2778O"),
+            Some("LSVCY6C49MNO2778O"),
+            None,
+            &[(codes::VIN_CHARSET, E)],
+        ),
+        (
+            Some("LSVCY6C49MN02778中"),
+            Some("LSVCY6C49MN02778中"),
+            None,
+            &[(codes::VIN_CHARSET, E)],
+        ),
     ];
     for (raw, value, suggestion, issues) in cases {
         let mut is = Issues::default();
@@ -318,21 +601,45 @@ fn vins() {
 
 #[test]
 fn id_numbers() {
-    let cases: &[(Option<&str>, &str, &[(&str, Severity)])] = &[
+    let cases: &[(Option<&str>, &str, Codes)] = &[
         (Some("居民身份证"), "11010519491231002X", &[]),
         (Some("居民身份证"), "11010519491231002x", &[]),
         (Some("居民身份证"), "110101199003074573", &[]),
-        (Some("居民身份证"), "110101199003074578", &[(codes::ID_CHECK_DIGIT, E)]),
-        (Some("居民身份证"), "110101199002304578", &[(codes::ID_BIRTHDATE, E), (codes::ID_CHECK_DIGIT, E)]),
-        (Some("居民身份证"), "11010119900307457", &[(codes::ID_FORMAT, E)]),
+        (
+            Some("居民身份证"),
+            "110101199003074578",
+            &[(codes::ID_CHECK_DIGIT, E)],
+        ),
+        (
+            Some("居民身份证"),
+            "110101199002304578",
+            &[(codes::ID_BIRTHDATE, E), (codes::ID_CHECK_DIGIT, E)],
+        ),
+        (
+            Some("居民身份证"),
+            "11010119900307457",
+            &[(codes::ID_FORMAT, E)],
+        ),
         (Some("身份证"), "110105491231002", &[]),
-        (Some("身份证"), "110105491331002", &[(codes::ID_BIRTHDATE, E)]),
+        (
+            Some("身份证"),
+            "110105491331002",
+            &[(codes::ID_BIRTHDATE, E)],
+        ),
         (None, "11010519491231002X", &[]),
         (None, "110101199003074578", &[(codes::ID_CHECK_DIGIT, E)]),
         (Some("统一社会信用代码"), "91350100M000100Y43", &[]),
         (Some("统一社会信用代码"), "91440300708461136T", &[]),
-        (Some("统一社会信用代码"), "91440300708461136A", &[(codes::USCC_CHECK_DIGIT, E)]),
-        (Some("统一社会信用代码"), "9144030070846113", &[(codes::USCC_FORMAT, E)]),
+        (
+            Some("统一社会信用代码"),
+            "91440300708461136A",
+            &[(codes::USCC_CHECK_DIGIT, E)],
+        ),
+        (
+            Some("统一社会信用代码"),
+            "9144030070846113",
+            &[(codes::USCC_FORMAT, E)],
+        ),
         (None, "91350100M000100Y43", &[]),
         (None, "91350100M000100Y44", &[(codes::USCC_CHECK_DIGIT, E)]),
         (Some("护照"), "E12345678", &[]),
@@ -348,9 +655,13 @@ fn id_numbers() {
 #[test]
 fn owners() {
     let o = |n: Option<&str>, t: Option<&str>, i: Option<&str>| {
-        Some(fields::Owner { name: n.map(str::to_owned), id_type: t.map(str::to_owned), id_number: i.map(str::to_owned) })
+        Some(fields::Owner {
+            name: n.map(str::to_owned),
+            id_type: t.map(str::to_owned),
+            id_number: i.map(str::to_owned),
+        })
     };
-    let cases: &[(Option<&str>, Option<fields::Owner>, &[(&str, Severity)])] = &[
+    let cases: &[(Option<&str>, Option<fields::Owner>, Codes)] = &[
         (Some(""), None, &[]),
         (None, None, &[]),
         (Some("艾米"), o(Some("艾米"), None, None), &[]),
@@ -371,7 +682,11 @@ fn owners() {
         ),
         (
             Some("VIVO移动通信有限公司V统一社会信用代码V91350100M000100Y43"),
-            o(Some("VIVO移动通信有限公司"), Some("统一社会信用代码"), Some("91350100M000100Y43")),
+            o(
+                Some("VIVO移动通信有限公司"),
+                Some("统一社会信用代码"),
+                Some("91350100M000100Y43"),
+            ),
             &[],
         ),
         (
@@ -379,9 +694,21 @@ fn owners() {
             o(Some("DAVID SMITH"), Some("护照"), Some("E12345678")),
             &[],
         ),
-        (Some("张三V11010519491231002X"), o(Some("张三"), None, Some("11010519491231002X")), &[]),
-        (Some("张三V居民身份证"), o(Some("张三"), Some("居民身份证"), None), &[]),
-        (Some("11010519491231002X"), o(None, None, Some("11010519491231002X")), &[]),
+        (
+            Some("张三V11010519491231002X"),
+            o(Some("张三"), None, Some("11010519491231002X")),
+            &[],
+        ),
+        (
+            Some("张三V居民身份证"),
+            o(Some("张三"), Some("居民身份证"), None),
+            &[],
+        ),
+        (
+            Some("11010519491231002X"),
+            o(None, None, Some("11010519491231002X")),
+            &[],
+        ),
     ];
     for (raw, want, issues) in cases {
         let mut is = Issues::default();
@@ -403,9 +730,17 @@ fn doc(plate: Option<&str>, vin: Option<&str>, engine: Option<&str>) -> Option<C
 fn cross_checks() {
     // Agreement after normalization; documents without a value are skipped.
     let agree = CrossCheckInput {
-        front: doc(Some("粤B 2177C"), Some("LSVCY6C49MN027789"), Some("8B12345")),
+        front: doc(
+            Some("粤B 2177C"),
+            Some("LSVCY6C49MN027789"),
+            Some("8B12345"),
+        ),
         back: doc(Some("粤B·2177C"), None, None),
-        certificate: doc(Some("粤B2177C"), Some("lsvcy6c49mn Ø27789"), Some("8b12345")),
+        certificate: doc(
+            Some("粤B2177C"),
+            Some("lsvcy6c49mn Ø27789"),
+            Some("8b12345"),
+        ),
     };
     assert!(fields::cross_check(&agree).is_empty());
     assert!(fields::cross_check(&CrossCheckInput::default()).is_empty());
@@ -416,11 +751,22 @@ fn cross_checks() {
         certificate: doc(Some("粤B2178C"), Some("LBEHDAEB58Y038860"), Some("8B12345")),
     };
     let issues = fields::cross_check(&disagree);
-    let got: Vec<(&str, &str, Severity)> =
-        issues.iter().map(|i| (i.field.as_str(), i.code.as_str(), i.severity)).collect();
-    assert_eq!(got, [("plateNumber", codes::CROSS_MISMATCH, E), ("vin", codes::CROSS_MISMATCH, E)]);
+    let got: Vec<(&str, &str, Severity)> = issues
+        .iter()
+        .map(|i| (i.field.as_str(), i.code.as_str(), i.severity))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("plateNumber", codes::CROSS_MISMATCH, E),
+            ("vin", codes::CROSS_MISMATCH, E)
+        ]
+    );
     assert_eq!(issues[0].message, "The plate number on the certificate does not match the one on the front page and the back page.");
-    assert_eq!(issues[1].message, "The VIN differs between the front page and the certificate.");
+    assert_eq!(
+        issues[1].message,
+        "The VIN differs between the front page and the certificate."
+    );
 }
 
 #[test]
@@ -448,7 +794,15 @@ fn messages_never_contain_the_value() {
         assert!(!is.0.is_empty());
         for i in &is.0 {
             assert!(!i.message.contains(v), "{}", i.message);
-            for part in ["张三", "110101199003074578", "LSVCY6C49MN0", "2177", "2019", "2030", "4667"] {
+            for part in [
+                "张三",
+                "110101199003074578",
+                "LSVCY6C49MN0",
+                "2177",
+                "2019",
+                "2030",
+                "4667",
+            ] {
                 assert!(!i.message.contains(part), "{}", i.message);
             }
         }

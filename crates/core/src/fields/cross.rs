@@ -3,7 +3,11 @@
 use super::{codes, fold, plate, text, vin, CrossCheckInput, FieldIssue, Issues};
 
 fn normalize_engine(t: &str) -> String {
-    t.chars().map(fold).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
+    t.chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// "the front page", "the front page and the certificate", "the front page, the back page and
@@ -17,7 +21,9 @@ fn list(names: &[&str]) -> String {
 }
 
 fn compare(field: &str, what: &str, values: &[(&str, String)], issues: &mut Issues) {
-    let Some((_, first)) = values.first() else { return };
+    let Some((_, first)) = values.first() else {
+        return;
+    };
     if values.iter().all(|(_, v)| v == first) {
         return;
     }
@@ -58,11 +64,12 @@ pub fn cross_check(input: &CrossCheckInput) -> Vec<FieldIssue> {
         ("the back page", input.back.as_ref()),
         ("the certificate", input.certificate.as_ref()),
     ];
-    let collect = |get: &dyn Fn(&super::CrossCheckDoc) -> Option<String>| -> Vec<(&'static str, String)> {
-        docs.iter()
-            .filter_map(|(name, d)| d.and_then(get).map(|v| (*name, v)))
-            .collect()
-    };
+    let collect =
+        |get: &dyn Fn(&super::CrossCheckDoc) -> Option<String>| -> Vec<(&'static str, String)> {
+            docs.iter()
+                .filter_map(|(name, d)| d.and_then(get).map(|v| (*name, v)))
+                .collect()
+        };
     let mut issues = Issues::default();
     let plates = collect(&|d| text(d.plate_number.as_deref()).map(|p| plate::normalize(&p)));
     compare("plateNumber", "plate number", &plates, &mut issues);

@@ -18,7 +18,10 @@ pub(crate) fn days_in_month(y: u32, m: u32) -> u32 {
 
 /// A real calendar date in the plausible year range.
 pub(crate) fn is_real_date(y: u32, m: u32, d: u32) -> bool {
-    (MIN_YEAR..=MAX_YEAR).contains(&y) && (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+    (MIN_YEAR..=MAX_YEAR).contains(&y)
+        && (1..=12).contains(&m)
+        && d >= 1
+        && d <= days_in_month(y, m)
 }
 
 /// Reads a run of ASCII digits at `*i` (at most `max` of them).
@@ -43,7 +46,9 @@ fn strip_time(t: &str) -> &str {
         let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || c == 'T');
         let is_time = !rest.is_empty()
             && rest.contains(':')
-            && rest.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '.');
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == ':' || c == '.');
         if is_time {
             return d;
         }
@@ -54,7 +59,10 @@ fn strip_time(t: &str) -> &str {
 /// Year, month, day as written (not yet checked), or `None` when no known format matches.
 fn parse_ymd(t: &str) -> Option<(u32, u32, u32)> {
     let folded: String = t.chars().map(fold).collect();
-    let s: Vec<char> = strip_time(folded.trim()).chars().filter(|c| !c.is_whitespace()).collect();
+    let s: Vec<char> = strip_time(folded.trim())
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
     if s.len() == 8 && s.iter().all(|c| c.is_ascii_digit()) {
         let mut i = 0;
         let (y, _) = digits(&s, &mut i, 4)?;
@@ -77,7 +85,11 @@ fn parse_ymd(t: &str) -> Option<(u32, u32, u32)> {
     let (m, _) = digits(&s, &mut i, 2)?;
     let sep2 = *s.get(i)?;
     i += 1;
-    let sep2_ok = if cjk { sep2 == '月' } else { matches!(sep2, '-' | '.' | '/') };
+    let sep2_ok = if cjk {
+        sep2 == '月'
+    } else {
+        matches!(sep2, '-' | '.' | '/')
+    };
     if !sep2_ok {
         return None;
     }
@@ -107,7 +119,9 @@ pub(crate) fn parse_iso(s: &str) -> Option<(u32, u32, u32)> {
 }
 
 fn push_future(field: &str, iso: &str, cx: &Context, issues: &mut Issues) {
-    let Some(today) = cx.today.as_deref().filter(|t| parse_iso(t).is_some()) else { return };
+    let Some(today) = cx.today.as_deref().filter(|t| parse_iso(t).is_some()) else {
+        return;
+    };
     if iso > today && !issues.contains(field, codes::DATE_IN_FUTURE) {
         issues.error(field, codes::DATE_IN_FUTURE, "The date is after today.");
     }
@@ -126,7 +140,11 @@ fn push_future(field: &str, iso: &str, cx: &Context, issues: &mut Issues) {
 pub fn date(field: &str, raw: Option<&str>, cx: &Context, issues: &mut Issues) -> Option<String> {
     let t = text(raw)?;
     let Some((y, m, d)) = parse_ymd(&t) else {
-        issues.error(field, codes::DATE_UNREADABLE, "The date could not be read in any known date format.");
+        issues.error(
+            field,
+            codes::DATE_UNREADABLE,
+            "The date could not be read in any known date format.",
+        );
         return None;
     };
     if !is_real_date(y, m, d) {
@@ -174,7 +192,11 @@ fn month_at(s: &[char], mut i: usize) -> Option<(u32, u32)> {
 /// records on the page the latest month wins. No `有效期` in the text → `None`, no issue (the
 /// record may hold other remarks); `有效期`/`检验` present but no readable month → `None` + warning
 /// `INSPECTION_UNREADABLE`. The value always matches `^\d{4}-\d{2}$` with a month 01–12.
-pub fn inspection_valid_until(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<String> {
+pub fn inspection_valid_until(
+    field: &str,
+    raw: Option<&str>,
+    issues: &mut Issues,
+) -> Option<String> {
     let t = text(raw)?;
     let s: Vec<char> = t.chars().map(fold).filter(|c| !c.is_whitespace()).collect();
     let key = ['有', '效', '期'];
@@ -215,7 +237,9 @@ pub fn check_date_order(
             push_future(field, v, cx, issues);
         }
     }
-    let (Some(e), Some(l)) = (earlier.1, later.1) else { return };
+    let (Some(e), Some(l)) = (earlier.1, later.1) else {
+        return;
+    };
     if parse_iso(e).is_none() || parse_iso(l).is_none() {
         return;
     }

@@ -7,11 +7,17 @@ use super::{codes, fold, text, Issues, Owner};
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
 const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
-const USCC_WEIGHTS: [u32; 17] = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
+const USCC_WEIGHTS: [u32; 17] = [
+    1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
+];
 
 /// Folded, no white space, ASCII upper-cased.
 fn normalize_number(n: &str) -> String {
-    n.chars().map(fold).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect()
+    n.chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
 }
 
 /// 17 digits and a digit or `X`.
@@ -22,11 +28,18 @@ fn looks_like_resident_id(n: &[char]) -> bool {
 }
 
 fn num(n: &[char], from: usize, len: usize) -> u32 {
-    n.iter().skip(from).take(len).fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0))
+    n.iter()
+        .skip(from)
+        .take(len)
+        .fold(0, |acc, c| acc * 10 + c.to_digit(10).unwrap_or(0))
 }
 
 fn resident_check_ok(n: &[char]) -> bool {
-    let sum: u32 = n.iter().zip(ID_WEIGHTS).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    let sum: u32 = n
+        .iter()
+        .zip(ID_WEIGHTS)
+        .map(|(c, w)| c.to_digit(10).unwrap_or(0) * w)
+        .sum();
     ID_CHECK.get((sum % 11) as usize) == n.get(17)
 }
 
@@ -35,8 +48,11 @@ fn uscc_check_ok(n: &[char]) -> bool {
     if n.len() != 18 || vals.iter().any(Option::is_none) {
         return false;
     }
-    let sum: u32 =
-        vals.iter().zip(USCC_WEIGHTS).map(|(v, w)| v.map_or(0, |v| v as u32) * w).sum();
+    let sum: u32 = vals
+        .iter()
+        .zip(USCC_WEIGHTS)
+        .map(|(v, w)| v.map_or(0, |v| v as u32) * w)
+        .sum();
     let check = (31 - sum % 31) % 31;
     vals.get(17).copied().flatten() == Some(check as usize)
 }
@@ -49,7 +65,11 @@ fn check_resident(field: &str, n: &[char], issues: &mut Issues) {
     if n.len() == 15 && n.iter().all(|c| c.is_ascii_digit()) {
         // First-generation ID: 6-digit area, YYMMDD birth date (19YY), 3-digit sequence.
         if !is_real_date(1900 + num(n, 6, 2), num(n, 8, 2), num(n, 10, 2)) {
-            issues.error(field, codes::ID_BIRTHDATE, "The birth date inside the ID number does not exist.");
+            issues.error(
+                field,
+                codes::ID_BIRTHDATE,
+                "The birth date inside the ID number does not exist.",
+            );
         }
         return;
     }
@@ -62,7 +82,11 @@ fn check_resident(field: &str, n: &[char], issues: &mut Issues) {
         return;
     }
     if !is_real_date(num(n, 6, 4), num(n, 10, 2), num(n, 12, 2)) {
-        issues.error(field, codes::ID_BIRTHDATE, "The birth date inside the ID number does not exist.");
+        issues.error(
+            field,
+            codes::ID_BIRTHDATE,
+            "The birth date inside the ID number does not exist.",
+        );
     }
     if !resident_check_ok(n) {
         issues.error(
@@ -141,8 +165,12 @@ pub fn check_id_number(field: &str, id_type: Option<&str>, number: &str, issues:
 /// Whether a `V` at `i` separates parts: never at either end, and only when a neighbour (spaces
 /// skipped) is not ASCII, so Latin names (`DAVID`, `VIVO`) stay whole.
 fn is_v_separator(chars: &[char], i: usize) -> bool {
-    let prev = chars.get(..i).and_then(|p| p.iter().rev().find(|c| !c.is_whitespace()));
-    let next = chars.get(i + 1..).and_then(|p| p.iter().find(|c| !c.is_whitespace()));
+    let prev = chars
+        .get(..i)
+        .and_then(|p| p.iter().rev().find(|c| !c.is_whitespace()));
+    let next = chars
+        .get(i + 1..)
+        .and_then(|p| p.iter().find(|c| !c.is_whitespace()));
     match (prev, next) {
         (Some(p), Some(n)) => !p.is_ascii() || !n.is_ascii(),
         _ => false,
@@ -151,11 +179,25 @@ fn is_v_separator(chars: &[char], i: usize) -> bool {
 
 fn looks_like_number(s: &str) -> bool {
     let n = normalize_number(s);
-    n.len() >= 6 && n.chars().all(|c| c.is_ascii_alphanumeric()) && n.chars().filter(char::is_ascii_digit).count() >= 4
+    n.len() >= 6
+        && n.chars().all(|c| c.is_ascii_alphanumeric())
+        && n.chars().filter(char::is_ascii_digit).count() >= 4
 }
 
 fn looks_like_type(s: &str) -> bool {
-    ["身份证", "代码", "护照", "执照", "通行证", "居住证", "证明", "军官证", "士兵证"].iter().any(|k| s.contains(k))
+    [
+        "身份证",
+        "代码",
+        "护照",
+        "执照",
+        "通行证",
+        "居住证",
+        "证明",
+        "军官证",
+        "士兵证",
+    ]
+    .iter()
+    .any(|k| s.contains(k))
 }
 
 /// The certificate's composite owner field, split on `V` or `/`:
@@ -173,11 +215,20 @@ pub fn owner(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<Owne
     let seps: Vec<usize> = chars
         .iter()
         .enumerate()
-        .filter(|(i, c)| matches!(fold(**c), '/' ) || (matches!(fold(**c), 'V' | 'v') && is_v_separator(&chars, *i)))
+        .filter(|(i, c)| {
+            matches!(fold(**c), '/')
+                || (matches!(fold(**c), 'V' | 'v') && is_v_separator(&chars, *i))
+        })
         .map(|(i, _)| i)
         .collect();
     let slice = |from: usize, to: usize| -> Option<String> {
-        text(Some(&chars.get(from..to).unwrap_or_default().iter().collect::<String>()))
+        text(Some(
+            &chars
+                .get(from..to)
+                .unwrap_or_default()
+                .iter()
+                .collect::<String>(),
+        ))
     };
     let (name, id_type, id_number) = match seps.as_slice() {
         [] => {
@@ -201,7 +252,11 @@ pub fn owner(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<Owne
                 b => (a, None, b),
             }
         }
-        [.., s1, s2] => (slice(0, *s1), slice(s1 + 1, *s2), slice(s2 + 1, chars.len())),
+        [.., s1, s2] => (
+            slice(0, *s1),
+            slice(s1 + 1, *s2),
+            slice(s2 + 1, chars.len()),
+        ),
     };
     let id_number = id_number.map(|n| normalize_number(&n));
     if let Some(n) = id_number.as_deref() {
@@ -210,5 +265,9 @@ pub fn owner(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<Owne
     if name.is_none() && id_type.is_none() && id_number.is_none() {
         return None;
     }
-    Some(Owner { name, id_type, id_number })
+    Some(Owner {
+        name,
+        id_type,
+        id_number,
+    })
 }

@@ -100,7 +100,13 @@ pub struct FieldIssue {
 pub struct Issues(pub Vec<FieldIssue>);
 
 impl Issues {
-    pub fn push(&mut self, field: &str, code: &str, severity: Severity, message: impl Into<String>) {
+    pub fn push(
+        &mut self,
+        field: &str,
+        code: &str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) {
         self.0.push(FieldIssue {
             field: field.to_owned(),
             code: code.to_owned(),
@@ -172,18 +178,26 @@ fn is_trim(c: char) -> bool {
 
 /// Units printed alone when a field is empty (`"kg"`, `"mm"`, `"人"`), compared lower-cased.
 const BARE_UNITS: &[&str] = &[
-    "kg", "k", "g", "t", "mm", "cm", "m", "km/h", "ml", "l", "cc", "kw", "w", "人", "座", "吨", "千克", "公斤",
-    "毫米", "米", "毫升", "升", "千瓦", "个", "根", "片", "轴", "条",
+    "kg", "k", "g", "t", "mm", "cm", "m", "km/h", "ml", "l", "cc", "kw", "w", "人", "座", "吨",
+    "千克", "公斤", "毫米", "米", "毫升", "升", "千瓦", "个", "根", "片", "轴", "条",
 ];
 
 /// Characters that alone (possibly before a bare unit) mean "empty": `"--"`, `"—"`, `"/"`, `"×mm"`.
 fn is_dash_like(c: char) -> bool {
-    matches!(c, '-' | '—' | '–' | '―' | '/' | '\\' | '×' | '*' | '_' | '.' | '·')
+    matches!(
+        c,
+        '-' | '—' | '–' | '―' | '/' | '\\' | '×' | '*' | '_' | '.' | '·'
+    )
 }
 
 /// Whether the (trimmed) text is an empty marker.
 fn is_empty_marker(t: &str) -> bool {
-    let folded: String = t.chars().map(fold).filter(|c| !is_trim(*c)).collect::<String>().to_lowercase();
+    let folded: String = t
+        .chars()
+        .map(fold)
+        .filter(|c| !is_trim(*c))
+        .collect::<String>()
+        .to_lowercase();
     if folded.is_empty() || folded == "无" {
         return true;
     }

@@ -25,8 +25,12 @@ fn is_serial(c: char) -> bool {
 /// Spaces removed everywhere, one run of separators right after the issuing letter removed,
 /// full-width forms folded, ASCII upper-cased. Nothing else changes.
 pub(crate) fn normalize(t: &str) -> String {
-    let chars: Vec<char> =
-        t.chars().map(fold).filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
+    let chars: Vec<char> = t
+        .chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
     let mut out = String::with_capacity(t.len());
     let mut in_run = true;
     for (i, c) in chars.iter().enumerate() {
@@ -53,17 +57,21 @@ pub(crate) fn is_valid(p: &str) -> bool {
             return rest.len() == 6 && rest.iter().all(|c| c.is_ascii_digit());
         }
     }
-    let [province, letter, serial @ ..] = c.as_slice() else { return false };
+    let [province, letter, serial @ ..] = c.as_slice() else {
+        return false;
+    };
     if !PROVINCES.contains(*province) || !is_letter(*letter) {
         return false;
     }
     match serial {
         [a, b, c, d, '应', '急'] => [a, b, c, d].iter().all(|c| is_serial(**c)),
         [head @ .., last] if serial.len() == 5 => {
-            head.iter().all(|c| is_serial(*c)) && (is_serial(*last) || ORDINARY_SUFFIXES.contains(*last))
+            head.iter().all(|c| is_serial(*c))
+                && (is_serial(*last) || ORDINARY_SUFFIXES.contains(*last))
         }
         [first, .., last] if serial.len() == 6 => {
-            serial.iter().all(|c| is_serial(*c)) && (matches!(first, 'D' | 'F') || matches!(last, 'D' | 'F'))
+            serial.iter().all(|c| is_serial(*c))
+                && (matches!(first, 'D' | 'F') || matches!(last, 'D' | 'F'))
         }
         _ => false,
     }
@@ -75,7 +83,11 @@ pub(crate) fn is_valid(p: &str) -> bool {
 pub fn plate(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<String> {
     let p = normalize(&text(raw)?);
     if !is_valid(&p) {
-        issues.warning(field, codes::PLATE_FORMAT, "The plate number does not match a known Chinese plate format.");
+        issues.warning(
+            field,
+            codes::PLATE_FORMAT,
+            "The plate number does not match a known Chinese plate format.",
+        );
     }
     Some(p)
 }

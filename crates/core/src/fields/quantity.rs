@@ -4,10 +4,32 @@ use super::{codes, fold, text, Dimensions, Issues};
 
 /// Units accepted per quantity kind (lower-cased) and the factor to the base unit.
 const PERSON_UNITS: &[(&str, u64)] = &[("", 1), ("人", 1), ("座", 1)];
-const MASS_UNITS: &[(&str, u64)] = &[("", 1), ("kg", 1), ("千克", 1), ("公斤", 1), ("t", 1000), ("吨", 1000)];
-const LENGTH_UNITS: &[(&str, u64)] = &[("", 1), ("mm", 1), ("毫米", 1), ("cm", 10), ("m", 1000), ("米", 1000)];
-const COUNT_UNITS: &[(&str, u64)] =
-    &[("", 1), ("个", 1), ("根", 1), ("片", 1), ("轴", 1), ("条", 1), ("只", 1), ("组", 1)];
+const MASS_UNITS: &[(&str, u64)] = &[
+    ("", 1),
+    ("kg", 1),
+    ("千克", 1),
+    ("公斤", 1),
+    ("t", 1000),
+    ("吨", 1000),
+];
+const LENGTH_UNITS: &[(&str, u64)] = &[
+    ("", 1),
+    ("mm", 1),
+    ("毫米", 1),
+    ("cm", 10),
+    ("m", 1000),
+    ("米", 1000),
+];
+const COUNT_UNITS: &[(&str, u64)] = &[
+    ("", 1),
+    ("个", 1),
+    ("根", 1),
+    ("片", 1),
+    ("轴", 1),
+    ("条", 1),
+    ("只", 1),
+    ("组", 1),
+];
 
 /// Plausible ranges (outside → warning `QUANTITY_IMPLAUSIBLE`, value kept). Persons go up to
 /// 200 because articulated city buses are approved for 150+ including standing passengers.
@@ -33,20 +55,39 @@ fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
         .collect::<String>()
         .to_lowercase();
     if !s.chars().any(|c| c.is_ascii_digit()) {
-        let letters_only = s.chars().all(|c| c.is_ascii_alphabetic() || "-—/×*人座吨千克公斤毫米".contains(c));
-        return if letters_only { Parsed::Empty } else { Parsed::Unreadable };
+        let letters_only = s
+            .chars()
+            .all(|c| c.is_ascii_alphabetic() || "-—/×*人座吨千克公斤毫米".contains(c));
+        return if letters_only {
+            Parsed::Empty
+        } else {
+            Parsed::Unreadable
+        };
     }
-    let end = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let end = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(end);
-    let Some(&(_, factor)) = units.iter().find(|(u, _)| *u == unit) else { return Parsed::Unreadable };
+    let Some(&(_, factor)) = units.iter().find(|(u, _)| *u == unit) else {
+        return Parsed::Unreadable;
+    };
     let (int, frac) = num.split_once('.').unwrap_or((num, ""));
     if int.is_empty() || int.len() > 9 || frac.len() > 6 || frac.contains('.') {
         return Parsed::Unreadable;
     }
-    let (Ok(int), frac_v) = (int.parse::<u64>(), if frac.is_empty() { Ok(0) } else { frac.parse::<u64>() }) else {
+    let (Ok(int), frac_v) = (
+        int.parse::<u64>(),
+        if frac.is_empty() {
+            Ok(0)
+        } else {
+            frac.parse::<u64>()
+        },
+    ) else {
         return Parsed::Unreadable;
     };
-    let Ok(frac_v) = frac_v else { return Parsed::Unreadable };
+    let Ok(frac_v) = frac_v else {
+        return Parsed::Unreadable;
+    };
     let scale = 10u64.pow(frac.len() as u32);
     let frac_base = frac_v * factor;
     if frac_base % scale != 0 {
@@ -102,7 +143,13 @@ fn quantity(
 /// `"5人"`, `"5"`, `"５人"` → 5. 0 or more than 200 → warning `QUANTITY_IMPLAUSIBLE` (kept);
 /// anything else → `None` + warning `QUANTITY_UNREADABLE`.
 pub fn persons(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<u32> {
-    quantity(field, raw, PERSON_UNITS, |v| (1..=MAX_PERSONS).contains(&v), issues)
+    quantity(
+        field,
+        raw,
+        PERSON_UNITS,
+        |v| (1..=MAX_PERSONS).contains(&v),
+        issues,
+    )
 }
 
 /// `"2085kg"`, `"2085 KG"`, `"2085"`, `"2.085t"` → 2085. Above 100 000 kg → warning
@@ -113,7 +160,13 @@ pub fn mass_kg(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<u3
 
 /// `"2650mm"`, `"2650"`, `"2.65m"` → 2650. 0 or above 30 000 mm → warning `QUANTITY_IMPLAUSIBLE`.
 pub fn length_mm(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<u32> {
-    quantity(field, raw, LENGTH_UNITS, |v| (1..=MAX_LENGTH_MM).contains(&v), issues)
+    quantity(
+        field,
+        raw,
+        LENGTH_UNITS,
+        |v| (1..=MAX_LENGTH_MM).contains(&v),
+        issues,
+    )
 }
 
 /// A plain count (`"4"` tyres, `"2"` axles, `"4个"`). Above 1000 → warning `QUANTITY_IMPLAUSIBLE`.
@@ -133,9 +186,15 @@ pub fn dimensions_mm(field: &str, raw: Option<&str>, issues: &mut Issues) -> Opt
         .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）'))
         .collect::<String>()
         .to_lowercase();
-    let s = s.strip_suffix("mm").or_else(|| s.strip_suffix("毫米")).unwrap_or(&s);
+    let s = s
+        .strip_suffix("mm")
+        .or_else(|| s.strip_suffix("毫米"))
+        .unwrap_or(&s);
     let parts: Vec<&str> = s.split(['×', 'x', '*', '✕', '╳']).collect();
-    if parts.iter().all(|p| p.is_empty() || *p == "mm" || p.chars().all(|c| "-—/".contains(c))) {
+    if parts
+        .iter()
+        .all(|p| p.is_empty() || *p == "mm" || p.chars().all(|c| "-—/".contains(c)))
+    {
         return None;
     }
     let mut sides = Vec::with_capacity(3);
@@ -156,7 +215,11 @@ pub fn dimensions_mm(field: &str, raw: Option<&str>, issues: &mut Issues) -> Opt
     if sides.iter().any(|v| !(1..=MAX_LENGTH_MM).contains(v)) {
         implausible(field, issues);
     }
-    Some(Dimensions { length: *length, width: *width, height: *height })
+    Some(Dimensions {
+        length: *length,
+        width: *width,
+        height: *height,
+    })
 }
 
 /// Warning `MASS_BELOW_CURB_WEIGHT` (on the total's field) when the total mass is below the curb
@@ -168,7 +231,10 @@ pub fn check_masses(total: (&str, Option<u32>), curb: (&str, Option<u32>), issue
             issues.warning(
                 total.0,
                 codes::MASS_BELOW_CURB_WEIGHT,
-                format!("The total mass is below {}; one of the two was probably misread.", curb.0),
+                format!(
+                    "The total mass is below {}; one of the two was probably misread.",
+                    curb.0
+                ),
             );
         }
     }

@@ -6,7 +6,13 @@ use super::{codes, fold, text, Issues, VinResult};
 const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
 
 /// Characters OCR confuses; a repair swaps one character for another of its group.
-const CONFUSIONS: &[&[char]] = &[&['0', 'O', 'D', 'Q'], &['1', 'I', 'L'], &['8', 'B'], &['5', 'S'], &['2', 'Z']];
+const CONFUSIONS: &[&[char]] = &[
+    &['0', 'O', 'D', 'Q'],
+    &['1', 'I', 'L'],
+    &['8', 'B'],
+    &['5', 'S'],
+    &['2', 'Z'],
+];
 
 /// The value of a VIN character, `None` for a character a VIN never has (I, O, Q, non-ASCII...).
 fn value(c: char) -> Option<u32> {
@@ -70,7 +76,9 @@ pub fn vin_check_digit_ok(vin: &str) -> bool {
 fn candidates(v: &[char]) -> Vec<String> {
     let mut out = Vec::new();
     for (i, c) in v.iter().enumerate() {
-        let Some(group) = CONFUSIONS.iter().find(|g| g.contains(c)) else { continue };
+        let Some(group) = CONFUSIONS.iter().find(|g| g.contains(c)) else {
+            continue;
+        };
         for alt in group.iter().filter(|a| *a != c && value(**a).is_some()) {
             let mut cand = v.to_vec();
             if let Some(slot) = cand.get_mut(i) {
@@ -93,12 +101,18 @@ fn candidates(v: &[char]) -> Vec<String> {
 ///   warning `VIN_SUGGESTION` instead; the value stays as read. Two or more candidates → no
 ///   suggestion, the error stays.
 pub fn vin(field: &str, raw: Option<&str>, issues: &mut Issues) -> VinResult {
-    let Some(t) = text(raw) else { return VinResult::default() };
+    let Some(t) = text(raw) else {
+        return VinResult::default();
+    };
     let value = normalize(&t);
     let v: Vec<char> = value.chars().collect();
     let mut suggestion = None;
     if v.len() != 17 {
-        issues.error(field, codes::VIN_LENGTH, format!("A VIN has 17 characters; this one has {}.", v.len()));
+        issues.error(
+            field,
+            codes::VIN_LENGTH,
+            format!("A VIN has 17 characters; this one has {}.", v.len()),
+        );
     } else if !charset_ok(&v) || !check_ok(&v) {
         let mut found = candidates(&v);
         if found.len() == 1 {
@@ -122,5 +136,8 @@ pub fn vin(field: &str, raw: Option<&str>, issues: &mut Issues) -> VinResult {
             );
         }
     }
-    VinResult { value: Some(value), suggestion }
+    VinResult {
+        value: Some(value),
+        suggestion,
+    }
 }
