@@ -1,0 +1,222 @@
+// Test harness of the Worker shim: bundles worker/ exactly as `wrangler deploy` would (dry run,
+// offline), runs the bundle in the real workerd through miniflare, and records every answer so
+// a suite can scan all of them for the keys at the end.
+import { execFileSync } from "node:child_process";
+import net from "node:net";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+
+const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const WRANGLER_TOML = join(ROOT, "worker/wrangler.toml");
+
+/** The Worker's secrets in the suites: deliberately different from anything a client sends. */
+export const KEYS = Object.freeze({
+  APIHZ_ID: "20260001",
+  APIHZ_KEY: "wkr+Apihz/Key=0f9e8d7c",
+  JUHE_KEY: "wkr+Juhe/Key=6b5a4c3d",
+  SHIM_TOKEN: "tok-0123456789abcdef-shim",
+});
+/** Every form in which a key could leak (raw, percent-encoded, form-encoded). */
+export const SECRET_FORMS = Object.values(KEYS).flatMap((k) => [
+  k,
+  encodeURIComponent(k),
+  new URLSearchParams({ k }).toString().slice(2),
+]);
+
+export const APP = "https://app.example.com";
+export const CARD_JPEG = new Uint8Array(readFileSync(join(ROOT, "tests/node/fixtures/card-640x400.jpg")));
+export const CARD_PNG = new Uint8Array(readFileSync(join(ROOT, "tests/node/fixtures/card-640x400.png")));
+
+/** Every answer of every Worker in this process: `{ what, status, headers, body }`. */
+export const seen = [];
+/** Everything the Workers' runtime printed (console.* of the Worker included). */
+export const runtimeOutput = [];
+
+let bundleDir = null;
+/** `wrangler deploy --dry-run --outdir`: the same bundle a deploy uploads (wasm as a module). */
+export function bundle() {
+  if (bundleDir) return bundleDir;
+  bundleDir = mkdtempSync(join(tmpdir(), "shim-bundle-"));
+  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", bundleDir, "-c", WRANGLER_TOML], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  return bundleDir;
+}
+
+export function cleanupBundle() {
+  if (bundleDir) rmSync(bundleDir, { recursive: true, force: true });
+  bundleDir = null;
+}
+
+function compatibilityDate() {
+  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(WRANGLER_TOML, "utf8"));
+  return m ? m[1] : "2025-09-01";
+}
+
+/**
+ * Start the Worker in workerd with `vars` as its environment (secrets and vars alike).
+ * `rateLimit`: the RATE_LIMITER binding's limit per 60 s (null: no binding).
+ */
+export async function startWorker(vars, { rateLimit = 1000 } = {}) {
+  const dir = bundle();
+  const script = readdirSync(dir).find((f) => f.endsWith(".js"));
+  const mf = new Miniflare({
+    scriptPath: join(dir, script),
+    modulesRoot: dir,
+    modules: true,
+    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
+    compatibilityDate: compatibilityDate(),
+    bindings: Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined)),
+    ...(rateLimit === null ? {} : { ratelimits: { RATE_LIMITER: { simple: { limit: rateLimit, period: 60 } } } }),
+    host: "127.0.0.1",
+    port: 0,
+    handleRuntimeStdio(stdout, stderr) {
+      stdout.on("data", (d) => runtimeOutput.push(String(d)));
+      stderr.on("data", (d) => runtimeOutput.push(String(d)));
+    },
+  });
+  const url = String(await mf.ready).replace(/\/$/, "");
+  return {
+    url,
+    /**
+     * One request over a fresh HTTP/1.1 connection (`Connection: close`); the answer is recorded
+     * and returned. `body`: bytes; an (async) iterable of chunks, sent chunked without
+     * Content-Length; or `{ declaredLength, chunks }`, sent raw under that Content-Length. The answer is read even when the Worker answers before the whole body
+     * was sent (early refusals), which fetch() reports as a network error.
+     */
+    async call(path, { method = "GET", headers = {}, body } = {}, what = `${method} ${path}`) {
+      const res = await rawRequest(url + path, method, headers, body);
+      const answer = { what, ...res };
+      seen.push(answer);
+      return { ...answer, json: () => JSON.parse(res.body) };
+    },
+    close: () => mf.dispose(),
+  };
+}
+
+/** A minimal HTTP/1.1 client over a raw socket. Write errors after the answer are ignored. */
+function rawRequest(url, method, headers, body) {
+  const u = new URL(url);
+  const lines = [`${method} ${u.pathname}${u.search} HTTP/1.1`, `host: ${u.host}`, "connection: close"];
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined && v !== null) lines.push(`${k}: ${v}`);
+  const declared = body?.declaredLength;
+  const streamed = body !== undefined && !(body instanceof Uint8Array);
+  if (body instanceof Uint8Array) lines.push(`content-length: ${body.length}`);
+  else if (declared !== undefined) lines.push(`content-length: ${declared}`);
+  else if (streamed) lines.push("transfer-encoding: chunked");
+  else if (method === "POST" || method === "PUT") lines.push("content-length: 0");
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(Number(u.port), u.hostname);
+    const got = [];
+    let done = false;
+    const finish = (final) => {
+      if (done) return;
+      let res;
+      try {
+        res = parseResponse(Buffer.concat(got), final);
+      } catch (e) {
+        done = true;
+        reject(e);
+        return;
+      }
+      if (res) {
+        done = true;
+        sock.destroy();
+        resolve(res);
+      }
+    };
+    sock.on("data", (d) => {
+      got.push(d);
+      finish(false);
+    });
+    sock.on("error", () => {}); // EPIPE/ECONNRESET after an early answer: judged on what arrived
+    sock.on("close", () => finish(true));
+    sock.on("connect", async () => {
+      sock.write(`${lines.join("\r\n")}\r\n\r\n`);
+      if (body instanceof Uint8Array) sock.write(body);
+      else if (streamed) {
+        for await (const chunk of declared === undefined ? body : body.chunks) {
+          if (done || got.length > 0) return; // answered: stop sending
+          const ok = declared === undefined
+            ? sock.write(`${chunk.length.toString(16)}\r\n`) && sock.write(chunk) && sock.write("\r\n")
+            : sock.write(chunk);
+          if (!ok) await new Promise((r) => { sock.once("drain", r); sock.once("close", r); });
+        }
+        if (!done && got.length === 0 && declared === undefined) sock.write("0\r\n\r\n");
+      }
+    });
+  });
+}
+
+/** The answer in `buf`, or null while incomplete (`final`: the connection has closed). */
+function parseResponse(buf, final) {
+  const end = buf.indexOf("\r\n\r\n");
+  if (end < 0) {
+    if (final) throw new Error(`no HTTP answer (${buf.length} bytes received)`);
+    return null;
+  }
+  const [statusLine, ...headerLines] = buf.subarray(0, end).toString("latin1").split("\r\n");
+  const status = Number(statusLine.split(" ")[1]);
+  const headers = {};
+  for (const l of headerLines) {
+    const i = l.indexOf(":");
+    const k = l.slice(0, i).trim().toLowerCase();
+    const v = l.slice(i + 1).trim();
+    headers[k] = k in headers ? `${headers[k]}, ${v}` : v;
+  }
+  let rest = buf.subarray(end + 4);
+  if ((headers["transfer-encoding"] ?? "").includes("chunked")) {
+    const parts = [];
+    for (;;) {
+      const nl = rest.indexOf("\r\n");
+      if (nl < 0) return final ? fail() : null;
+      const size = parseInt(rest.subarray(0, nl).toString("latin1"), 16);
+      if (size === 0) break;
+      if (!(size > 0) || rest.length < nl + 2 + size + 2) return final ? fail() : null;
+      parts.push(rest.subarray(nl + 2, nl + 2 + size));
+      rest = rest.subarray(nl + 2 + size + 2);
+    }
+    rest = Buffer.concat(parts);
+    delete headers["transfer-encoding"];
+  } else if (headers["content-length"] !== undefined) {
+    const n = Number(headers["content-length"]);
+    if (rest.length < n) return final ? fail() : null;
+    rest = rest.subarray(0, n);
+  } else if (status === 204 || status === 304) {
+    rest = rest.subarray(0, 0);
+  } else if (!final) {
+    return null; // delimited by the connection's end
+  }
+  return { status, headers, body: rest.toString("utf8") };
+
+  function fail() {
+    throw new Error(`truncated HTTP answer (status ${status})`);
+  }
+}
+
+/** A copy of a JPEG with a COM segment (a simulator marker such as `SIM:UNREADABLE`) after SOI. */
+export function withComment(jpeg, text) {
+  const payload = new TextEncoder().encode(text);
+  const len = payload.length + 2;
+  const seg = new Uint8Array([0xff, 0xfe, len >> 8, len & 0xff, ...payload]);
+  const out = new Uint8Array(jpeg.length + seg.length);
+  out.set(jpeg.subarray(0, 2), 0);
+  out.set(seg, 2);
+  out.set(jpeg.subarray(2), 2 + seg.length);
+  return out;
+}
+
+/** The request headers of an image upload. */
+export function imageHeaders(extra = {}, type = "image/jpeg") {
+  return { "content-type": type, ...extra };
+}
+
+/** Scan a text for every form of every key. Returns the names of leaked keys. */
+export function leaks(text) {
+  return SECRET_FORMS.filter((s) => text.includes(s));
+}
