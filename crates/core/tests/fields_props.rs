@@ -224,7 +224,7 @@ proptest! {
         let r = fields::vin("vin", Some(&s), &mut is);
         if let Some(sugg) = &r.suggestion {
             let value = r.value.as_deref().unwrap();
-            prop_assert!(fields::vin_check_digit_ok(sugg));
+            prop_assert!(fields::vin_is_valid(sugg));
             prop_assert!(!sugg.contains(['I', 'O', 'Q']));
             prop_assert_eq!(sugg.chars().count(), 17);
             let diffs = sugg.chars().zip(value.chars()).filter(|(a, b)| a != b).count();
@@ -234,7 +234,7 @@ proptest! {
         }
         // Nothing is silently changed: a valid value has no issue, any other has exactly one.
         match r.value.as_deref() {
-            Some(v) if fields::vin_check_digit_ok(v) => prop_assert!(is.0.is_empty()),
+            Some(v) if fields::vin_is_valid(v) => prop_assert!(is.0.is_empty()),
             Some(_) => prop_assert_eq!(is.0.len(), 1),
             None => prop_assert!(is.0.is_empty()),
         }
@@ -280,7 +280,7 @@ fn vin_single_misread_repairs_to_the_original_or_nothing() {
                     let mut is = Issues::default();
                     let r = fields::vin("vin", Some(&misread), &mut is);
                     assert_eq!(r.value.as_deref(), Some(misread.as_str()));
-                    if fields::vin_check_digit_ok(&misread) {
+                    if fields::vin_is_valid(&misread) {
                         continue;
                     }
                     match r.suggestion.as_deref() {

@@ -271,6 +271,13 @@ fn quantities() {
         (fields::mass_kg, Some("2.085t"), Some(2085), &[]),
         (fields::mass_kg, Some("2085(kg)"), Some(2085), &[]),
         (fields::mass_kg, Some("kg"), None, &[]),
+        (
+            fields::mass_kg,
+            Some("NA"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+        (fields::mass_kg, Some("()"), None, &[]),
         (fields::mass_kg, Some("--"), None, &[]),
         (fields::mass_kg, Some("0kg"), Some(0), &[]),
         (
@@ -595,8 +602,8 @@ fn vins() {
         assert_eq!(r.suggestion.as_deref(), *suggestion, "{raw:?}");
         assert_eq!(codes_of(&is), *issues, "{raw:?}");
     }
-    assert!(fields::vin_check_digit_ok("LZZ1ELSEXLW644557"));
-    assert!(!fields::vin_check_digit_ok("123456789ABCDEFGH"));
+    assert!(fields::vin_is_valid("LZZ1ELSEXLW644557"));
+    assert!(!fields::vin_is_valid("123456789ABCDEFGH"));
 }
 
 #[test]

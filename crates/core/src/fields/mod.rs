@@ -31,7 +31,7 @@ pub use date::{check_date_order, date, inspection_valid_until};
 pub use idnum::{check_id_number, owner};
 pub use plate::plate;
 pub use quantity::{check_masses, count, dimensions_mm, length_mm, mass_kg, persons};
-pub use vin::{vin, vin_check_digit_ok};
+pub use vin::{vin, vin_is_valid};
 
 /// Stable issue codes (the `code` of a [`FieldIssue`]), with their severity.
 pub mod codes {

@@ -39,7 +39,7 @@ const MAX_LENGTH_MM: u32 = 30_000;
 const MAX_COUNT: u32 = 1_000;
 
 enum Parsed {
-    /// Nothing but dashes/units: an empty marker.
+    /// Nothing left once spaces and brackets are removed.
     Empty,
     Value(u32),
     Unreadable,
@@ -54,15 +54,12 @@ fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
         .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）'))
         .collect::<String>()
         .to_lowercase();
+    if s.is_empty() {
+        return Parsed::Empty;
+    }
     if !s.chars().any(|c| c.is_ascii_digit()) {
-        let letters_only = s
-            .chars()
-            .all(|c| c.is_ascii_alphabetic() || "-—/×*人座吨千克公斤毫米".contains(c));
-        return if letters_only {
-            Parsed::Empty
-        } else {
-            Parsed::Unreadable
-        };
+        // Dashes and bare units were already taken as empty by `text`.
+        return Parsed::Unreadable;
     }
     let end = s
         .find(|c: char| !(c.is_ascii_digit() || c == '.'))

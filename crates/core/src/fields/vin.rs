@@ -67,7 +67,7 @@ fn check_ok(v: &[char]) -> bool {
 }
 
 /// Whether `vin` (already normalized) is 17 valid characters with a matching check digit.
-pub fn vin_check_digit_ok(vin: &str) -> bool {
+pub fn vin_is_valid(vin: &str) -> bool {
     let v: Vec<char> = vin.chars().collect();
     charset_ok(&v) && check_ok(&v)
 }
