@@ -1,5 +1,6 @@
 //! Pixel decoders. Every function returns a gray or RGB [`Raster`]; alpha is flattened on white.
 
+#[cfg(any(feature = "webp", feature = "gif"))]
 use std::io::Cursor;
 
 use crate::error::ImageError;
@@ -147,42 +148,10 @@ pub(crate) fn decode_jpeg(b: &[u8], idct: u32, max_bytes: usize) -> Result<Raste
     })
 }
 
+#[cfg(feature = "png")]
 pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
-    let bad = |e: png::DecodingError| match e {
-        png::DecodingError::LimitsExceeded => {
-            ImageError::too_large("the PNG image is too large to decode here")
-        }
-        png::DecodingError::IoError(_) => ImageError::invalid("the PNG data is truncated"),
-        _ => ImageError::invalid("the PNG data is corrupt and cannot be decoded"),
-    };
-    let mut dec = png::Decoder::new_with_limits(Cursor::new(b), png::Limits { bytes: max_bytes });
-    dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
-    let mut reader = dec.read_info().map_err(bad)?;
-    let size = reader
-        .output_buffer_size()
-        .ok_or_else(|| ImageError::too_large("the PNG image is too large to decode here"))?;
-    let mut buf = vec![0u8; size];
-    let out = reader.next_frame(&mut buf).map_err(bad)?;
-    buf.truncate(out.buffer_size());
-    let (w, h) = (out.width, out.height);
-    use png::ColorType as C;
-    let (channels, data) = match out.color_type {
-        C::Grayscale => (1, buf),
-        C::GrayscaleAlpha => (
-            1,
-            buf.chunks_exact(2)
-                .map(|p| over_white(p[0], p[1]))
-                .collect(),
-        ),
-        C::Rgb => (3, buf),
-        C::Rgba => (3, rgba_to_rgb_white(&buf)),
-        C::Indexed => {
-            return Err(ImageError::invalid(
-                "the PNG palette could not be expanded (corrupt file)",
-            ))
-        }
-    };
-    finish(w, h, channels, data, "PNG")
+    let r = crate::png::decode_png(b, max_bytes)?;
+    finish(r.width, r.height, r.channels, r.data, "PNG")
 }
 
 fn finish(w: u32, h: u32, channels: u8, data: Vec<u8>, what: &str) -> Result<Raster, ImageError> {
@@ -208,6 +177,7 @@ fn finish(w: u32, h: u32, channels: u8, data: Vec<u8>, what: &str) -> Result<Ras
     })
 }
 
+#[cfg(feature = "webp")]
 pub(crate) fn decode_webp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
     let bad = |_| ImageError::invalid("the WebP data is truncated or corrupt");
     let mut dec = image_webp::WebPDecoder::new(Cursor::new(b)).map_err(bad)?;
@@ -229,6 +199,7 @@ pub(crate) fn decode_webp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErr
     finish(w, h, 3, data, "WebP")
 }
 
+#[cfg(feature = "gif")]
 pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
     let bad = |_| ImageError::invalid("the GIF data is truncated or corrupt");
     let mut opts = gif::DecodeOptions::new();
@@ -430,10 +401,18 @@ pub(crate) fn decode_full(
 ) -> Result<Raster, ImageError> {
     match format {
         SourceFormat::Jpeg => decode_jpeg(b, 8, max_bytes),
+        #[cfg(feature = "png")]
         SourceFormat::Png => decode_png(b, max_bytes),
+        #[cfg(feature = "webp")]
         SourceFormat::Webp => decode_webp(b, max_bytes),
+        #[cfg(feature = "gif")]
         SourceFormat::Gif => decode_gif(b, max_bytes),
         SourceFormat::Bmp => decode_bmp(b, max_bytes),
         SourceFormat::Heif => Err(ImageError::unsupported(crate::error::HEIC_MESSAGE)),
+        #[allow(unreachable_patterns)]
+        other => Err(ImageError::unsupported(format!(
+            "{} images are not supported by this build; send a JPEG",
+            crate::probe::display_name(other)
+        ))),
     }
 }

@@ -8,6 +8,8 @@
 mod decode;
 mod encode;
 mod error;
+#[cfg(feature = "png")]
+mod png;
 mod probe;
 mod raster;
 
