@@ -72,18 +72,15 @@ fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
     if int.is_empty() || int.len() > 9 || frac.len() > 6 || frac.contains('.') {
         return Parsed::Unreadable;
     }
-    let (Ok(int), frac_v) = (
-        int.parse::<u64>(),
-        if frac.is_empty() {
-            Ok(0)
-        } else {
-            frac.parse::<u64>()
-        },
-    ) else {
+    let Ok(int) = int.parse::<u64>() else {
         return Parsed::Unreadable;
     };
-    let Ok(frac_v) = frac_v else {
-        return Parsed::Unreadable;
+    let frac_v = match frac {
+        "" => 0,
+        f => match f.parse::<u64>() {
+            Ok(v) => v,
+            Err(_) => return Parsed::Unreadable,
+        },
     };
     let scale = 10u64.pow(frac.len() as u32);
     let frac_base = frac_v * factor;
