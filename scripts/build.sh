@@ -9,9 +9,9 @@ cargo build --release --target wasm32-unknown-unknown -p vehicle-doc-ocr --quiet
 rm -rf "$out"
 wasm-bindgen --target web --out-dir "$out" --out-name vehicle_doc_ocr \
   "$target_dir/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
-# wasm-opt from the npm `binaryen` package (no GitHub download). -O3 keeps the image loops fast;
-# the size budget (150 KB gzipped) is checked below.
-node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+# wasm-opt from the npm `binaryen` package (no GitHub download); the size budget (150 KB gzipped)
+# is checked below.
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
   "$out/vehicle_doc_ocr_bg.wasm" -o "$out/vehicle_doc_ocr_bg.wasm"
 raw=$(wc -c <"$out/vehicle_doc_ocr_bg.wasm")
