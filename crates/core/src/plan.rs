@@ -116,17 +116,34 @@ impl std::fmt::Debug for Plan {
 
 impl Plan {
     /// Build the requests for one call. Fails before any request with `CONFIG` (missing provider
-    /// options, a URL for juhe, `proxyUrl` not available yet) or `IMAGE_TOO_LARGE` (the base64
+    /// options, a URL for juhe or in `proxyUrl` mode) or `IMAGE_TOO_LARGE` (the base64
     /// of the image exceeds `max_base64_chars`; multipart uses the same budget).
     pub fn new(
         opts: &RecognizeOptions,
         payload: ImagePayload,
         today: Option<String>,
     ) -> Result<Plan, OcrError> {
-        if opts.proxy_url.is_some() {
-            return Err(
-                OcrError::config("proxyUrl mode is not available yet").with_retryable(false)
-            );
+        if let Some(proxy_url) = &opts.proxy_url {
+            // proxyUrl mode (issue 4): one POST of the image to the Worker shim, no key, no
+            // retry; its answer is read by `shim::proxy::answer` (see `on_response`).
+            let req = crate::shim::proxy::request(
+                proxy_url,
+                opts.document,
+                &payload,
+                opts.max_base64_chars,
+            )?;
+            return Ok(Plan {
+                provider: Provider::Shim,
+                document: opts.document,
+                urls: vec![req.url],
+                content_type: req.content_type,
+                body: req.body,
+                secrets: Vec::new(),
+                rules: Vec::new(),
+                today,
+                state: State::NotStarted,
+                last_failure: None,
+            });
         }
         let too_large = |len: usize, provider: Provider| {
             OcrError::new(
@@ -256,6 +273,11 @@ impl Plan {
         let State::Sent(i) = self.state else {
             return self.not_waiting();
         };
+        if self.provider == Provider::Shim {
+            let result =
+                crate::shim::proxy::answer(self.document, status, body, self.today.clone());
+            return self.finish(result);
+        }
         let answer = serde_json::from_slice::<Value>(body)
             .ok()
             .filter(Value::is_object);

@@ -239,14 +239,20 @@ fn image_budget_is_checked_before_any_request() {
 }
 
 #[test]
-fn proxy_url_is_not_available_yet() {
+fn proxy_url_sends_the_image_to_the_shim_without_keys() {
+    // proxyUrl mode (issue 4); its answers are tested in tests/shim_proxy.rs.
     let o = options::parse(
         &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://shim.example/ocr"}),
     )
     .unwrap();
-    let e = Plan::new(&o, image(), None).unwrap_err();
-    assert_eq!(e.code, ErrorCode::Config);
-    assert!(e.message.contains("proxyUrl"));
+    let mut plan = Plan::new(&o, image(), None).unwrap();
+    let req = send(plan.start());
+    assert_eq!(
+        req.url,
+        "https://shim.example/ocr/v1/recognize?document=vehicleLicenseFront"
+    );
+    assert_eq!(req.body, JPEG);
+    assert!(plan.secrets().is_empty());
 }
 
 const EPS: [&str; 3] = [

@@ -1,4 +1,5 @@
 //! The Worker shim's decisions, natively (`cargo test -p vehicle-doc-ocr-core shim`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
 // One module so that `cargo test -p vehicle-doc-ocr-core shim` selects these tests too.
 mod shim {

@@ -13,8 +13,15 @@ use vehicle_doc_ocr_core::{ErrorCode, OcrError, Provider};
 use wasm_bindgen::prelude::*;
 
 fn shim_from_env(env: &JsValue) -> Shim {
-    let vars: Vec<(&str, Option<String>)> = ENV_VARS.iter().map(|name| (*name, get(env, name).as_string())).collect();
-    Shim::from_env(|name| vars.iter().find(|(k, _)| *k == name).and_then(|(_, v)| v.clone()))
+    let vars: Vec<(&str, Option<String>)> = ENV_VARS
+        .iter()
+        .map(|name| (*name, get(env, name).as_string()))
+        .collect();
+    Shim::from_env(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .and_then(|(_, v)| v.clone())
+    })
 }
 
 fn facts(req: &JsValue) -> RequestFacts {
@@ -53,7 +60,12 @@ pub fn shim_decide(env: JsValue, req: JsValue) -> Result<JsValue, JsValue> {
 
 /// `null` if the body may be sent, else the answer. `head`: the body's first bytes (>= 12 or all).
 #[wasm_bindgen(js_name = shimCheckBody)]
-pub fn shim_check_body(env: JsValue, req: JsValue, len: f64, head: &[u8]) -> Result<JsValue, JsValue> {
+pub fn shim_check_body(
+    env: JsValue,
+    req: JsValue,
+    len: f64,
+    head: &[u8],
+) -> Result<JsValue, JsValue> {
     // f64 -> usize saturates; a body length is never negative or fractional.
     let len = len.max(0.0) as usize;
     match shim_from_env(&env).check_body(&facts(&req), len, head) {
@@ -78,9 +90,12 @@ pub fn shim_error_response(env: JsValue, req: JsValue, error: JsValue) -> Result
 }
 
 fn error_from_js(error: &JsValue) -> OcrError {
-    let code = get(error, "code").as_string().and_then(|c| shim::parse_code(&c));
+    let code = get(error, "code")
+        .as_string()
+        .and_then(|c| shim::parse_code(&c));
     let Some(code) = code else {
-        return OcrError::new(ErrorCode::ProviderError, "internal error in the OCR shim").with_retryable(false);
+        return OcrError::new(ErrorCode::ProviderError, "internal error in the OCR shim")
+            .with_retryable(false);
     };
     let mut e = OcrError::new(code, get(error, "message").as_string().unwrap_or_default());
     if let Some(r) = get(error, "retryable").as_bool() {

@@ -26,6 +26,7 @@
 //! provider's name and public code.
 
 pub mod config;
+pub mod proxy;
 
 pub use config::{ConfigProblems, ShimConfig};
 

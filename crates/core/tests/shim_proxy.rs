@@ -1,0 +1,310 @@
+//! `proxyUrl` mode, natively: the request to the Worker shim, and its answers back into the same
+//! typed result and the same errors as direct mode (`cargo test -p vehicle-doc-ocr-core shim`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
+
+mod shim_proxy {
+    use serde_json::{json, Value};
+    use vehicle_doc_ocr_core::shim::{proxy, Decision, RequestFacts, Shim};
+    use vehicle_doc_ocr_core::{
+        model, options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan,
+        Provider, Recognized, Step,
+    };
+
+    const FRONT_OK: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
+    const BACK_OK: &str = include_str!("../../../fixtures/providers/apihz-back.doc.json");
+    const JUHE_OK: &str = include_str!("../../../fixtures/providers/juhe-query.doc.json");
+    const JPEG: &[u8] = &[
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+    ];
+    const TODAY: &str = "2026-11-23";
+
+    fn image() -> ImagePayload {
+        ImagePayload::Image {
+            bytes: JPEG.to_vec(),
+            mime: "image/jpeg",
+        }
+    }
+
+    fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
+        let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
+        let mut p = Plan::new(&o, image(), Some(TODAY.into())).unwrap();
+        match p.start() {
+            Step::Send(r) => (p, r),
+            Step::Done(r) => panic!("expected a request, got {r:?}"),
+        }
+    }
+
+    fn done(step: Step) -> Result<Recognized, OcrError> {
+        match step {
+            Step::Done(r) => r,
+            Step::Send(r) => panic!("expected the end, got another request to {}", r.url),
+        }
+    }
+
+    /// What the Worker would answer for a successful call: the typed result as JSON.
+    fn shim_success(doc: DocumentKind, provider: Provider, raw: &str) -> Vec<u8> {
+        let raw: Value = serde_json::from_str(raw).unwrap();
+        let id = raw
+            .pointer("/result/orderid")
+            .and_then(Value::as_str)
+            .map(str::to_owned);
+        let r = model::normalize(doc, provider, id, raw, None);
+        serde_json::to_vec(&r).unwrap()
+    }
+
+    #[test]
+    fn the_request_carries_the_image_and_document_only() {
+        let (p, req) = plan("registrationCertificate", "https://ocr.example.workers.dev");
+        assert_eq!(req.method, "POST");
+        assert_eq!(
+            req.url,
+            "https://ocr.example.workers.dev/v1/recognize?document=registrationCertificate"
+        );
+        assert_eq!(req.body, JPEG);
+        let ct = req
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+            .unwrap();
+        assert_eq!(ct.1, "image/jpeg");
+        assert!(p.secrets().is_empty());
+        assert_eq!(p.provider(), Provider::Shim);
+        for (base, url) in [
+            (
+                "https://x.dev/",
+                "https://x.dev/v1/recognize?document=vehicleLicenseBack",
+            ),
+            (
+                "https://x.dev/v1/recognize",
+                "https://x.dev/v1/recognize?document=vehicleLicenseBack",
+            ),
+            (
+                "https://x.dev/ocr/v1/recognize?t=1",
+                "https://x.dev/ocr/v1/recognize?t=1&document=vehicleLicenseBack",
+            ),
+            (
+                "http://127.0.0.1:8787#frag",
+                "http://127.0.0.1:8787/v1/recognize?document=vehicleLicenseBack",
+            ),
+        ] {
+            assert_eq!(plan("vehicleLicenseBack", base).1.url, url, "{base}");
+        }
+    }
+
+    #[test]
+    fn keys_given_with_proxy_url_are_never_sent() {
+        let o = options::parse(&json!({"document": "vehicleLicenseFront",
+            "apihz": {"id": "12345678", "key": "never-sent-key"}, "proxyUrl": "https://x.dev"}))
+        .unwrap();
+        let mut p = Plan::new(&o, image(), None).unwrap();
+        let Step::Send(req) = p.start() else {
+            panic!("expected a request")
+        };
+        let all = format!("{} {:?} {:?}", req.url, req.headers, req.body);
+        assert!(!all.contains("never-sent-key") && !all.contains("12345678"));
+        assert_eq!(req.body, JPEG);
+    }
+
+    #[test]
+    fn refused_before_sending() {
+        let o = options::parse(
+            &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev"}),
+        )
+        .unwrap();
+        let url = ImagePayload::RemoteUrl("https://example.com/a.jpg".into());
+        let e = Plan::new(&o, url, None).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::Config, Some(Provider::Shim))
+        );
+        let o = options::parse(&json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev", "maxBase64Chars": 8})).unwrap();
+        let e = Plan::new(&o, image(), None).unwrap_err();
+        assert_eq!(e.code, ErrorCode::ImageTooLarge);
+    }
+
+    #[test]
+    fn a_success_is_the_same_typed_result_as_direct_mode() {
+        for (doc, provider, raw) in [
+            ("vehicleLicenseFront", Provider::Apihz, FRONT_OK),
+            ("vehicleLicenseBack", Provider::Apihz, BACK_OK),
+            ("registrationCertificate", Provider::Juhe, JUHE_OK),
+        ] {
+            let kind = DocumentKind::parse(doc).unwrap();
+            let (mut p, _) = plan(doc, "https://x.dev");
+            let got = done(p.on_response(200, &shim_success(kind, provider, raw))).unwrap();
+            // Direct mode on the same provider payload, same day.
+            let raw_v: Value = serde_json::from_str(raw).unwrap();
+            let id = raw_v
+                .pointer("/result/orderid")
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            let direct = model::normalize(kind, provider, id, raw_v, Some(TODAY.into()));
+            assert_eq!(got, direct, "{doc}");
+            assert_eq!(got.document(), kind);
+        }
+    }
+
+    #[test]
+    fn a_200_that_is_not_the_expected_result_is_a_provider_error() {
+        let front = shim_success(DocumentKind::VehicleLicenseFront, Provider::Apihz, FRONT_OK);
+        for (doc, body) in [
+            ("vehicleLicenseBack", front.clone()),      // another document
+            ("registrationCertificate", front.clone()), // another provider
+            ("vehicleLicenseFront", br#"{"ok":true}"#.to_vec()),
+            ("vehicleLicenseFront", b"<html>hello</html>".to_vec()),
+        ] {
+            let (mut p, _) = plan(doc, "https://x.dev");
+            let e = done(p.on_response(200, &body)).unwrap_err();
+            assert_eq!(
+                (e.code, e.provider),
+                (ErrorCode::ProviderError, Some(Provider::Shim)),
+                "{doc}"
+            );
+        }
+    }
+
+    fn facts() -> RequestFacts {
+        RequestFacts {
+            method: "POST".into(),
+            url: "https://x.dev/v1/recognize?document=vehicleLicenseFront".into(),
+            content_type: Some("image/jpeg".into()),
+            ..Default::default()
+        }
+    }
+
+    /// The Worker's error answer for `e`, read back by the client.
+    fn round_trip(shim: &Shim, e: &OcrError) -> OcrError {
+        let r = shim.error_response(&facts(), e);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err()
+    }
+
+    #[test]
+    fn every_error_comes_back_with_its_code_class_and_provider() {
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            _ => None,
+        });
+        for code in ErrorCode::ALL {
+            let e = OcrError::new(code, format!("{code} happened"))
+                .with_provider(Provider::Apihz)
+                .with_provider_code("400");
+            let back = round_trip(&shim, &e);
+            assert_eq!(back.code, code);
+            // A misconfiguration is the Worker's own problem, whatever provider was involved.
+            let provider = if code == ErrorCode::Config {
+                Provider::Shim
+            } else {
+                Provider::Apihz
+            };
+            assert_eq!(back.provider, Some(provider), "{code}");
+            match code {
+                // The Worker hides its own account's details.
+                ErrorCode::Auth | ErrorCode::Quota | ErrorCode::Config => {
+                    assert!(!back.retryable);
+                    assert_eq!(back.provider_code, None);
+                }
+                _ => {
+                    assert_eq!(back.retryable, e.retryable, "{code}");
+                    assert_eq!(back.provider_code.as_deref(), Some("400"));
+                    assert_eq!(back.message, e.message);
+                }
+            }
+            // No provider words travel, so none come back.
+            assert_eq!(back.provider_message, None);
+        }
+    }
+
+    #[test]
+    fn refusals_by_the_worker_come_back_as_shim_errors() {
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            "SHIM_TOKEN" => Some("0123456789abcdef-token".into()),
+            _ => None,
+        });
+        let Decision::Respond(r) = shim.decide(&facts()) else {
+            panic!("expected a refusal")
+        };
+        assert_eq!(r.status, 401);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider, e.retryable),
+            (ErrorCode::Auth, Some(Provider::Shim), false)
+        );
+        let mut f = facts();
+        f.origin = Some("https://evil.example".into());
+        let Decision::Respond(r) = shim.decide(&f) else {
+            panic!("expected a refusal")
+        };
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::Auth, Some(Provider::Shim))
+        );
+        let r = shim.reject(&facts(), vehicle_doc_ocr_core::shim::Rejection::RateLimited);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
+    }
+
+    #[test]
+    fn answers_that_are_not_the_shims_json() {
+        for (status, body, code, retryable) in [
+            (
+                502,
+                &b"<html>Bad gateway</html>"[..],
+                ErrorCode::ProviderError,
+                true,
+            ),
+            (522, b"", ErrorCode::ProviderError, true),
+            (404, b"Not found", ErrorCode::Config, false),
+            (413, b"Payload Too Large", ErrorCode::ImageTooLarge, false),
+            (429, b"slow down", ErrorCode::RateLimited, true),
+            (400, br#"{"error":"bad"}"#, ErrorCode::ProviderError, false),
+            (
+                500,
+                br#"{"error":{"code":"NOT_A_CODE","message":"x"}}"#,
+                ErrorCode::ProviderError,
+                true,
+            ),
+        ] {
+            let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+            let e = done(p.on_response(status, body)).unwrap_err();
+            assert_eq!(
+                (e.code, e.retryable, e.provider),
+                (code, retryable, Some(Provider::Shim)),
+                "{status}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unreachable_shim_is_a_network_error_and_never_retried() {
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_network_error()).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::Network, Some(Provider::Shim))
+        );
+    }
+
+    #[test]
+    fn error_json_parsing() {
+        let e = proxy::error_from_json(
+            504,
+            &json!({"error": {"code": "TIMEOUT", "message": "slow", "retryable": true, "provider": "juhe", "providerCode": "x"}}),
+        );
+        assert_eq!(
+            (e.code, e.retryable, e.provider, e.provider_code.as_deref()),
+            (ErrorCode::Timeout, true, Some(Provider::Juhe), Some("x"))
+        );
+        // Missing fields fall back to the code's defaults and the shim as provider.
+        let e = proxy::error_from_json(502, &json!({"error": {"code": "NETWORK"}}));
+        assert_eq!((e.retryable, e.provider), (true, Some(Provider::Shim)));
+        assert!(e.message.contains("502"));
+    }
+}
