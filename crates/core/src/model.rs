@@ -341,7 +341,11 @@ fn back(
     let f = |name: &str| apihz::field(&raw, name).map(|c| c.into_owned());
     let total_mass_kg = fields::mass_kg("totalMassKg", f("TotalMass").as_deref(), &mut is);
     let curb_weight_kg = fields::mass_kg("curbWeightKg", f("CurbWeight").as_deref(), &mut is);
-    check_total_vs_curb(total_mass_kg, curb_weight_kg, &mut is);
+    fields::check_masses(
+        ("totalMassKg", total_mass_kg),
+        ("curbWeightKg", curb_weight_kg),
+        &mut is,
+    );
     let record = f("Record");
     VehicleLicenseBack {
         document: DocumentKind::VehicleLicenseBack,
@@ -375,21 +379,6 @@ fn back(
         valid: !is.has_errors(),
         issues: is.into_vec(),
         raw,
-    }
-}
-
-/// A total mass below the curb weight is physically impossible: a warning (one of the two was
-/// misread), unless the fields module already reported it.
-fn check_total_vs_curb(total: Option<u32>, curb: Option<u32>, is: &mut Issues) {
-    if let (Some(t), Some(c)) = (total, curb) {
-        if t < c && !is.0.iter().any(|i| i.code == "MASS_BELOW_CURB_WEIGHT") {
-            is.push(
-                "totalMassKg",
-                "MASS_BELOW_CURB_WEIGHT",
-                Severity::Warning,
-                "the total mass is below the curb weight: one of the two was probably misread",
-            );
-        }
     }
 }
 
@@ -630,7 +619,7 @@ fn number_and_unit(s: &str) -> Option<(f64, String)> {
 fn unparsed(is: &mut Issues, field: &str) {
     is.push(
         field,
-        "UNPARSED_VALUE",
+        fields::codes::QUANTITY_UNREADABLE,
         Severity::Warning,
         "the value could not be read as a number; it is kept in `raw` only",
     );

@@ -406,3 +406,60 @@ fn juhe_unknown_and_odd_answers() {
     assert_eq!(c.request_id, None);
     assert_eq!(c.vin, None);
 }
+
+/// With the real field rules (issue 6): the doc samples' known defects are reported, not hidden.
+#[test]
+fn doc_samples_carry_the_field_issues() {
+    use vehicle_doc_ocr_core::fields::Severity;
+    let f = front(v(APIHZ_FRONT));
+    // The doc's sample VIN "123456789ABCDEFGH" fails the check digit.
+    assert!(
+        f.issues
+            .iter()
+            .any(|i| i.field == "vin" && i.severity == Severity::Error),
+        "{:?}",
+        f.issues
+    );
+    assert!(!f.valid);
+    for i in &f.issues {
+        assert!(
+            !i.message.contains("123456789ABCDEFGH"),
+            "issue echoes the value"
+        );
+    }
+    let b = back(v(APIHZ_BACK));
+    assert_eq!(b.inspection_valid_until.as_deref(), Some("2019-11"));
+    let c = cert(v(JUHE_QUERY));
+    assert_eq!(c.registration_date, None, "\"2\" is not a date");
+    assert!(
+        c.issues.iter().any(|i| i.field == "registrationDate"),
+        "{:?}",
+        c.issues
+    );
+    assert!(c.issues.iter().any(|i| i.field == "vin"), "{:?}", c.issues);
+    assert!(!c.valid);
+}
+
+#[test]
+fn front_date_order_and_future_checks() {
+    let mut raw = v(APIHZ_FRONT);
+    raw["RegisterDate"] = json!("2016年05月01日");
+    raw["Vin"] = json!("LSVCY6C49MN027789");
+    let f = match model::normalize(
+        DocumentKind::VehicleLicenseFront,
+        Provider::Apihz,
+        None,
+        raw,
+        Some("2026-11-23".into()),
+    ) {
+        Recognized::VehicleLicenseFront(f) => f,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(f.register_date.as_deref(), Some("2016-05-01"));
+    assert!(
+        f.issues.iter().any(|i| i.code == "DATE_ORDER"),
+        "{:?}",
+        f.issues
+    );
+    assert!(!f.valid);
+}
