@@ -20,7 +20,7 @@ pub(crate) struct Fitted {
     pub jpeg: Vec<u8>,
     pub width: u32,
     pub height: u32,
-    pub quality: u8,
+    pub quality: Q10,
     pub encodes: u32,
 }
 
@@ -30,12 +30,49 @@ pub(crate) const MIN_LONG_SIDE: u32 = 256;
 const AIM: f64 = 0.96;
 /// Re-encode upwards when below this fraction of the budget (and quality can still rise).
 const LOW_WATER: f64 = 0.92;
-/// Full-size encode cap (probe encodes are not counted; they are ~1/8 of the area).
-const MAX_FULL_ENCODES: u32 = 5;
+/// Full-size encodes at one size before settling (probe encodes are not counted; they are ~1/8
+/// of the area each).
+const MAX_ROUNDS_PER_SIZE: u32 = 3;
 
-pub(crate) fn encode_jpeg(r: &Raster, quality: u8) -> Result<Vec<u8>, ImageError> {
+/// ITU-T T.81 Annex K tables (natural order), scaled below like libjpeg's `jpeg_quality_scaling`
+/// but with a fractional quality so the budget can be hit in steps finer than one quality point.
+const LUMA: [u16; 64] = [
+    16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56,
+    14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109, 103, 77, 24, 35, 55, 64, 81, 104, 113,
+    92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
+];
+const CHROMA: [u16; 64] = [
+    17, 18, 24, 47, 99, 99, 99, 99, 18, 21, 26, 66, 99, 99, 99, 99, 24, 26, 56, 99, 99, 99, 99, 99,
+    47, 66, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+    99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99,
+];
+
+/// Quality in tenths (700 = libjpeg quality 70).
+pub(crate) type Q10 = u16;
+
+fn scaled_table(base: &[u16; 64], q10: Q10) -> Box<[u16; 64]> {
+    let q = (q10.clamp(10, 1000) as f64) / 10.0;
+    let scale = if q < 50.0 {
+        5000.0 / q
+    } else {
+        200.0 - 2.0 * q
+    };
+    let mut t = [1u16; 64];
+    for (o, &b) in t.iter_mut().zip(base) {
+        *o = ((b as f64 * scale + 50.0) / 100.0)
+            .floor()
+            .clamp(1.0, 255.0) as u16;
+    }
+    Box::new(t)
+}
+
+pub(crate) fn encode_jpeg(r: &Raster, q10: Q10) -> Result<Vec<u8>, ImageError> {
     let mut out = Vec::with_capacity(r.data.len() / 8 + 1024);
-    let mut enc = Encoder::new(&mut out, quality.clamp(1, 100));
+    let mut enc = Encoder::new(&mut out, 90);
+    enc.set_quantization_tables(
+        jpeg_encoder::QuantizationTableType::Custom(scaled_table(&LUMA, q10)),
+        jpeg_encoder::QuantizationTableType::Custom(scaled_table(&CHROMA, q10)),
+    );
     enc.set_sampling_factor(SamplingFactor::F_2_2);
     enc.set_chroma_subsampling_method(jpeg_encoder::ChromaSubsamplingMethod::Average);
     enc.set_optimized_huffman_tables(true);
@@ -68,8 +105,11 @@ fn probe_sample(r: &Raster) -> Option<(Raster, f64)> {
     }
     let stride = r.stride();
     let mut data = Vec::with_capacity(want * band * stride);
+    let span = (total_bands / want).max(1);
     for i in 0..want {
-        let b = (i * total_bands) / want + (total_bands / want) / 2;
+        // Jittered positions so periodic content (text lines) does not alias with the sampling.
+        let jitter = (i.wrapping_mul(2_654_435_761) >> 7) % span;
+        let b = (i * total_bands) / want + jitter;
         let y0 = b.min(total_bands - 1) * band;
         data.extend_from_slice(&r.data[y0 * stride..(y0 + band) * stride]);
     }
@@ -83,51 +123,75 @@ fn probe_sample(r: &Raster) -> Option<(Raster, f64)> {
     Some((sample, factor))
 }
 
-/// Predicts full-size JPEG bytes from probe encodes.
+/// Predicts full-size JPEG bytes for a quality. ln(bytes) is close to linear in ln(quantizer
+/// scale) (libjpeg scaling: 200 - 2q above 50), which is what the interpolation uses.
 struct Model {
-    /// (quality, predicted full bytes), sorted by quality.
-    points: Vec<(u8, f64)>,
-    /// Multiplier learned from full encodes (measured / predicted).
-    correction: f64,
+    /// (quality, full bytes extrapolated from the probe sample), sorted by quality.
+    points: Vec<(Q10, f64)>,
+    /// (quality, bytes) of real full encodes.
+    measured: Vec<(Q10, f64)>,
 }
 
 /// Fixed bytes of headers/tables that do not scale with area.
 const HEADER_BYTES: f64 = 620.0;
 
-impl Model {
-    fn predict(&self, q: u8) -> f64 {
-        let p = &self.points;
-        let raw = match p.len() {
-            0 => f64::MAX,
-            1 => p[0].1,
-            _ => {
-                // Log-linear interpolation/extrapolation between the two nearest points.
-                let (a, b) = if q <= p[0].0 {
-                    (p[0], p[1])
-                } else if q >= p[p.len() - 1].0 {
-                    (p[p.len() - 2], p[p.len() - 1])
-                } else {
-                    let i = p.iter().position(|&(pq, _)| pq >= q).unwrap_or(1).max(1);
-                    (p[i - 1], p[i])
-                };
-                if a.0 == b.0 {
-                    a.1
-                } else {
-                    let t = (q as f64 - a.0 as f64) / (b.0 as f64 - a.0 as f64);
-                    (a.1.ln() + t * (b.1.ln() - a.1.ln())).exp()
-                }
+fn log_scale(q: Q10) -> f64 {
+    let q = (q.clamp(10, 1000) as f64) / 10.0;
+    let s = if q < 50.0 {
+        5000.0 / q
+    } else {
+        200.0 - 2.0 * q
+    };
+    s.max(1.0).ln()
+}
+
+/// Log-log interpolation (extrapolation at the ends) over points sorted by quality.
+fn interp(p: &[(Q10, f64)], q: Q10) -> f64 {
+    match p.len() {
+        0 => f64::MAX,
+        1 => p[0].1,
+        n => {
+            let i = p
+                .iter()
+                .position(|&(pq, _)| pq >= q)
+                .unwrap_or(n)
+                .clamp(1, n - 1);
+            let (a, b) = (p[i - 1], p[i]);
+            let (xa, xb) = (log_scale(a.0), log_scale(b.0));
+            if (xa - xb).abs() < 1e-9 {
+                return a.1;
             }
-        };
-        raw * self.correction
+            let t = (log_scale(q) - xa) / (xb - xa);
+            (a.1.max(1.0).ln() + t * (b.1.max(1.0).ln() - a.1.max(1.0).ln())).exp()
+        }
+    }
+}
+
+impl Model {
+    fn predict(&self, q: Q10) -> f64 {
+        match self.measured.len() {
+            0 => interp(&self.points, q),
+            1 => {
+                let (mq, mn) = self.measured[0];
+                interp(&self.points, q) * mn / interp(&self.points, mq).max(1.0)
+            }
+            _ => interp(&self.measured, q),
+        }
+    }
+
+    fn measure(&mut self, q: Q10, bytes: usize) {
+        self.measured.retain(|&(mq, _)| mq != q);
+        self.measured.push((q, bytes as f64));
+        self.measured.sort_by_key(|p| p.0);
     }
 
     /// Highest quality in `lo..=hi` predicted to fit `target` bytes, or None.
-    fn solve(&self, lo: u8, hi: u8, target: f64) -> Option<u8> {
+    fn solve(&self, lo: Q10, hi: Q10, target: f64) -> Option<Q10> {
         (lo..=hi).rev().find(|&q| self.predict(q) <= target)
     }
 }
 
-fn probe_model(img: &Raster, qs: &[u8]) -> Result<Model, ImageError> {
+fn probe_model(img: &Raster, qs: &[Q10]) -> Result<Model, ImageError> {
     let mut points = Vec::with_capacity(qs.len());
     match probe_sample(img) {
         Some((sample, factor)) => {
@@ -146,7 +210,7 @@ fn probe_model(img: &Raster, qs: &[u8]) -> Result<Model, ImageError> {
     points.dedup_by_key(|p| p.0);
     Ok(Model {
         points,
-        correction: 1.0,
+        measured: Vec::new(),
     })
 }
 
@@ -156,116 +220,85 @@ pub(crate) fn max_bytes_for(max_chars: usize) -> usize {
 }
 
 /// Fits `src` (already upright, already at most the wanted size) under the budget.
-/// `shrink_from` is the best-quality source to resize from when the picture must get smaller.
 pub(crate) fn fit(
     src: &Raster,
     max_chars: usize,
-    min_q: u8,
-    max_q: u8,
+    min_q: Q10,
+    max_q: Q10,
 ) -> Result<Fitted, ImageError> {
     let budget = max_bytes_for(max_chars) as f64;
+    let target = budget * AIM;
     let mut encodes = 0u32;
-    let mut best: Option<Fitted> = None;
     let mut current: Option<Raster> = None; // None = src itself
     loop {
         let img = current.as_ref().unwrap_or(src);
-        let mut model = probe_model(img, &[max_q, min_q.max(max_q.saturating_sub(20))])?;
-        let target = budget * AIM;
-        let q = match model.solve(min_q, max_q, target) {
-            Some(q) => q,
-            None => {
-                // Even min_q is predicted too big: shrink. bytes ~ area^0.85 → side ~ (r)^(1/1.7).
-                let ratio = (target / model.predict(min_q)).clamp(0.01, 0.98);
-                let f = ratio.powf(1.0 / 1.7).min(0.95);
-                let long = img.width.max(img.height);
-                if long <= MIN_LONG_SIDE {
-                    return best.ok_or_else(budget_too_small);
-                }
-                let new_long = ((long as f64 * f) as u32).max(MIN_LONG_SIDE);
-                let (w, h) = scaled_dims(src.width, src.height, new_long);
-                current = Some(resize(src, w, h));
-                continue;
+        let long = img.width.max(img.height);
+        let mut model = probe_model(img, &[max_q, min_q.max(max_q.saturating_sub(200))])?;
+        // (quality, bytes) of full encodes at this size.
+        let mut best_fit: Option<(Q10, Vec<u8>)> = None;
+        let mut lowest_over: Option<(Q10, usize)> = None;
+        let mut q = model.solve(min_q, max_q, target);
+        // Far below the probed range the log-linear extrapolation is poor: probe there too.
+        if let Some(first) = q {
+            if first + 50 < model.points.first().map_or(0, |p| p.0) {
+                model = probe_model(img, &[max_q, min_q.max(max_q.saturating_sub(200)), first])?;
+                q = model.solve(min_q, max_q, target);
             }
-        };
-        // Full encodes with model correction.
-        let mut q = q;
-        let mut tried: Vec<(u8, usize)> = Vec::new();
-        loop {
-            let jpeg = encode_jpeg(img, q)?;
+        }
+        let mut round = 0;
+        while let Some(cur_q) = q {
+            round += 1;
+            let jpeg = encode_jpeg(img, cur_q)?;
             encodes += 1;
             let n = jpeg.len();
-            tried.push((q, n));
-            let fits = base64_len(n) <= max_chars;
-            if fits {
-                let better = best.as_ref().is_none_or(|b| {
-                    (b.width as u64 * b.height as u64) < (img.width as u64 * img.height as u64)
-                        || (b.width == img.width && b.quality < q)
-                });
-                if better {
-                    best = Some(Fitted {
-                        jpeg,
-                        width: img.width,
-                        height: img.height,
-                        quality: q,
-                        encodes,
-                    });
+            model.measure(cur_q, n);
+            if base64_len(n) <= max_chars {
+                let full = n as f64 >= budget * LOW_WATER || cur_q >= max_q;
+                if best_fit.as_ref().is_none_or(|(bq, _)| *bq < cur_q) {
+                    best_fit = Some((cur_q, jpeg));
                 }
-            }
-            model.correction *= n as f64 / model.predict(q).max(1.0);
-            let done_high = fits && (n as f64 >= budget * LOW_WATER || q >= max_q);
-            if done_high || encodes >= MAX_FULL_ENCODES {
-                break;
-            }
-            let next = if fits {
-                // Under-used: go up, but never to a quality already seen to overflow.
-                let ceiling = tried
-                    .iter()
-                    .filter(|&&(_, s)| base64_len(s) > max_chars)
-                    .map(|&(tq, _)| tq.saturating_sub(1))
-                    .min()
-                    .unwrap_or(max_q);
-                model.solve(q + 1, ceiling.min(max_q), budget * AIM)
-            } else {
-                let floor_ok = tried
-                    .iter()
-                    .filter(|&&(_, s)| base64_len(s) <= max_chars)
-                    .map(|&(tq, _)| tq)
-                    .max();
-                let top = q.saturating_sub(1);
-                if top < min_q {
-                    None
-                } else {
-                    let lo = floor_ok.map_or(min_q, |f| f + 1).max(min_q);
-                    model
-                        .solve(lo.min(top), top, budget * AIM)
-                        .or(Some(lo.min(top)))
+                if full {
+                    break;
                 }
-            };
-            match next {
-                Some(nq) if !tried.iter().any(|&(tq, _)| tq == nq) => q = nq,
-                _ => break,
+            } else if lowest_over.is_none_or(|(oq, _)| cur_q < oq) {
+                lowest_over = Some((cur_q, n));
             }
-        }
-        if let Some(b) = best.as_mut() {
-            b.encodes = encodes;
-            if b.width == img.width {
-                return best.ok_or_else(budget_too_small);
+            // Next quality strictly between the best fit and the lowest overflow.
+            let lo = best_fit.as_ref().map_or(min_q, |(bq, _)| bq + 2);
+            let hi = lowest_over.map_or(max_q, |(oq, _)| oq.saturating_sub(2));
+            if lo > hi || round >= MAX_ROUNDS_PER_SIZE {
+                // Out of room or rounds. If nothing fits yet, min_q itself is the last word.
+                q = (best_fit.is_none()
+                    && lowest_over.is_some_and(|(oq, _)| oq > min_q)
+                    && round < MAX_ROUNDS_PER_SIZE + 1)
+                    .then_some(min_q);
+                continue;
             }
+            let guess = model.solve(lo, hi, target).unwrap_or(lo);
+            q = Some(guess.clamp(lo, hi));
         }
-        if encodes >= MAX_FULL_ENCODES + 2 {
-            return best.ok_or_else(budget_too_small);
+        if let Some((quality, jpeg)) = best_fit {
+            return Ok(Fitted {
+                jpeg,
+                width: img.width,
+                height: img.height,
+                quality,
+                encodes,
+            });
         }
-        // Nothing fit at this size (prediction was too optimistic): shrink by the overshoot.
-        let long = img.width.max(img.height);
+        // Nothing fits at this size: shrink by the measured (or predicted) overshoot at min_q.
         if long <= MIN_LONG_SIDE {
-            return best.ok_or_else(budget_too_small);
+            return Err(budget_too_small());
         }
-        let smallest = tried.iter().map(|&(_, s)| s).min().unwrap_or(usize::MAX) as f64;
-        let f = (budget * AIM / smallest)
-            .clamp(0.01, 0.98)
+        let at_min = match lowest_over {
+            Some((oq, n)) if oq == min_q => n as f64,
+            _ => model.predict(min_q),
+        };
+        let f = (target / at_min.max(1.0))
+            .clamp(0.0001, 0.98)
             .powf(1.0 / 1.7)
             .min(0.95);
-        let new_long = ((long as f64 * f) as u32).max(MIN_LONG_SIDE);
+        let new_long = ((long as f64 * f) as u32).max(MIN_LONG_SIDE.min(long - 1));
         let (w, h) = scaled_dims(src.width, src.height, new_long);
         current = Some(resize(src, w, h));
     }

@@ -41,7 +41,7 @@ pub const DEFAULT_MAX_LONG_SIDE_PX: u32 = 2048;
 /// Quality floor before downscaling further.
 pub const DEFAULT_MIN_QUALITY: u8 = 70;
 /// Quality ceiling.
-pub const DEFAULT_MAX_QUALITY: u8 = 92;
+pub const DEFAULT_MAX_QUALITY: u8 = 95;
 
 impl Default for PrepareOptions {
     fn default() -> Self {
@@ -90,8 +90,8 @@ const DCT_SNAP: f64 = 0.9;
 
 struct Limits {
     cap: u32,
-    min_q: u8,
-    max_q: u8,
+    min_q: encode::Q10,
+    max_q: encode::Q10,
     decode_bytes: usize,
 }
 
@@ -99,8 +99,8 @@ fn limits(opts: &PrepareOptions) -> Limits {
     let min_q = opts.min_quality.clamp(1, 100);
     Limits {
         cap: opts.max_long_side_px.max(1),
-        min_q,
-        max_q: opts.max_quality.clamp(min_q, 100),
+        min_q: min_q as encode::Q10 * 10,
+        max_q: opts.max_quality.clamp(min_q, 100) as encode::Q10 * 10,
         decode_bytes: usize::try_from(opts.max_source_pixels.saturating_mul(4))
             .unwrap_or(usize::MAX)
             .max(1 << 20),
@@ -250,7 +250,7 @@ fn finish(
         jpeg: fitted.jpeg,
         width: fitted.width,
         height: fitted.height,
-        quality: Some(fitted.quality),
+        quality: Some(((fitted.quality + 5) / 10).min(100) as u8),
         source_width,
         source_height,
         source_format,
