@@ -56,6 +56,35 @@ async function readCapped(body, cap) {
   return bytes;
 }
 
+/**
+ * Read and discard at most `limit` bytes of a body that will not be used, so that an HTTP/1.1
+ * client still uploading gets the early answer rather than a reset (Rust decides the limit).
+ */
+async function drain(body, limit) {
+  if (body === null || !limit) return;
+  const reader = body.getReader();
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      total += value.byteLength;
+      if (total > limit) {
+        reader.cancel().catch(() => {});
+        return;
+      }
+    }
+  } catch {
+    // the client went away: nothing to answer
+  }
+}
+
+/** Answer a request whose body has not been read. */
+async function early(request, response) {
+  await drain(request.body, response.drainBytes);
+  return answer(response);
+}
+
 let configChecked = false;
 
 async function handle(request, env, req) {
@@ -65,11 +94,11 @@ async function handle(request, env, req) {
     if (problems) console.error(`vehicle-doc-ocr shim: configuration problem: ${problems}`);
   }
   const d = shimDecide(env, req);
-  if (d.action === "respond") return answer(d);
+  if (d.action === "respond") return early(request, d);
 
   if (env.RATE_LIMITER) {
     const { success } = await env.RATE_LIMITER.limit({ key: d.rateLimitKey });
-    if (!success) return answer(shimReject(env, req, "rateLimited"));
+    if (!success) return early(request, shimReject(env, req, "rateLimited"));
   }
   const bytes = await readCapped(request.body, d.capBytes);
   if (bytes === null) return answer(shimReject(env, req, "tooLarge"));

@@ -233,6 +233,8 @@ mod shim {
             assert_eq!(body(&r)["error"]["provider"], "shim");
             assert_eq!(r.header("access-control-allow-origin"), None);
             assert_eq!(r.header("vary"), Some("Origin"));
+            // The unread body may be drained up to the cap so HTTP/1.1 clients get the answer.
+            assert_eq!(r.drain_bytes, 750_000);
             // Preflight and health too.
             let mut pre = req.clone();
             pre.method = "OPTIONS".into();
@@ -476,6 +478,7 @@ mod shim {
         let r = respond(shim().decide(&req));
         assert_eq!(r.status, 413);
         assert_eq!(error_code(&r), "IMAGE_TOO_LARGE");
+        assert_eq!(r.drain_bytes, 0, "an over-cap body is never drained");
         req.content_length = Some("750000".into());
         assert_eq!(forward(shim().decide(&req)).cap_bytes, 750_000);
         // Absent or unparsable: left to the streamed cap.
@@ -541,6 +544,8 @@ mod shim {
         let req = with_origin(post("?document=vehicleLicenseFront"), APP);
         let r = shim().reject(&req, Rejection::RateLimited);
         assert_eq!(r.status, 429);
+        assert_eq!(r.drain_bytes, 750_000);
+        assert_eq!(shim().reject(&req, Rejection::TooLarge).drain_bytes, 0);
         assert_eq!(r.header("retry-after"), Some("60"));
         assert_eq!(body(&r)["error"]["retryable"], true);
         assert_eq!(body(&r)["error"]["provider"], "shim");

@@ -60,10 +60,16 @@ pub struct RequestFacts {
 
 /// A complete HTTP answer. `body` is JSON text (or `None` for 204).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ShimResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+    /// Read and discard up to this many bytes of an unread request body before answering
+    /// (0: don't). An HTTP/1.1 client still uploading when the server answers and closes
+    /// sees a reset instead of the answer; draining a body that is within the cap avoids that
+    /// for early refusals (401, 403, 415, 429, ...). Never for 413: that body is over the cap.
+    pub drain_bytes: usize,
 }
 
 impl ShimResponse {
@@ -355,6 +361,24 @@ impl Shim {
 
     /// What to do with a request before its body is read.
     pub fn decide(&self, req: &RequestFacts) -> Decision {
+        match self.decide_inner(req) {
+            Decision::Respond(mut r) if r.status != 413 => {
+                r.drain_bytes = self.drain_cap();
+                Decision::Respond(r)
+            }
+            d => d,
+        }
+    }
+
+    /// How much of an unread body the Worker may drain before an early answer.
+    fn drain_cap(&self) -> usize {
+        match &self.config {
+            Ok(cfg) => cfg.body_cap_bytes(),
+            Err(_) => config::budget_bytes(config::DEFAULT_MAX_BASE64_CHARS),
+        }
+    }
+
+    fn decide_inner(&self, req: &RequestFacts) -> Decision {
         let route = route(&req.method, &req.url);
         let cfg = match &self.config {
             Ok(cfg) => cfg,
@@ -506,6 +530,7 @@ impl Shim {
                 let msg = format!("too many requests from this address: retry after {secs} s");
                 let mut r = shim_error(429, echo, ErrorCode::RateLimited, &msg, true);
                 r.headers.push(("retry-after".into(), secs.to_string()));
+                r.drain_bytes = self.drain_cap(); // answered before the body was read
                 r
             }
             Rejection::TooLarge => {
@@ -679,6 +704,7 @@ fn preflight(echo: Option<&str>, allow: &'static str) -> ShimResponse {
         status: 204,
         headers,
         body: None,
+        drain_bytes: 0,
     }
 }
 
@@ -735,5 +761,6 @@ fn json_response(status: u16, headers: Vec<(String, String)>, body: &Value) -> S
         status,
         headers,
         body: Some(body.to_string()),
+        drain_bytes: 0,
     }
 }

@@ -1,0 +1,138 @@
+// recognize({ proxyUrl }) in Node (the package's node entry, real wasm, real fetch) against the
+// Worker shim running in workerd, which forwards to the provider simulator: same typed results
+// and same error classes as direct mode, and no key on the client side.
+import assert from "node:assert/strict";
+import { after, before, beforeEach, describe, test } from "node:test";
+import * as ocr from "../../npm/src/node.js";
+import { startSimulator } from "../../sim/server.mjs";
+import { CARD_JPEG, KEYS, cleanupBundle, leaks, startWorker, withComment } from "../support/harness.mjs";
+
+const { recognize } = ocr;
+let sim;
+let shim;
+const workers = [];
+
+async function worker(vars = {}) {
+  const w = await startWorker({
+    APIHZ_ID: KEYS.APIHZ_ID,
+    APIHZ_KEY: KEYS.APIHZ_KEY,
+    JUHE_KEY: KEYS.JUHE_KEY,
+    APIHZ_ENDPOINTS: sim.apihzUrl,
+    JUHE_BASE_URL: sim.juheBaseUrl,
+    ...vars,
+  });
+  workers.push(w);
+  return w;
+}
+
+before(async () => {
+  sim = await startSimulator({
+    port: 0,
+    quiet: true,
+    apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY },
+    juhe: { key: KEYS.JUHE_KEY },
+  });
+  shim = await worker();
+});
+after(async () => {
+  for (const w of workers) await w.close();
+  await sim?.close();
+  cleanupBundle();
+});
+beforeEach(() => sim.reset());
+
+async function rejection(promise, cls) {
+  const err = await promise.then(
+    (v) => assert.fail(`expected ${cls.name}, got a result for ${v?.document}`),
+    (e) => e,
+  );
+  assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.name}: ${err?.message}`);
+  assert.ok(err instanceof ocr.VehicleDocOcrError);
+  assert.equal(err.code, cls.code);
+  assert.equal(typeof err.retryable, "boolean");
+  assert.deepEqual(leaks(`${err.message} ${err.providerMessage} ${JSON.stringify(err)}`), []);
+  return err;
+}
+
+describe("recognize({ proxyUrl })", () => {
+  test("the same typed result as direct mode, the keys only on the Worker", async () => {
+    const viaShim = await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: shim.url });
+    const direct = await recognize(CARD_JPEG, {
+      document: "vehicleLicenseFront",
+      apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY, endpoints: [sim.apihzUrl] },
+    });
+    assert.deepEqual(viaShim, direct);
+    assert.equal(viaShim.provider, "apihz");
+    assert.match(viaShim.vin, /^[A-HJ-NPR-Z0-9]{17}$/);
+    assert.deepEqual(
+      sim.calls().map((c) => [c.provider, c.outcome]),
+      [["apihz", "ok"], ["apihz", "ok"]],
+    );
+  });
+
+  test("registration certificate through the Worker's juhe key; a trailing slash in proxyUrl is fine", async () => {
+    const r = await recognize(new Blob([CARD_JPEG], { type: "image/jpeg" }), {
+      document: "registrationCertificate",
+      proxyUrl: `${shim.url}/`,
+    });
+    assert.equal(r.document, "registrationCertificate");
+    assert.equal(r.provider, "juhe");
+    assert.match(r.requestId, /^JH\d+$/);
+    assert.equal(typeof r.owner.name, "string");
+  });
+
+  test("provider errors come back as the same classes, with the provider's name", async () => {
+    const unreadable = withComment(CARD_JPEG, "SIM:UNREADABLE");
+    const e = await rejection(
+      recognize(unreadable, { document: "registrationCertificate", proxyUrl: shim.url }),
+      ocr.RecognitionFailedError,
+    );
+    assert.equal(e.provider, "juhe");
+    assert.equal(e.providerCode, "270903");
+    const wrongKey = await worker({ APIHZ_KEY: "wrong+Key/Configured=1" });
+    const auth = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: wrongKey.url }), ocr.AuthError);
+    assert.equal(auth.provider, "apihz");
+    assert.equal(auth.retryable, false);
+    const slow = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/slow-3000/api/ai/xingshizheng.php`, TIMEOUT_MS: "300" });
+    await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: slow.url }), ocr.TimeoutError);
+    const down = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/503/api/ai/xingshizheng.php` });
+    const pe = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: down.url }), ocr.ProviderError);
+    assert.equal(pe.retryable, true);
+  });
+
+  test("refusals by the Worker are errors with provider \"shim\"; a bearer token can be added through `fetch`", async () => {
+    const guarded = await worker({ SHIM_TOKEN: KEYS.SHIM_TOKEN });
+    const e = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: guarded.url }), ocr.AuthError);
+    assert.equal(e.provider, "shim");
+    assert.deepEqual(sim.calls(), []);
+    const withToken = (url, init) =>
+      fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${KEYS.SHIM_TOKEN}` } });
+    const r = await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: guarded.url, fetch: withToken });
+    assert.equal(r.document, "vehicleLicenseFront");
+    const limited = await startWorker({ APIHZ_ID: KEYS.APIHZ_ID, APIHZ_KEY: KEYS.APIHZ_KEY, APIHZ_ENDPOINTS: sim.apihzUrl }, { rateLimit: 1 });
+    workers.push(limited);
+    await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: limited.url });
+    const rl = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: limited.url }), ocr.RateLimitedError);
+    assert.equal(rl.provider, "shim");
+    assert.equal(rl.retryable, true);
+  });
+
+  test("checked on the client before anything is sent: too large, a URL image", async () => {
+    await rejection(
+      recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: shim.url, maxBase64Chars: 1000 }),
+      ocr.ImageTooLargeError,
+    );
+    await rejection(recognize("https://example.com/a.jpg", { document: "vehicleLicenseFront", proxyUrl: shim.url }), ocr.ConfigError);
+    assert.deepEqual(sim.calls(), []);
+  });
+
+  test("an unreachable shim is a NetworkError from the shim, tried once", async () => {
+    const gone = await worker();
+    const url = gone.url;
+    await gone.close();
+    workers.splice(workers.indexOf(gone), 1);
+    const e = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: url }), ocr.NetworkError);
+    assert.equal(e.provider, "shim");
+    assert.deepEqual(sim.calls(), []);
+  });
+});
