@@ -20,6 +20,7 @@ pub mod juhe;
 pub mod model;
 pub mod options;
 pub mod plan;
+pub mod prepare;
 pub mod shim;
 pub mod wire;
 

@@ -200,11 +200,11 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
 const DOCS: &str = "\"vehicleLicenseFront\", \"vehicleLicenseBack\", \"registrationCertificate\"";
 
 /// A key counts as absent when it is missing or `null` (JS `undefined` is dropped by the glue).
-fn present<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub(crate) fn present<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     obj.get(key).filter(|v| !v.is_null())
 }
 
-fn check_keys(obj: &Map<String, Value>, allowed: &[&str], prefix: &str) -> Result<(), OcrError> {
+pub(crate) fn check_keys(obj: &Map<String, Value>, allowed: &[&str], prefix: &str) -> Result<(), OcrError> {
     for k in obj.keys() {
         if !allowed.contains(&k.as_str()) {
             // The key is a name the caller typed, not a value; cap it so a pasted secret used as
@@ -223,7 +223,7 @@ fn check_keys(obj: &Map<String, Value>, allowed: &[&str], prefix: &str) -> Resul
     Ok(())
 }
 
-fn positive_int(v: &Value, _name: &str, max: u64) -> Option<u64> {
+pub(crate) fn positive_int(v: &Value, _name: &str, max: u64) -> Option<u64> {
     let n = v.as_u64().or_else(|| {
         v.as_f64()
             .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f <= max as f64)
