@@ -18,6 +18,28 @@ fn truncated_jpeg() -> ImageError {
 pub(crate) struct JpegLayout {
     /// Baseline/extended/progressive Huffman with 1 or 3 components (safe to forward untouched).
     pub forwardable: bool,
+    /// For progressive JPEGs: bytes of the whole-image DCT coefficient buffer a decoder must hold
+    /// (2 bytes per coefficient at full resolution, whatever the output scale). 0 otherwise.
+    pub progressive_coeff_bytes: u64,
+}
+
+/// Coefficient buffer size of a progressive frame from its SOF payload.
+fn coeff_bytes(sof: &[u8]) -> u64 {
+    let (Some(h), Some(w), Some(&n)) = (be16(sof, 1), be16(sof, 3), sof.get(5)) else {
+        return 0;
+    };
+    let comps: Vec<(u64, u64)> = (0..n as usize)
+        .filter_map(|i| sof.get(6 + i * 3 + 1))
+        .map(|&hv| (((hv >> 4) as u64).max(1), ((hv & 15) as u64).max(1)))
+        .collect();
+    let hmax = comps.iter().map(|c| c.0).max().unwrap_or(1);
+    let vmax = comps.iter().map(|c| c.1).max().unwrap_or(1);
+    let mx = (w as u64).div_ceil(8 * hmax);
+    let my = (h as u64).div_ceil(8 * vmax);
+    comps
+        .iter()
+        .map(|&(ch, cv)| mx * ch * my * cv * 64 * 2)
+        .sum()
 }
 
 pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
@@ -25,6 +47,7 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
     let mut scans = 0u32;
     let mut forwardable = false;
     let mut saw_frame = false;
+    let mut progressive_coeff_bytes = 0u64;
     loop {
         while b.get(pos).is_some_and(|&v| v != 0xFF) {
             pos += 1;
@@ -41,7 +64,10 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
                         "the JPEG data contains no image scan (corrupt file)",
                     ));
                 }
-                return Ok(JpegLayout { forwardable });
+                return Ok(JpegLayout {
+                    forwardable,
+                    progressive_coeff_bytes,
+                });
             }
             0xD8 | 0x01 | 0xD0..=0xD7 => continue,
             _ => {}
@@ -60,6 +86,9 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
             saw_frame = true;
             let comps = b.get(pos + 7).copied().unwrap_or(0);
             forwardable = matches!(marker, 0xC0 | 0xC1 | 0xC2) && (comps == 1 || comps == 3);
+            if matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE) {
+                progressive_coeff_bytes = coeff_bytes(b.get(pos + 2..end).unwrap_or(&[]));
+            }
         }
         pos = end;
         if marker == 0xDA {

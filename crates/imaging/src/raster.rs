@@ -122,61 +122,76 @@ fn clamp_u8(v: i32) -> u8 {
 /// Downscales (or copies) to `dw`×`dh` with a separable Catmull-Rom filter. Horizontal pass first
 /// so the intermediate buffer is `dw`×`src.height`.
 pub(crate) fn resize(src: &Raster, dw: u32, dh: u32) -> Raster {
-    let dw = dw.max(1);
-    let dh = dh.max(1);
-    if dw == src.width && dh == src.height {
-        return src.clone();
-    }
-    let ch = src.channels as usize;
-    // Horizontal.
-    let tmp: Vec<u8> = if dw == src.width {
+    let (dw, dh) = (dw.max(1), dh.max(1));
+    let tmp = if dw == src.width {
         src.data.clone()
     } else {
-        let t = taps(src.width, dw);
-        let mut out = vec![0u8; dw as usize * ch * src.height as usize];
-        let sstride = src.stride();
-        let dstride = dw as usize * ch;
-        for (srow, drow) in src
-            .data
-            .chunks_exact(sstride)
-            .zip(out.chunks_exact_mut(dstride))
-        {
-            for (x, dpx) in drow.chunks_exact_mut(ch).enumerate() {
-                let s0 = t.start[x] * ch;
-                let cs = &t.coeffs[x * t.n..x * t.n + t.n];
-                let window = &srow[s0..s0 + t.n * ch];
-                if ch == 3 {
-                    let (mut r, mut g, mut b) = (0i32, 0i32, 0i32);
-                    for (p, &c) in window.chunks_exact(3).zip(cs) {
-                        r += p[0] as i32 * c;
-                        g += p[1] as i32 * c;
-                        b += p[2] as i32 * c;
-                    }
-                    dpx[0] = clamp_u8(r);
-                    dpx[1] = clamp_u8(g);
-                    dpx[2] = clamp_u8(b);
-                } else {
-                    let mut v = 0i32;
-                    for (&p, &c) in window.iter().zip(cs) {
-                        v += p as i32 * c;
-                    }
-                    dpx[0] = clamp_u8(v);
+        horizontal(src, dw)
+    };
+    vertical(tmp, dw, src.height, dh, src.channels)
+}
+
+/// [`resize`] that frees the source as soon as the horizontal pass is done (lower peak memory).
+pub(crate) fn resize_owned(src: Raster, dw: u32, dh: u32) -> Raster {
+    let (dw, dh) = (dw.max(1), dh.max(1));
+    let (sh, ch) = (src.height, src.channels);
+    let tmp = if dw == src.width {
+        src.data
+    } else {
+        horizontal(&src, dw)
+    };
+    vertical(tmp, dw, sh, dh, ch)
+}
+
+fn horizontal(src: &Raster, dw: u32) -> Vec<u8> {
+    let ch = src.channels as usize;
+    let t = taps(src.width, dw);
+    let mut out = vec![0u8; dw as usize * ch * src.height as usize];
+    let sstride = src.stride();
+    let dstride = dw as usize * ch;
+    for (srow, drow) in src
+        .data
+        .chunks_exact(sstride)
+        .zip(out.chunks_exact_mut(dstride))
+    {
+        for (x, dpx) in drow.chunks_exact_mut(ch).enumerate() {
+            let s0 = t.start[x] * ch;
+            let cs = &t.coeffs[x * t.n..x * t.n + t.n];
+            let window = &srow[s0..s0 + t.n * ch];
+            if ch == 3 {
+                let (mut r, mut g, mut b) = (0i32, 0i32, 0i32);
+                for (p, &c) in window.chunks_exact(3).zip(cs) {
+                    r += p[0] as i32 * c;
+                    g += p[1] as i32 * c;
+                    b += p[2] as i32 * c;
                 }
+                dpx[0] = clamp_u8(r);
+                dpx[1] = clamp_u8(g);
+                dpx[2] = clamp_u8(b);
+            } else {
+                let mut v = 0i32;
+                for (&p, &c) in window.iter().zip(cs) {
+                    v += p as i32 * c;
+                }
+                dpx[0] = clamp_u8(v);
             }
         }
-        out
-    };
-    if dh == src.height {
+    }
+    out
+}
+
+/// Vertical pass over `tmp` (`width`×`sh`) to height `dh`.
+fn vertical(tmp: Vec<u8>, width: u32, sh: u32, dh: u32, channels: u8) -> Raster {
+    if dh == sh {
         return Raster {
-            width: dw,
+            width,
             height: dh,
-            channels: src.channels,
+            channels,
             data: tmp,
         };
     }
-    // Vertical.
-    let t = taps(src.height, dh);
-    let stride = dw as usize * ch;
+    let t = taps(sh, dh);
+    let stride = width as usize * channels as usize;
     let mut out = vec![0u8; stride * dh as usize];
     let mut acc = vec![0i32; stride];
     for (y, drow) in out.chunks_exact_mut(stride).enumerate() {
@@ -194,9 +209,9 @@ pub(crate) fn resize(src: &Raster, dw: u32, dh: u32) -> Raster {
         }
     }
     Raster {
-        width: dw,
+        width,
         height: dh,
-        channels: src.channels,
+        channels,
         data: out,
     }
 }

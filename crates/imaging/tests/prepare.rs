@@ -448,3 +448,67 @@ fn decompression_bomb_is_refused_from_the_header() {
     assert_eq!(e.kind, ImageErrorKind::TooLarge);
     assert!(e.message.contains("200 megapixels"), "{}", e.message);
 }
+
+#[test]
+fn forty_eight_megapixel_photo_lands_in_budget_at_dct_scale() {
+    let (w, h) = (8000, 6000);
+    let rgb = document_rgb(w, h, 60, 12, 48);
+    let jpeg = encode_jpeg(&rgb, w, h, 90, ColorType::Rgb);
+    drop(rgb);
+    let o = opts();
+    let p = prepare(&jpeg, &o).unwrap();
+    within_budget(&p, &o);
+    // Decoded at 1/4 in the DCT domain: 2000x1500, no resampling, never above the cap.
+    assert_eq!((p.width, p.height), (2000, 1500));
+    let used = base64_len(p.jpeg.len()) as f64 / o.max_base64_chars as f64;
+    assert!(used >= 0.92, "budget use {used:.3}");
+    assert!(p.encodes <= 4);
+}
+
+#[test]
+fn huge_progressive_jpeg_is_refused_before_decoding() {
+    let rgb = document_rgb(64, 64, 8, 2, 1);
+    let mut jpeg = encode_jpeg_progressive(&rgb, 64, 64, 90);
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC2]).unwrap();
+    jpeg[sof + 5..sof + 7].copy_from_slice(&6000u16.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&8000u16.to_be_bytes());
+    let e = prepare(&jpeg, &opts()).unwrap_err();
+    assert_eq!(e.kind, ImageErrorKind::TooLarge);
+    assert!(e.message.contains("progressive"), "{}", e.message);
+}
+
+#[test]
+fn bombs_in_every_container_are_refused_from_the_header() {
+    // GIF 65535 x 65535 logical screen.
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0]);
+    // BMP 30000 x 30000.
+    let mut bmp = b"BM".to_vec();
+    bmp.extend_from_slice(&[0; 8]);
+    bmp.extend_from_slice(&54u32.to_le_bytes());
+    bmp.extend_from_slice(&40u32.to_le_bytes());
+    bmp.extend_from_slice(&30_000i32.to_le_bytes());
+    bmp.extend_from_slice(&30_000i32.to_le_bytes());
+    bmp.extend_from_slice(&[1, 0, 24, 0]);
+    bmp.extend_from_slice(&[0; 24]);
+    // WebP VP8X canvas 16384 x 16384.
+    let mut webp = b"RIFF\0\0\0\0WEBPVP8X".to_vec();
+    webp.extend_from_slice(&10u32.to_le_bytes());
+    webp.extend_from_slice(&[0, 0, 0, 0]);
+    webp.extend_from_slice(&[0xFF, 0x3F, 0x00, 0xFF, 0x3F, 0x00]);
+    for bytes in [gif, bmp, webp] {
+        let e = prepare(&bytes, &opts()).unwrap_err();
+        assert_eq!(e.kind, ImageErrorKind::TooLarge, "{}", e.message);
+    }
+}
+
+#[test]
+fn the_module_keeps_working_after_errors() {
+    let rgb = document_rgb(200, 150, 10, 3, 8);
+    let good = encode_jpeg(&rgb, 200, 150, 90, ColorType::Rgb);
+    for _ in 0..3 {
+        assert!(prepare(&good[..good.len() / 3], &opts()).is_err());
+        assert!(prepare(b"garbage", &opts()).is_err());
+        assert!(prepare(&good, &opts()).unwrap().passthrough);
+    }
+}
