@@ -28,7 +28,9 @@ function facts(request) {
   };
 }
 
-const answer = ({ status, headers, body }) => new Response(body, { status, headers });
+/** `{ status, headers, body }` from Rust: `body` is a JSON value, or null for no body. */
+const answer = ({ status, headers, body }) =>
+  new Response(body === null || body === undefined ? null : JSON.stringify(body), { status, headers });
 
 /** The body, or null as soon as more than `cap` bytes arrived (the rest is never read). */
 async function readCapped(body, cap) {

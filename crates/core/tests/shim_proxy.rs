@@ -176,7 +176,7 @@ mod shim_proxy {
     fn round_trip(shim: &Shim, e: &OcrError) -> OcrError {
         let r = shim.error_response(&facts(), e);
         let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err()
+        done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err()
     }
 
     #[test]
@@ -229,7 +229,7 @@ mod shim_proxy {
         };
         assert_eq!(r.status, 401);
         let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
         assert_eq!(
             (e.code, e.provider, e.retryable),
             (ErrorCode::Auth, Some(Provider::Shim), false)
@@ -240,14 +240,14 @@ mod shim_proxy {
             panic!("expected a refusal")
         };
         let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
         assert_eq!(
             (e.code, e.provider),
             (ErrorCode::Auth, Some(Provider::Shim))
         );
         let r = shim.reject(&facts(), vehicle_doc_ocr_core::shim::Rejection::RateLimited);
         let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().as_bytes())).unwrap_err();
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
         assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
     }
 

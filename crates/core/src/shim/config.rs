@@ -273,8 +273,14 @@ fn split_list(raw: &str) -> impl Iterator<Item = &str> {
 /// JSON array of strings.
 fn parse_url_list(raw: &str) -> Result<Vec<String>, &'static str> {
     let items: Vec<String> = if raw.starts_with('[') {
-        serde_json::from_str::<Vec<String>>(raw)
-            .map_err(|_| "must be a JSON array of URL strings or a comma-separated list")?
+        // Parsed as a `Value` (the parser the provider answers already use: no second copy of
+        // serde_json's deserializer in the wasm file).
+        const BAD: &str = "must be a JSON array of URL strings or a comma-separated list";
+        let v = serde_json::from_slice::<serde_json::Value>(raw.as_bytes()).map_err(|_| BAD)?;
+        let list = v.as_array().ok_or(BAD)?;
+        list.iter()
+            .map(|x| x.as_str().map(str::to_owned).ok_or(BAD))
+            .collect::<Result<_, _>>()?
     } else {
         split_list(raw).map(str::to_owned).collect()
     };

@@ -33,7 +33,7 @@ pub use config::{ConfigProblems, ShimConfig};
 use crate::error::redact;
 use crate::{DocumentKind, ErrorCode, OcrError, Provider};
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::{Map, Value};
 use std::fmt;
 
 /// The paths the shim answers.
@@ -58,13 +58,14 @@ pub struct RequestFacts {
     pub client_ip: Option<String>,
 }
 
-/// A complete HTTP answer. `body` is JSON text (or `None` for 204).
+/// A complete HTTP answer. `body` is the JSON value to send (`None`: no body, for 204); the
+/// Worker serializes it (`JSON.stringify`), which keeps serde_json's writer out of the wasm file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShimResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
-    pub body: Option<String>,
+    pub body: Option<Value>,
     /// Read and discard up to this many bytes of an unread request body before answering
     /// (0: don't). An HTTP/1.1 client still uploading when the server answers and closes
     /// sees a reset instead of the answer; draining a body that is within the cap avoids that
@@ -384,7 +385,7 @@ impl Shim {
             Ok(cfg) => cfg,
             Err(_) => {
                 return Decision::Respond(match route {
-                    Route::Health => json_response(503, base_headers(None), &health_body(None)),
+                    Route::Health => json_response(503, base_headers(None), health_body(None)),
                     _ => error(500, None, ErrorCode::Config, MISCONFIGURED, false, None),
                 })
             }
@@ -425,7 +426,7 @@ impl Shim {
             Route::Health => {
                 let body = health_body(Some(cfg));
                 let status = if health_ok(cfg) { 200 } else { 503 };
-                return Decision::Respond(json_response(status, base_headers(echo), &body));
+                return Decision::Respond(json_response(status, base_headers(echo), body));
             }
             Route::Recognize { document } => document,
         };
@@ -571,7 +572,7 @@ impl Shim {
                     provider,
                     provider_code.as_deref(),
                 );
-                json_response(status, base_headers(echo), &body)
+                json_response(status, base_headers(echo), body)
             }
         };
         if e.code == ErrorCode::RateLimited {
@@ -601,37 +602,51 @@ const MISCONFIGURED: &str =
 /// Only the provider the document needs is passed; without `PREPARE_IN_WORKER` the options
 /// turn image preparation off (`prepare: { codec: "none" }`).
 pub fn recognize_options(cfg: &ShimConfig, document: DocumentKind) -> Option<Value> {
-    let mut o = json!({ "document": document.as_str(), "maxBase64Chars": cfg.max_base64_chars });
+    let mut o = Map::new();
+    o.insert("document".into(), document.as_str().into());
+    o.insert("maxBase64Chars".into(), cfg.max_base64_chars.into());
     match document {
         DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => {
             let a = cfg.apihz.as_ref()?;
-            let mut apihz = json!({ "id": a.id, "key": a.key });
+            let mut apihz = Map::new();
+            apihz.insert("id".into(), a.id.as_str().into());
+            apihz.insert("key".into(), a.key.as_str().into());
             if let Some(list) = &a.endpoints {
-                apihz["endpoints"] = json!(list);
+                apihz.insert(
+                    "endpoints".into(),
+                    list.iter().map(|u| Value::from(u.as_str())).collect(),
+                );
             }
-            o["apihz"] = apihz;
+            o.insert("apihz".into(), Value::Object(apihz));
         }
         DocumentKind::RegistrationCertificate => {
             let j = cfg.juhe.as_ref()?;
-            let mut juhe = json!({ "key": j.key });
+            let mut juhe = Map::new();
+            juhe.insert("key".into(), j.key.as_str().into());
             if let Some(base) = &j.base_url {
-                juhe["baseUrl"] = json!(base);
+                juhe.insert("baseUrl".into(), base.as_str().into());
             }
             if let Some(upload) = &j.upload {
-                juhe["upload"] = json!(upload);
+                juhe.insert("upload".into(), upload.as_str().into());
             }
-            o["juhe"] = juhe;
+            o.insert("juhe".into(), Value::Object(juhe));
         }
     }
     if let Some(t) = cfg.timeout_ms {
-        o["timeoutMs"] = json!(t);
+        o.insert("timeoutMs".into(), t.into());
     }
     if !cfg.prepare_in_worker {
         // Free plan: 10 ms CPU. Never re-encode in the Worker; the body cap already keeps the
         // image under the budget.
-        o["prepare"] = json!({ "codec": "none" });
+        o.insert("prepare".into(), obj([("codec", "none".into())]));
     }
-    Some(o)
+    Some(Value::Object(o))
+}
+
+/// A JSON object from pairs. (Values are built by hand rather than with `json!`, which would
+/// link serde_json's value serializer and its error formatting into the wasm file.)
+fn obj<const N: usize>(pairs: [(&str, Value); N]) -> Value {
+    Value::Object(pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
 }
 
 fn health_ok(cfg: &ShimConfig) -> bool {
@@ -640,14 +655,18 @@ fn health_ok(cfg: &ShimConfig) -> bool {
 
 /// `{ ok, providers: { apihz, juhe } }`: booleans only.
 fn health_body(cfg: Option<&ShimConfig>) -> Value {
+    let (ok, apihz, juhe) = match cfg {
+        Some(c) => (health_ok(c), c.apihz.is_some(), c.juhe.is_some()),
+        None => (false, false, false),
+    };
+    let providers = obj([("apihz", apihz.into()), ("juhe", juhe.into())]);
     match cfg {
-        Some(c) => json!({
-            "ok": health_ok(c),
-            "providers": { "apihz": c.apihz.is_some(), "juhe": c.juhe.is_some() },
-        }),
-        None => {
-            json!({ "ok": false, "providers": { "apihz": false, "juhe": false }, "error": "misconfigured" })
-        }
+        Some(_) => obj([("ok", ok.into()), ("providers", providers)]),
+        None => obj([
+            ("ok", ok.into()),
+            ("providers", providers),
+            ("error", "misconfigured".into()),
+        ]),
     }
 }
 
@@ -720,14 +739,17 @@ fn error_body(
     provider: Option<Provider>,
     provider_code: Option<&str>,
 ) -> Value {
-    let mut e = json!({ "code": code.as_str(), "message": message, "retryable": retryable });
+    let mut e = Map::new();
+    e.insert("code".into(), code.as_str().into());
+    e.insert("message".into(), message.into());
+    e.insert("retryable".into(), retryable.into());
     if let Some(p) = provider {
-        e["provider"] = json!(p.as_str());
+        e.insert("provider".into(), p.as_str().into());
     }
     if let Some(c) = provider_code {
-        e["providerCode"] = json!(c);
+        e.insert("providerCode".into(), c.into());
     }
-    json!({ "error": e })
+    obj([("error", Value::Object(e))])
 }
 
 fn error(
@@ -741,7 +763,7 @@ fn error(
     json_response(
         status,
         base_headers(echo),
-        &error_body(code, msg, retryable, provider, None),
+        error_body(code, msg, retryable, provider, None),
     )
 }
 
@@ -756,11 +778,11 @@ fn shim_error(
     error(status, echo, code, msg, retryable, Some(Provider::Shim))
 }
 
-fn json_response(status: u16, headers: Vec<(String, String)>, body: &Value) -> ShimResponse {
+fn json_response(status: u16, headers: Vec<(String, String)>, body: Value) -> ShimResponse {
     ShimResponse {
         status,
         headers,
-        body: Some(body.to_string()),
+        body: Some(body),
         drain_bytes: 0,
     }
 }
