@@ -1,7 +1,12 @@
 // The public API, shared by every entry point (browser, node, workerd). Each entry only says
 // how the wasm module is loaded. Orchestration only: every decision is made in Rust.
-import { ConfigError, ProviderError, VehicleDocOcrError, errorClasses } from "./errors.js";
+import {
+  AbortedError, ConfigError, InvalidImageError, ProviderError, UnsupportedFormatError, VehicleDocOcrError, errorClasses,
+} from "./errors.js";
 import { toBytesOrUrl } from "./input.js";
+
+const DEFAULT_MAX_BASE64_CHARS = 1_000_000;
+const now = () => (globalThis.performance?.now ? performance.now() : Date.now());
 
 /** Build the right subclass from the plain error object the wasm module throws. */
 function fromWasm(e) {
@@ -19,38 +24,112 @@ function splitOptions(options) {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ConfigError("options must be an object with at least `document`");
   }
-  const { signal, fetch, ...rest } = options;
+  const { signal, fetch, onProgress, ...rest } = options;
   if (signal !== undefined && signal !== null && typeof signal.aborted !== "boolean") {
     throw new ConfigError("option `signal` must be an AbortSignal");
   }
   if (fetch !== undefined && fetch !== null && typeof fetch !== "function") {
     throw new ConfigError("option `fetch` must be a function");
   }
-  return { signal, fetch, rest };
+  if (onProgress !== undefined && onProgress !== null && typeof onProgress !== "function") {
+    throw new ConfigError("option `onProgress` must be a function");
+  }
+  return { signal, fetch, onProgress, rest };
 }
 
-/** @param {() => Promise<object>} loadWasm resolves to the initialised wasm-bindgen module */
-export function createApi(loadWasm) {
+/** Memoize a module loader; a failed load is retried by the next call (e.g. a flaky network). */
+function once(load, what) {
   let loading = null;
-  const wasm = () => {
-    loading ??= loadWasm().catch((e) => {
-      loading = null; // let the next call try again (e.g. a flaky network while fetching the .wasm)
-      throw new ConfigError("could not load the vehicle-doc-ocr WebAssembly module", { cause: e });
+  return () => {
+    loading ??= load().catch((e) => {
+      loading = null;
+      throw new ConfigError(`could not load the vehicle-doc-ocr ${what} WebAssembly module`, { cause: e });
     });
     return loading;
   };
+}
 
-  async function recognize(image, options) {
+/**
+ * @param {() => Promise<object>} loadWasm resolves to the initialised main module
+ * @param {() => Promise<object>} loadCodec resolves to the initialised image-codec module
+ */
+export function createApi(loadWasm, loadCodec) {
+  const wasm = once(loadWasm, "main");
+  const codecWasm = once(loadCodec, "image-codec");
+
+  /** Prepare bytes with the codec the settings ask for; returns the public PreparedImage. */
+  async function prepareBytes(w, bytes, settingsOptions, budget) {
+    const started = now();
+    const settings = w.prepareSettings(settingsOptions, budget);
+    let p;
+    let codec;
+    if (settings.codec === "browser") {
+      throw new UnsupportedFormatError("the browser image codec is not available in this runtime (use codec \"auto\" or \"wasm\")");
+    } else {
+      p = (await codecWasm()).prepareWasm(bytes, settingsOptions, budget);
+      codec = "wasm";
+    }
+    return {
+      bytes: p.bytes,
+      base64: p.base64,
+      mimeType: "image/jpeg",
+      width: p.width,
+      height: p.height,
+      byteLength: p.bytes.length,
+      base64Length: p.base64.length,
+      quality: p.quality,
+      sourceWidth: p.sourceWidth,
+      sourceHeight: p.sourceHeight,
+      sourceFormat: p.sourceFormat,
+      orientationApplied: p.orientationApplied,
+      passthrough: p.passthrough,
+      codec,
+      encodes: p.encodes,
+      elapsedMs: Math.round((now() - started) * 10) / 10,
+    };
+  }
+
+  async function prepareImage(image, options = {}) {
     try {
-      const { signal, fetch, rest } = splitOptions(options);
+      if (options === null || typeof options !== "object" || Array.isArray(options)) {
+        throw new ConfigError("prepareImage options must be an object");
+      }
       const w = await wasm();
-      w.checkOptions(rest);
+      w.prepareSettings(options, undefined); // CONFIG errors before reading the image
       const input = await toBytesOrUrl(w, image);
-      return await w.recognizePrepared(input, rest, signal, fetch);
+      if (!(input instanceof Uint8Array)) {
+        throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
+      }
+      return await prepareBytes(w, input, options, undefined);
     } catch (e) {
       throw fromWasm(e);
     }
   }
 
-  return { recognize, ready: () => wasm().then(() => undefined) };
+  async function recognize(image, options) {
+    try {
+      const { signal, fetch, onProgress, rest } = splitOptions(options);
+      const w = await wasm();
+      w.checkOptions(rest);
+      const budget = rest.maxBase64Chars ?? DEFAULT_MAX_BASE64_CHARS;
+      const prepareOptions = rest.prepare ?? {};
+      const { codec } = w.prepareSettings(prepareOptions, budget);
+      if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
+      const input = await toBytesOrUrl(w, image);
+      let payload = input;
+      let prepared = null;
+      if (input instanceof Uint8Array && codec !== "none") {
+        onProgress?.({ stage: "preparing" });
+        prepared = await prepareBytes(w, input, prepareOptions, budget);
+        payload = prepared.bytes;
+      }
+      if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
+      onProgress?.({ stage: "recognizing", image: prepared });
+      return await w.recognizePrepared(payload, rest, signal, fetch);
+    } catch (e) {
+      throw fromWasm(e);
+    }
+  }
+
+  return { recognize, prepareImage, ready: () => wasm().then(() => undefined) };
 }

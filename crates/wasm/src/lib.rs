@@ -1,81 +1,25 @@
 //! WebAssembly glue of `vehicle-doc-ocr`: converts JS values, drives the core's sans-IO
-//! [`Plan`] with the platform's `fetch`, timers and `AbortSignal`, and hands typed results and
+//! `Plan` with the platform's `fetch`, timers and `AbortSignal`, and hands typed results and
 //! errors back. No decisions live here: they are in `vehicle-doc-ocr-core` and
 //! `vehicle-doc-ocr-imaging`, tested natively.
 //!
+//! The crate builds two wasm modules (see `scripts/build.sh`):
+//! - feature `main` (default) → `vehicle_doc_ocr_bg.wasm`: `recognize`, options, header probing,
+//!   the Worker shim's decisions;
+//! - feature `codec` → `vehicle_doc_ocr_image_bg.wasm`: the pure-Rust image codec, loaded only
+//!   when an image must be re-encoded without the browser's canvas (Node, Workers, old browsers).
+//!
 //! Every export returns `Result<_, JsValue>`; the `Err` is a plain object
-//! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/errors.js`
+//! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/api.js`
 //! turns into the exported `Error` subclass.
 
+// Helpers shared by both modules; each build uses a subset.
+#[cfg_attr(not(all(feature = "main", feature = "codec")), allow(dead_code))]
 mod convert;
+#[cfg(feature = "main")]
 mod fetch;
+mod image;
+#[cfg(feature = "main")]
+mod recognize;
+#[cfg(feature = "main")]
 mod shim;
-
-use convert::{error_to_js, to_js};
-use vehicle_doc_ocr_core::{input, options, ImagePayload, OcrError, Plan};
-use wasm_bindgen::prelude::*;
-
-/// Parse and check options without doing anything else (CONFIG errors before any heavy work).
-/// `options` must not contain `signal`/`fetch` (the JS wrapper takes those out).
-#[wasm_bindgen(js_name = checkOptions)]
-pub fn check_options(options: JsValue) -> Result<(), JsValue> {
-    let value = convert::options_to_json(&options).map_err(|e| error_to_js(&e))?;
-    options::parse(&value).map(|_| ()).map_err(|e| error_to_js(&e))
-}
-
-/// Decode a text image input: returns `{ url }` for an http(s) URL, else the decoded bytes
-/// (`Uint8Array`) of a base64 string or data URL.
-#[wasm_bindgen(js_name = decodeTextImage)]
-pub fn decode_text_image(text: &str) -> Result<JsValue, JsValue> {
-    match input::classify_text(text) {
-        Ok(input::TextImage::RemoteUrl(url)) => {
-            let o = js_sys::Object::new();
-            convert::set(&o, "url", &JsValue::from_str(&url));
-            Ok(o.into())
-        }
-        Ok(input::TextImage::Bytes(bytes)) => Ok(js_sys::Uint8Array::from(bytes.as_slice()).into()),
-        Err(e) => Err(error_to_js(&e)),
-    }
-}
-
-/// Send an image that is ready to go (already prepared and under budget) or a remote URL, and
-/// return the typed result. `image` is a `Uint8Array` or `{ url }`.
-#[wasm_bindgen(js_name = recognizePrepared)]
-pub async fn recognize_prepared(
-    image: JsValue,
-    options: JsValue,
-    signal: JsValue,
-    fetch: JsValue,
-) -> Result<JsValue, JsValue> {
-    let run = async {
-        let value = convert::options_to_json(&options)?;
-        let opts = options::parse(&value)?;
-        let payload = image_payload(&image)?;
-        let plan = Plan::new(&opts, payload, Some(convert::today()))?;
-        let secrets = plan.secrets();
-        let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-        let fetch = fetch::resolve_fetch(&fetch)?;
-        fetch::drive(plan, &fetch, &signal, opts.timeout_ms)
-            .await
-            .map_err(|e| e.redacted(&secret_refs))
-    };
-    match run.await {
-        Ok(recognized) => to_js(&recognized).map_err(|e| error_to_js(&e)),
-        Err(e) => Err(error_to_js(&e)),
-    }
-}
-
-fn image_payload(image: &JsValue) -> Result<ImagePayload, OcrError> {
-    if let Some(bytes) = image.dyn_ref::<js_sys::Uint8Array>() {
-        let bytes = bytes.to_vec();
-        let mime = input::check_sendable(&bytes)?;
-        return Ok(ImagePayload::Image { bytes, mime });
-    }
-    match convert::get(image, "url").as_string() {
-        Some(url) => Ok(ImagePayload::RemoteUrl(url)),
-        None => Err(OcrError::new(
-            vehicle_doc_ocr_core::ErrorCode::InvalidImage,
-            "internal: the prepared image must be a Uint8Array or { url }",
-        )),
-    }
-}

@@ -1,0 +1,129 @@
+//! Image preparation exports: the pure-Rust codec (`crates/imaging`) behind `prepareImage()`,
+//! and header probing for the browser codec. Option rules live in `core::prepare`, the
+//! size/quality policy in `crates/imaging`.
+
+use crate::convert::{error_to_js, options_to_json, set};
+use vehicle_doc_ocr_core::prepare::{self, PrepareSettings};
+use vehicle_doc_ocr_core::{ErrorCode, OcrError};
+use vehicle_doc_ocr_imaging as imaging;
+use wasm_bindgen::prelude::*;
+
+fn image_error(e: imaging::ImageError) -> OcrError {
+    let code = match e.kind {
+        imaging::ImageErrorKind::Unsupported => ErrorCode::UnsupportedFormat,
+        imaging::ImageErrorKind::TooLarge => ErrorCode::ImageTooLarge,
+        _ => ErrorCode::InvalidImage,
+    };
+    OcrError::new(code, e.message).with_retryable(false)
+}
+
+/// The image crate's options from the caller's settings (unset values keep the policy defaults).
+pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
+    let d = imaging::PrepareOptions::default();
+    let max_quality = s.max_quality.unwrap_or(d.max_quality);
+    imaging::PrepareOptions {
+        max_base64_chars: s.max_base64_chars,
+        max_long_side_px: s.max_long_side_px.unwrap_or(d.max_long_side_px),
+        max_source_pixels: s.max_source_pixels.unwrap_or(d.max_source_pixels),
+        min_quality: s.min_quality.unwrap_or(d.min_quality).min(max_quality),
+        max_quality,
+        apply_orientation: true,
+    }
+}
+
+/// Check `prepareImage()` options; returns the effective settings
+/// `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality, maxQuality }`.
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = prepareSettings)]
+pub fn prepare_settings(options: JsValue, recognize_budget: Option<f64>) -> Result<JsValue, JsValue> {
+    let (settings, opts) = settings(&options, recognize_budget).map_err(|e| error_to_js(&e))?;
+    let o = js_sys::Object::new();
+    set(&o, "codec", &JsValue::from_str(settings.codec.as_str()));
+    set(&o, "maxBase64Chars", &JsValue::from(opts.max_base64_chars as f64));
+    set(&o, "maxLongSidePx", &JsValue::from(opts.max_long_side_px));
+    set(&o, "maxSourcePixels", &JsValue::from(opts.max_source_pixels as f64));
+    set(&o, "minQuality", &JsValue::from(opts.min_quality));
+    set(&o, "maxQuality", &JsValue::from(opts.max_quality));
+    Ok(o.into())
+}
+
+fn settings(options: &JsValue, recognize_budget: Option<f64>) -> Result<(PrepareSettings, imaging::PrepareOptions), OcrError> {
+    let value = options_to_json(options)?;
+    let s = match recognize_budget {
+        // `recognize`'s `prepare` sub-object: the budget is the top-level `maxBase64Chars`.
+        Some(b) => prepare::parse(&value, "prepare.", Some(b as usize))?,
+        None => prepare::parse(&value, "", None)?,
+    };
+    let o = imaging_options(&s);
+    Ok((s, o))
+}
+
+#[cfg(feature = "codec")]
+/// Prepare image bytes with the pure-Rust codec. Returns
+/// `{ bytes, base64, width, height, quality, sourceWidth, sourceHeight, sourceFormat,
+///    orientationApplied, encodes, passthrough }`.
+#[wasm_bindgen(js_name = prepareWasm)]
+pub fn prepare_wasm(bytes: &[u8], options: JsValue, recognize_budget: Option<f64>) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, OcrError> {
+        let (_, opts) = settings(&options, recognize_budget)?;
+        let p = imaging::prepare(bytes, &opts).map_err(image_error)?;
+        Ok(prepared_to_js(&p))
+    };
+    run().map_err(|e| error_to_js(&e))
+}
+
+#[cfg(feature = "codec")]
+/// Encode already-decoded, upright RGBA pixels (from a browser canvas) under the budget with the
+/// pure-Rust encoder: used when the canvas cannot encode JPEG itself.
+#[wasm_bindgen(js_name = prepareRgbaWasm)]
+pub fn prepare_rgba_wasm(
+    rgba: &[u8],
+    width: u32,
+    height: u32,
+    options: JsValue,
+    recognize_budget: Option<f64>,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, OcrError> {
+        let (_, opts) = settings(&options, recognize_budget)?;
+        let p = imaging::prepare_rgba(rgba, width, height, &opts).map_err(image_error)?;
+        Ok(prepared_to_js(&p))
+    };
+    run().map_err(|e| error_to_js(&e))
+}
+
+#[cfg(feature = "codec")]
+fn prepared_to_js(p: &imaging::Prepared) -> JsValue {
+    let o = js_sys::Object::new();
+    set(&o, "bytes", &js_sys::Uint8Array::from(p.jpeg.as_slice()));
+    set(&o, "base64", &JsValue::from_str(&vehicle_doc_ocr_core::wire::base64_standard(&p.jpeg)));
+    set(&o, "width", &JsValue::from(p.width));
+    set(&o, "height", &JsValue::from(p.height));
+    set(&o, "quality", &p.quality.map(JsValue::from).unwrap_or(JsValue::NULL));
+    set(&o, "sourceWidth", &JsValue::from(p.source_width));
+    set(&o, "sourceHeight", &JsValue::from(p.source_height));
+    set(&o, "sourceFormat", &JsValue::from_str(p.source_format.as_str()));
+    set(&o, "orientationApplied", &JsValue::from(p.orientation_applied));
+    set(&o, "encodes", &JsValue::from(p.encodes));
+    set(&o, "passthrough", &JsValue::from_bool(p.passthrough));
+    o.into()
+}
+
+/// Read an image's header: `{ format, width, height, orientation }` (no decoding).
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = probeImage)]
+pub fn probe_image(bytes: &[u8]) -> Result<JsValue, JsValue> {
+    let info = imaging::probe(bytes).map_err(|e| error_to_js(&image_error(e)))?;
+    let o = js_sys::Object::new();
+    set(&o, "format", &JsValue::from_str(info.format.as_str()));
+    set(&o, "width", &JsValue::from(info.width));
+    set(&o, "height", &JsValue::from(info.height));
+    set(&o, "orientation", &JsValue::from(info.orientation));
+    Ok(o.into())
+}
+
+/// Base64 of bytes (standard alphabet, padded), for results prepared by the browser codec.
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = base64Encode)]
+pub fn base64_encode(bytes: &[u8]) -> String {
+    vehicle_doc_ocr_core::wire::base64_standard(bytes)
+}

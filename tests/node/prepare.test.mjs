@@ -1,0 +1,136 @@
+// prepareImage() with the pure-Rust codec in Node, over generated images: every format, EXIF
+// orientation, bad input, and the budget invariant checked on every output.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { test } from "node:test";
+import * as ocr from "../../npm/src/node.js";
+import { CARD_JPEG, CARD_PNG } from "./helpers.mjs";
+import { HEIC_HEAD, bmp, documentPixel, png, pngHeaderOnly, truncated, withExifOrientation } from "./images.mjs";
+
+const { prepareImage } = ocr;
+const imagingFixture = (name) => new Uint8Array(readFileSync(new URL(`../../crates/imaging/tests/fixtures/${name}`, import.meta.url)));
+
+/** The invariant every prepared image must satisfy, whatever the input. */
+function checkPrepared(p, budget) {
+  assert.equal(p.mimeType, "image/jpeg");
+  assert.equal(p.base64Length, p.base64.length);
+  assert.ok(p.base64Length <= budget, `over budget: ${p.base64Length} > ${budget}`);
+  assert.deepEqual(new Uint8Array(Buffer.from(p.base64, "base64")), p.bytes);
+  assert.equal(p.byteLength, p.bytes.length);
+  assert.deepEqual([...p.bytes.subarray(0, 2)], [0xff, 0xd8]);
+  assert.ok(p.width >= 1 && p.height >= 1);
+  assert.ok(p.width <= p.sourceWidth || p.width <= p.sourceHeight, "upscaled");
+  assert.equal(p.codec, "wasm");
+  assert.equal(typeof p.elapsedMs, "number");
+}
+
+test("a JPEG already under budget and upright is sent untouched", async () => {
+  const p = await prepareImage(CARD_JPEG, { codec: "wasm" });
+  checkPrepared(p, 1_000_000);
+  assert.equal(p.passthrough, true);
+  assert.equal(p.encodes, 0);
+  assert.equal(p.quality, null);
+  assert.deepEqual(p.bytes, CARD_JPEG);
+  assert.equal(p.sourceFormat, "jpeg");
+});
+
+test("every format becomes an upright JPEG within budget", async () => {
+  const pix = documentPixel(3);
+  const inputs = {
+    png: [CARD_PNG, "png", 640, 400],
+    "png with alpha": [png(120, 80, (x, y) => [10, 20, 30, x < 60 ? 0 : 255], { alpha: true }), "png", 120, 80],
+    bmp: [bmp(300, 200, pix), "bmp", 300, 200],
+    webp: [imagingFixture("lossy.webp"), "webp", null, null],
+    "progressive jpeg": [imagingFixture("progressive_exif8.jpg"), "jpeg", null, null],
+    "cmyk jpeg": [imagingFixture("cmyk_adobe.jpg"), "jpeg", null, null],
+  };
+  for (const [name, [bytes, format, w, h]] of Object.entries(inputs)) {
+    const p = await prepareImage(bytes, { codec: "wasm" });
+    checkPrepared(p, 1_000_000);
+    assert.equal(p.sourceFormat, format, name);
+    if (w) assert.deepEqual([p.width, p.height], [w, h], name);
+  }
+});
+
+test("transparent PNG pixels are flattened on white", async () => {
+  const transparent = await prepareImage(png(64, 64, () => [0, 0, 0, 0], { alpha: true }), { codec: "wasm" });
+  const white = await prepareImage(png(64, 64, () => [255, 255, 255]), { codec: "wasm" });
+  checkPrepared(transparent, 1_000_000);
+  assert.deepEqual(transparent.bytes, white.bytes, "a transparent pixel must encode exactly like a white one");
+});
+
+test("EXIF orientation is applied once: rotated photos come out upright", async () => {
+  for (const o of [1, 2, 3, 4, 5, 6, 7, 8]) {
+    const p = await prepareImage(withExifOrientation(CARD_JPEG, o), { codec: "wasm" });
+    checkPrepared(p, 1_000_000);
+    const swapped = o >= 5;
+    assert.deepEqual([p.width, p.height], swapped ? [400, 640] : [640, 400], `orientation ${o}`);
+    assert.equal(p.orientationApplied, o);
+    if (o === 1) assert.equal(p.passthrough, true);
+  }
+});
+
+test("a large detailed photo is downscaled to the long-side cap and spends the budget well", async () => {
+  const big = png(3000, 2000, documentPixel(9));
+  for (const budget of [1_000_000, 300_000, 50_000]) {
+    const p = await prepareImage(big, { codec: "wasm", maxBase64Chars: budget });
+    checkPrepared(p, budget);
+    assert.ok(Math.max(p.width, p.height) <= 2048);
+    assert.ok(p.base64Length >= 0.92 * budget || p.quality >= 95, `budget use ${(p.base64Length / budget).toFixed(3)} at q${p.quality}`);
+    assert.ok(p.encodes >= 1 && p.encodes <= 6, `encodes ${p.encodes}`);
+    assert.equal(p.passthrough, false);
+  }
+});
+
+test("small images are never upscaled", async () => {
+  const p = await prepareImage(png(64, 40, documentPixel(2)), { codec: "wasm" });
+  checkPrepared(p, 1_000_000);
+  assert.deepEqual([p.width, p.height], [64, 40]);
+});
+
+test("bad input gets a clear typed error, and the module keeps working after each", async () => {
+  const cases = [
+    [new Uint8Array(0), ocr.InvalidImageError],
+    [new TextEncoder().encode("<html>not an image</html>"), ocr.InvalidImageError],
+    [truncated(CARD_JPEG), ocr.InvalidImageError],
+    [truncated(CARD_PNG), ocr.InvalidImageError],
+    [HEIC_HEAD, ocr.UnsupportedFormatError],
+    [pngHeaderOnly(20000, 10000), ocr.ImageTooLargeError],
+  ];
+  for (const [bytes, cls] of cases) {
+    const err = await prepareImage(bytes, { codec: "wasm" }).then(() => null, (e) => e);
+    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.name}: ${err?.message}`);
+    assert.ok(err.message.length > 10);
+    const ok = await prepareImage(CARD_PNG, { codec: "wasm" });
+    checkPrepared(ok, 1_000_000);
+  }
+  const heic = await prepareImage(HEIC_HEAD).catch((e) => e);
+  assert.match(heic.message, /HEIC/);
+});
+
+test("maxSourcePixels refuses big headers before decoding", async () => {
+  const err = await prepareImage(png(300, 200, documentPixel(1)), { codec: "wasm", maxSourcePixels: 10_000 }).catch((e) => e);
+  assert.ok(err instanceof ocr.ImageTooLargeError);
+});
+
+test("prepareImage options are checked and named", async () => {
+  for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
+    const err = await prepareImage(CARD_JPEG, opts).catch((e) => e);
+    assert.ok(err instanceof ocr.ConfigError, name);
+    assert.match(err.message, new RegExp(name));
+  }
+});
+
+test("recognize() prepares oversized photos before sending and never sends over budget", async (t) => {
+  const { startSim, apihzOptions } = await import("./helpers.mjs");
+  const sim = await startSim();
+  t.after(() => sim.close());
+  const big = png(2600, 1700, documentPixel(5));
+  const stages = [];
+  const r = await ocr.recognize(big, { ...apihzOptions(sim), maxBase64Chars: 400_000, onProgress: (e) => stages.push(e) });
+  assert.equal(r.document, "vehicleLicenseFront");
+  const sent = sim.calls()[0];
+  assert.ok(sent.base64Length <= 400_000 && sent.base64Length > 0.9 * 400_000, `sent ${sent.base64Length}`);
+  assert.deepEqual(stages.map((s) => s.stage), ["preparing", "recognizing"]);
+  assert.equal(stages[1].image.base64Length, sent.base64Length);
+});
