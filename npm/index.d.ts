@@ -47,6 +47,60 @@ export interface JuheOptions {
   upload?: "base64" | "multipart";
 }
 
+/** How the photo is prepared before sending (see docs/IMAGE_POLICY.md for the defaults). */
+export interface PrepareSettings {
+  /**
+   * `auto`: the browser's decoder and canvas where they exist, else the pure-Rust codec;
+   * `browser` / `wasm`: force one; `none`: send the bytes as they are (must already fit).
+   * @default "auto"
+   */
+  codec?: "auto" | "browser" | "wasm" | "none";
+  /** Longest side of the image sent, in pixels. @default 2048 */
+  maxLongSidePx?: number;
+  /** Refuse images whose header announces more pixels than this (decompression bombs). @default 120000000 */
+  maxSourcePixels?: number;
+  /** Lowest JPEG quality before the image is downscaled further. @default 70 */
+  minQuality?: number;
+  /** Highest JPEG quality used. @default 95 */
+  maxQuality?: number;
+}
+
+export interface PrepareImageOptions extends PrepareSettings {
+  /** The providers' base64 limit; the result never exceeds it. @default 1000000 */
+  maxBase64Chars?: number;
+}
+
+/** What `prepareImage()` returns (and `onProgress` reports before sending). */
+export interface PreparedImage {
+  /** The JPEG bytes. */
+  bytes: Uint8Array;
+  /** The same bytes as standard base64 without a `data:` head. */
+  base64: string;
+  mimeType: "image/jpeg";
+  width: number;
+  height: number;
+  byteLength: number;
+  /** Always <= maxBase64Chars. */
+  base64Length: number;
+  /** JPEG quality used; null when the source was sent untouched. */
+  quality: number | null;
+  sourceWidth: number;
+  sourceHeight: number;
+  sourceFormat: "jpeg" | "png" | "webp" | "gif" | "bmp" | "heif";
+  /** EXIF orientation (1–8) applied; 1 = none. */
+  orientationApplied: number;
+  /** True when the source JPEG already fitted and was passed through byte for byte. */
+  passthrough: boolean;
+  codec: "browser" | "wasm";
+  /** How many JPEG encodes were needed. */
+  encodes: number;
+  elapsedMs: number;
+}
+
+export type ProgressEvent =
+  | { stage: "preparing" }
+  | { stage: "recognizing"; image: PreparedImage | null };
+
 export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   document: D;
   /** Direct mode for the vehicle licence (server side, Workers, Node). */
@@ -63,7 +117,14 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   fetch?: (input: string, init: RequestInit) => Promise<Response>;
   /** The providers' base64 limit; the image sent never exceeds it. @default 1000000 */
   maxBase64Chars?: number;
+  /** Image preparation settings. */
+  prepare?: PrepareSettings;
+  /** Called when the photo is being prepared and when it is sent. */
+  onProgress?: (event: ProgressEvent) => void;
 }
+
+/** Prepare a photo for OCR: upright, downscaled, JPEG under the base64 budget. */
+export function prepareImage(image: ImageInput, options?: PrepareImageOptions): Promise<PreparedImage>;
 
 /** Recognize one document. Rejects only with `VehicleDocOcrError` subclasses. */
 export function recognize<D extends DocumentKind>(
