@@ -95,7 +95,10 @@ impl ErrorCode {
     pub fn default_retryable(self) -> bool {
         matches!(
             self,
-            ErrorCode::RateLimited | ErrorCode::Network | ErrorCode::Timeout | ErrorCode::ProviderError
+            ErrorCode::RateLimited
+                | ErrorCode::Network
+                | ErrorCode::Timeout
+                | ErrorCode::ProviderError
         )
     }
 }
@@ -231,7 +234,10 @@ mod tests {
             ]
         );
         for c in ErrorCode::ALL {
-            assert_eq!(serde_json::to_value(c).unwrap(), serde_json::Value::from(c.as_str()));
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::Value::from(c.as_str())
+            );
         }
     }
 
@@ -241,6 +247,9 @@ mod tests {
             .with_provider_message("key=abcd1234 rejected")
             .redacted(&["abcd1234", "1"]);
         assert!(!e.message.contains("abcd1234"));
-        assert_eq!(e.provider_message.as_deref(), Some("key=[redacted] rejected"));
+        assert_eq!(
+            e.provider_message.as_deref(),
+            Some("key=[redacted] rejected")
+        );
     }
 }

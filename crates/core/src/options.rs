@@ -204,7 +204,11 @@ pub(crate) fn present<'a>(obj: &'a Map<String, Value>, key: &str) -> Option<&'a 
     obj.get(key).filter(|v| !v.is_null())
 }
 
-pub(crate) fn check_keys(obj: &Map<String, Value>, allowed: &[&str], prefix: &str) -> Result<(), OcrError> {
+pub(crate) fn check_keys(
+    obj: &Map<String, Value>,
+    allowed: &[&str],
+    prefix: &str,
+) -> Result<(), OcrError> {
     for k in obj.keys() {
         if !allowed.contains(&k.as_str()) {
             // The key is a name the caller typed, not a value; cap it so a pasted secret used as

@@ -42,7 +42,13 @@ pub struct PrepareSettings {
     pub max_quality: Option<u8>,
 }
 
-const KEYS: &[&str] = &["codec", "maxLongSidePx", "maxSourcePixels", "minQuality", "maxQuality"];
+const KEYS: &[&str] = &[
+    "codec",
+    "maxLongSidePx",
+    "maxSourcePixels",
+    "minQuality",
+    "maxQuality",
+];
 const KEYS_WITH_BUDGET: &[&str] = &[
     "codec",
     "maxLongSidePx",
@@ -63,10 +69,20 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
         _ => {
             let name = prefix.trim_end_matches('.');
             let name = if name.is_empty() { "options" } else { name };
-            return Err(OcrError::config(format!("option `{name}` must be an object")));
+            return Err(OcrError::config(format!(
+                "option `{name}` must be an object"
+            )));
         }
     };
-    check_keys(obj, if budget.is_some() { KEYS } else { KEYS_WITH_BUDGET }, prefix)?;
+    check_keys(
+        obj,
+        if budget.is_some() {
+            KEYS
+        } else {
+            KEYS_WITH_BUDGET
+        },
+        prefix,
+    )?;
     let codec = match present(obj, "codec") {
         None => Codec::Auto,
         Some(Value::String(s)) => match s.as_str() {
@@ -74,14 +90,28 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
             "browser" => Codec::Browser,
             "wasm" => Codec::Wasm,
             "none" => Codec::None,
-            _ => return Err(bad(prefix, "codec", "one of \"auto\", \"browser\", \"wasm\", \"none\"")),
+            _ => {
+                return Err(bad(
+                    prefix,
+                    "codec",
+                    "one of \"auto\", \"browser\", \"wasm\", \"none\"",
+                ))
+            }
         },
-        Some(_) => return Err(bad(prefix, "codec", "one of \"auto\", \"browser\", \"wasm\", \"none\"")),
+        Some(_) => {
+            return Err(bad(
+                prefix,
+                "codec",
+                "one of \"auto\", \"browser\", \"wasm\", \"none\"",
+            ))
+        }
     };
     let int = |key: &str, max: u64, what: &str| -> Result<Option<u64>, OcrError> {
         match present(obj, key) {
             None => Ok(None),
-            Some(x) => positive_int(x, key, max).map(Some).ok_or_else(|| bad(prefix, key, what)),
+            Some(x) => positive_int(x, key, max)
+                .map(Some)
+                .ok_or_else(|| bad(prefix, key, what)),
         }
     };
     let max_base64_chars = match budget {
@@ -90,9 +120,17 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(crate::options::DEFAULT_MAX_BASE64_CHARS),
     };
-    let max_long_side_px = int("maxLongSidePx", 65_535, "a whole number of pixels from 1 to 65535")?
-        .and_then(|n| u32::try_from(n).ok());
-    let max_source_pixels = int("maxSourcePixels", 1 << 34, "a positive whole number of pixels")?;
+    let max_long_side_px = int(
+        "maxLongSidePx",
+        65_535,
+        "a whole number of pixels from 1 to 65535",
+    )?
+    .and_then(|n| u32::try_from(n).ok());
+    let max_source_pixels = int(
+        "maxSourcePixels",
+        1 << 34,
+        "a positive whole number of pixels",
+    )?;
     let quality = |key: &str| -> Result<Option<u8>, OcrError> {
         Ok(int(key, 100, "a whole number from 1 to 100")?.and_then(|n| u8::try_from(n).ok()))
     };
@@ -159,7 +197,10 @@ mod tests {
             (json!({"codec": "gpu-secret-xyz"}), "prepare.codec"),
             (json!({"maxLongSidePx": -3}), "prepare.maxLongSidePx"),
             (json!({"minQuality": 101}), "prepare.minQuality"),
-            (json!({"minQuality": 90, "maxQuality": 80}), "prepare.minQuality"),
+            (
+                json!({"minQuality": 90, "maxQuality": 80}),
+                "prepare.minQuality",
+            ),
             (json!({"maxBase64Chars": 10}), "prepare.maxBase64Chars"),
             (json!({"sharpen-secret-xyz": true}), "prepare.sharpen"),
             (json!("fast"), "prepare"),

@@ -17,7 +17,12 @@ pub fn set(target: &js_sys::Object, key: &str, value: &JsValue) {
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, OcrError> {
     value
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|_| OcrError::new(ErrorCode::ProviderError, "internal: could not convert the result to JS"))
+        .map_err(|_| {
+            OcrError::new(
+                ErrorCode::ProviderError,
+                "internal: could not convert the result to JS",
+            )
+        })
 }
 
 /// The error object the JS wrapper turns into an `Error` subclass.
@@ -46,7 +51,9 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
     }
     let mut map = serde_json::Map::new();
     for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
-        let Some(name) = key.as_string() else { continue };
+        let Some(name) = key.as_string() else {
+            continue;
+        };
         let value = get(options, &name);
         if value.is_undefined() {
             continue;
@@ -62,5 +69,10 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
 /// Today's local date as `YYYY-MM-DD` (the core has no clock).
 pub fn today() -> String {
     let d = js_sys::Date::new_0();
-    format!("{:04}-{:02}-{:02}", d.get_full_year(), d.get_month() + 1, d.get_date())
+    format!(
+        "{:04}-{:02}-{:02}",
+        d.get_full_year(),
+        d.get_month() + 1,
+        d.get_date()
+    )
 }

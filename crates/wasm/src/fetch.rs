@@ -33,7 +33,11 @@ fn aborted(signal: &JsValue) -> bool {
 }
 
 fn aborted_error() -> OcrError {
-    OcrError::new(ErrorCode::Aborted, "the call was cancelled by the caller's AbortSignal").with_retryable(false)
+    OcrError::new(
+        ErrorCode::Aborted,
+        "the call was cancelled by the caller's AbortSignal",
+    )
+    .with_retryable(false)
 }
 
 fn timeout_error(timeout_ms: u32, sent: bool) -> OcrError {
@@ -42,7 +46,10 @@ fn timeout_error(timeout_ms: u32, sent: bool) -> OcrError {
     } else {
         ""
     };
-    OcrError::new(ErrorCode::Timeout, format!("no answer within timeoutMs = {timeout_ms} ms{tail}"))
+    OcrError::new(
+        ErrorCode::Timeout,
+        format!("no answer within timeoutMs = {timeout_ms} ms{tail}"),
+    )
 }
 
 /// Cancels the timer and unhooks the caller's signal when the call ends, however it ends.
@@ -60,7 +67,9 @@ impl Drop for Guard {
             let _ = clear.call1(&JsValue::UNDEFINED, &self.timer);
         }
         if let Some(cb) = &self.on_abort {
-            if let Ok(remove) = get(&self.caller, "removeEventListener").dyn_into::<js_sys::Function>() {
+            if let Ok(remove) =
+                get(&self.caller, "removeEventListener").dyn_into::<js_sys::Function>()
+            {
                 let _ = remove.call2(&self.caller, &JsValue::from_str("abort"), cb.as_ref());
             }
         }
@@ -93,7 +102,11 @@ pub async fn drive(
         .dyn_into::<js_sys::Function>()
         .map_err(|_| OcrError::config("this runtime has no setTimeout"))?;
     let timer = set_timeout
-        .call2(&JsValue::UNDEFINED, on_timeout.as_ref(), &JsValue::from(timeout_ms))
+        .call2(
+            &JsValue::UNDEFINED,
+            on_timeout.as_ref(),
+            &JsValue::from(timeout_ms),
+        )
         .map_err(|_| OcrError::config("setTimeout failed"))?;
 
     let on_abort = if has_caller {
@@ -142,7 +155,11 @@ pub async fn drive(
             }
         };
         let status = get(&response, "status").as_f64().unwrap_or(0.0);
-        let status = if (0.0..=999.0).contains(&status) { status as u16 } else { 0 };
+        let status = if (0.0..=999.0).contains(&status) {
+            status as u16
+        } else {
+            0
+        };
         match read_body(&response).await {
             Ok(body) => step = plan.on_response(status, &body),
             Err(_) => {
@@ -158,7 +175,11 @@ pub async fn drive(
     }
 }
 
-async fn call(fetch: &js_sys::Function, req: &HttpRequest, signal: &JsValue) -> Result<JsValue, JsValue> {
+async fn call(
+    fetch: &js_sys::Function,
+    req: &HttpRequest,
+    signal: &JsValue,
+) -> Result<JsValue, JsValue> {
     let init = js_sys::Object::new();
     let set = |k: &str, v: &JsValue| crate::convert::set(&init, k, v);
     set("method", &JsValue::from_str(req.method));

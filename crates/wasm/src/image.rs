@@ -35,19 +35,33 @@ pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
 /// `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality, maxQuality }`.
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = prepareSettings)]
-pub fn prepare_settings(options: JsValue, recognize_budget: Option<f64>) -> Result<JsValue, JsValue> {
+pub fn prepare_settings(
+    options: JsValue,
+    recognize_budget: Option<f64>,
+) -> Result<JsValue, JsValue> {
     let (settings, opts) = settings(&options, recognize_budget).map_err(|e| error_to_js(&e))?;
     let o = js_sys::Object::new();
     set(&o, "codec", &JsValue::from_str(settings.codec.as_str()));
-    set(&o, "maxBase64Chars", &JsValue::from(opts.max_base64_chars as f64));
+    set(
+        &o,
+        "maxBase64Chars",
+        &JsValue::from(opts.max_base64_chars as f64),
+    );
     set(&o, "maxLongSidePx", &JsValue::from(opts.max_long_side_px));
-    set(&o, "maxSourcePixels", &JsValue::from(opts.max_source_pixels as f64));
+    set(
+        &o,
+        "maxSourcePixels",
+        &JsValue::from(opts.max_source_pixels as f64),
+    );
     set(&o, "minQuality", &JsValue::from(opts.min_quality));
     set(&o, "maxQuality", &JsValue::from(opts.max_quality));
     Ok(o.into())
 }
 
-fn settings(options: &JsValue, recognize_budget: Option<f64>) -> Result<(PrepareSettings, imaging::PrepareOptions), OcrError> {
+fn settings(
+    options: &JsValue,
+    recognize_budget: Option<f64>,
+) -> Result<(PrepareSettings, imaging::PrepareOptions), OcrError> {
     let value = options_to_json(options)?;
     let s = match recognize_budget {
         // `recognize`'s `prepare` sub-object: the budget is the top-level `maxBase64Chars`.
@@ -63,7 +77,11 @@ fn settings(options: &JsValue, recognize_budget: Option<f64>) -> Result<(Prepare
 /// `{ bytes, base64, width, height, quality, sourceWidth, sourceHeight, sourceFormat,
 ///    orientationApplied, encodes, passthrough }`.
 #[wasm_bindgen(js_name = prepareWasm)]
-pub fn prepare_wasm(bytes: &[u8], options: JsValue, recognize_budget: Option<f64>) -> Result<JsValue, JsValue> {
+pub fn prepare_wasm(
+    bytes: &[u8],
+    options: JsValue,
+    recognize_budget: Option<f64>,
+) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
         let (_, opts) = settings(&options, recognize_budget)?;
         let p = imaging::prepare(bytes, &opts).map_err(image_error)?;
@@ -95,14 +113,30 @@ pub fn prepare_rgba_wasm(
 fn prepared_to_js(p: &imaging::Prepared) -> JsValue {
     let o = js_sys::Object::new();
     set(&o, "bytes", &js_sys::Uint8Array::from(p.jpeg.as_slice()));
-    set(&o, "base64", &JsValue::from_str(&vehicle_doc_ocr_core::wire::base64_standard(&p.jpeg)));
+    set(
+        &o,
+        "base64",
+        &JsValue::from_str(&vehicle_doc_ocr_core::wire::base64_standard(&p.jpeg)),
+    );
     set(&o, "width", &JsValue::from(p.width));
     set(&o, "height", &JsValue::from(p.height));
-    set(&o, "quality", &p.quality.map(JsValue::from).unwrap_or(JsValue::NULL));
+    set(
+        &o,
+        "quality",
+        &p.quality.map(JsValue::from).unwrap_or(JsValue::NULL),
+    );
     set(&o, "sourceWidth", &JsValue::from(p.source_width));
     set(&o, "sourceHeight", &JsValue::from(p.source_height));
-    set(&o, "sourceFormat", &JsValue::from_str(p.source_format.as_str()));
-    set(&o, "orientationApplied", &JsValue::from(p.orientation_applied));
+    set(
+        &o,
+        "sourceFormat",
+        &JsValue::from_str(p.source_format.as_str()),
+    );
+    set(
+        &o,
+        "orientationApplied",
+        &JsValue::from(p.orientation_applied),
+    );
     set(&o, "encodes", &JsValue::from(p.encodes));
     set(&o, "passthrough", &JsValue::from_bool(p.passthrough));
     o.into()

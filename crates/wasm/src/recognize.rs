@@ -9,7 +9,9 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(js_name = checkOptions)]
 pub fn check_options(options: JsValue) -> Result<(), JsValue> {
     let value = convert::options_to_json(&options).map_err(|e| error_to_js(&e))?;
-    options::parse(&value).map(|_| ()).map_err(|e| error_to_js(&e))
+    options::parse(&value)
+        .map(|_| ())
+        .map_err(|e| error_to_js(&e))
 }
 
 /// Decode a text image input: returns `{ url }` for an http(s) URL, else the decoded bytes
