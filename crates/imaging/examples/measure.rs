@@ -3,6 +3,9 @@
 //! With OUT_DIR, the generated source files are written there (for the wasm/Node measurement).
 //! Timing uses std::time::Instant (fine natively; the library itself never reads a clock).
 
+// A developer's measuring tool, never shipped: failing loudly is what it should do.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -233,7 +236,37 @@ fn main() {
                 );
             }
             println!();
-            // ---- 5. Chroma: 4:2:0 output vs the document's colour detail ----
+            // ---- 5. Chroma subsampling at equal quality: bytes and luma/colour fidelity ----
+            println!("## chroma subsampling at 2000 px, q 80 (page-like, red stamp)\n");
+            println!("| sampling | base64 | luma PSNR vs clean | RGB PSNR vs clean |");
+            println!("|---|---:|---:|---:|");
+            let (p100, dw, dh, _) = at(&noisy_jpeg, 2048, 100, 100, usize::MAX / 2);
+            let (_, _, px100, _) = decode(&p100.jpeg);
+            let (pc, _, _, _) = at(&clean_jpeg, 2048, 100, 100, usize::MAX / 2);
+            let (_, _, clean_px, _) = decode(&pc.jpeg);
+            for (label, f) in [
+                ("4:4:4", jpeg_encoder::SamplingFactor::F_1_1),
+                ("4:2:0", jpeg_encoder::SamplingFactor::F_2_2),
+            ] {
+                let mut out = Vec::new();
+                let mut e = jpeg_encoder::Encoder::new(&mut out, 80);
+                e.set_sampling_factor(f);
+                e.set_optimized_huffman_tables(true);
+                e.encode(&px100, dw as u16, dh as u16, jpeg_encoder::ColorType::Rgb)
+                    .unwrap();
+                let (_, _, px, ch) = decode(&out);
+                let rgb_psnr = psnr(
+                    &px.iter().map(|&v| v as f32).collect::<Vec<_>>(),
+                    &clean_px.iter().map(|&v| v as f32).collect::<Vec<_>>(),
+                );
+                println!(
+                    "| {label} | {} | {:.2} dB | {:.2} dB |",
+                    base64_len(out.len()),
+                    psnr(&luma(&px, ch), &luma(&clean_px, 3)),
+                    rgb_psnr
+                );
+            }
+            println!();
         }
     }
 }

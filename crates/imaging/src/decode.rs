@@ -5,7 +5,9 @@ use std::io::Cursor;
 
 use crate::error::ImageError;
 use crate::probe::{be16, le16, le32, SourceFormat};
-use crate::raster::{is_gray_rgb, over_white, rgb_to_gray_exact, rgba_to_rgb_white, Raster};
+#[cfg(feature = "webp")]
+use crate::raster::rgba_to_rgb_white;
+use crate::raster::{is_gray_rgb, over_white, rgb_to_gray_exact, Raster};
 
 fn truncated_jpeg() -> ImageError {
     ImageError::invalid("the JPEG data is truncated (the file is incomplete)")
@@ -85,7 +87,7 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
         if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
             saw_frame = true;
             let comps = b.get(pos + 7).copied().unwrap_or(0);
-            forwardable = matches!(marker, 0xC0 | 0xC1 | 0xC2) && (comps == 1 || comps == 3);
+            forwardable = matches!(marker, 0xC0..=0xC2) && (comps == 1 || comps == 3);
             if matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE) {
                 progressive_coeff_bytes = coeff_bytes(b.get(pos + 2..end).unwrap_or(&[]));
             }

@@ -1,5 +1,13 @@
 //! Decoder coverage beyond the basics: libjpeg/libwebp fixtures, every PNG layout, YCCK.
 
+// Test code: helpers outside #[test] functions may fail loudly too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -2,6 +2,14 @@
 //! real pictures in every format go through probe + prepare, which must return Ok within the
 //! budget or a typed error.
 
+// Test code: helpers outside #[test] functions may fail loudly too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -1,5 +1,13 @@
 //! Behaviour a caller notices: formats decode, pictures come out upright, the budget holds.
 
+// Test code: helpers outside #[test] functions may fail loudly too.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
+
 mod common;
 
 use common::*;

@@ -1,5 +1,7 @@
 //! Synthetic test pictures and tiny encoders for every format (no checked-in photos needed).
 #![allow(dead_code)]
+// Test-only helpers: a failing fixture generator should fail the test loudly.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
 
