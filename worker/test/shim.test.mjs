@@ -2,6 +2,7 @@
 // simulator over 127.0.0.1. The bundle is the one `wrangler deploy` would upload.
 import assert from "node:assert/strict";
 import { after, before, beforeEach, describe, test } from "node:test";
+import { sampleJpeg } from "../../sim/images.mjs";
 import { startSimulator } from "../../sim/server.mjs";
 import {
   APP, CARD_JPEG, CARD_PNG, KEYS, SECRET_FORMS, cleanupBundle, imageHeaders, leaks, runtimeOutput, seen, startWorker,
@@ -231,6 +232,18 @@ describe("body limits", () => {
     assertError(await post(main, RECOGNIZE_FRONT, CARD_JPEG, {}), 415, "UNSUPPORTED_FORMAT");
     assertError(await post(main, RECOGNIZE_FRONT, new Uint8Array(0)), 400, "INVALID_IMAGE");
     assert.deepEqual(sim.calls(), []);
+  });
+
+  test("PREPARE_IN_WORKER=1: an oversize upload is re-encoded in the Worker instead of refused", async () => {
+    const oversize = sampleJpeg({ totalBytes: 1_000_000 }); // a real JPEG padded past the 750,000-byte cap
+    assertError(await post(main, RECOGNIZE_FRONT, oversize), 413, "IMAGE_TOO_LARGE");
+    assert.deepEqual(sim.calls(), []);
+    const preparing = await worker({ PREPARE_IN_WORKER: "1" });
+    const res = await post(preparing, RECOGNIZE_FRONT, oversize);
+    assert.equal(res.status, 200, res.body);
+    const calls = sim.calls();
+    assert.equal(calls.length, 1);
+    assert.ok(calls[0].base64Length < 1_000_000, `sent ${calls[0].base64Length} base64 characters`);
   });
 
   test("MAX_BASE64_CHARS sets the cap", async () => {
