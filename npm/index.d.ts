@@ -2,6 +2,7 @@
 // structs in crates/core; this file is the hand-written call surface.
 import type {
   ErrorCode,
+  FieldIssue,
   RegistrationCertificate,
   VehicleLicenseBack,
   VehicleLicenseFront,
@@ -131,6 +132,16 @@ export function recognize<D extends DocumentKind>(
   image: ImageInput,
   options: RecognizeOptions<D>,
 ): Promise<ResultByDocument[D]>;
+
+/**
+ * The plate, VIN and engine number must agree across the documents the user has. Returns issues
+ * of the same shape as a result's `issues` (code `CROSS_MISMATCH`), without the values.
+ */
+export function crossCheck(documents: {
+  front?: VehicleLicenseFront | null;
+  back?: VehicleLicenseBack | null;
+  certificate?: RegistrationCertificate | null;
+}): Promise<FieldIssue[]>;
 
 /** Load and compile the WebAssembly module now instead of on the first call. */
 export function ready(): Promise<void>;

@@ -131,5 +131,13 @@ export function createApi(loadWasm, loadCodec) {
     }
   }
 
-  return { recognize, prepareImage, ready: () => wasm().then(() => undefined) };
+  async function crossCheck(documents) {
+    try {
+      return (await wasm()).crossCheck(documents);
+    } catch (e) {
+      throw fromWasm(e);
+    }
+  }
+
+  return { recognize, prepareImage, crossCheck, ready: () => wasm().then(() => undefined) };
 }

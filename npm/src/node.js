@@ -11,5 +11,5 @@ const load = (mod, file) => async () => {
 
 const api = createApi(load(wasm, "vehicle_doc_ocr_bg.wasm"), load(codec, "vehicle_doc_ocr_image_bg.wasm"));
 
-export const { recognize, prepareImage, ready } = api;
+export const { recognize, prepareImage, crossCheck, ready } = api;
 export * from "./errors.js";

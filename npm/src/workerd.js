@@ -17,5 +17,5 @@ const api = createApi(
   },
 );
 
-export const { recognize, prepareImage, ready } = api;
+export const { recognize, prepareImage, crossCheck, ready } = api;
 export * from "./errors.js";

@@ -288,3 +288,32 @@ test("the package keeps working after every kind of error", async () => {
   const r = await recognize(CARD_JPEG, apihzOptions(sim));
   assert.equal(r.document, "vehicleLicenseFront");
 });
+
+describe("validation and cross-checks on real results", () => {
+  test("the documented front-page sample's VIN fails its check digit: an error issue, valid false", async () => {
+    const r = await recognize(withComment(CARD_JPEG, "SIM:DOC-EXAMPLE"), apihzOptions(sim));
+    assert.equal(r.vin, "123456789ABCDEFGH");
+    assert.equal(r.valid, false);
+    const vinIssues = r.issues.filter((i) => i.field === "vin");
+    assert.ok(vinIssues.some((i) => i.severity === "error"), JSON.stringify(vinIssues));
+    for (const i of r.issues) assert.ok(!i.message.includes("123456789ABCDEFGH"), "an issue message echoes the value");
+  });
+
+  test("the back page's inspection record becomes inspectionValidUntil", async () => {
+    const r = await recognize(withComment(CARD_JPEG, "SIM:DOC-EXAMPLE"), apihzOptions(sim, "vehicleLicenseBack"));
+    assert.equal(r.inspectionValidUntil, "2019-11");
+    assert.equal(r.inspectionRecord, "检验有效期至2019年11月粤E(01)汽油");
+  });
+
+  test("crossCheck: the three documents of one vehicle agree; a different VIN is flagged", async () => {
+    const front = await recognize(CARD_JPEG, apihzOptions(sim));
+    const back = await recognize(CARD_JPEG, apihzOptions(sim, "vehicleLicenseBack"));
+    const certificate = await recognize(CARD_JPEG, juheOptions(sim));
+    assert.deepEqual(await ocr.crossCheck({ front, back, certificate }), []);
+    const other = { ...certificate, vin: "LBEHDAEB58Y038860" };
+    const issues = await ocr.crossCheck({ front, certificate: other });
+    assert.deepEqual(issues.map((i) => [i.field, i.code, i.severity]), [["vin", "CROSS_MISMATCH", "error"]]);
+    const err = await ocr.crossCheck({ front: back }).catch((e) => e);
+    assert.ok(err instanceof ocr.ConfigError);
+  });
+});

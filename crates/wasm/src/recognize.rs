@@ -70,3 +70,17 @@ fn image_payload(image: &JsValue) -> Result<ImagePayload, OcrError> {
         )),
     }
 }
+
+/// `crossCheck({ front?, back?, certificate? })`: the plate, VIN and engine number must agree
+/// across the documents the user has. Returns the same `issues` shape as a result.
+#[wasm_bindgen(js_name = crossCheck)]
+pub fn cross_check(documents: JsValue) -> Result<JsValue, JsValue> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(documents).map_err(|_| {
+        error_to_js(&OcrError::config(
+            "crossCheck takes an object { front?, back?, certificate? } of recognize() results",
+        ))
+    })?;
+    let issues =
+        vehicle_doc_ocr_core::fields::cross_check_json(&value).map_err(|e| error_to_js(&e))?;
+    to_js(&issues).map_err(|e| error_to_js(&e))
+}

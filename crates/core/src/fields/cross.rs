@@ -79,3 +79,51 @@ pub fn cross_check(input: &CrossCheckInput) -> Vec<FieldIssue> {
     compare("engineNumber", "engine number", &engines, &mut issues);
     issues.into_vec()
 }
+
+/// `crossCheck({ front?, back?, certificate? })` from JS: each slot is a result of `recognize()`
+/// (a JSON object with `document`, `plateNumber`, `vin`, `engineNumber`). A slot holding another
+/// document kind, or a non-object, is a CONFIG error naming the slot.
+pub fn cross_check_json(v: &serde_json::Value) -> Result<Vec<FieldIssue>, crate::OcrError> {
+    use crate::OcrError;
+    let Some(obj) = v.as_object() else {
+        return Err(OcrError::config(
+            "crossCheck takes an object { front?, back?, certificate? } of recognize() results",
+        ));
+    };
+    if let Some(k) = obj
+        .keys()
+        .find(|k| !["front", "back", "certificate"].contains(&k.as_str()))
+    {
+        let shown: String = k.chars().take(40).collect();
+        return Err(OcrError::config(format!(
+            "unknown crossCheck slot `{shown}` (expected front, back, certificate)"
+        )));
+    }
+    let slot = |name: &str, kind: &str| -> Result<Option<super::CrossCheckDoc>, OcrError> {
+        let doc = match obj.get(name) {
+            None | Some(serde_json::Value::Null) => return Ok(None),
+            Some(serde_json::Value::Object(d)) => d,
+            Some(_) => {
+                return Err(OcrError::config(format!(
+                    "crossCheck `{name}` must be a recognize() result"
+                )))
+            }
+        };
+        if doc.get("document").and_then(|d| d.as_str()) != Some(kind) {
+            return Err(OcrError::config(format!(
+                "crossCheck `{name}` must be a `{kind}` result"
+            )));
+        }
+        let text = |k: &str| doc.get(k).and_then(|x| x.as_str()).map(str::to_owned);
+        Ok(Some(super::CrossCheckDoc {
+            plate_number: text("plateNumber"),
+            vin: text("vin"),
+            engine_number: text("engineNumber"),
+        }))
+    };
+    Ok(cross_check(&CrossCheckInput {
+        front: slot("front", "vehicleLicenseFront")?,
+        back: slot("back", "vehicleLicenseBack")?,
+        certificate: slot("certificate", "registrationCertificate")?,
+    }))
+}

@@ -26,7 +26,7 @@ mod plate;
 mod quantity;
 mod vin;
 
-pub use cross::cross_check;
+pub use cross::{cross_check, cross_check_json};
 pub use date::{check_date_order, date, inspection_valid_until};
 pub use idnum::{check_id_number, owner};
 pub use plate::plate;
