@@ -62,6 +62,7 @@ describe("recognize({ proxyUrl })", () => {
       apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY, endpoints: [sim.apihzUrl] },
     });
     assert.deepEqual(viaShim, direct);
+    assert.deepEqual(leaks(JSON.stringify(viaShim)), []);
     assert.equal(viaShim.provider, "apihz");
     assert.match(viaShim.vin, /^[A-HJ-NPR-Z0-9]{17}$/);
     assert.deepEqual(
