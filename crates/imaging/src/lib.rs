@@ -116,11 +116,13 @@ fn limits(opts: &PrepareOptions) -> Limits {
 
 fn too_many_pixels(w: u32, h: u32, max: u64) -> Option<ImageError> {
     let px = w as u64 * h as u64;
+    // Integer megapixels, rounded (no float formatting code in the wasm).
+    let mp = |v: u64| (v + 500_000) / 1_000_000;
     (px > max).then(|| {
         ImageError::too_large(format!(
-            "the image is {:.0} megapixels, more than the {:.0} megapixel limit",
-            px as f64 / 1e6,
-            max as f64 / 1e6
+            "the image is {} megapixels, more than the {} megapixel limit",
+            mp(px),
+            mp(max)
         ))
     })
 }

@@ -2,6 +2,9 @@
 //! inflate. Written here because the `png` crate costs ~48 KB gzipped in wasm; this costs ~10 KB.
 //! Output is gray or RGB with any transparency flattened on white.
 
+use miniz_oxide::inflate::stream::{inflate, InflateState};
+use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
+
 use crate::error::ImageError;
 use crate::probe::be32;
 use crate::raster::{over_white, Raster};
@@ -56,7 +59,7 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
     let mut header: Option<Header> = None;
     let mut palette: &[u8] = &[];
     let mut trns: &[u8] = &[];
-    let mut idat: Vec<u8> = Vec::new();
+    let mut idat: Vec<&[u8]> = Vec::new();
     let mut ended = false;
     while let Some(len) = be32(b, pos) {
         let len = len as usize;
@@ -95,7 +98,7 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
                 if header.is_none() {
                     return Err(corrupt());
                 }
-                idat.extend_from_slice(data);
+                idat.push(data);
             }
             b"IEND" => {
                 ended = true;
@@ -126,28 +129,25 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
     }
     let gray = h.color == 0 || h.color == 4;
     let channels = if gray { 1 } else { 3 };
-    if raw_len.saturating_add(w * ht * channels) > max_bytes {
+    // Rows are inflated one at a time: only the RGB/gray output is image-sized.
+    if (w * ht).saturating_mul(channels) > max_bytes || raw_len == 0 {
         return Err(ImageError::too_large(
             "the PNG image is too large to decode here",
         ));
     }
-    let raw = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&idat, raw_len).map_err(
-        |e| match e.status {
-            miniz_oxide::inflate::TINFLStatus::FailedCannotMakeProgress => truncated(),
-            _ => corrupt(),
-        },
-    )?;
-    drop(idat);
-    if raw.len() < raw_len {
-        return Err(truncated());
-    }
+    let mut stream = IdatStream {
+        chunks: idat,
+        ci: 0,
+        off: 0,
+        state: InflateState::new_boxed(DataFormat::Zlib),
+        ended: false,
+    };
     if h.color == 3 && palette.len() < 3 {
         return Err(corrupt());
     }
 
     let mut out = vec![255u8; w * ht * channels];
     let bpp = h.bits_per_pixel().div_ceil(8).max(1);
-    let mut at = 0usize;
     for &(x0, y0, dx, dy) in &passes {
         let pw = (w.saturating_sub(x0)).div_ceil(dx);
         let ph = (ht.saturating_sub(y0)).div_ceil(dy);
@@ -157,11 +157,11 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         let rb = h.row_bytes(pw);
         let mut prev = vec![0u8; rb];
         let mut cur = vec![0u8; rb];
+        let mut filter = [0u8; 1];
         for py in 0..ph {
-            let filter = raw[at];
-            cur.copy_from_slice(&raw[at + 1..at + 1 + rb]);
-            at += 1 + rb;
-            unfilter(filter, &mut cur, &prev, bpp)?;
+            stream.fill(&mut filter)?;
+            stream.fill(&mut cur)?;
+            unfilter(filter[0], &mut cur, &prev, bpp)?;
             let y = y0 + py * dy;
             for px in 0..pw {
                 let x = x0 + px * dx;
@@ -177,6 +177,56 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         channels: channels as u8,
         data: out,
     })
+}
+
+/// The zlib stream spread over the IDAT chunks, inflated on demand.
+struct IdatStream<'a> {
+    chunks: Vec<&'a [u8]>,
+    ci: usize,
+    off: usize,
+    state: Box<InflateState>,
+    ended: bool,
+}
+
+impl IdatStream<'_> {
+    /// Fills `out` completely or fails (truncated or corrupt data).
+    fn fill(&mut self, out: &mut [u8]) -> Result<(), ImageError> {
+        let mut filled = 0;
+        let mut stalls = 0;
+        while filled < out.len() {
+            if self.ended {
+                return Err(truncated());
+            }
+            let input = self
+                .chunks
+                .get(self.ci)
+                .and_then(|c| c.get(self.off..))
+                .unwrap_or(&[]);
+            let last = self.ci + 1 >= self.chunks.len();
+            let r = inflate(&mut self.state, input, &mut out[filled..], MZFlush::None);
+            self.off += r.bytes_consumed;
+            filled += r.bytes_written;
+            let chunk_len = self.chunks.get(self.ci).map_or(0, |c| c.len());
+            if self.off >= chunk_len && !last {
+                self.ci += 1;
+                self.off = 0;
+            }
+            match r.status {
+                Ok(MZStatus::StreamEnd) => self.ended = true,
+                Ok(_) | Err(MZError::Buf) => {}
+                Err(_) => return Err(corrupt()),
+            }
+            if r.bytes_consumed == 0 && r.bytes_written == 0 {
+                stalls += 1;
+                if stalls > 2 || last {
+                    return Err(truncated());
+                }
+            } else {
+                stalls = 0;
+            }
+        }
+        Ok(())
+    }
 }
 
 fn unfilter(filter: u8, cur: &mut [u8], prev: &[u8], bpp: usize) -> Result<(), ImageError> {

@@ -367,3 +367,50 @@ fn png_missing_iend_or_cut_idat_is_invalid() {
         );
     }
 }
+
+/// Rewrites a PNG so its zlib stream is spread over IDAT chunks of `n` bytes (plus an empty one),
+/// as encoders that stream do.
+fn split_idat(png: &[u8], n: usize) -> Vec<u8> {
+    let mut out = png[..8].to_vec();
+    let mut pos = 8;
+    let mut z = Vec::new();
+    let mut after = Vec::new();
+    while pos + 8 <= png.len() {
+        let len = u32::from_be_bytes(png[pos..pos + 4].try_into().unwrap()) as usize;
+        let kind: [u8; 4] = png[pos + 4..pos + 8].try_into().unwrap();
+        let data = &png[pos + 8..pos + 8 + len];
+        match &kind {
+            b"IDAT" => z.extend_from_slice(data),
+            b"IEND" => after.push((kind, data.to_vec())),
+            _ => chunk(&mut out, &kind, data),
+        }
+        pos += 12 + len;
+    }
+    chunk(&mut out, b"IDAT", &[]);
+    for part in z.chunks(n) {
+        chunk(&mut out, b"IDAT", part);
+    }
+    for (k, d) in after {
+        chunk(&mut out, &k, &d);
+    }
+    out
+}
+
+#[test]
+fn png_zlib_stream_split_over_many_idat_chunks() {
+    for interlace in [false, true] {
+        let png = make_png(
+            64,
+            48,
+            2,
+            8,
+            interlace,
+            |x, y| QUAD[quad_index(x, y)].iter().map(|&v| v as u16).collect(),
+            &[],
+        );
+        for n in [1, 7, 100] {
+            let p = prepare(&split_idat(&png, n), &PrepareOptions::default()).unwrap();
+            assert_quadrants(&p.jpeg, 40);
+        }
+    }
+}
