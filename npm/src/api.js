@@ -3,6 +3,7 @@
 import {
   AbortedError, ConfigError, InvalidImageError, ProviderError, UnsupportedFormatError, VehicleDocOcrError, errorClasses,
 } from "./errors.js";
+import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
 
 const DEFAULT_MAX_BASE64_CHARS = 1_000_000;
@@ -57,17 +58,33 @@ export function createApi(loadWasm, loadCodec) {
   const wasm = once(loadWasm, "main");
   const codecWasm = once(loadCodec, "image-codec");
 
-  /** Prepare bytes with the codec the settings ask for; returns the public PreparedImage. */
-  async function prepareBytes(w, bytes, settingsOptions, budget) {
+  /**
+   * Prepare bytes (or, in browsers, a drawable) with the codec the settings ask for: `auto` takes
+   * the browser's decoder and canvas where they exist (browser-codec.js), else the pure-Rust
+   * codec. Returns the public PreparedImage.
+   */
+  async function prepareBytes(w, input, settingsOptions, budget) {
     const started = now();
     const settings = w.prepareSettings(settingsOptions, budget);
+    const browser = browserCodecAvailable();
+    if (settings.codec === "browser" && !browser) {
+      throw new UnsupportedFormatError(
+        "the browser image codec (createImageBitmap and a canvas that encodes JPEG) is not available in this runtime (use codec \"auto\" or \"wasm\")",
+      );
+    }
+    const useBrowser = settings.codec === "browser" || (settings.codec !== "wasm" && browser);
     let p;
-    let codec;
-    if (settings.codec === "browser") {
-      throw new UnsupportedFormatError("the browser image codec is not available in this runtime (use codec \"auto\" or \"wasm\")");
+    if (input instanceof Uint8Array) {
+      p = useBrowser
+        ? await prepareBytesBrowser(w, codecWasm, input, settings, settingsOptions, budget)
+        : { ...(await codecWasm()).prepareWasm(input, settingsOptions, budget), codec: "wasm" };
     } else {
-      p = (await codecWasm()).prepareWasm(bytes, settingsOptions, budget);
-      codec = "wasm";
+      // A drawable (ImageBitmap, canvas, <img>, <video>): drawn by the canvas, encoded by the
+      // canvas (browser) or by the Rust encoder from the canvas pixels (wasm).
+      if (!canvasAvailable()) {
+        throw new UnsupportedFormatError(`a ${input.drawable.kind} input needs a canvas; pass the image bytes instead`);
+      }
+      p = await prepareDrawable(w, codecWasm, input.drawable, settings, settingsOptions, budget, !useBrowser);
     }
     return {
       bytes: p.bytes,
@@ -83,7 +100,7 @@ export function createApi(loadWasm, loadCodec) {
       sourceFormat: p.sourceFormat,
       orientationApplied: p.orientationApplied,
       passthrough: p.passthrough,
-      codec,
+      codec: p.codec,
       encodes: p.encodes,
       elapsedMs: Math.round((now() - started) * 10) / 10,
     };
@@ -97,7 +114,7 @@ export function createApi(loadWasm, loadCodec) {
       const w = await wasm();
       w.prepareSettings(options, undefined); // CONFIG errors before reading the image
       const input = await toBytesOrUrl(w, image);
-      if (!(input instanceof Uint8Array)) {
+      if (!(input instanceof Uint8Array) && !input.drawable) {
         throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
       }
       return await prepareBytes(w, input, options, undefined);
@@ -118,7 +135,10 @@ export function createApi(loadWasm, loadCodec) {
       const input = await toBytesOrUrl(w, image);
       let payload = input;
       let prepared = null;
-      if (input instanceof Uint8Array && codec !== "none") {
+      if (input.drawable && codec === "none") {
+        throw new ConfigError("prepare.codec \"none\" sends bytes as they are, but this image is pixels (canvas, <img>, <video>…): use \"auto\"");
+      }
+      if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         onProgress?.({ stage: "preparing" });
         prepared = await prepareBytes(w, input, prepareOptions, budget);
         payload = prepared.bytes;

@@ -2,7 +2,10 @@
 //! and header probing for the browser codec. Option rules live in `core::prepare`, the
 //! size/quality policy in `crates/imaging`.
 
-use crate::convert::{error_to_js, options_to_json, set};
+#[cfg(feature = "main")]
+use crate::convert::options_to_json;
+use crate::convert::{error_to_js, set};
+#[cfg(feature = "main")]
 use vehicle_doc_ocr_core::prepare::{self, PrepareSettings};
 use vehicle_doc_ocr_core::{ErrorCode, OcrError};
 use vehicle_doc_ocr_imaging as imaging;
@@ -18,6 +21,7 @@ fn image_error(e: imaging::ImageError) -> OcrError {
 }
 
 /// The image crate's options from the caller's settings (unset values keep the policy defaults).
+#[cfg(feature = "main")]
 pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
     let d = imaging::PrepareOptions::default();
     let max_quality = s.max_quality.unwrap_or(d.max_quality);
@@ -58,6 +62,7 @@ pub fn prepare_settings(
     Ok(o.into())
 }
 
+#[cfg(feature = "main")]
 fn settings(
     options: &JsValue,
     recognize_budget: Option<f64>,
@@ -72,37 +77,52 @@ fn settings(
     Ok((s, o))
 }
 
+/// The effective settings object made by `prepareSettings` (numbers only): the codec module
+/// reads it without a JSON parser, which keeps that module small.
 #[cfg(feature = "codec")]
-/// Prepare image bytes with the pure-Rust codec. Returns
-/// `{ bytes, base64, width, height, quality, sourceWidth, sourceHeight, sourceFormat,
-///    orientationApplied, encodes, passthrough }`.
+fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrError> {
+    let num = |k: &str| {
+        crate::convert::get(settings, k)
+            .as_f64()
+            .filter(|n| n.is_finite() && *n >= 1.0)
+            .ok_or_else(|| OcrError::config(format!("internal: prepare setting `{k}` missing")))
+    };
+    Ok(imaging::PrepareOptions {
+        max_base64_chars: num("maxBase64Chars")? as usize,
+        max_long_side_px: num("maxLongSidePx")? as u32,
+        max_source_pixels: num("maxSourcePixels")? as u64,
+        min_quality: num("minQuality")?.min(100.0) as u8,
+        max_quality: num("maxQuality")?.min(100.0) as u8,
+        apply_orientation: true,
+    })
+}
+
+/// Prepare image bytes with the pure-Rust codec. `settings` is what `prepareSettings` returned.
+/// Returns `{ bytes, base64, width, height, quality, sourceWidth, sourceHeight, sourceFormat,
+/// orientationApplied, encodes, passthrough }`.
+#[cfg(feature = "codec")]
 #[wasm_bindgen(js_name = prepareWasm)]
-pub fn prepare_wasm(
-    bytes: &[u8],
-    options: JsValue,
-    recognize_budget: Option<f64>,
-) -> Result<JsValue, JsValue> {
+pub fn prepare_wasm(bytes: &[u8], settings: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let (_, opts) = settings(&options, recognize_budget)?;
+        let opts = settings_from_js(&settings)?;
         let p = imaging::prepare(bytes, &opts).map_err(image_error)?;
         Ok(prepared_to_js(&p))
     };
     run().map_err(|e| error_to_js(&e))
 }
 
-#[cfg(feature = "codec")]
 /// Encode already-decoded, upright RGBA pixels (from a browser canvas) under the budget with the
 /// pure-Rust encoder: used when the canvas cannot encode JPEG itself.
+#[cfg(feature = "codec")]
 #[wasm_bindgen(js_name = prepareRgbaWasm)]
 pub fn prepare_rgba_wasm(
     rgba: &[u8],
     width: u32,
     height: u32,
-    options: JsValue,
-    recognize_budget: Option<f64>,
+    settings: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let (_, opts) = settings(&options, recognize_budget)?;
+        let opts = settings_from_js(&settings)?;
         let p = imaging::prepare_rgba(rgba, width, height, &opts).map_err(image_error)?;
         Ok(prepared_to_js(&p))
     };
