@@ -245,7 +245,7 @@ pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
             "the GIF header gives a zero width or height",
         ));
     }
-    if sw * sh * 4 > max_bytes {
+    if (sw as u64) * (sh as u64) * 4 > max_bytes as u64 {
         return Err(ImageError::too_large(
             "the GIF image is too large to decode here",
         ));
@@ -257,18 +257,23 @@ pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
     // Compose the first frame onto a white logical screen.
     let mut rgb = vec![255u8; sw * sh * 3];
     let (fl, ft) = (frame.left as usize, frame.top as usize);
-    let (fw, fh) = (frame.width as usize, frame.height as usize);
-    for y in 0..fh {
-        let dy = ft + y;
-        if dy >= sh {
-            break;
-        }
-        for x in 0..fw {
-            let dx = fl + x;
-            if dx >= sw {
+    let fw = frame.width as usize;
+    if fw > 0 {
+        for (y, row) in frame
+            .buffer
+            .chunks_exact(fw * 4)
+            .take(frame.height as usize)
+            .enumerate()
+        {
+            let dy = ft + y;
+            if dy >= sh {
                 break;
             }
-            if let Some(p) = frame.buffer.get((y * fw + x) * 4..(y * fw + x) * 4 + 4) {
+            for (x, p) in row.chunks_exact(4).enumerate() {
+                let dx = fl + x;
+                if dx >= sw {
+                    break;
+                }
                 let d = (dy * sw + dx) * 3;
                 rgb[d] = over_white(p[0], p[3]);
                 rgb[d + 1] = over_white(p[1], p[3]);
@@ -308,7 +313,7 @@ pub(crate) fn decode_bmp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         return Err(bad());
     }
     let (w, h) = (w as usize, h as usize);
-    if w * h * 3 > max_bytes {
+    if (w as u64) * (h as u64) * 3 > max_bytes as u64 {
         return Err(ImageError::too_large(
             "the BMP image is too large to decode here",
         ));
@@ -322,13 +327,13 @@ pub(crate) fn decode_bmp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
     let masks = match compression {
         0 => default_masks,
         3 | 6 => {
-            let at = 14 + dib.max(40);
+            let at = 14usize.saturating_add(dib.max(40));
             let from_header = dib >= 52;
             let m = |i: usize| {
                 if from_header {
                     le32(b, 54 + i * 4)
                 } else {
-                    le32(b, at + i * 4)
+                    le32(b, at.saturating_add(i * 4))
                 }
             };
             [
@@ -351,10 +356,11 @@ pub(crate) fn decode_bmp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
     let palette: Vec<[u8; 3]> = if bpp <= 8 {
         let entry = if dib == 12 { 3 } else { 4 };
         let count = 1usize << bpp;
-        let start = 14 + dib;
+        let start = 14usize.saturating_add(dib);
         (0..count)
             .map(|i| {
-                b.get(start + i * entry..start + i * entry + 3)
+                let at = start.saturating_add(i * entry);
+                b.get(at..at.saturating_add(3))
                     .map(|p| [p[2], p[1], p[0]])
                     .unwrap_or([0, 0, 0])
             })

@@ -108,14 +108,23 @@ fn limits(opts: &PrepareOptions) -> Limits {
         cap: opts.max_long_side_px.max(1),
         min_q: min_q as encode::Q10 * 10,
         max_q: opts.max_quality.clamp(min_q, 100) as encode::Q10 * 10,
-        decode_bytes: usize::try_from(opts.max_source_pixels.saturating_mul(4))
-            .unwrap_or(usize::MAX)
-            .max(1 << 20),
+        decode_bytes: usize::try_from(
+            opts.max_source_pixels
+                .min(HARD_MAX_SOURCE_PIXELS)
+                .saturating_mul(4),
+        )
+        .unwrap_or(usize::MAX)
+        .max(1 << 20),
     }
 }
 
+/// Hard ceiling on pixels whatever `max_source_pixels` says: keeps every pixel-buffer size
+/// (up to 4 bytes per pixel) inside wasm32's 4 GiB address arithmetic.
+pub const HARD_MAX_SOURCE_PIXELS: u64 = 1 << 28;
+
 fn too_many_pixels(w: u32, h: u32, max: u64) -> Option<ImageError> {
     let px = w as u64 * h as u64;
+    let max = max.min(HARD_MAX_SOURCE_PIXELS);
     // Integer megapixels, rounded (no float formatting code in the wasm).
     let mp = |v: u64| (v + 500_000) / 1_000_000;
     (px > max).then(|| {

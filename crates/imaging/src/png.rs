@@ -12,6 +12,9 @@ use crate::raster::{over_white, Raster};
 fn corrupt() -> ImageError {
     ImageError::invalid("the PNG data is corrupt and cannot be decoded")
 }
+fn too_large() -> ImageError {
+    ImageError::too_large("the PNG image is too large to decode here")
+}
 fn truncated() -> ImageError {
     ImageError::invalid("the PNG data is truncated (the file is incomplete)")
 }
@@ -36,8 +39,10 @@ impl Header {
     fn bits_per_pixel(&self) -> usize {
         self.samples() * self.depth as usize
     }
-    fn row_bytes(&self, w: usize) -> usize {
-        (w * self.bits_per_pixel()).div_ceil(8)
+    /// Bytes of one row of `w` pixels; `None` when it does not fit in memory arithmetic.
+    fn row_bytes(&self, w: usize) -> Option<usize> {
+        let bits = (w as u64).checked_mul(self.bits_per_pixel() as u64)?;
+        usize::try_from(bits.div_ceil(8)).ok()
     }
 }
 
@@ -124,16 +129,17 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         let pw = (w.saturating_sub(x0)).div_ceil(dx);
         let ph = (ht.saturating_sub(y0)).div_ceil(dy);
         if pw > 0 && ph > 0 {
-            raw_len = raw_len.saturating_add(ph.saturating_mul(1 + h.row_bytes(pw)));
+            let rb = h.row_bytes(pw).ok_or_else(too_large)?;
+            raw_len = raw_len.saturating_add(ph.saturating_mul(rb.saturating_add(1)));
         }
     }
     let gray = h.color == 0 || h.color == 4;
     let channels = if gray { 1 } else { 3 };
     // Rows are inflated one at a time: only the RGB/gray output is image-sized.
-    if (w * ht).saturating_mul(channels) > max_bytes || raw_len == 0 {
-        return Err(ImageError::too_large(
-            "the PNG image is too large to decode here",
-        ));
+    let widest_row = h.row_bytes(w).ok_or_else(too_large)? as u64;
+    let need = (w as u64) * (ht as u64) * (channels as u64) + 2 * widest_row;
+    if need > max_bytes as u64 || raw_len == 0 {
+        return Err(too_large());
     }
     let mut stream = IdatStream {
         chunks: idat,
@@ -154,7 +160,7 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         if pw == 0 || ph == 0 {
             continue;
         }
-        let rb = h.row_bytes(pw);
+        let rb = h.row_bytes(pw).ok_or_else(too_large)?;
         let mut prev = vec![0u8; rb];
         let mut cur = vec![0u8; rb];
         let mut filter = [0u8; 1];

@@ -220,15 +220,12 @@ fn probe_png(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
             break;
         }
         if kind == b"eXIf" {
-            if let Some(data) = b.get(pos + 8..pos + 8 + len) {
+            if let Some(data) = b.get(pos + 8..(pos + 8).saturating_add(len)) {
                 orientation = exif_orientation(data).unwrap_or(1);
             }
             break;
         }
-        pos = match pos.checked_add(12 + len) {
-            Some(p) => p,
-            None => break,
-        };
+        pos = pos.saturating_add(12).saturating_add(len);
     }
     Ok((w, h, orientation))
 }
@@ -272,16 +269,16 @@ fn probe_webp(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
         while let (Some(kind), Some(len)) = (b.get(pos..pos + 4), le32(b, pos + 4)) {
             let len = len as usize;
             if kind == b"EXIF" {
-                if let Some(data) = b.get(pos + 8..pos + 8 + len) {
+                if let Some(data) = b.get(pos + 8..(pos + 8).saturating_add(len)) {
                     let data = data.strip_prefix(b"Exif\0\0").unwrap_or(data);
                     orientation = exif_orientation(data).unwrap_or(1);
                 }
                 break;
             }
-            pos = match pos.checked_add(8 + len + (len & 1)) {
-                Some(p) => p,
-                None => break,
-            };
+            pos = pos
+                .saturating_add(8)
+                .saturating_add(len)
+                .saturating_add(len & 1);
         }
     }
     Ok((w, h, orientation))
@@ -340,7 +337,7 @@ pub(crate) fn exif_orientation(t: &[u8]) -> Option<u8> {
     let ifd = r32(4)? as usize;
     let count = r16(ifd)? as usize;
     for i in 0..count.min(512) {
-        let e = ifd + 2 + i * 12;
+        let e = ifd.checked_add(2 + i * 12)?;
         if r16(e)? == 0x0112 {
             let typ = r16(e + 2)?;
             let v = match typ {

@@ -123,6 +123,9 @@ fn clamp_u8(v: i32) -> u8 {
 /// so the intermediate buffer is `dw`×`src.height`.
 pub(crate) fn resize(src: &Raster, dw: u32, dh: u32) -> Raster {
     let (dw, dh) = (dw.max(1), dh.max(1));
+    if src.width == 0 || src.height == 0 {
+        return src.clone();
+    }
     let tmp = if dw == src.width {
         src.data.clone()
     } else {
@@ -134,6 +137,9 @@ pub(crate) fn resize(src: &Raster, dw: u32, dh: u32) -> Raster {
 /// [`resize`] that frees the source as soon as the horizontal pass is done (lower peak memory).
 pub(crate) fn resize_owned(src: Raster, dw: u32, dh: u32) -> Raster {
     let (dw, dh) = (dw.max(1), dh.max(1));
+    if src.width == 0 || src.height == 0 {
+        return src;
+    }
     let (sh, ch) = (src.height, src.channels);
     let tmp = if dw == src.width {
         src.data

@@ -414,3 +414,58 @@ fn png_zlib_stream_split_over_many_idat_chunks() {
         }
     }
 }
+
+#[test]
+fn extreme_png_shapes_are_refused_or_decoded_never_crash() {
+    // 100 M x 1 pixels of 16-bit RGBA: under the pixel limit, but a single row would need 800 MB.
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = 100_000_000u32.to_be_bytes().to_vec();
+    ihdr.extend_from_slice(&1u32.to_be_bytes());
+    ihdr.extend_from_slice(&[16, 6, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &miniz_oxide::deflate::compress_to_vec_zlib(&[0; 64], 6),
+    );
+    chunk(&mut png, b"IEND", &[]);
+    let e = prepare(&png, &PrepareOptions::default()).unwrap_err();
+    assert_eq!(
+        e.kind,
+        vehicle_doc_ocr_imaging::ImageErrorKind::TooLarge,
+        "{}",
+        e.message
+    );
+
+    // A 3000 x 1 strip decodes (long side capped, nothing upscaled).
+    let png = make_png(3000, 1, 0, 8, false, |x, _| vec![(x % 256) as u16], &[]);
+    let p = prepare(&png, &PrepareOptions::default()).unwrap();
+    assert_eq!((p.width, p.height), (2048, 1));
+}
+
+#[test]
+fn gif_first_frame_is_placed_at_its_offset_on_white() {
+    // 40x30 screen, first frame 10x10 of palette colour 1 (blue) at (20, 10).
+    let mut out = Vec::new();
+    {
+        let mut e = gif::Encoder::new(&mut out, 40, 30, &[255, 0, 0, 0, 0, 255]).unwrap();
+        let mut f = gif::Frame::from_indexed_pixels(10, 10, vec![1u8; 100], None);
+        f.left = 20;
+        f.top = 10;
+        e.write_frame(&f).unwrap();
+        // A second frame that must be ignored.
+        let f2 = gif::Frame::from_indexed_pixels(40, 30, vec![0u8; 1200], None);
+        e.write_frame(&f2).unwrap();
+    }
+    let p = prepare(&out, &PrepareOptions::default()).unwrap();
+    let (w, _, px, ch) = decode(&p.jpeg);
+    assert!(
+        close(pixel(&px, w, ch, 25, 15), [0, 0, 255], 40),
+        "{:?}",
+        pixel(&px, w, ch, 25, 15)
+    );
+    assert!(
+        close(pixel(&px, w, ch, 5, 5), [255, 255, 255], 20),
+        "outside the frame is white"
+    );
+}
