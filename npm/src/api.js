@@ -76,15 +76,15 @@ export function createApi(loadWasm, loadCodec) {
     let p;
     if (input instanceof Uint8Array) {
       p = useBrowser
-        ? await prepareBytesBrowser(w, codecWasm, input, settings, settingsOptions, budget)
-        : { ...(await codecWasm()).prepareWasm(input, settingsOptions, budget), codec: "wasm" };
+        ? await prepareBytesBrowser(w, codecWasm, input, settings)
+        : { ...(await codecWasm()).prepareWasm(input, settings), codec: "wasm" };
     } else {
       // A drawable (ImageBitmap, canvas, <img>, <video>): drawn by the canvas, encoded by the
       // canvas (browser) or by the Rust encoder from the canvas pixels (wasm).
       if (!canvasAvailable()) {
         throw new UnsupportedFormatError(`a ${input.drawable.kind} input needs a canvas; pass the image bytes instead`);
       }
-      p = await prepareDrawable(w, codecWasm, input.drawable, settings, settingsOptions, budget, !useBrowser);
+      p = await prepareDrawable(w, codecWasm, input.drawable, settings, !useBrowser);
     }
     return {
       bytes: p.bytes,

@@ -1,0 +1,612 @@
+// The browser image codec: the browser's own decoders (EXIF orientation, JPEG decode-to-scale)
+// and a canvas JPEG encoder, driven to land just under the base64 budget with few encodes.
+// Same policy as the pure-Rust codec (crates/imaging, docs/IMAGE_POLICY.md): the policy values
+// come from the main module's `prepareSettings`, the header facts from its `probeImage`.
+//
+// This file runs in Node and workerd too (it is imported by api.js everywhere): every DOM global
+// is feature-detected through `globalThis` and only touched when present.
+import { ImageTooLargeError, InvalidImageError, UnsupportedFormatError } from "./errors.js";
+
+/** iOS Safari renders canvases above this many pixels blank; no canvas here ever exceeds it. */
+export const MAX_CANVAS_PIXELS = 16_777_216;
+/** The predicted size aims here; a result under LOW_WATER is re-encoded higher when it can be. */
+const AIM = 0.96;
+const LOW_WATER = 0.92;
+/** Never shrink below this long side to fit a budget (same as the Rust codec). */
+const MIN_LONG_SIDE = 256;
+/** A DCT-scaled JPEG decode within this fraction under the long-side cap is kept as is. */
+const DCT_SNAP = 0.9;
+/** Full-size encodes allowed before giving up on landing in [LOW_WATER, 1] (the best fit is kept). */
+const MAX_ENCODES = 6;
+/** Sampled bands for the size probe: rows per band (MCU height for 4:2:0) and area fraction. */
+const BAND_ROWS = 16;
+const SAMPLE_FRACTION = 1 / 8;
+
+const HEIC_MESSAGE =
+  "HEIC/HEIF photos (the iPhone default) cannot be decoded by this browser. On the iPhone choose " +
+  'Settings > Camera > Formats > "Most Compatible" and take the photo again, or send a JPEG or PNG (a screenshot works).';
+
+const g = globalThis;
+const now = () => (g.performance?.now ? g.performance.now() : Date.now());
+
+/** Exact padded base64 length of `n` bytes. */
+export const base64Len = (n) => Math.ceil(n / 3) * 4;
+
+// ---------------------------------------------------------------------------------------------
+// Feature detection
+
+function hasOffscreenJpeg() {
+  return typeof g.OffscreenCanvas === "function" && typeof g.OffscreenCanvas.prototype?.convertToBlob === "function";
+}
+function hasDocumentCanvas() {
+  return typeof g.document?.createElement === "function" && typeof g.HTMLCanvasElement === "function" &&
+    typeof g.HTMLCanvasElement.prototype?.toBlob === "function";
+}
+
+/** True where the browser codec can run: `createImageBitmap` plus a canvas that can encode. */
+export function browserCodecAvailable() {
+  return typeof g.createImageBitmap === "function" && (hasOffscreenJpeg() || hasDocumentCanvas());
+}
+
+function newCanvas(width, height) {
+  if (width * height > MAX_CANVAS_PIXELS) {
+    // Unreachable with the size rules below; kept as the last guard against a blank iOS canvas.
+    throw new ImageTooLargeError("the picture is too large for a browser canvas");
+  }
+  if (hasOffscreenJpeg()) return new g.OffscreenCanvas(width, height);
+  const c = g.document.createElement("canvas");
+  c.width = width;
+  c.height = height;
+  return c;
+}
+
+function context2d(canvas) {
+  const ctx = canvas.getContext("2d", { alpha: false });
+  if (!ctx) throw new UnsupportedFormatError("this browser gives no 2D canvas (use codec \"wasm\")");
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = "high";
+  return ctx;
+}
+
+/** A white canvas of the given size with `source` drawn scaled onto it (alpha flattened on white). */
+function drawFlattened(source, width, height, sx, sy, sw, sh) {
+  const canvas = newCanvas(width, height);
+  const ctx = context2d(canvas);
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, width, height);
+  if (sw === undefined) ctx.drawImage(source, 0, 0, width, height);
+  else ctx.drawImage(source, sx, sy, sw, sh, 0, 0, width, height);
+  return canvas;
+}
+
+/** JPEG-encode a canvas; resolves to bytes, or null when the canvas cannot write JPEG. */
+async function encodeJpeg(canvas, quality) {
+  let blob;
+  try {
+    if (typeof canvas.convertToBlob === "function") {
+      blob = await canvas.convertToBlob({ type: "image/jpeg", quality: quality / 100 });
+    } else {
+      blob = await new Promise((ok) => canvas.toBlob(ok, "image/jpeg", quality / 100));
+    }
+  } catch (e) {
+    if (e?.name === "SecurityError") {
+      throw new InvalidImageError("the picture comes from another origin without CORS, so the page may not read its pixels");
+    }
+    throw new InvalidImageError("the browser could not encode the picture", { cause: e });
+  }
+  if (!blob || blob.type !== "image/jpeg") return null;
+  return new Uint8Array(await blob.arrayBuffer());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Integrity checks (browsers silently render truncated files with a grey or missing bottom;
+// a half-decoded photo must never reach a paid API). crates/imaging does the same checks
+// internally but does not export them, hence this port.
+
+const truncatedJpeg = () =>
+  new InvalidImageError("the JPEG data is truncated (the file was cut off; send the complete photo)");
+
+/**
+ * Walk a JPEG's segments to EOI, skipping entropy-coded data. Returns `{ forwardable }`
+ * (baseline/extended/progressive Huffman with 1 or 3 components: safe to send as it is).
+ * @param {Uint8Array} b
+ */
+export function checkJpeg(b) {
+  const n = b.length;
+  let pos = 2;
+  let scans = 0;
+  let sawFrame = false;
+  let forwardable = false;
+  for (;;) {
+    while (pos < n && b[pos] !== 0xff) pos++;
+    while (pos < n && b[pos] === 0xff) pos++;
+    if (pos >= n) throw truncatedJpeg();
+    const marker = b[pos++];
+    if (marker === 0xd9) {
+      if (scans === 0 || !sawFrame) throw new InvalidImageError("the JPEG data contains no image scan (corrupt file)");
+      return { forwardable };
+    }
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    if (pos + 2 > n) throw truncatedJpeg();
+    const len = (b[pos] << 8) | b[pos + 1];
+    if (len < 2) throw new InvalidImageError("the JPEG data is corrupt (bad segment length)");
+    const end = pos + len;
+    if (end > n) throw truncatedJpeg();
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      sawFrame = true;
+      const comps = pos + 7 < n ? b[pos + 7] : 0;
+      forwardable = marker <= 0xc2 && (comps === 1 || comps === 3);
+    }
+    pos = end;
+    if (marker === 0xda) {
+      scans++;
+      // Entropy-coded data runs to a marker other than a stuffed 0xFF00, an RSTn or fill bytes.
+      for (;;) {
+        const off = b.indexOf(0xff, pos);
+        if (off < 0 || off + 1 >= n) throw truncatedJpeg();
+        const next = b[off + 1];
+        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) pos = off + 2;
+        else if (next === 0xff) pos = off + 1;
+        else {
+          pos = off;
+          break;
+        }
+      }
+    }
+  }
+}
+
+const truncated = (what) => new InvalidImageError(`the ${what} data is truncated (the file was cut off; send the complete image)`);
+
+/** PNG: the chunk chain must be intact up to IEND. */
+function checkPng(b) {
+  let pos = 8;
+  let sawData = false;
+  while (pos + 8 <= b.length) {
+    const len = ((b[pos] << 24) >>> 0) + (b[pos + 1] << 16) + (b[pos + 2] << 8) + b[pos + 3];
+    const type = String.fromCharCode(b[pos + 4], b[pos + 5], b[pos + 6], b[pos + 7]);
+    const end = pos + 12 + len;
+    if (end > b.length) throw truncated("PNG");
+    if (type === "IDAT") sawData = true;
+    if (type === "IEND") {
+      if (!sawData) throw new InvalidImageError("the PNG contains no image data (corrupt file)");
+      return;
+    }
+    pos = end;
+  }
+  throw truncated("PNG");
+}
+
+/** GIF: the block chain must be intact through the first frame's image data. */
+function checkGif(b) {
+  const n = b.length;
+  let pos = 13;
+  if (n < 13) throw truncated("GIF");
+  if (b[10] & 0x80) pos += 3 * (1 << ((b[10] & 7) + 1));
+  const skipSubBlocks = () => {
+    for (;;) {
+      if (pos >= n) throw truncated("GIF");
+      const size = b[pos++];
+      if (size === 0) return;
+      pos += size;
+    }
+  };
+  for (;;) {
+    if (pos >= n) throw truncated("GIF");
+    const kind = b[pos++];
+    if (kind === 0x21) {
+      pos++; // label
+      skipSubBlocks();
+    } else if (kind === 0x2c) {
+      if (pos + 9 > n) throw truncated("GIF");
+      const flags = b[pos + 8];
+      pos += 9;
+      if (flags & 0x80) pos += 3 * (1 << ((flags & 7) + 1));
+      pos++; // LZW minimum code size
+      skipSubBlocks();
+      return;
+    } else {
+      throw new InvalidImageError("the GIF contains no image (corrupt file)");
+    }
+  }
+}
+
+/** WebP: the RIFF container must be complete. */
+function checkWebp(b) {
+  const size = (b[4] | (b[5] << 8) | (b[6] << 16) | (b[7] << 24)) >>> 0;
+  if (size + 8 > b.length) throw truncated("WebP");
+}
+
+/** BMP: the pixel array announced by the header must be present (uncompressed BMPs). */
+function checkBmp(b, info) {
+  const offset = (b[10] | (b[11] << 8) | (b[12] << 16) | (b[13] << 24)) >>> 0;
+  const bpp = b[28] | (b[29] << 8);
+  const compression = b.length >= 34 ? (b[30] | (b[31] << 8) | (b[32] << 16) | (b[33] << 24)) >>> 0 : 0;
+  if (compression !== 0 && compression !== 3) return; // RLE etc.: the decoder judges
+  const row = Math.ceil((info.width * bpp) / 32) * 4;
+  if (offset + row * info.height > b.length) throw truncated("BMP");
+}
+
+function checkIntegrity(bytes, info) {
+  switch (info.format) {
+    case "jpeg":
+      return checkJpeg(bytes);
+    case "png":
+      return checkPng(bytes);
+    case "gif":
+      return checkGif(bytes);
+    case "webp":
+      return checkWebp(bytes);
+    case "bmp":
+      return checkBmp(bytes, info);
+    default:
+      return undefined;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sizes
+
+function refuseOverPixels(width, height, max) {
+  const px = width * height;
+  if (px > max) {
+    throw new ImageTooLargeError(
+      `the image is ${Math.round(px / 1e6)} megapixels, more than the ${Math.round(max / 1e6)} megapixel limit (maxSourcePixels)`,
+    );
+  }
+}
+
+/** Fit (w, h) into a long side of `long`, never upscaling; also keeps the area within a canvas. */
+function scaledDims(w, h, long) {
+  let s = Math.min(1, long / Math.max(w, h));
+  if (w * h * s * s > MAX_CANVAS_PIXELS) s = Math.sqrt(MAX_CANVAS_PIXELS / (w * h)) * 0.999;
+  return [Math.max(1, Math.round(w * s)), Math.max(1, Math.round(h * s))];
+}
+
+/**
+ * Output size for a source of upright size (w, h). For JPEG the DCT-domain scales 1/2, 1/4, 1/8
+ * that browsers decode to directly are preferred when they land within 10% under the cap
+ * (4000 → 2000, 4032 → 2016): no resampling pass, and the same output as the Rust codec.
+ */
+function targetDims(w, h, cap, jpeg) {
+  const long = Math.max(w, h);
+  if (long <= cap) return scaledDims(w, h, long);
+  if (jpeg) {
+    for (const s of [2, 4, 8]) {
+      const l = Math.ceil(long / s);
+      if (l <= cap && l >= Math.ceil(cap * DCT_SNAP)) {
+        const dims = [Math.ceil(w / s), Math.ceil(h / s)];
+        if (dims[0] * dims[1] <= MAX_CANVAS_PIXELS) return dims;
+      }
+    }
+  }
+  return scaledDims(w, h, cap);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Decoding
+
+function loadImageElement(blob) {
+  return new Promise((ok, fail) => {
+    const url = URL.createObjectURL(blob);
+    const img = new g.Image();
+    img.decoding = "async";
+    img.onload = () => {
+      URL.revokeObjectURL(url);
+      ok(img);
+    };
+    img.onerror = () => {
+      URL.revokeObjectURL(url);
+      fail(new Error("decode"));
+    };
+    img.src = url;
+  });
+}
+
+/**
+ * Decode `bytes` into an upright canvas of `width`×`height` (white background). JPEGs on the
+ * main thread go through an <img> element drawn scaled: Chromium then decodes at the DCT scale
+ * (1/2, 1/4, 1/8) instead of the full 12–48 MP, which is the fast path. Elsewhere
+ * `createImageBitmap` decodes and resizes. Both apply EXIF orientation once (the default of
+ * `image-orientation`/`imageOrientation: "from-image"`); nothing here rotates again.
+ */
+async function decodeToCanvas(bytes, mime, width, height, preferElement) {
+  const blob = new g.Blob([bytes], { type: mime });
+  let source;
+  if (preferElement && typeof g.Image === "function" && typeof g.document !== "undefined") {
+    try {
+      source = await loadImageElement(blob);
+    } catch {
+      source = null; // let createImageBitmap give the verdict
+    }
+  }
+  if (!source) {
+    try {
+      source = await g.createImageBitmap(blob, {
+        imageOrientation: "from-image", resizeWidth: width, resizeHeight: height, resizeQuality: "high",
+      });
+    } catch (e) {
+      if (e?.name === "TypeError") {
+        // An older engine without the resize options: decode, then scale while drawing.
+        source = await g.createImageBitmap(blob);
+      } else throw e;
+    }
+  }
+  try {
+    return drawFlattened(source, width, height);
+  } finally {
+    if (typeof source.close === "function") source.close();
+    else source.src = "";
+  }
+}
+
+const MIME = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif", bmp: "image/bmp", heif: "image/heic" };
+
+// ---------------------------------------------------------------------------------------------
+// Encoding under the budget
+
+/** libjpeg's quantizer scale for a quality: bytes are close to a power law in it. */
+const qScale = (q) => (q < 50 ? 5000 / q : 200 - 2 * q);
+
+/** The highest integer quality in [lo, hi] whose predicted size is <= target, or lo - 1 when none. */
+function solveQuality(predict, target, lo, hi) {
+  for (let q = hi; q >= lo; q--) if (predict(q) <= target) return q;
+  return lo - 1;
+}
+
+/**
+ * A sample of the picture: horizontal bands of 16 rows at jittered, evenly spread positions,
+ * about 1/8 of the area. Its JPEG size scaled by area predicts the full encode's size.
+ */
+function sampleCanvas(canvas) {
+  const { width, height } = canvas;
+  const bands = Math.max(2, Math.round((height * SAMPLE_FRACTION) / BAND_ROWS));
+  const sample = newCanvas(width, bands * BAND_ROWS);
+  const ctx = context2d(sample);
+  const stride = height / bands;
+  for (let i = 0; i < bands; i++) {
+    const jitter = ((i * 7919) % 13) / 13;
+    const y = Math.min(height - BAND_ROWS, Math.floor(i * stride + jitter * Math.max(0, stride - BAND_ROWS)));
+    ctx.drawImage(canvas, 0, y, width, BAND_ROWS, 0, i * BAND_ROWS, width, BAND_ROWS);
+  }
+  return { sample, ratio: height / (bands * BAND_ROWS) };
+}
+
+/**
+ * Encode `canvas` as JPEG under `budget` base64 chars, aiming at 96% and accepting >= 92%, the
+ * quality kept in [minQ, maxQ]; below minQ the picture is shrunk (bytes ∝ area^0.85).
+ * Returns `{ bytes, quality, width, height, encodes }`, or null when the canvas cannot encode JPEG.
+ */
+async function fitBudget(canvas, budget, minQ, maxQ) {
+  const aimBytes = Math.floor((budget * AIM * 3) / 4);
+  let encodes = 0;
+  let best = null; // the largest fitting result so far
+  for (;;) {
+    const { width, height } = canvas;
+    // 1. Size model from a sampled probe: ln(bytes) = a + b·ln(scale(q)).
+    let a;
+    let b = -0.6;
+    const qHi = maxQ;
+    const qLo = Math.max(1, Math.min(minQ, maxQ - 10));
+    if (height >= 8 * BAND_ROWS) {
+      const { sample, ratio } = sampleCanvas(canvas);
+      const hi = await encodeJpeg(sample, qHi);
+      if (!hi) return null;
+      const lo = qLo < qHi ? await encodeJpeg(sample, qLo) : hi;
+      if (qLo < qHi && lo.length !== hi.length) {
+        b = (Math.log(lo.length) - Math.log(hi.length)) / (Math.log(qScale(qLo)) - Math.log(qScale(qHi)));
+        if (!(b < -0.1 && b > -2)) b = -0.6;
+      }
+      a = Math.log(hi.length * ratio) - b * Math.log(qScale(qHi));
+    }
+    let predict = a === undefined ? null : (q) => Math.exp(a + b * Math.log(qScale(q)));
+    let q = predict ? solveQuality(predict, aimBytes, minQ, maxQ) : maxQ;
+    const points = []; // measured full encodes at this size: [q, bytes]
+    let shrinkBy = null;
+    for (;;) {
+      if (q < minQ) {
+        // Even minQ is predicted over: shrink the picture instead of going lower.
+        const atMin = predict ? predict(minQ) : aimBytes * 2;
+        shrinkBy = Math.min(0.95, Math.sqrt((aimBytes / atMin) ** (1 / 0.85)));
+        break;
+      }
+      if (encodes >= MAX_ENCODES) break;
+      const bytes = await encodeJpeg(canvas, q);
+      if (!bytes) return null;
+      encodes++;
+      const len = base64Len(bytes.length);
+      points.push([q, bytes.length]);
+      if (len <= budget && (!best || bytes.length > best.bytes.length)) {
+        best = { bytes, quality: q, width, height };
+      }
+      const fits = len <= budget;
+      if (fits && (len >= LOW_WATER * budget || q >= maxQ)) break;
+      // 2. Correct from measured points: secant through the last two, else the probe's slope.
+      let slope = b;
+      if (points.length >= 2) {
+        const [q1, b1] = points[points.length - 2];
+        const [q2, b2] = points[points.length - 1];
+        if (q1 !== q2 && b1 !== b2) {
+          const s = (Math.log(b2) - Math.log(b1)) / (Math.log(qScale(q2)) - Math.log(qScale(q1)));
+          if (s < -0.05 && s > -3) slope = s;
+        }
+      }
+      const base = Math.log(bytes.length) - slope * Math.log(qScale(q));
+      predict = (x) => Math.exp(base + slope * Math.log(qScale(x)));
+      let next = solveQuality(predict, aimBytes, minQ, maxQ);
+      if (fits) {
+        // Under the low-water mark: go higher, but never to a quality already measured over.
+        const over = points.filter(([pq, pb]) => base64Len(pb) > budget).map(([pq]) => pq);
+        const ceiling = over.length ? Math.min(...over) - 1 : maxQ;
+        next = Math.min(Math.max(next, q + 1), ceiling);
+        if (next <= q) break; // the best fit is one step under a too-large quality
+      } else {
+        next = Math.min(next, q - 1);
+      }
+      if (points.some(([pq]) => pq === next) || next > maxQ) break;
+      q = next;
+    }
+    if (best && !shrinkBy) return { ...best, encodes };
+    if (!shrinkBy) {
+      // Out of encodes without a fit (pathological content): shrink by the measured excess.
+      const [, lastBytes] = points[points.length - 1] ?? [0, aimBytes * 2];
+      shrinkBy = Math.min(0.95, Math.sqrt((aimBytes / lastBytes) ** (1 / 0.85)));
+    }
+    if (best) return { ...best, encodes };
+    const [w2, h2] = scaledDims(width, height, Math.floor(Math.max(width, height) * shrinkBy));
+    if (Math.max(w2, h2) < MIN_LONG_SIDE || (w2 === width && h2 === height)) {
+      throw new ImageTooLargeError("the picture cannot fit maxBase64Chars even at 256 px; raise maxBase64Chars");
+    }
+    canvas = drawFlattened(canvas, w2, h2);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public entry points (called by api.js)
+
+/** The exact, finished PreparedImage minus `elapsedMs`/`codec` bookkeeping done by the caller. */
+function result(w, bytes, fields) {
+  const base64 = w.base64Encode(bytes);
+  return { bytes, base64, byteLength: bytes.length, base64Length: base64.length, ...fields };
+}
+
+/** Pixels of a canvas as the Rust codec's fallback input (when the canvas cannot write JPEG). */
+// `settings`: the effective settings from the main module's prepareSettings (numbers only).
+async function encodeWithWasm(loadCodec, canvas, settings) {
+  const ctx = canvas.getContext("2d");
+  const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const codec = await loadCodec();
+  return codec.prepareRgbaWasm(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), canvas.width, canvas.height, settings);
+}
+
+/**
+ * Encode an upright canvas under the budget with the canvas encoder, or the Rust encoder where the
+ * canvas cannot write JPEG. Returns the PreparedImage fields that depend on the encode.
+ */
+async function encodeCanvas(w, loadCodec, canvas, settings) {
+  const fit = await fitBudget(canvas, settings.maxBase64Chars, settings.minQuality, settings.maxQuality);
+  if (fit) {
+    return result(w, fit.bytes, { width: fit.width, height: fit.height, quality: fit.quality, encodes: fit.encodes, codec: "browser" });
+  }
+  const p = await encodeWithWasm(loadCodec, canvas, settings);
+  return result(w, p.bytes, { width: p.width, height: p.height, quality: p.quality, encodes: p.encodes, codec: "wasm" });
+}
+
+/**
+ * Prepare image bytes with the browser codec.
+ * @param {object} w the main wasm module (probeImage, base64Encode)
+ * @param {() => Promise<object>} loadCodec the Rust codec module (fallback encoder)
+ * @param {Uint8Array} bytes
+ * @param {object} settings effective settings from `prepareSettings` (also what the Rust codec takes)
+ */
+export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
+  const info = w.probeImage(bytes); // INVALID_IMAGE for empty / non-image bytes
+  const cap = settings.maxLongSidePx;
+  if (info.format === "heif") return prepareHeif(w, loadCodec, bytes, info, settings);
+  refuseOverPixels(info.width, info.height, settings.maxSourcePixels);
+  const check = checkIntegrity(bytes, info);
+  const orientation = info.format === "jpeg" || info.format === "webp" || info.format === "png" ? info.orientation : 1;
+  const long = Math.max(info.width, info.height);
+  const common = {
+    sourceWidth: info.width, sourceHeight: info.height, sourceFormat: info.format,
+  };
+  if (info.format === "jpeg" && check?.forwardable && base64Len(bytes.length) <= settings.maxBase64Chars && long <= cap && orientation === 1) {
+    return { ...result(w, bytes, { width: info.width, height: info.height, quality: null, encodes: 0, codec: "browser" }), ...common, orientationApplied: 1, passthrough: true };
+  }
+  const swapped = orientation >= 5 && orientation <= 8;
+  const [uw, uh] = swapped ? [info.height, info.width] : [info.width, info.height];
+  const [tw, th] = targetDims(uw, uh, cap, info.format === "jpeg");
+  let canvas;
+  try {
+    canvas = await decodeToCanvas(bytes, MIME[info.format], tw, th, info.format === "jpeg");
+  } catch (e) {
+    if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
+    throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
+  }
+  const enc = await encodeCanvas(w, loadCodec, canvas, settings);
+  return { ...enc, ...common, orientationApplied: orientation >= 2 && orientation <= 8 ? orientation : 1, passthrough: false };
+}
+
+/** HEIC/HEIF: the browser's own decoder where it has one (Safari), else a clear refusal. */
+async function prepareHeif(w, loadCodec, bytes, info, settings) {
+  if (info.width && info.height) refuseOverPixels(info.width, info.height, settings.maxSourcePixels);
+  let bitmap;
+  try {
+    bitmap = await g.createImageBitmap(new g.Blob([bytes], { type: "image/heic" }), { imageOrientation: "from-image" });
+  } catch {
+    throw new UnsupportedFormatError(HEIC_MESSAGE);
+  }
+  try {
+    refuseOverPixels(bitmap.width, bitmap.height, settings.maxSourcePixels);
+    const [tw, th] = targetDims(bitmap.width, bitmap.height, settings.maxLongSidePx, false);
+    const canvas = drawFlattened(bitmap, tw, th);
+    const enc = await encodeCanvas(w, loadCodec, canvas, settings);
+    // HEIF orientation lives in `irot`/`imir` boxes the browser applies; the header probe does not read them.
+    return { ...enc, sourceWidth: bitmap.width, sourceHeight: bitmap.height, sourceFormat: "heif", orientationApplied: 1, passthrough: false };
+  } finally {
+    bitmap.close();
+  }
+}
+
+/**
+ * The size of a drawable input (ImageBitmap, canvas, OffscreenCanvas, <img>, <video>, VideoFrame),
+ * or null when `image` is none of those. Never touches a DOM global that does not exist.
+ * @returns {{ source: object, width: number, height: number, kind: string } | null}
+ */
+export function drawableSource(image) {
+  if (!image || typeof image !== "object") return null;
+  const is = (name) => typeof g[name] === "function" && image instanceof g[name];
+  if (is("ImageBitmap")) return { source: image, width: image.width, height: image.height, kind: "ImageBitmap" };
+  if (is("OffscreenCanvas")) return { source: image, width: image.width, height: image.height, kind: "OffscreenCanvas" };
+  if (is("HTMLCanvasElement")) return { source: image, width: image.width, height: image.height, kind: "canvas" };
+  if (is("HTMLImageElement")) {
+    if (!image.complete || !image.naturalWidth) {
+      throw new InvalidImageError("the <img> has not loaded (or failed to load): wait for its load event, or pass the file itself");
+    }
+    return { source: image, width: image.naturalWidth, height: image.naturalHeight, kind: "img" };
+  }
+  if (is("HTMLVideoElement")) {
+    if (image.readyState < 2 || !image.videoWidth) {
+      throw new InvalidImageError("the <video> has no frame yet: wait until it plays (readyState >= 2) before taking the picture");
+    }
+    return { source: image, width: image.videoWidth, height: image.videoHeight, kind: "video" };
+  }
+  if (is("VideoFrame")) return { source: image, width: image.displayWidth, height: image.displayHeight, kind: "VideoFrame" };
+  return null;
+}
+
+/** True where a drawable can be turned into pixels here (a 2D canvas exists). */
+export function canvasAvailable() {
+  return hasOffscreenJpeg() || hasDocumentCanvas();
+}
+
+/**
+ * Prepare a drawable (already upright, already decoded) with the canvas encoder (`useWasm`
+ * false) or the Rust encoder fed with the canvas pixels (`useWasm` true).
+ */
+export async function prepareDrawable(w, loadCodec, d, settings, useWasm) {
+  if (!canvasAvailable()) {
+    throw new UnsupportedFormatError(`a ${d.kind} input needs a 2D canvas, which this runtime does not have; pass the image bytes instead`);
+  }
+  if (!(d.width > 0 && d.height > 0)) throw new InvalidImageError(`the ${d.kind} has no pixels (closed or empty)`);
+  refuseOverPixels(d.width, d.height, settings.maxSourcePixels);
+  const [tw, th] = targetDims(d.width, d.height, settings.maxLongSidePx, false);
+  const canvas = drawFlattened(d.source, tw, th);
+  const common = { sourceWidth: d.width, sourceHeight: d.height, sourceFormat: "pixels", orientationApplied: 1, passthrough: false };
+  if (useWasm) {
+    let p;
+    try {
+      p = await encodeWithWasm(loadCodec, canvas, settings);
+    } catch (e) {
+      if (e?.name === "SecurityError") {
+        throw new InvalidImageError("the picture comes from another origin without CORS, so the page may not read its pixels");
+      }
+      throw e;
+    }
+    return { ...result(w, p.bytes, { width: p.width, height: p.height, quality: p.quality, encodes: p.encodes, codec: "wasm" }), ...common };
+  }
+  const enc = await encodeCanvas(w, loadCodec, canvas, settings);
+  return { ...enc, ...common };
+}
+
+export { now as clock };
