@@ -1,0 +1,469 @@
+// The demo page: photo in, typed fields out, through the Worker shim (no key in the page).
+// Nothing here logs an image or a recognized field (they are personal data): no console output.
+import { ready, recognize } from "vehicle-doc-ocr";
+import { DOCUMENTS, ONLY_WHEN_SET, formatValue, valueAt } from "./fields.js";
+import { initialLang, saveLang, t } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const BUDGET = 1_000_000;
+const KNOWN_CODES = new Set([
+  "CONFIG", "INVALID_IMAGE", "UNSUPPORTED_FORMAT", "IMAGE_TOO_LARGE", "AUTH", "QUOTA", "RATE_LIMITED",
+  "RECOGNITION_FAILED", "PROVIDER_ERROR", "NETWORK", "TIMEOUT", "ABORTED",
+]);
+/** Codes where the photo itself is the problem: the user needs a new photo, not a retry. */
+const NEW_PHOTO_CODES = new Set(["INVALID_IMAGE", "UNSUPPORTED_FORMAT", "IMAGE_TOO_LARGE"]);
+
+const state = {
+  lang: initialLang(),
+  config: null, // { proxyUrl, simulator }
+  health: null, // { providers: { apihz, juhe } } or null
+  healthFailed: false,
+  file: null, // the last photo (kept for "try again")
+  source: null, // { bytes, width, height } of the last photo
+  prepared: null, // PreparedImage reported by recognize()
+  result: null,
+  error: null, // { code, provider, providerCode } or { cancelled: true }
+  stage: null, // "preparing" | "waiting" | null
+  stageStarted: 0,
+  run: 0,
+  controller: null,
+  previewUrl: null,
+  stream: null,
+};
+
+// ---------------------------------------------------------------- language
+
+function applyLang() {
+  const lang = state.lang;
+  document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
+  document.title = t(lang, "title");
+  for (const el of document.querySelectorAll("[data-i18n]")) el.textContent = t(lang, el.dataset.i18n);
+  $("lang").lang = lang === "zh" ? "en" : "zh-CN";
+  renderNotices();
+  renderProgress();
+  renderError();
+  renderImage();
+  renderResult();
+}
+
+$("lang").addEventListener("click", () => {
+  state.lang = state.lang === "zh" ? "en" : "zh";
+  saveLang(state.lang);
+  applyLang();
+});
+
+// ---------------------------------------------------------------- configuration
+
+async function loadConfig() {
+  try {
+    const res = await fetch("config.json", { cache: "no-store" });
+    if (!res.ok) throw new Error("no config");
+    const c = await res.json();
+    state.config = { proxyUrl: typeof c.proxyUrl === "string" ? c.proxyUrl.replace(/\/+$/, "") : "", simulator: c.simulator === true };
+  } catch {
+    state.config = { proxyUrl: "", simulator: false };
+  }
+  renderNotices();
+  if (!state.config.proxyUrl) return;
+  try {
+    const res = await fetch(`${state.config.proxyUrl}/v1/health`, { cache: "no-store" });
+    const body = await res.json();
+    state.health = body && typeof body.providers === "object" ? body : null;
+  } catch {
+    state.healthFailed = true;
+  }
+  renderNotices();
+}
+
+function selectedDocument() {
+  return document.querySelector('input[name="document"]:checked')?.value ?? "vehicleLicenseFront";
+}
+
+function renderNotices() {
+  const c = state.config;
+  $("sim-notice").hidden = !(c && c.simulator);
+  $("real-notice").hidden = !(c && c.proxyUrl && !c.simulator && state.health);
+  const notice = $("service-notice");
+  let text = "";
+  if (c && !c.proxyUrl) text = t(state.lang, "errors.NO_PROXY");
+  else if (state.healthFailed) text = t(state.lang, "shimDown", { url: c.proxyUrl });
+  else if (state.health && state.health.providers[DOCUMENTS[selectedDocument()].provider] === false) {
+    text = t(state.lang, "shimMissingProvider");
+  }
+  notice.textContent = text;
+  notice.hidden = text === "";
+}
+
+for (const radio of document.querySelectorAll('input[name="document"]')) {
+  radio.addEventListener("change", () => {
+    renderNotices();
+    updateGuide();
+  });
+}
+
+// ---------------------------------------------------------------- the job
+
+async function run(file) {
+  if (!file) return;
+  stopCamera();
+  state.controller?.abort();
+  const runId = ++state.run;
+  const controller = new AbortController();
+  state.controller = controller;
+  state.file = file;
+  state.source = { bytes: file.size, width: null, height: null };
+  state.prepared = null;
+  state.result = null;
+  state.error = null;
+  setStage("preparing");
+  renderError();
+  renderImage();
+  renderResult();
+  // Source pixels even when preparation fails (shown next to the error).
+  measureSource(file, runId);
+
+  try {
+    if (!state.config) await configLoaded;
+    if (!state.config.proxyUrl) {
+      const e = new Error("no proxyUrl");
+      e.code = "NO_PROXY";
+      throw e;
+    }
+    const result = await recognize(file, {
+      document: selectedDocument(),
+      proxyUrl: state.config.proxyUrl,
+      signal: controller.signal,
+      timeoutMs: 30000,
+      onProgress: (ev) => {
+        if (runId !== state.run) return;
+        if (ev.stage === "recognizing") {
+          state.prepared = ev.image ?? null;
+          renderImage();
+          setStage("waiting");
+        } else {
+          setStage("preparing");
+        }
+      },
+    });
+    if (runId !== state.run) return;
+    state.result = result;
+  } catch (e) {
+    if (runId !== state.run) return;
+    state.error = {
+      code: e && typeof e.code === "string" && (KNOWN_CODES.has(e.code) || e.code === "NO_PROXY") ? e.code : "UNKNOWN",
+      provider: e?.provider ?? null,
+      providerCode: e?.providerCode ?? null,
+    };
+  }
+  setStage(null);
+  renderError();
+  renderResult();
+  if (state.result) $("result").scrollIntoView({ block: "start", behavior: "smooth" });
+}
+
+async function measureSource(file, runId) {
+  try {
+    const bmp = await createImageBitmap(file);
+    if (runId === state.run && state.source) {
+      state.source.width = bmp.width;
+      state.source.height = bmp.height;
+      renderImage();
+    }
+    bmp.close();
+  } catch {
+    // not decodable here: the recognize() error says what to do
+  }
+}
+
+$("cancel").addEventListener("click", () => {
+  state.controller?.abort();
+  state.run++;
+  setStage(null);
+  state.error = { code: "ABORTED", cancelled: true };
+  renderError();
+});
+
+$("retry").addEventListener("click", () => run(state.file));
+
+for (const id of ["shoot", "pick"]) {
+  const input = $(id);
+  input.addEventListener("change", () => {
+    const file = input.files && input.files[0];
+    input.value = ""; // picking the same file again fires "change" again
+    run(file);
+  });
+}
+
+// ---------------------------------------------------------------- progress
+
+let ticker = null;
+function setStage(stage) {
+  state.stage = stage;
+  state.stageStarted = performance.now();
+  clearInterval(ticker);
+  ticker = stage ? setInterval(renderProgress, 500) : null;
+  renderProgress();
+}
+
+function renderProgress() {
+  const box = $("progress");
+  box.hidden = !state.stage;
+  if (!state.stage) return;
+  box.dataset.stage = state.stage;
+  $("progress-text").textContent = t(state.lang, state.stage === "preparing" ? "preparing" : "waiting");
+  const s = Math.floor((performance.now() - state.stageStarted) / 1000);
+  $("progress-time").textContent = s >= 1 ? t(state.lang, "seconds", { s }) : "";
+}
+
+// ---------------------------------------------------------------- error
+
+function renderError() {
+  const box = $("error");
+  const e = state.error;
+  box.hidden = !e;
+  if (!e) return;
+  let key = `errors.${e.code}`;
+  if (e.code === "AUTH" && e.provider === "shim") key = "errors.AUTH_SHIM";
+  box.classList.toggle("cancelled", e.code === "ABORTED");
+  box.dataset.code = e.code;
+  box.querySelector("h2").hidden = e.code === "ABORTED";
+  $("error-text").textContent = t(state.lang, key);
+  const detail = [e.code];
+  if (e.providerCode) detail.push(`${e.provider ?? ""} ${e.providerCode}`.trim());
+  $("error-code").textContent = detail.join(" · ");
+  $("retry").hidden = !state.file || NEW_PHOTO_CODES.has(e.code) || e.code === "NO_PROXY" || e.code === "CONFIG";
+}
+
+// ---------------------------------------------------------------- image numbers
+
+const fmtBytes = (n) => (n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(2)} MB` : `${(n / 1024).toFixed(1)} KB`);
+const fmtPx = (w, h) => `${w} × ${h} px (${((w * h) / 1e6).toFixed(1)} MP)`;
+
+function renderImage() {
+  const box = $("image");
+  const p = state.prepared;
+  const src = state.source;
+  box.hidden = !src || (!p && !src.width);
+  if (box.hidden) return;
+  const img = $("preview");
+  if (p && img.dataset.for !== String(state.run)) {
+    if (state.previewUrl) URL.revokeObjectURL(state.previewUrl);
+    state.previewUrl = URL.createObjectURL(new Blob([p.bytes], { type: "image/jpeg" }));
+    img.src = state.previewUrl;
+    img.dataset.for = String(state.run);
+  }
+  img.hidden = !p;
+  const L = (k) => t(state.lang, k);
+  const rows = [];
+  const w = p ? p.sourceWidth : src.width;
+  const h = p ? p.sourceHeight : src.height;
+  rows.push(["source", L("source"), `${fmtBytes(src.bytes)} · ${w && h ? fmtPx(w, h) : "?"}${p ? ` · ${p.sourceFormat.toUpperCase()}` : ""}`]);
+  if (p) {
+    rows.push(["sent", L("sent"), `${fmtBytes(p.byteLength)} · ${fmtPx(p.width, p.height)}`]);
+    rows.push(["quality", L("quality"), p.passthrough || p.quality === null ? L("passthrough") : String(p.quality)]);
+    rows.push(["budget", L("budget"), `${p.base64Length.toLocaleString("en-US")} / ${BUDGET.toLocaleString("en-US")} (${Math.round((p.base64Length / BUDGET) * 100)}%)`]);
+    rows.push(["time", L("time"), `${Math.round(p.elapsedMs)} ms`]);
+    rows.push(["codec", L("codec"), `${t(state.lang, `codecs.${p.codec}`)} · ${L("encodes")} ${p.encodes}`]);
+  }
+  const dl = $("numbers");
+  dl.replaceChildren(
+    ...rows.flatMap(([k, label, value]) => {
+      const dt = document.createElement("dt");
+      dt.textContent = label;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      dd.dataset.k = k;
+      return [dt, dd];
+    }),
+  );
+}
+
+// ---------------------------------------------------------------- result table
+
+function issuesFor(issues, path) {
+  return issues.filter((i) => i.field === path || i.field.startsWith(`${path}.`));
+}
+
+function renderResult() {
+  const box = $("result");
+  const r = state.result;
+  box.hidden = !r;
+  if (!r) return;
+  const lang = state.lang;
+  const def = DOCUMENTS[r.document];
+  const issues = Array.isArray(r.issues) ? r.issues : [];
+  const used = new Set();
+  const tbody = $("rows");
+  const trs = [];
+  for (const row of def.rows) {
+    const value = formatValue(valueAt(r, row.path));
+    if (ONLY_WHEN_SET.has(row.path) && value === null) continue;
+    const mine = issuesFor(issues, row.path).filter((i) => !used.has(i));
+    mine.forEach((i) => used.add(i));
+    trs.push(fieldRow(row, value, mine, r.raw, lang));
+  }
+  tbody.replaceChildren(...trs);
+
+  const rest = issues.filter((i) => !used.has(i));
+  const other = $("other-issues");
+  other.hidden = rest.length === 0;
+  other.replaceChildren(...rest.map((i) => issueItem(i, lang, "li")));
+
+  const summary = $("summary");
+  summary.textContent = issues.length === 0 ? t(lang, "allValid") : t(lang, "someIssues", { n: issues.length });
+  summary.className = `badge ${issues.length === 0 ? "ok" : r.valid ? "warning" : "error"}`;
+  const meta = [`${t(lang, "provider")}: ${r.provider}`];
+  if (r.requestId) meta.push(`${t(lang, "requestId")}: ${r.requestId}`);
+  $("meta").textContent = meta.join(" · ");
+}
+
+function fieldRow(row, value, issues, raw, lang) {
+  const tr = document.createElement("tr");
+  tr.dataset.field = row.path;
+  const worst = issues.some((i) => i.severity === "error") ? "error" : issues.length ? "warning" : "";
+  if (worst) tr.classList.add(`has-${worst}`);
+
+  const th = document.createElement("th");
+  th.scope = "row";
+  const main = document.createElement("span");
+  main.className = "label";
+  main.textContent = lang === "zh" ? row.zh : row.en;
+  const second = document.createElement("span");
+  second.className = "label-alt";
+  second.lang = lang === "zh" ? "en" : "zh-CN";
+  second.textContent = lang === "zh" ? row.en : row.zh;
+  th.append(main, second);
+
+  const td = document.createElement("td");
+  const v = document.createElement("span");
+  v.className = value === null ? "value empty" : "value";
+  v.textContent = value === null ? t(lang, "notRead") : value;
+  td.append(v);
+  if (value !== null && row.unit) {
+    const u = document.createElement("span");
+    u.className = "unit";
+    u.textContent = ` ${row.unit}`;
+    td.append(u);
+  }
+  for (const i of issues) td.append(issueItem(i, lang, "div"));
+
+  const rawValue = row.raw(raw);
+  const details = document.createElement("details");
+  details.className = "raw";
+  const summary = document.createElement("summary");
+  summary.textContent = t(lang, "rawText");
+  const code = document.createElement("code");
+  code.textContent = rawValue === undefined ? t(lang, "rawNone") : typeof rawValue === "string" ? rawValue : JSON.stringify(rawValue);
+  details.append(summary, code);
+  td.append(details);
+  tr.append(th, td);
+  return tr;
+}
+
+function issueItem(issue, lang, tag) {
+  const el = document.createElement(tag);
+  el.className = `issue ${issue.severity === "error" ? "error" : "warning"}`;
+  el.dataset.code = issue.code;
+  const zh = t("zh", `issueCodes.${issue.code}`);
+  const words = lang === "zh" && zh !== `issueCodes.${issue.code}` ? zh : issue.message;
+  el.textContent = `${t(lang, `severity.${issue.severity === "error" ? "error" : "warning"}`)}: ${words}`;
+  return el;
+}
+
+// ---------------------------------------------------------------- live camera
+
+const DOC_ASPECT = { vehicleLicenseFront: 88 / 60, vehicleLicenseBack: 88 / 60, registrationCertificate: 190 / 270 };
+function updateGuide() {
+  $("guide").style.setProperty("--aspect", String(DOC_ASPECT[selectedDocument()]));
+}
+
+function cameraMessage(key) {
+  const m = $("camera-message");
+  m.textContent = key ? t(state.lang, key) : "";
+  m.hidden = !key;
+}
+
+$("open-camera").addEventListener("click", async () => {
+  cameraMessage(null);
+  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
+    cameraMessage("cameraUnavailable");
+    return;
+  }
+  try {
+    state.stream = await navigator.mediaDevices.getUserMedia({
+      audio: false,
+      video: { facingMode: { ideal: "environment" }, width: { ideal: 3840 }, height: { ideal: 2160 } },
+    });
+  } catch (e) {
+    cameraMessage(e && (e.name === "NotAllowedError" || e.name === "SecurityError") ? "cameraDenied" : "cameraUnavailable");
+    return;
+  }
+  updateGuide();
+  const video = $("video");
+  video.srcObject = state.stream;
+  $("camera").hidden = false;
+  document.body.classList.add("camera-open");
+  video.play().catch(() => {});
+});
+
+function stopCamera() {
+  if (state.stream) for (const track of state.stream.getTracks()) track.stop();
+  state.stream = null;
+  $("video").srcObject = null;
+  $("camera").hidden = true;
+  document.body.classList.remove("camera-open");
+}
+
+$("close-camera").addEventListener("click", stopCamera);
+
+$("shutter").addEventListener("click", () => {
+  const video = $("video");
+  if (!video.videoWidth) return;
+  const canvas = document.createElement("canvas");
+  canvas.width = video.videoWidth;
+  canvas.height = video.videoHeight;
+  canvas.getContext("2d").drawImage(video, 0, 0);
+  canvas.toBlob(
+    (blob) => {
+      if (!blob) return;
+      run(new File([blob], "camera.jpg", { type: "image/jpeg" }));
+    },
+    "image/jpeg",
+    0.95,
+  );
+});
+
+// ---------------------------------------------------------------- drag and drop (desktop)
+
+let dragDepth = 0;
+const hasFiles = (e) => e.dataTransfer && Array.from(e.dataTransfer.types || []).includes("Files");
+window.addEventListener("dragenter", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth++;
+  $("drop").hidden = false;
+});
+window.addEventListener("dragover", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  e.dataTransfer.dropEffect = "copy";
+});
+window.addEventListener("dragleave", () => {
+  dragDepth = Math.max(0, dragDepth - 1);
+  if (dragDepth === 0) $("drop").hidden = true;
+});
+window.addEventListener("drop", (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  dragDepth = 0;
+  $("drop").hidden = true;
+  run(e.dataTransfer.files[0]);
+});
+
+// ---------------------------------------------------------------- start
+
+applyLang();
+updateGuide();
+const configLoaded = loadConfig();
+ready().catch(() => {}); // compile the wasm early; a failure shows up on the first recognize()
+document.body.dataset.ready = "1";

@@ -1,0 +1,200 @@
+// The page's words, Chinese (default) and English. Error texts say what to do next, in plain words.
+
+export const LANGS = ["zh", "en"];
+
+const STRINGS = {
+  zh: {
+    title: "行驶证 · 登记证书识别",
+    subtitle: "拍一张证件照片，自动读出各项信息",
+    switchLang: "English",
+    simNotice: "演示模式：识别结果来自本地模拟服务，不是真实识别。照片不会发送给任何识别服务商。",
+    realNotice: "识别由真实服务商完成，每次识别都会计费。",
+    stepDocument: "1. 选择证件",
+    docFront: "行驶证正页",
+    docBack: "行驶证副页",
+    docCert: "机动车登记证书",
+    stepPhoto: "2. 拍照或选择图片",
+    takePhoto: "拍照",
+    liveCamera: "实时取景",
+    pickFile: "选择图片",
+    dropHint: "也可以把图片拖到这里",
+    dropHere: "松开即可识别",
+    cameraGuide: "将证件放入框内，保持平整、避免反光",
+    shutter: "拍摄",
+    closeCamera: "关闭取景",
+    cameraUnavailable: "此浏览器无法打开实时取景（需要 HTTPS 且允许使用相机）。请点击“拍照”或“选择图片”。",
+    cameraDenied: "没有相机权限。请在浏览器设置中允许使用相机，或点击“拍照”“选择图片”。",
+    preparing: "正在处理照片…",
+    waiting: "正在识别，请稍候…",
+    seconds: "{s} 秒",
+    cancel: "取消",
+    cancelled: "已取消识别。",
+    retry: "重试",
+    stepImage: "发送的图片",
+    source: "原图",
+    sent: "发送",
+    quality: "JPEG 质量",
+    passthrough: "原图直接发送（已在大小限制内）",
+    time: "处理耗时",
+    codec: "编码器",
+    encodes: "编码次数",
+    budget: "Base64 长度",
+    stepResult: "识别结果",
+    allValid: "所有字段校验通过",
+    someIssues: "{n} 项需要核对",
+    colField: "项目",
+    colValue: "识别值",
+    notRead: "未识别",
+    rawText: "原文",
+    rawNone: "（服务商未返回此项）",
+    provider: "服务商",
+    requestId: "请求编号",
+    otherIssues: "其他提示",
+    keyNote: "本页面不包含任何密钥：照片先在手机上压缩，再经识别服务（Cloudflare Worker）转发给服务商。",
+    shimDown: "暂时无法连接识别服务（{url}）。",
+    shimMissingProvider: "识别服务未配置该证件的服务商：识别会失败，请检查配置。",
+    errorTitle: "识别未成功",
+    errorCode: "错误代码",
+    errors: {
+      INVALID_IMAGE: "这不是一张可用的照片（文件损坏、不完整或不是图片）。请重新拍照，或选择 JPG / PNG 图片。",
+      UNSUPPORTED_FORMAT: "此浏览器无法读取这种图片格式（例如 iPhone 的 HEIC）。请在相机设置中选择“兼容性最佳”，或截屏后选择截图。",
+      IMAGE_TOO_LARGE: "这张图片太大，无法处理。请重新拍照，或选择较小的图片。",
+      RECOGNITION_FAILED: "没能从照片中认出证件。请把证件放平、对准取景框、避免反光和遮挡，然后重新拍照；并确认选择的证件类型正确。",
+      RATE_LIMITED: "识别请求太频繁。请等一分钟后再试。",
+      PROVIDER_ERROR: "识别服务暂时出现问题。请稍后再试。",
+      NETWORK: "无法连接识别服务。请检查网络连接后再试。",
+      TIMEOUT: "识别服务响应超时。请稍后再试。",
+      ABORTED: "已取消识别。",
+      AUTH: "识别服务的账号或密钥配置有误。请联系管理员检查配置（这不是照片的问题）。",
+      AUTH_SHIM: "此页面没有获准使用识别服务（来源地址或令牌配置）。请联系管理员检查 ALLOWED_ORIGINS 等配置。",
+      QUOTA: "识别服务的额度已用完。请联系管理员充值或检查配置，稍后再试。",
+      CONFIG: "识别服务配置有误（例如未配置该证件的服务商）。请联系管理员检查配置。",
+      NO_PROXY: "页面没有配置识别服务地址（config.json 中的 proxyUrl）。请检查配置。",
+      UNKNOWN: "出现了意外问题。请重试；如果仍然失败，请联系管理员。",
+    },
+    severity: { error: "错误", warning: "请核对" },
+    issueCodes: {
+      DATE_UNREADABLE: "日期无法识别",
+      DATE_INVALID: "日期不存在",
+      DATE_IN_FUTURE: "日期晚于今天",
+      DATE_ORDER: "日期先后顺序不对",
+      INSPECTION_UNREADABLE: "检验有效期无法识别",
+      QUANTITY_UNREADABLE: "数值无法识别",
+      QUANTITY_IMPLAUSIBLE: "数值不合常理",
+      MASS_BELOW_CURB_WEIGHT: "总质量小于整备质量",
+      PLATE_FORMAT: "号牌格式不常见",
+      VIN_LENGTH: "车辆识别代号不是 17 位",
+      VIN_CHARSET: "车辆识别代号含无效字符",
+      VIN_CHECK_DIGIT: "车辆识别代号校验位不符",
+      VIN_SUGGESTION: "车辆识别代号可能有一位识别错误（见建议值）",
+      ID_FORMAT: "身份证号码格式不对",
+      ID_CHECK_DIGIT: "身份证号码校验位不符",
+      ID_BIRTHDATE: "身份证号码中的出生日期不存在",
+      USCC_FORMAT: "统一社会信用代码格式不对",
+      USCC_CHECK_DIGIT: "统一社会信用代码校验位不符",
+      CROSS_MISMATCH: "与其他证件的信息不一致",
+    },
+    codecs: { browser: "浏览器", wasm: "WebAssembly (Rust)" },
+  },
+  en: {
+    title: "Vehicle document OCR",
+    subtitle: "Photograph a vehicle document and get its fields",
+    switchLang: "中文",
+    simNotice: "Demo mode: the answers come from the local provider simulator, not real recognition. No photo is sent to any OCR provider.",
+    realNotice: "Recognition by the real OCR providers: every call is billed.",
+    stepDocument: "1. Choose the document",
+    docFront: "Licence, front page",
+    docBack: "Licence, back page",
+    docCert: "Registration certificate",
+    stepPhoto: "2. Take or pick a photo",
+    takePhoto: "Take photo",
+    liveCamera: "Live camera",
+    pickFile: "Pick image",
+    dropHint: "or drop an image here",
+    dropHere: "Drop to recognize",
+    cameraGuide: "Fit the document in the frame, flat, without glare",
+    shutter: "Shoot",
+    closeCamera: "Close camera",
+    cameraUnavailable: "This browser cannot open a live camera view (it needs HTTPS and camera permission). Use “Take photo” or “Pick image”.",
+    cameraDenied: "No camera permission. Allow the camera in the browser settings, or use “Take photo” / “Pick image”.",
+    preparing: "Preparing the photo…",
+    waiting: "Recognizing, please wait…",
+    seconds: "{s} s",
+    cancel: "Cancel",
+    cancelled: "Recognition cancelled.",
+    retry: "Try again",
+    stepImage: "Image sent",
+    source: "Source",
+    sent: "Sent",
+    quality: "JPEG quality",
+    passthrough: "sent as is (already within the limit)",
+    time: "Time",
+    codec: "Codec",
+    encodes: "Encodes",
+    budget: "Base64 length",
+    stepResult: "Result",
+    allValid: "All fields passed the checks",
+    someIssues: "{n} to check",
+    colField: "Field",
+    colValue: "Value",
+    notRead: "not read",
+    rawText: "raw",
+    rawNone: "(not in the provider's answer)",
+    provider: "Provider",
+    requestId: "Request id",
+    otherIssues: "Other findings",
+    keyNote: "This page holds no key: the photo is prepared on the phone and forwarded to the provider by the OCR service (a Cloudflare Worker).",
+    shimDown: "Cannot reach the OCR service ({url}) right now.",
+    shimMissingProvider: "The OCR service has no provider configured for this document: recognition will fail. Check the configuration.",
+    errorTitle: "Recognition did not work",
+    errorCode: "Error code",
+    errors: {
+      INVALID_IMAGE: "This is not a usable photo (damaged, incomplete or not an image). Take the photo again, or pick a JPG / PNG image.",
+      UNSUPPORTED_FORMAT: "This browser cannot read this image format (e.g. iPhone HEIC). Set the camera to “Most Compatible”, or pick a screenshot instead.",
+      IMAGE_TOO_LARGE: "This image is too large to process. Take the photo again, or pick a smaller image.",
+      RECOGNITION_FAILED: "The document could not be read from this photo. Lay it flat, fill the frame, avoid glare and shadows, and take the photo again; also check the document type you chose.",
+      RATE_LIMITED: "Too many requests. Wait a minute, then try again.",
+      PROVIDER_ERROR: "The OCR service has a problem right now. Try again later.",
+      NETWORK: "Cannot reach the OCR service. Check the network connection and try again.",
+      TIMEOUT: "The OCR service took too long to answer. Try again later.",
+      ABORTED: "Recognition cancelled.",
+      AUTH: "The OCR service's provider account or key is misconfigured. Ask the administrator to check the configuration (the photo is fine).",
+      AUTH_SHIM: "This page is not allowed to use the OCR service (origin or token). Ask the administrator to check ALLOWED_ORIGINS and the token.",
+      QUOTA: "The OCR service's provider allowance is used up. Ask the administrator to top it up or check the configuration, then try later.",
+      CONFIG: "The OCR service is misconfigured (e.g. no provider for this document). Ask the administrator to check the configuration.",
+      NO_PROXY: "The page has no OCR service address (proxyUrl in config.json). Check the configuration.",
+      UNKNOWN: "Something unexpected happened. Try again; if it keeps failing, contact the administrator.",
+    },
+    severity: { error: "Error", warning: "Check" },
+    issueCodes: {},
+    codecs: { browser: "browser", wasm: "WebAssembly (Rust)" },
+  },
+};
+
+/** `t(lang, "errors.AUTH", { n: 2 })`: the string, placeholders `{n}` filled. */
+export function t(lang, key, vars = {}) {
+  const lookup = (l) => key.split(".").reduce((o, k) => (o && typeof o === "object" ? o[k] : undefined), STRINGS[l]);
+  const s = lookup(lang) ?? lookup("zh") ?? key;
+  return typeof s === "string" ? s.replace(/\{(\w+)\}/g, (_, k) => (k in vars ? String(vars[k]) : `{${k}}`)) : s;
+}
+
+/** The language: ?lang=, then the saved choice, then Chinese. */
+export function initialLang() {
+  const q = new URLSearchParams(location.search).get("lang");
+  if (LANGS.includes(q)) return q;
+  try {
+    const saved = localStorage.getItem("vdo-lang");
+    if (LANGS.includes(saved)) return saved;
+  } catch {
+    // storage blocked: default
+  }
+  return "zh";
+}
+
+export function saveLang(lang) {
+  try {
+    localStorage.setItem("vdo-lang", lang);
+  } catch {
+    // storage blocked: the choice lasts for this page view
+  }
+}
