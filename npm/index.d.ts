@@ -21,10 +21,24 @@ export interface ResultByDocument {
 }
 
 /**
- * The photo: a Blob/File, ArrayBuffer, typed array (Uint8Array, Buffer, DataView), a base64 string,
- * a `data:` URL, or an `http(s)://` URL string (apihz fetches it itself; juhe needs bytes).
+ * Pixels the browser already holds (browsers only): an `ImageBitmap`, a canvas or `OffscreenCanvas`,
+ * a loaded `<img>` (same-origin or CORS-enabled), a `<video>` (its current frame, e.g. the camera
+ * preview; `readyState >= 2`) or a `VideoFrame`. They are taken as already upright.
  */
-export type ImageInput = Blob | ArrayBuffer | ArrayBufferView | string;
+export type DrawableImage =
+  | ImageBitmap
+  | OffscreenCanvas
+  | HTMLCanvasElement
+  | HTMLImageElement
+  | HTMLVideoElement
+  | VideoFrame;
+
+/**
+ * The photo: a Blob/File, ArrayBuffer, typed array (Uint8Array, Buffer, DataView), a base64 string,
+ * a `data:` URL, an `http(s)://` URL string (apihz fetches it itself; juhe needs bytes), or in
+ * browsers a {@link DrawableImage}.
+ */
+export type ImageInput = Blob | ArrayBuffer | ArrayBufferView | string | DrawableImage;
 
 export interface ApihzOptions {
   /** Numeric user id from the apihz user centre, e.g. "10000000". */
@@ -83,17 +97,23 @@ export interface PreparedImage {
   byteLength: number;
   /** Always <= maxBase64Chars. */
   base64Length: number;
-  /** JPEG quality used; null when the source was sent untouched. */
+  /** JPEG quality used (integer, libjpeg scale); null when the source was sent untouched. */
   quality: number | null;
+  /** Source size as stored (before EXIF orientation); for a drawable, its drawn size. */
   sourceWidth: number;
   sourceHeight: number;
-  sourceFormat: "jpeg" | "png" | "webp" | "gif" | "bmp" | "heif";
+  /** The container of the source; `pixels` for a drawable (ImageBitmap, canvas, `<img>`, `<video>`). */
+  sourceFormat: "jpeg" | "png" | "webp" | "gif" | "bmp" | "heif" | "pixels";
   /** EXIF orientation (1–8) applied; 1 = none. */
   orientationApplied: number;
   /** True when the source JPEG already fitted and was passed through byte for byte. */
   passthrough: boolean;
+  /**
+   * Who encoded the JPEG: `browser` (the browser decoded and its canvas encoded) or `wasm` (the
+   * pure-Rust codec; in a browser whose canvas cannot write JPEG, it encodes the canvas pixels).
+   */
   codec: "browser" | "wasm";
-  /** How many JPEG encodes were needed. */
+  /** How many full-size JPEG encodes were needed (the small sampled size probes are not counted). */
   encodes: number;
   elapsedMs: number;
 }
