@@ -25,6 +25,36 @@ pub(crate) struct JpegLayout {
     pub progressive_coeff_bytes: u64,
 }
 
+/// MCUs (interleaved scan) or blocks (single-component scan) the scan `sos` codes, from the SOF
+/// payload `sof`. `None` when the headers do not say.
+fn scan_units(sof: &[u8], sos: &[u8]) -> Option<u64> {
+    let h = be16(sof, 1)? as u64;
+    let w = be16(sof, 3)? as u64;
+    let n = *sof.get(5)? as usize;
+    let comps: Vec<(u8, u64, u64)> = (0..n)
+        .map(|i| {
+            let c = sof.get(6 + i * 3..9 + i * 3)?;
+            Some((
+                c[0],
+                ((c[1] >> 4) as u64).max(1),
+                ((c[1] & 15) as u64).max(1),
+            ))
+        })
+        .collect::<Option<_>>()?;
+    let hmax = comps.iter().map(|c| c.1).max()?;
+    let vmax = comps.iter().map(|c| c.2).max()?;
+    let ns = *sos.first()? as usize;
+    if ns == 1 {
+        let id = *sos.get(1)?;
+        let &(_, ch, cv) = comps.iter().find(|c| c.0 == id)?;
+        let cw = (w * ch).div_ceil(hmax);
+        let chh = (h * cv).div_ceil(vmax);
+        Some(cw.div_ceil(8) * chh.div_ceil(8))
+    } else {
+        Some(w.div_ceil(8 * hmax) * h.div_ceil(8 * vmax))
+    }
+}
+
 /// Coefficient buffer size of a progressive frame from its SOF payload.
 fn coeff_bytes(sof: &[u8]) -> u64 {
     let (Some(h), Some(w), Some(&n)) = (be16(sof, 1), be16(sof, 3), sof.get(5)) else {
@@ -50,6 +80,8 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
     let mut forwardable = false;
     let mut saw_frame = false;
     let mut progressive_coeff_bytes = 0u64;
+    let mut frame: &[u8] = &[];
+    let mut restart_interval = 0u32;
     loop {
         while b.get(pos).is_some_and(|&v| v != 0xFF) {
             pos += 1;
@@ -86,15 +118,21 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
         }
         if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
             saw_frame = true;
+            frame = b.get(pos + 2..end).unwrap_or(&[]);
             let comps = b.get(pos + 7).copied().unwrap_or(0);
             forwardable = matches!(marker, 0xC0..=0xC2) && (comps == 1 || comps == 3);
             if matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE) {
                 progressive_coeff_bytes = coeff_bytes(b.get(pos + 2..end).unwrap_or(&[]));
             }
         }
+        if marker == 0xDD {
+            restart_interval = be16(b, pos + 2).unwrap_or(0) as u32;
+        }
+        let header = b.get(pos + 2..end).unwrap_or(&[]);
         pos = end;
         if marker == 0xDA {
             scans += 1;
+            let mut restarts = 0u64;
             // Entropy-coded data: runs until a marker other than a stuffed 0xFF00 or an RSTn.
             loop {
                 let off = b
@@ -104,8 +142,23 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
                 pos += off;
                 let next = *b.get(pos + 1).ok_or_else(truncated_jpeg)?;
                 match next {
-                    0x00 | 0xD0..=0xD7 | 0xFF => pos += if next == 0xFF { 1 } else { 2 },
+                    0xD0..=0xD7 => {
+                        restarts += 1;
+                        pos += 2;
+                    }
+                    0x00 => pos += 2,
+                    0xFF => pos += 1,
                     _ => break,
+                }
+            }
+            // With restart markers the scan's length is known: a scan cut short and closed by a
+            // marker (which decoders silently fill with grey) has too few of them.
+            if restart_interval > 0 {
+                if let Some(units) = scan_units(frame, header) {
+                    let expected = units.div_ceil(restart_interval as u64).saturating_sub(1);
+                    if restarts < expected {
+                        return Err(truncated_jpeg());
+                    }
                 }
             }
         }

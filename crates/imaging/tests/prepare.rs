@@ -520,3 +520,54 @@ fn the_module_keeps_working_after_errors() {
         assert!(prepare(&good, &opts()).unwrap().passthrough);
     }
 }
+
+fn jpeg_with_restarts(progressive: bool, gray: bool) -> Vec<u8> {
+    let (w, h) = (333u32, 211u32);
+    let rgb = document_rgb(w, h, 12, 6, 31);
+    let data: Vec<u8> = if gray {
+        rgb.chunks(3).map(|p| p[1]).collect()
+    } else {
+        rgb
+    };
+    let mut out = Vec::new();
+    let mut e = jpeg_encoder::Encoder::new(&mut out, 85);
+    e.set_restart_interval(4);
+    e.set_progressive(progressive);
+    let color = if gray {
+        ColorType::Luma
+    } else {
+        ColorType::Rgb
+    };
+    e.encode(&data, w as u16, h as u16, color).unwrap();
+    out
+}
+
+#[test]
+fn jpeg_cut_short_but_closed_with_eoi_is_invalid_when_restart_markers_tell() {
+    for progressive in [false, true] {
+        for gray in [false, true] {
+            let jpeg = jpeg_with_restarts(progressive, gray);
+            // Intact: decodes (no false alarm on interleaved or single-component scans).
+            let o = PrepareOptions {
+                max_base64_chars: 20_000,
+                ..opts()
+            };
+            prepare(&jpeg, &o).unwrap();
+            // Cut in the middle of the last scan's data and close the file again: a decoder
+            // would fill the missing part with grey.
+            let last_sos = jpeg.windows(2).rposition(|w| w == [0xFF, 0xDA]).unwrap();
+            let cut = last_sos + (jpeg.len() - last_sos) / 2;
+            let mut bad = jpeg[..cut].to_vec();
+            if bad.last() == Some(&0xFF) {
+                bad.pop();
+            }
+            bad.extend_from_slice(&[0xFF, 0xD9]);
+            let e = prepare(&bad, &o).unwrap_err();
+            assert_eq!(
+                e.kind,
+                ImageErrorKind::Invalid,
+                "progressive {progressive} gray {gray}"
+            );
+        }
+    }
+}
