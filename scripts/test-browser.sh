@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# End-to-end tests of the demo page in headless Chromium (Debian's /usr/bin/chromium driven by
+# playwright-core, no browser download) against the real stack: provider simulator + Worker shim
+# in workerd + the served page, all started by the suite on free ports (www/demo-server.mjs).
+# Screenshots go to test-artifacts/ (UPDATE_DEMO_SCREENSHOT=1 also rewrites docs/demo-phone.png).
+# Assumes scripts/setup.sh and scripts/build.sh ran (npm test does both first).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f npm/wasm/vehicle_doc_ocr_bg.wasm ]; then
+  echo "[test-browser] npm/wasm/ is missing: run bash scripts/build.sh first" >&2
+  exit 1
+fi
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "[test-browser] no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: run bash scripts/setup.sh (installs Debian's chromium)" >&2
+  exit 1
+fi
+mkdir -p test-artifacts
+export WRANGLER_SEND_METRICS=false
+node --test --test-reporter=spec --test-concurrency=1 tests/e2e/
