@@ -448,7 +448,6 @@ async function fitBudget(canvas, budget, minQ, maxQ) {
       if (!bytes) return null;
       encodes++;
       const len = base64Len(bytes.length);
-      g.__vdoDebug?.({ q, predicted: full.length || sampled ? Math.round(predict()(q)) : null, actual: bytes.length });
       full.push([q, bytes.length]);
       const fits = len <= budget;
       if (fits && (!best || bytes.length > best.bytes.length)) best = { bytes, quality: q, width, height };

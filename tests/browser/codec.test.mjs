@@ -1,0 +1,327 @@
+// prepareImage() in headless Chromium (Debian's chromium via playwright-core): the browser codec
+// over every format, orientation and bad input, the budget invariant on every output, codec
+// selection, the Rust codec in the browser, and the drawable inputs (ImageBitmap, canvas,
+// OffscreenCanvas, <img>, <video>). No timing assertions.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, test } from "node:test";
+import sharp from "sharp";
+import * as nodeOcr from "../../npm/src/node.js";
+import { HEIC_HEAD, bmp, documentPixel, png, pngHeaderOnly, truncated, withExifOrientation } from "../node/images.mjs";
+import { openPage } from "./harness.mjs";
+
+let h;
+before(async () => {
+  h = await openPage();
+  await h.page.evaluate(async () => {
+    globalThis.T = await import("/tests/browser/page.js");
+  });
+});
+after(async () => {
+  await h?.close();
+});
+
+const b64 = (u8) => Buffer.from(u8).toString("base64");
+const fixture = (name) => new Uint8Array(readFileSync(new URL(`../../crates/imaging/tests/fixtures/${name}`, import.meta.url)));
+
+/** prepareImage on bytes made in Node; returns the page's summary. */
+function prepareBytes(bytes, options = {}) {
+  return h.page.evaluate(([data, opts]) => T.run(T.b64ToBytes(data), opts), [b64(bytes), options]);
+}
+
+/** The invariant every prepared image must satisfy. */
+function checkPrepared(p, budget = 1_000_000, codec = "browser") {
+  assert.ok(!p.error, `unexpected error: ${JSON.stringify(p.error)}`);
+  assert.equal(p.mimeType, "image/jpeg");
+  assert.ok(p.base64Length <= budget, `over budget: ${p.base64Length} > ${budget}`);
+  assert.equal(p.base64Length, Math.ceil(p.byteLength / 3) * 4, "base64Length is the exact padded length");
+  assert.ok(p.base64Matches, "base64 is the bytes");
+  assert.ok(p.soi && p.bytesIsUint8Array);
+  assert.deepEqual([p.decodedWidth, p.decodedHeight], [p.width, p.height], "reported size is the JPEG's size");
+  assert.ok(p.width * p.height <= p.sourceWidth * p.sourceHeight, "upscaled");
+  assert.equal(p.codec, codec);
+  assert.equal(typeof p.elapsedMs, "number");
+}
+
+function checkError(p, cls, re) {
+  assert.ok(p.error, `expected ${cls.name}, got a result`);
+  assert.equal(p.error.name, cls.name, p.error.message);
+  assert.equal(p.error.code, cls.code);
+  assert.ok(p.error.isOcrError);
+  if (re) assert.match(p.error.message, re);
+}
+
+const quad = (x, y, w, h) => (y < h / 2 ? (x < w / 2 ? [255, 0, 0] : [0, 255, 0]) : x < w / 2 ? [0, 0, 255] : [255, 255, 0]);
+
+/** 640×400 quadrant JPEG (baseline, 4:2:0) made by sharp. */
+async function quadrantJpeg(opts = {}) {
+  const raw = Buffer.alloc(640 * 400 * 3);
+  for (let y = 0; y < 400; y++) for (let x = 0; x < 640; x++) raw.set(quad(x, y, 640, 400), (y * 640 + x) * 3);
+  return new Uint8Array(await sharp(raw, { raw: { width: 640, height: 400, channels: 3 } }).jpeg({ quality: 90, ...opts }).toBuffer());
+}
+
+test("codec auto picks the browser codec; a small upright JPEG is passed through untouched", async () => {
+  const jpeg = await quadrantJpeg();
+  const p = await prepareBytes(jpeg, {});
+  checkPrepared(p);
+  assert.equal(p.passthrough, true);
+  assert.equal(p.encodes, 0);
+  assert.equal(p.quality, null);
+  assert.equal(p.sourceFormat, "jpeg");
+  const same = await h.page.evaluate((d) => {
+    const bytes = T.b64ToBytes(d);
+    return T.sameBytes(bytes, {}, bytes);
+  }, b64(jpeg));
+  assert.equal(same, true, "passthrough must be byte for byte");
+});
+
+test("EXIF orientations 1–8 come out upright, applied once (browser and wasm codecs)", async () => {
+  // Display corners [TL, TR, BL, BR] in terms of the stored quadrants for each orientation.
+  const stored = { TL: "red", TR: "green", BL: "blue", BR: "yellow" };
+  const expected = {
+    1: ["TL", "TR", "BL", "BR"], 2: ["TR", "TL", "BR", "BL"], 3: ["BR", "BL", "TR", "TL"], 4: ["BL", "BR", "TL", "TR"],
+    5: ["TL", "BL", "TR", "BR"], 6: ["BL", "TL", "BR", "TR"], 7: ["BR", "TR", "BL", "TL"], 8: ["TR", "BR", "TL", "BL"],
+  };
+  const jpeg = await quadrantJpeg();
+  for (const codec of ["browser", "wasm"]) {
+    for (let o = 1; o <= 8; o++) {
+      const p = await prepareBytes(withExifOrientation(jpeg, o), { codec });
+      checkPrepared(p, 1_000_000, codec);
+      assert.deepEqual([p.width, p.height], o >= 5 ? [400, 640] : [640, 400], `${codec} orientation ${o}`);
+      assert.deepEqual(p.corners, expected[o].map((k) => stored[k]), `${codec} orientation ${o}`);
+      assert.equal(p.orientationApplied, o);
+      assert.equal(p.passthrough, o === 1);
+    }
+  }
+  // A resized rotated photo: orientation and downscale together (header dims are stored, not upright).
+  const big = new Uint8Array(await sharp({ create: { width: 3000, height: 2000, channels: 3, background: "#00f" } })
+    .composite([{ input: { create: { width: 1500, height: 1000, channels: 3, background: "#f00" } }, left: 0, top: 0 }])
+    .jpeg().toBuffer());
+  for (const codec of ["browser", "wasm"]) {
+    const p = await prepareBytes(withExifOrientation(big, 6), { codec });
+    checkPrepared(p, 1_000_000, codec);
+    assert.deepEqual([p.width, p.height], [1365, 2048], codec);
+    assert.deepEqual(p.corners, ["blue", "red", "blue", "blue"], codec);
+  }
+});
+
+test("every format becomes an upright JPEG within budget", async () => {
+  const pix = documentPixel(3);
+  const gray = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#777" } }).toColourspace("b-w").jpeg().toBuffer();
+  const progressive = await quadrantJpeg({ progressive: true });
+  const gif = await sharp(Buffer.from(png(160, 100, (x, y) => quad(x, y, 160, 100)))).gif().toBuffer();
+  const webpLossless = await sharp(Buffer.from(png(160, 100, (x, y) => quad(x, y, 160, 100)))).webp({ lossless: true }).toBuffer();
+  const cases = {
+    "progressive jpeg (passthrough)": [progressive, "jpeg", 640, 400, true],
+    "progressive jpeg rotated": [withExifOrientation(progressive, 3), "jpeg", 640, 400, false],
+    "grayscale jpeg": [gray, "jpeg", 300, 200, true],
+    "cmyk jpeg": [fixture("cmyk_adobe.jpg"), "jpeg", null, null, false],
+    "progressive exif 8 fixture": [fixture("progressive_exif8.jpg"), "jpeg", null, null, false],
+    png: [png(320, 200, pix), "png", 320, 200, false],
+    bmp: [bmp(300, 200, pix), "bmp", 300, 200, false],
+    gif: [gif, "gif", 160, 100, false],
+    "webp lossy": [fixture("lossy.webp"), "webp", null, null, false],
+    "webp lossy alpha": [fixture("lossy_alpha.webp"), "webp", null, null, false],
+    "webp lossless": [webpLossless, "webp", 160, 100, false],
+    "webp exif 6": [fixture("exif6.webp"), "webp", null, null, false],
+  };
+  for (const [name, [bytes, format, w, hgt, passthrough]] of Object.entries(cases)) {
+    const p = await prepareBytes(bytes, {});
+    checkPrepared(p);
+    assert.equal(p.sourceFormat, format, name);
+    assert.equal(p.passthrough, passthrough, name);
+    if (w) assert.deepEqual([p.width, p.height], [w, hgt], name);
+    if (name === "gif" || name === "webp lossless") assert.deepEqual(p.corners, ["red", "green", "blue", "yellow"], name);
+    // The same input through the Rust codec agrees on the upright size.
+    const r = await prepareBytes(bytes, { codec: "wasm" });
+    checkPrepared(r, 1_000_000, "wasm");
+    assert.deepEqual([r.width, r.height], [p.width, p.height], `${name}: wasm and browser agree on the size`);
+  }
+});
+
+test("transparent PNG pixels are flattened on white", async () => {
+  const p = await prepareBytes(png(200, 100, (x) => (x < 100 ? [0, 0, 0, 0] : [0, 0, 255, 255]), { alpha: true }), {});
+  checkPrepared(p);
+  assert.deepEqual(p.corners, ["white", "blue", "white", "blue"]);
+});
+
+test("a 12 MP detailed photo: downscaled to the cap, budget spent well, few encodes, at every budget", async () => {
+  for (const budget of [1_000_000, 300_000, 50_000]) {
+    const p = await h.page.evaluate(async (b) => T.run(await T.noisyJpeg(4000, 3000), { maxBase64Chars: b }), budget);
+    checkPrepared(p, budget);
+    assert.ok(Math.max(p.width, p.height) <= 2048);
+    assert.ok(p.base64Length >= 0.92 * budget || p.quality >= 95, `budget use ${(p.base64Length / budget).toFixed(3)} at q${p.quality}`);
+    assert.ok(p.quality >= 70 && p.quality <= 95, `quality ${p.quality} outside the policy window`);
+    assert.ok(p.encodes >= 1 && p.encodes <= 4, `encodes ${p.encodes}`);
+    assert.equal(p.passthrough, false);
+  }
+  // 4000 px decodes at 1/2 in the DCT domain: no resampling to 2048.
+  const p = await h.page.evaluate(async () => T.run(await T.noisyJpeg(4000, 3000), {}));
+  assert.deepEqual([p.width, p.height], [2000, 1500]);
+});
+
+test("a tiny budget shrinks the picture instead of going under minQuality", async () => {
+  const p = await h.page.evaluate(async () => T.run(await T.noisyJpeg(2000, 1500, { seed: 4 }), { maxBase64Chars: 40_000 }));
+  checkPrepared(p, 40_000);
+  assert.ok(p.quality >= 70, `quality ${p.quality}`);
+  assert.ok(p.width < 2000);
+  const low = await h.page.evaluate(async () => T.run(await T.noisyJpeg(2000, 1500, { seed: 4 }), { maxBase64Chars: 200 }));
+  checkError(low, nodeOcr.ImageTooLargeError);
+});
+
+test("small images are never upscaled", async () => {
+  const p = await prepareBytes(png(64, 40, documentPixel(2)), {});
+  checkPrepared(p);
+  assert.deepEqual([p.width, p.height], [64, 40]);
+});
+
+/** A JPEG whose SOF announces `w`×`h` (the scan is the original's): a decompression bomb's head. */
+function jpegWithDims(jpeg, w, hgt) {
+  const b = new Uint8Array(jpeg);
+  for (let i = 2; i + 9 < b.length; i++) {
+    if (b[i] === 0xff && b[i + 1] >= 0xc0 && b[i + 1] <= 0xc2) {
+      b[i + 5] = hgt >> 8; b[i + 6] = hgt & 255; b[i + 7] = w >> 8; b[i + 8] = w & 255;
+      return b;
+    }
+  }
+  throw new Error("no SOF");
+}
+
+test("bad input gets a clear typed error, and the codec keeps working after each", async () => {
+  const jpeg = await quadrantJpeg();
+  const pngBytes = png(320, 200, documentPixel(1));
+  const gif = await sharp(Buffer.from(pngBytes)).gif().toBuffer();
+  const { InvalidImageError, UnsupportedFormatError, ImageTooLargeError } = nodeOcr;
+  const cases = [
+    ["empty", new Uint8Array(0), InvalidImageError],
+    ["html", new TextEncoder().encode("<html>not an image</html>"), InvalidImageError],
+    ["jpeg cut at 60%", truncated(jpeg, 0.6), InvalidImageError, /truncated/],
+    ["jpeg cut at 97%", truncated(jpeg, 0.97), InvalidImageError, /truncated/],
+    ["jpeg without EOI", jpeg.slice(0, jpeg.length - 2), InvalidImageError, /truncated/],
+    ["jpeg header only", jpeg.slice(0, 600), InvalidImageError],
+    ["png cut", truncated(pngBytes, 0.7), InvalidImageError, /truncated/],
+    ["gif cut", truncated(new Uint8Array(gif), 0.5), InvalidImageError, /truncated/],
+    ["webp cut", truncated(fixture("lossy.webp"), 0.5), InvalidImageError, /truncated/],
+    ["bmp cut", truncated(bmp(100, 100, documentPixel(1)), 0.5), InvalidImageError, /truncated/],
+    ["heic", HEIC_HEAD, UnsupportedFormatError, /HEIC/],
+    ["png bomb header", pngHeaderOnly(20000, 10000), ImageTooLargeError, /megapixel/],
+    ["jpeg bomb header", jpegWithDims(jpeg, 60000, 60000), ImageTooLargeError, /megapixel/],
+  ];
+  for (const [name, bytes, cls, re] of cases) {
+    for (const codec of ["browser", "auto"]) {
+      checkError(await prepareBytes(bytes, { codec }), cls, re);
+    }
+    const ok = await prepareBytes(pngBytes, {});
+    checkPrepared(ok);
+    assert.ok(name);
+  }
+  const small = await prepareBytes(pngBytes, { maxSourcePixels: 10_000 });
+  checkError(small, ImageTooLargeError);
+});
+
+test("codec wasm works in the browser too, and codec browser is refused where it cannot run (Node)", async () => {
+  const p = await h.page.evaluate(async () => T.run(await T.noisyJpeg(3000, 2000, { seed: 7 }), { codec: "wasm" }));
+  checkPrepared(p, 1_000_000, "wasm");
+  assert.ok(p.base64Length >= 920_000 || p.quality >= 95);
+  const forced = await h.page.evaluate(async () => T.run(await T.noisyJpeg(3000, 2000, { seed: 7 }), { codec: "browser" }));
+  checkPrepared(forced, 1_000_000, "browser");
+  // In Node there is no canvas: auto means wasm, browser is a clear error.
+  const jpeg = await quadrantJpeg();
+  const auto = await nodeOcr.prepareImage(withExifOrientation(jpeg, 6), {});
+  assert.equal(auto.codec, "wasm");
+  const err = await nodeOcr.prepareImage(jpeg, { codec: "browser" }).catch((e) => e);
+  assert.ok(err instanceof nodeOcr.UnsupportedFormatError, String(err));
+  assert.match(err.message, /browser/);
+});
+
+test("where the canvas cannot write JPEG, its pixels go through the Rust encoder", async () => {
+  const p = await h.page.evaluate(async () => {
+    const original = OffscreenCanvas.prototype.convertToBlob;
+    OffscreenCanvas.prototype.convertToBlob = function () {
+      return original.call(this, { type: "image/png" }); // what a canvas without a JPEG encoder returns
+    };
+    try {
+      return await T.run(await (async () => {
+        const c = T.quadrantCanvas(3000, 2000);
+        return new Uint8Array(await (await original.call(c, { type: "image/png" })).arrayBuffer());
+      })(), {});
+    } finally {
+      OffscreenCanvas.prototype.convertToBlob = original;
+    }
+  });
+  checkPrepared(p, 1_000_000, "wasm");
+  assert.equal(p.sourceFormat, "png");
+  assert.deepEqual([p.width, p.height], [2048, 1365]);
+  assert.deepEqual(p.corners, ["red", "green", "blue", "yellow"]);
+});
+
+test("drawable inputs: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> (current frame)", async () => {
+  const results = await h.page.evaluate(async () => {
+    const out = {};
+    out.offscreen = await T.run(T.quadrantCanvas(640, 400), {});
+    out.canvas = await T.run(T.quadrantCanvas(640, 400, "element"), {});
+    out.canvasWasm = await T.run(T.quadrantCanvas(640, 400, "element"), { codec: "wasm" });
+    out.bigCanvas = await T.run(T.quadrantCanvas(4000, 3000), {});
+    const bitmap = await createImageBitmap(T.quadrantCanvas(640, 400));
+    out.bitmap = await T.run(bitmap, {});
+    bitmap.close();
+    out.closedBitmap = await T.run(bitmap, {});
+    // <img> from a rotated JPEG: the element shows it upright, so that is what is sent.
+    const jpegBlob = await T.quadrantCanvas(640, 400).convertToBlob({ type: "image/jpeg", quality: 0.9 });
+    const img = new Image();
+    img.src = URL.createObjectURL(jpegBlob);
+    await img.decode();
+    out.img = await T.run(img, {});
+    out.unloadedImg = await T.run(new Image(), {});
+    // <video> playing a canvas stream: the current frame.
+    const source = T.quadrantCanvas(320, 240, "element");
+    document.body.append(source);
+    const stream = source.captureStream(30);
+    const video = document.createElement("video");
+    video.muted = true;
+    video.playsInline = true;
+    video.srcObject = stream;
+    out.videoBeforePlay = await T.run(video, {});
+    await video.play();
+    const g = source.getContext("2d");
+    for (let i = 0; i < 100 && video.readyState < 2; i++) {
+      g.fillStyle = "#f00";
+      g.fillRect(0, 0, 1, 1); // keep the stream producing frames
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    out.videoReady = video.readyState;
+    out.video = await T.run(video, {});
+    video.pause();
+    stream.getTracks().forEach((t) => t.stop());
+    // recognize() with pixels and codec "none" is a configuration error, before any request.
+    const err = await T.ocr.recognize(T.quadrantCanvas(64, 64), {
+      document: "vehicleLicenseFront", apihz: { id: "1", key: "k", endpoints: ["http://127.0.0.1:9/x"] }, prepare: { codec: "none" },
+    }).then(() => null, (e) => e.name);
+    out.recognizeNone = err;
+    return out;
+  });
+  for (const name of ["offscreen", "canvas", "bitmap", "img"]) {
+    const p = results[name];
+    checkPrepared(p);
+    assert.equal(p.sourceFormat, "pixels", name);
+    assert.deepEqual([p.width, p.height], [640, 400], name);
+    assert.deepEqual(p.corners, ["red", "green", "blue", "yellow"], name);
+    assert.equal(p.passthrough, false);
+  }
+  checkPrepared(results.canvasWasm, 1_000_000, "wasm");
+  assert.deepEqual(results.canvasWasm.corners, ["red", "green", "blue", "yellow"]);
+  checkPrepared(results.bigCanvas);
+  assert.deepEqual([results.bigCanvas.width, results.bigCanvas.height], [2048, 1536]);
+  checkError(results.closedBitmap, nodeOcr.InvalidImageError);
+  checkError(results.unloadedImg, nodeOcr.InvalidImageError, /img/);
+  checkError(results.videoBeforePlay, nodeOcr.InvalidImageError, /video/);
+  assert.ok(results.videoReady >= 2, `video never got a frame (readyState ${results.videoReady})`);
+  checkPrepared(results.video);
+  assert.deepEqual([results.video.width, results.video.height], [320, 240]);
+  assert.deepEqual(results.video.corners, ["red", "green", "blue", "yellow"]);
+  assert.equal(results.recognizeNone, "ConfigError");
+});
+
+test("no uncaught page errors", () => {
+  assert.deepEqual(h.errors.map(String), []);
+});
