@@ -103,15 +103,17 @@ for (const radio of document.querySelectorAll('input[name="document"]')) {
 
 // ---------------------------------------------------------------- the job
 
-async function run(file) {
-  if (!file) return;
+/** `image`: a File/Blob (photo, picked or dropped file) or a canvas (a frame of the live camera). */
+async function run(image) {
+  if (!image) return;
   stopCamera();
   state.controller?.abort();
   const runId = ++state.run;
   const controller = new AbortController();
   state.controller = controller;
-  state.file = file;
-  state.source = { bytes: file.size, width: null, height: null };
+  state.file = image;
+  const isBlob = typeof Blob !== "undefined" && image instanceof Blob;
+  state.source = { bytes: isBlob ? image.size : null, width: image.width ?? null, height: image.height ?? null, camera: !isBlob };
   state.prepared = null;
   state.result = null;
   state.error = null;
@@ -120,7 +122,7 @@ async function run(file) {
   renderImage();
   renderResult();
   // Source pixels even when preparation fails (shown next to the error).
-  measureSource(file, runId);
+  if (isBlob) measureSource(image, runId);
 
   try {
     if (!state.config) await configLoaded;
@@ -129,7 +131,7 @@ async function run(file) {
       e.code = "NO_PROXY";
       throw e;
     }
-    const result = await recognize(file, {
+    const result = await recognize(image, {
       document: selectedDocument(),
       proxyUrl: state.config.proxyUrl,
       signal: controller.signal,
@@ -257,7 +259,9 @@ function renderImage() {
   const rows = [];
   const w = p ? p.sourceWidth : src.width;
   const h = p ? p.sourceHeight : src.height;
-  rows.push(["source", L("source"), `${fmtBytes(src.bytes)} · ${w && h ? fmtPx(w, h) : "?"}${p ? ` · ${p.sourceFormat.toUpperCase()}` : ""}`]);
+  const what = src.camera ? L("cameraFrame") : fmtBytes(src.bytes);
+  const format = p && p.sourceFormat && !src.camera ? ` · ${p.sourceFormat.toUpperCase()}` : "";
+  rows.push(["source", L("source"), `${what} · ${w && h ? fmtPx(w, h) : "?"}${format}`]);
   if (p) {
     rows.push(["sent", L("sent"), `${fmtBytes(p.byteLength)} · ${fmtPx(p.width, p.height)}`]);
     rows.push(["quality", L("quality"), p.passthrough || p.quality === null ? L("passthrough") : String(p.quality)]);
@@ -419,18 +423,13 @@ $("close-camera").addEventListener("click", stopCamera);
 $("shutter").addEventListener("click", () => {
   const video = $("video");
   if (!video.videoWidth) return;
+  // Freeze the frame on a canvas (the camera can stop at once); recognize() prepares the canvas
+  // directly: one JPEG encode, no intermediate file.
   const canvas = document.createElement("canvas");
   canvas.width = video.videoWidth;
   canvas.height = video.videoHeight;
   canvas.getContext("2d").drawImage(video, 0, 0);
-  canvas.toBlob(
-    (blob) => {
-      if (!blob) return;
-      run(new File([blob], "camera.jpg", { type: "image/jpeg" }));
-    },
-    "image/jpeg",
-    0.95,
-  );
+  run(canvas);
 });
 
 // ---------------------------------------------------------------- drag and drop (desktop)

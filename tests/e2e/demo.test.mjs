@@ -2,9 +2,10 @@
 // workerd, the served page. What a user sees: the fields of each document, the numbers of the
 // image sent, clear errors, cancel, and no key anywhere in what the page sends.
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
-  CARD_JPEG, SIM_BACK, SIM_CERT, SIM_FRONT, certText, fieldValue, generatedPhoto, launchBrowser, newLog, openPage,
+  ARTIFACTS, CARD_JPEG, SIM_BACK, SIM_CERT, SIM_FRONT, certText, fieldValue, generatedPhoto, launchBrowser, newLog, openPage,
   recognizeIn, secretForms, startStack, withComment, withScreenshot,
 } from "./support.mjs";
 
@@ -184,6 +185,31 @@ describe("the demo page", () => {
       assert.equal(await page.locator("#result").isHidden(), true);
     });
     await page.context().close();
+  });
+
+  test("live camera: rear-camera view with a frame guide, the shutter sends the frame", async () => {
+    const camBrowser = await launchBrowser({ fakeCamera: true });
+    try {
+      const page = await openPage(camBrowser, stack, log);
+      await withScreenshot(page, "camera", async () => {
+        await page.locator('input[name="document"][value="vehicleLicenseBack"]').check();
+        await page.locator("#open-camera").click();
+        await page.locator("#camera").waitFor({ state: "visible" });
+        await page.waitForFunction(() => document.getElementById("video").videoWidth > 0);
+        assert.equal(await page.locator("#guide").isVisible(), true);
+        await page.screenshot({ path: join(ARTIFACTS, "camera-view.png") });
+        await page.locator("#shutter").click();
+        await page.locator("#result:not([hidden]), #error:not([hidden])").first().waitFor({ timeout: 60_000 });
+        assert.equal(await page.locator("#camera").isHidden(), true, "the camera closes after the shot");
+        // The camera stream is stopped (no camera left running in the background).
+        assert.equal(await page.evaluate(() => document.getElementById("video").srcObject), null);
+        assert.equal(await fieldValue(page, "approvedPassengers"), int(SIM_BACK.AllowNum));
+        assert.match(await page.locator('#numbers dd[data-k="source"]').textContent(), /相机画面 · \d+ × \d+ px/);
+      });
+      await page.context().close();
+    } finally {
+      await camBrowser.close();
+    }
   });
 
   test("no request from the page carries a key, and nothing goes to the providers directly", async () => {

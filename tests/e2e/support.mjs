@@ -30,10 +30,14 @@ export async function startStack() {
   return startDemo({ simulator: true, rateLimit: 1000, pkgDir: process.env.E2E_PKG_DIR || join(ROOT, "npm") });
 }
 
-export async function launchBrowser() {
+/** Debian's Chromium. `fakeCamera`: Chromium's synthetic camera, permission granted. */
+export async function launchBrowser({ fakeCamera = false } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+    args: [
+      "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
+      ...(fakeCamera ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : []),
+    ],
   });
 }
 
