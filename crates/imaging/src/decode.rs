@@ -233,8 +233,12 @@ pub(crate) fn decode_jpeg(b: &[u8], idct: u32, max_bytes: usize) -> Result<Raste
 }
 
 #[cfg(feature = "png")]
-pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
-    let r = crate::png::decode_png(b, max_bytes)?;
+pub(crate) fn decode_png(
+    b: &[u8],
+    max_bytes: usize,
+    target_width: Option<u32>,
+) -> Result<Raster, ImageError> {
+    let r = crate::png::decode_png(b, max_bytes, target_width)?;
     finish(r.width, r.height, r.channels, r.data, "PNG")
 }
 
@@ -484,15 +488,17 @@ pub(crate) fn decode_bmp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
 }
 
 /// Dispatch on format (HEIF never reaches here).
+/// `target_width` is a hint for decoders that can shrink rows while decoding (PNG).
 pub(crate) fn decode_full(
     format: SourceFormat,
     b: &[u8],
     max_bytes: usize,
+    #[allow(unused_variables)] target_width: Option<u32>,
 ) -> Result<Raster, ImageError> {
     match format {
         SourceFormat::Jpeg => decode_jpeg(b, 8, max_bytes),
         #[cfg(feature = "png")]
-        SourceFormat::Png => decode_png(b, max_bytes),
+        SourceFormat::Png => decode_png(b, max_bytes, target_width),
         #[cfg(feature = "webp")]
         SourceFormat::Webp => decode_webp(b, max_bytes),
         #[cfg(feature = "gif")]

@@ -185,10 +185,24 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
         let idct = decode::jpeg_idct_size(info.width, info.height, min_long);
         decode::decode_jpeg(bytes, idct, lim.decode_bytes)?
     } else {
-        decode::decode_full(info.format, bytes, lim.decode_bytes)?
+        // Final size is known from the header; row-by-row decoders (PNG) shrink rows to it.
+        let fin = encode::scaled_dims(info.width, info.height, target_long);
+        let raster = decode::decode_full(info.format, bytes, lim.decode_bytes, Some(fin.0))?;
+        return finish(
+            raster,
+            Some(fin),
+            target_long,
+            orientation,
+            opts,
+            &lim,
+            info.width,
+            info.height,
+            info.format,
+        );
     };
     finish(
         raster,
+        None,
         target_long,
         orientation,
         opts,
@@ -240,6 +254,7 @@ pub fn prepare_rgba(
     let target_long = width.max(height).min(lim.cap);
     finish(
         raster,
+        None,
         target_long,
         1,
         opts,
@@ -253,6 +268,7 @@ pub fn prepare_rgba(
 #[allow(clippy::too_many_arguments)]
 fn finish(
     raster: Raster,
+    final_dims: Option<(u32, u32)>,
     target_long: u32,
     orientation: u8,
     opts: &PrepareOptions,
@@ -261,9 +277,9 @@ fn finish(
     source_height: u32,
     source_format: SourceFormat,
 ) -> Result<Prepared, ImageError> {
-    let long = raster.width.max(raster.height);
-    let raster = if long > target_long {
-        let (w, h) = encode::scaled_dims(raster.width, raster.height, target_long);
+    let (w, h) =
+        final_dims.unwrap_or_else(|| encode::scaled_dims(raster.width, raster.height, target_long));
+    let raster = if (w, h) != (raster.width, raster.height) {
         raster::resize_owned(raster, w, h)
     } else {
         raster

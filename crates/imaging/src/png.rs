@@ -7,7 +7,7 @@ use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 
 use crate::error::ImageError;
 use crate::probe::be32;
-use crate::raster::{over_white, Raster};
+use crate::raster::{over_white, Raster, RowResampler};
 
 fn corrupt() -> ImageError {
     ImageError::invalid("the PNG data is corrupt and cannot be decoded")
@@ -56,7 +56,13 @@ const ADAM7: [(usize, usize, usize, usize); 7] = [
     (0, 1, 1, 2),
 ];
 
-pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageError> {
+/// Decodes to gray or RGB. With `target_width` smaller than the image (and no interlacing) each
+/// row is shrunk horizontally as soon as it is decoded, so only `target_width`×height is held.
+pub(crate) fn decode_png(
+    b: &[u8],
+    max_bytes: usize,
+    target_width: Option<u32>,
+) -> Result<Raster, ImageError> {
     if !b.starts_with(b"\x89PNG\r\n\x1a\n") {
         return Err(corrupt());
     }
@@ -152,7 +158,14 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
         return Err(corrupt());
     }
 
-    let mut out = vec![255u8; w * ht * channels];
+    let shrink = match target_width {
+        Some(tw) if !h.interlaced && (tw as usize) < w && tw > 0 => Some(tw as usize),
+        _ => None,
+    };
+    let out_w = shrink.unwrap_or(w);
+    let resampler = shrink.map(|tw| RowResampler::new(h.width, tw as u32, channels as u8));
+    let mut full_row = vec![255u8; if shrink.is_some() { w * channels } else { 0 }];
+    let mut out = vec![255u8; out_w * ht * channels];
     let bpp = h.bits_per_pixel().div_ceil(8).max(1);
     for &(x0, y0, dx, dy) in &passes {
         let pw = (w.saturating_sub(x0)).div_ceil(dx);
@@ -169,16 +182,27 @@ pub(crate) fn decode_png(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
             stream.fill(&mut cur)?;
             unfilter(filter[0], &mut cur, &prev, bpp)?;
             let y = y0 + py * dy;
-            for px in 0..pw {
-                let x = x0 + px * dx;
-                let o = (y * w + x) * channels;
-                write_pixel(&h, &cur, px, palette, trns, &mut out[o..o + channels]);
+            if let Some(rs) = &resampler {
+                // Not interlaced: pw == w, one pass.
+                for (px, dst) in full_row.chunks_exact_mut(channels).enumerate() {
+                    write_pixel(&h, &cur, px, palette, trns, dst);
+                }
+                rs.row(
+                    &full_row,
+                    &mut out[y * out_w * channels..(y + 1) * out_w * channels],
+                );
+            } else {
+                for px in 0..pw {
+                    let x = x0 + px * dx;
+                    let o = (y * w + x) * channels;
+                    write_pixel(&h, &cur, px, palette, trns, &mut out[o..o + channels]);
+                }
             }
             std::mem::swap(&mut prev, &mut cur);
         }
     }
     Ok(Raster {
-        width: h.width,
+        width: out_w as u32,
         height: h.height,
         channels: channels as u8,
         data: out,

@@ -151,19 +151,43 @@ pub(crate) fn resize_owned(src: Raster, dw: u32, dh: u32) -> Raster {
 
 fn horizontal(src: &Raster, dw: u32) -> Vec<u8> {
     let ch = src.channels as usize;
-    let t = taps(src.width, dw);
+    let h = RowResampler::new(src.width, dw, src.channels);
     let mut out = vec![0u8; dw as usize * ch * src.height as usize];
-    let sstride = src.stride();
-    let dstride = dw as usize * ch;
     for (srow, drow) in src
         .data
-        .chunks_exact(sstride)
-        .zip(out.chunks_exact_mut(dstride))
+        .chunks_exact(src.stride())
+        .zip(out.chunks_exact_mut(dw as usize * ch))
     {
+        h.row(srow, drow);
+    }
+    out
+}
+
+/// Horizontal Catmull-Rom pass for one row at a time (lets row-by-row decoders shrink as they go).
+pub(crate) struct RowResampler {
+    taps: Taps,
+    channels: usize,
+}
+
+impl RowResampler {
+    pub fn new(src_width: u32, dst_width: u32, channels: u8) -> Self {
+        RowResampler {
+            taps: taps(src_width.max(1), dst_width.max(1)),
+            channels: channels as usize,
+        }
+    }
+
+    /// `srow` holds the source row, `drow` receives `dst_width` pixels.
+    pub fn row(&self, srow: &[u8], drow: &mut [u8]) {
+        let (t, ch) = (&self.taps, self.channels);
         for (x, dpx) in drow.chunks_exact_mut(ch).enumerate() {
-            let s0 = t.start[x] * ch;
-            let cs = &t.coeffs[x * t.n..x * t.n + t.n];
-            let window = &srow[s0..s0 + t.n * ch];
+            let (Some(&start), Some(cs)) = (t.start.get(x), t.coeffs.get(x * t.n..x * t.n + t.n))
+            else {
+                return;
+            };
+            let Some(window) = srow.get(start * ch..(start + t.n) * ch) else {
+                return;
+            };
             if ch == 3 {
                 let (mut r, mut g, mut b) = (0i32, 0i32, 0i32);
                 for (p, &c) in window.chunks_exact(3).zip(cs) {
@@ -183,7 +207,6 @@ fn horizontal(src: &Raster, dw: u32) -> Vec<u8> {
             }
         }
     }
-    out
 }
 
 /// Vertical pass over `tmp` (`width`×`sh`) to height `dh`.
