@@ -64,7 +64,8 @@ pub struct Prepared {
     /// Output size in pixels (upright).
     pub width: u32,
     pub height: u32,
-    /// JPEG quality used; `None` when the input was passed through untouched.
+    /// JPEG quality used (libjpeg scale, rounded: the encoder works in 0.1 steps); `None` when
+    /// the input was passed through untouched.
     pub quality: Option<u8>,
     /// Source size as stored (before orientation).
     pub source_width: u32,
