@@ -161,6 +161,7 @@ async function run(image) {
   renderError();
   renderResult();
   if (state.result) $("result").scrollIntoView({ block: "start", behavior: "smooth" });
+  else if (state.error) $("error").scrollIntoView({ block: "nearest", behavior: "smooth" });
 }
 
 async function measureSource(file, runId) {
@@ -233,7 +234,7 @@ function renderError() {
   const detail = [e.code];
   if (e.providerCode) detail.push(`${e.provider ?? ""} ${e.providerCode}`.trim());
   $("error-code").textContent = detail.join(" · ");
-  $("retry").hidden = !state.file || NEW_PHOTO_CODES.has(e.code) || e.code === "NO_PROXY" || e.code === "CONFIG";
+  $("retry").hidden = !state.file || NEW_PHOTO_CODES.has(e.code) || ["NO_PROXY", "CONFIG", "AUTH", "QUOTA"].includes(e.code);
 }
 
 // ---------------------------------------------------------------- image numbers

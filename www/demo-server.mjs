@@ -50,8 +50,8 @@ function readDevVars(file) {
 }
 
 /** Real provider settings from the environment, then worker/.dev.vars; null when no key is set. */
-function realProviderSettings(env) {
-  const file = readDevVars(join(ROOT, "worker/.dev.vars"));
+function realProviderSettings(env, useDevVars) {
+  const file = useDevVars ? readDevVars(join(ROOT, "worker/.dev.vars")) : {};
   const pick = (name) => (env[name] ? env[name] : file[name] || undefined);
   const settings = {};
   for (const name of [...KEY_NAMES, ...PASS_THROUGH]) {
@@ -69,12 +69,21 @@ function realProviderSettings(env) {
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload (offline). */
 function bundleWorker() {
+  if (!existsSync(join(ROOT, "npm/wasm/vehicle_doc_ocr_bg.wasm"))) {
+    throw new Error("npm/wasm/ is missing: run `bash scripts/build.sh` (npm run build) first");
+  }
   const dir = mkdtempSync(join(tmpdir(), "demo-shim-"));
-  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", WRANGLER_TOML], {
-    cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  try {
+    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", WRANGLER_TOML], {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    const detail = String(e.stderr ?? "").trim().split("\n").slice(-8).join("\n");
+    throw new Error(`bundling the Worker (wrangler deploy --dry-run) failed:\n${detail}`);
+  }
   return dir;
 }
 
@@ -116,6 +125,8 @@ function fileUnder(dir, rel) {
  *   host/port          the page's server (port 0: any free port)
  *   workerPort         the Worker's port (0: any free port)
  *   simulator          true: always the simulator; false/undefined: real keys if given
+ *   env                where keys are looked for (default process.env)
+ *   devVars            also read worker/.dev.vars (default true)
  *   rateLimit          the Worker's per-IP RATE_LIMITER limit per 60 s (null: no binding)
  *   pkgDir             the package folder served at /pkg/ (default npm/)
  *   log                (line) => void for request lines (never keys, images or fields)
@@ -128,6 +139,7 @@ export async function startDemo({
   rateLimit = 20,
   pkgDir = join(ROOT, "npm"),
   env = process.env,
+  devVars = true,
   log = () => {},
 } = {}) {
   const cleanups = [];
@@ -142,7 +154,7 @@ export async function startDemo({
     cleanups.length = 0;
   };
   try {
-    const real = simulator ? null : realProviderSettings(env);
+    const real = simulator ? null : realProviderSettings(env, devVars);
     let sim = null;
     let providerVars;
     if (real) {

@@ -26,8 +26,14 @@ export function withComment(jpeg, text) {
   return Buffer.concat([jpeg.subarray(0, 2), seg, payload, jpeg.subarray(2)]);
 }
 
-export async function startStack() {
-  return startDemo({ simulator: true, rateLimit: 1000, pkgDir: process.env.E2E_PKG_DIR || join(ROOT, "npm") });
+/**
+ * The demo stack. Default: the simulator. `env`: provider settings as `npm run demo` would read
+ * them from the environment (never worker/.dev.vars in tests: no real, billed call).
+ */
+export async function startStack({ env } = {}) {
+  const pkgDir = process.env.E2E_PKG_DIR || join(ROOT, "npm");
+  if (env) return startDemo({ simulator: false, env, devVars: false, rateLimit: 1000, pkgDir });
+  return startDemo({ simulator: true, rateLimit: 1000, pkgDir });
 }
 
 /** Debian's Chromium. `fakeCamera`: Chromium's synthetic camera, permission granted. */
@@ -62,7 +68,7 @@ export async function openPage(browser, stack, log, { width = 390, height = 844,
   page.on("pageerror", (e) => log.pageErrors.push(String(e && e.message)));
   await page.goto(stack.pageUrl() + (lang ? `?lang=${lang}` : ""));
   await page.waitForSelector("body[data-ready]");
-  await page.locator("#sim-notice").waitFor({ state: "visible" });
+  if (stack.simulator) await page.locator("#sim-notice").waitFor({ state: "visible" });
   return page;
 }
 
