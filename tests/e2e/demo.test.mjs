@@ -151,6 +151,38 @@ describe("the demo page", () => {
     await page.context().close();
   });
 
+  test("an iPhone HEIC photo where the browser cannot decode it: says what to do", async () => {
+    const page = await openPage(browser, stack, log);
+    await withScreenshot(page, "error-heic", async () => {
+      // An ISO-BMFF `ftyp` box with the `heic` brand: what an iPhone sends by default.
+      const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1"), Buffer.alloc(2000, 7)]);
+      await recognizeIn(page, "vehicleLicenseFront", { name: "IMG_0001.HEIC", mimeType: "image/heic", buffer: heic });
+      assert.equal(await page.locator("#error").getAttribute("data-code"), "UNSUPPORTED_FORMAT");
+      assert.match(await page.locator("#error-text").textContent(), /HEIC.*兼容性最佳/);
+    });
+    await page.context().close();
+  });
+
+  test("drag and drop (desktop) recognizes the dropped file", async () => {
+    const page = await openPage(browser, stack, log, { width: 1280, height: 900 });
+    await withScreenshot(page, "drop", async () => {
+      await page.locator('input[name="document"][value="vehicleLicenseBack"]').check();
+      const dt = await page.evaluateHandle((b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const d = new DataTransfer();
+        d.items.add(new File([bytes], "dropped.jpg", { type: "image/jpeg" }));
+        return d;
+      }, CARD_JPEG.toString("base64"));
+      await page.dispatchEvent("body", "dragenter", { dataTransfer: dt });
+      assert.equal(await page.locator("#drop").isVisible(), true, "the drop target shows");
+      await page.dispatchEvent("body", "drop", { dataTransfer: dt });
+      await page.locator("#result:not([hidden]), #error:not([hidden])").first().waitFor({ timeout: 60_000 });
+      assert.equal(await page.locator("#drop").isHidden(), true);
+      assert.equal(await fieldValue(page, "totalMassKg"), int(SIM_BACK.TotalMass));
+    });
+    await page.context().close();
+  });
+
   test("an unreadable document: tells the user to retake the photo", async () => {
     const page = await openPage(browser, stack, log);
     await withScreenshot(page, "error-unreadable", async () => {
