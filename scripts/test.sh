@@ -29,7 +29,7 @@ if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts; then 
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/
 
-for extra in scripts/test-worker.sh scripts/test-browser.sh; do
+for extra in scripts/test-worker.sh scripts/test-browser-codec.sh scripts/test-bundlers.sh scripts/test-browser.sh; do
   if [ -f "$extra" ]; then
     step "$extra"
     bash "$extra"
