@@ -14,6 +14,10 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   echo "[test-browser] no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: run bash scripts/setup.sh (installs Debian's chromium)" >&2
   exit 1
 fi
+if [ "${UPDATE_DEMO_SCREENSHOT:-0}" = 1 ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "[test-browser] no Chinese font: the screenshot would show empty boxes. apt-get install fonts-noto-cjk first" >&2
+  exit 1
+fi
 mkdir -p test-artifacts
 export WRANGLER_SEND_METRICS=false
 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/
