@@ -25,6 +25,8 @@ const state = {
   error: null, // { code, provider, providerCode } or { cancelled: true }
   stage: null, // "preparing" | "waiting" | null
   stageStarted: 0,
+  startedAt: 0,
+  totalMs: null, // from the photo to the fields, for the result line
   run: 0,
   controller: null,
   previewUrl: null,
@@ -117,6 +119,8 @@ async function run(image) {
   state.prepared = null;
   state.result = null;
   state.error = null;
+  state.startedAt = performance.now();
+  state.totalMs = null;
   setStage("preparing");
   renderError();
   renderImage();
@@ -149,6 +153,7 @@ async function run(image) {
     });
     if (runId !== state.run) return;
     state.result = result;
+    state.totalMs = performance.now() - state.startedAt;
   } catch (e) {
     if (runId !== state.run) return;
     state.error = {
@@ -319,6 +324,7 @@ function renderResult() {
   summary.className = `badge ${issues.length === 0 ? "ok" : r.valid ? "warning" : "error"}`;
   const meta = [`${t(lang, "provider")}: ${r.provider}`];
   if (r.requestId) meta.push(`${t(lang, "requestId")}: ${r.requestId}`);
+  if (state.totalMs !== null) meta.push(`${t(lang, "totalTime")}: ${(state.totalMs / 1000).toFixed(1)} s`);
   $("meta").textContent = meta.join(" · ");
 }
 
