@@ -31,7 +31,6 @@ const HEIC_MESSAGE =
   'Settings > Camera > Formats > "Most Compatible" and take the photo again, or send a JPEG or PNG (a screenshot works).';
 
 const g = globalThis;
-const now = () => (g.performance?.now ? g.performance.now() : Date.now());
 
 /** Exact padded base64 length of `n` bytes. */
 export const base64Len = (n) => Math.ceil(n / 3) * 4;
@@ -73,13 +72,13 @@ function context2d(canvas) {
 }
 
 /** A white canvas of the given size with `source` drawn scaled onto it (alpha flattened on white). */
-function drawFlattened(source, width, height, sx, sy, sw, sh) {
+function drawFlattened(source, width, height, smoothing = "high") {
   const canvas = newCanvas(width, height);
   const ctx = context2d(canvas);
+  ctx.imageSmoothingQuality = smoothing;
   ctx.fillStyle = "#fff";
   ctx.fillRect(0, 0, width, height);
-  if (sw === undefined) ctx.drawImage(source, 0, 0, width, height);
-  else ctx.drawImage(source, sx, sy, sw, sh, 0, 0, width, height);
+  ctx.drawImage(source, 0, 0, width, height);
   return canvas;
 }
 
@@ -268,23 +267,25 @@ function scaledDims(w, h, long) {
 }
 
 /**
- * Output size for a source of upright size (w, h). For JPEG the DCT-domain scales 1/2, 1/4, 1/8
- * that browsers decode to directly are preferred when they land within 10% under the cap
- * (4000 → 2000, 4032 → 2016): no resampling pass, and the same output as the Rust codec.
+ * Output size for a source of upright size (w, h), and the DCT scale it lands on (1 = none).
+ * For JPEG the DCT-domain scales 1/2, 1/4, 1/8 are preferred when they land within 10% under
+ * the cap (4000 → 2000, 4032 → 2016, 8000 → 2000): no resampling filter, a faster decode, and
+ * the same output size as the Rust codec.
+ * @returns {[number, number, number]}
  */
 function targetDims(w, h, cap, jpeg) {
   const long = Math.max(w, h);
-  if (long <= cap) return scaledDims(w, h, long);
+  if (long <= cap) return [...scaledDims(w, h, long), 1];
   if (jpeg) {
     for (const s of [2, 4, 8]) {
       const l = Math.ceil(long / s);
       if (l <= cap && l >= Math.ceil(cap * DCT_SNAP)) {
         const dims = [Math.ceil(w / s), Math.ceil(h / s)];
-        if (dims[0] * dims[1] <= MAX_CANVAS_PIXELS) return dims;
+        if (dims[0] * dims[1] <= MAX_CANVAS_PIXELS) return [...dims, s];
       }
     }
   }
-  return scaledDims(w, h, cap);
+  return [...scaledDims(w, h, cap), 0];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -307,22 +308,35 @@ function loadImageElement(blob) {
   });
 }
 
+const hasImageElement = () => typeof g.Image === "function" && typeof g.document !== "undefined";
+
 /**
- * Decode `bytes` into an upright canvas of `width`×`height` (white background). JPEGs on the
- * main thread go through an <img> element drawn scaled: Chromium then decodes at the DCT scale
- * (1/2, 1/4, 1/8) instead of the full 12–48 MP, which is the fast path. Elsewhere
- * `createImageBitmap` decodes and resizes. Both apply EXIF orientation once (the default of
- * `image-orientation`/`imageOrientation: "from-image"`); nothing here rotates again.
+ * Decode `bytes` into an upright canvas of `width`×`height` (white background), by the fastest
+ * route measured in Chromium (BENCHMARKS.md) for the DCT scale `dct` the size lands on:
+ * - 4 or 8 (48 MP → 2000 px): an `<img>` drawn at the target size; Chromium's image decode cache
+ *   then decodes the JPEG at 1/4 or 1/8 in the DCT domain instead of all 48 MP (2.4× faster than
+ *   `createImageBitmap` with resize). Main thread only (workers have no `Image`).
+ * - 2 (12 MP → 2000 px): `createImageBitmap` decodes off the main thread, then one bilinear draw
+ *   at exactly 2:1, which is a 2×2 box filter (the image decode cache's fixed cost makes the
+ *   `<img>` route slower at this size).
+ * - anything else: `createImageBitmap` with `resizeQuality: "high"`.
+ * All apply EXIF orientation once (`imageOrientation: "from-image"`, the default of
+ * `image-orientation` for `<img>`); nothing here rotates again.
  */
-async function decodeToCanvas(bytes, mime, width, height, preferElement) {
+async function decodeToCanvas(bytes, mime, width, height, dct) {
   const blob = new g.Blob([bytes], { type: mime });
-  let source;
-  if (preferElement && typeof g.Image === "function" && typeof g.document !== "undefined") {
+  let source = null;
+  let smoothing = "high";
+  if ((dct === 4 || dct === 8) && hasImageElement()) {
     try {
       source = await loadImageElement(blob);
     } catch {
       source = null; // let createImageBitmap give the verdict
     }
+  }
+  if (!source && dct === 2) {
+    source = await g.createImageBitmap(blob, { imageOrientation: "from-image" });
+    smoothing = "low";
   }
   if (!source) {
     try {
@@ -330,14 +344,13 @@ async function decodeToCanvas(bytes, mime, width, height, preferElement) {
         imageOrientation: "from-image", resizeWidth: width, resizeHeight: height, resizeQuality: "high",
       });
     } catch (e) {
-      if (e?.name === "TypeError") {
-        // An older engine without the resize options: decode, then scale while drawing.
-        source = await g.createImageBitmap(blob);
-      } else throw e;
+      if (e?.name !== "TypeError") throw e;
+      // An engine without the resize options: decode, then scale while drawing.
+      source = await g.createImageBitmap(blob);
     }
   }
   try {
-    return drawFlattened(source, width, height);
+    return drawFlattened(source, width, height, smoothing);
   } finally {
     if (typeof source.close === "function") source.close();
     else source.src = "";
@@ -376,23 +389,28 @@ function solveQuality(predict, target, lo, hi) {
 }
 
 /**
- * A sample of the picture: horizontal bands of 16 rows at jittered, evenly spread positions,
- * about 1/8 of the area. Its JPEG size scaled by area predicts the full encode's size (within
- * ~1% on the bench's documents).
+ * A sample of the picture for the size probe: every 16-row band (one MCU row at 4:2:0)
+ * contributes one window of 1/8 of the width at a wrapping horizontal offset spread by the
+ * golden-ratio sequence.
+ * Every row of the picture is represented (text lines are horizontal: sampling whole bands
+ * aliases with the line pitch, measured 7–10% off) and every column equally often. Its JPEG
+ * size scaled by area predicts the full encode's.
  */
 function sampleCanvas(canvas) {
   const { width, height } = canvas;
-  const bands = Math.max(2, Math.round((height * SAMPLE_FRACTION) / BAND_ROWS));
-  const sample = newCanvas(width, bands * BAND_ROWS);
+  const bands = Math.floor(height / BAND_ROWS);
+  const segW = Math.min(width, Math.max(64, Math.ceil((width * SAMPLE_FRACTION) / 16) * 16));
+  const sample = newCanvas(segW, bands * BAND_ROWS);
   const ctx = context2d(sample);
-  ctx.imageSmoothingEnabled = false; // an exact 1:1 copy of each band
-  const stride = height / bands;
+  ctx.imageSmoothingEnabled = false; // exact 1:1 copies
   for (let i = 0; i < bands; i++) {
-    const jitter = ((i * 7919) % 13) / 13;
-    const y = Math.min(height - BAND_ROWS, Math.floor(i * stride + jitter * Math.max(0, stride - BAND_ROWS)));
-    ctx.drawImage(canvas, 0, y, width, BAND_ROWS, 0, i * BAND_ROWS, width, BAND_ROWS);
+    const x = Math.floor(((i * 0.6180339887498949) % 1) * width); // low-discrepancy offsets
+    const y = i * BAND_ROWS;
+    const first = Math.min(segW, width - x);
+    ctx.drawImage(canvas, x, y, first, BAND_ROWS, 0, y, first, BAND_ROWS);
+    if (first < segW) ctx.drawImage(canvas, 0, y, segW - first, BAND_ROWS, first, y, segW - first, BAND_ROWS);
   }
-  return { sample, ratio: height / (bands * BAND_ROWS) };
+  return { sample, ratio: (width * height) / (segW * bands * BAND_ROWS) };
 }
 
 /**
@@ -534,10 +552,10 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   }
   const swapped = orientation >= 5 && orientation <= 8;
   const [uw, uh] = swapped ? [info.height, info.width] : [info.width, info.height];
-  const [tw, th] = targetDims(uw, uh, cap, info.format === "jpeg");
+  const [tw, th, dct] = targetDims(uw, uh, cap, info.format === "jpeg");
   let canvas;
   try {
-    canvas = await decodeToCanvas(bytes, MIME[info.format], tw, th, info.format === "jpeg");
+    canvas = await decodeToCanvas(bytes, MIME[info.format], tw, th, dct);
   } catch (e) {
     if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
@@ -628,4 +646,3 @@ export async function prepareDrawable(w, loadCodec, d, settings, useWasm) {
   return { ...enc, ...common };
 }
 
-export { now as clock };

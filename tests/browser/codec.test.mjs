@@ -105,6 +105,23 @@ test("EXIF orientations 1–8 come out upright, applied once (browser and wasm c
   }
 });
 
+test("each JPEG decode route (DCT 1/2, DCT 1/4 via <img>, free resize) keeps orientation and size", async () => {
+  // 2000×1200 stored, orientation 6 → upright 1200×2000; caps chosen to hit each route.
+  const raw = Buffer.alloc(2000 * 1200 * 3);
+  for (let y = 0; y < 1200; y++) for (let x = 0; x < 2000; x++) raw.set(quad(x, y, 2000, 1200), (y * 2000 + x) * 3);
+  const jpeg = withExifOrientation(new Uint8Array(await sharp(raw, { raw: { width: 2000, height: 1200, channels: 3 } }).jpeg().toBuffer()), 6);
+  const routes = [[1000, [600, 1000]], [500, [300, 500]], [800, [480, 800]], [250, [150, 250]]];
+  for (const [cap, dims] of routes) {
+    for (const codec of ["browser", "wasm"]) {
+      const p = await prepareBytes(jpeg, { codec, maxLongSidePx: cap });
+      checkPrepared(p, 1_000_000, codec);
+      assert.deepEqual([p.width, p.height], dims, `${codec} cap ${cap}`);
+      assert.deepEqual(p.corners, ["blue", "red", "yellow", "green"], `${codec} cap ${cap}`);
+      assert.equal(p.orientationApplied, 6);
+    }
+  }
+});
+
 test("every format becomes an upright JPEG within budget", async () => {
   const pix = documentPixel(3);
   const gray = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#777" } }).toColourspace("b-w").jpeg().toBuffer();

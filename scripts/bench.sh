@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# `npm run bench`: image preparation in headless Chromium (browser and wasm codecs against
+# browser-image-compression and a single native canvas pass) and the wasm codec in Node, on
+# photos the bench generates itself; writes BENCHMARKS.md. Not a test. Needs the wasm build
+# (scripts/build.sh) and /usr/bin/chromium (or CHROMIUM_PATH).
+#   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 5)
+#   BENCH_QUICK=1  skip the 48 MP cases
+set -euo pipefail
+cd "$(dirname "$0")/.."
+for f in npm/wasm/vehicle_doc_ocr_bg.wasm npm/wasm/vehicle_doc_ocr_image_bg.wasm; do
+  [ -f "$f" ] || { echo "[bench] $f missing: run scripts/build.sh first" >&2; exit 1; }
+done
+exec node bench/run.mjs
