@@ -25,7 +25,7 @@ after(async () => {
 const plate = (s) => s.replace(/[\s·•.-]/g, "");
 const int = (s) => String(Number.parseInt(s, 10));
 
-describe("the demo page", () => {
+describe("the demo page", { timeout: 300_000 }, () => {
   test("行驶证正页: a 12 MP phone photo is downscaled under the budget and its fields are shown", async () => {
     const page = await openPage(browser, stack, log);
     await withScreenshot(page, "front-12mp", async () => {
@@ -206,14 +206,15 @@ describe("the demo page", () => {
       await page.locator("#pick").setInputFiles({ name: "a.jpg", mimeType: "image/jpeg", buffer: CARD_JPEG });
       await page.locator('#progress[data-stage="waiting"]').waitFor();
       assert.match(await page.locator("#progress-text").textContent(), /正在识别/);
+      // Cancelling aborts the request in flight (the page stops waiting for it at once).
+      const aborted = page.waitForEvent("requestfailed", { predicate: (r) => r.url().includes("/v1/recognize"), timeout: 15_000 });
       await page.locator("#cancel").click();
       await page.locator("#error[data-code=ABORTED]").waitFor();
       assert.match(await page.locator("#error-text").textContent(), /已取消/);
       assert.equal(await page.locator("#progress").isHidden(), true);
+      await aborted;
       release();
       await page.unroute("**/v1/recognize**");
-      // A late answer must not replace the cancelled state.
-      await page.waitForTimeout(300);
       assert.equal(await page.locator("#result").isHidden(), true);
     });
     await page.context().close();

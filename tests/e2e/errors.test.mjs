@@ -34,7 +34,7 @@ after(async () => {
 
 const photo = { name: "a.jpg", mimeType: "image/jpeg", buffer: CARD_JPEG };
 
-describe("errors from the service", () => {
+describe("errors from the service", { timeout: 300_000 }, () => {
   test("real-provider mode: no simulator notice, a billing notice instead", async () => {
     const page = await openPage(browser, stack, log);
     await page.locator("#real-notice").waitFor({ state: "visible" });

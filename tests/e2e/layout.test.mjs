@@ -40,7 +40,7 @@ const overflows = (page) =>
     return out;
   });
 
-describe("layout and language", () => {
+describe("layout and language", { timeout: 300_000 }, () => {
   test("Chinese by default; the switch turns the page, the result and the errors into English and back", async () => {
     const page = await openPage(browser, stack, log);
     await withScreenshot(page, "language", async () => {
