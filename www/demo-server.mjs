@@ -283,7 +283,19 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
       throw e;
     }
   };
-  let demo;
+  // Registered before the stack starts, so it runs before miniflare's own exit hook (which stops
+  // workerd and ends the process).
+  let demo = null;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\n[demo] stopping");
+    await demo?.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
   try {
     demo = await tryPort(Number(env.DEMO_PORT || 8080));
   } catch (e) {
@@ -299,14 +311,4 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === normalize(process.argv
   console.log(`  Worker shim (workerd): ${demo.workerUrl}   answers from ${mode}`);
   console.log("  Open the URL in a browser (phone-sized window: DevTools device mode). Ctrl-C stops everything.");
   console.log("");
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\n[demo] stopping");
-    await demo.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
