@@ -18,6 +18,7 @@ const state = {
   config: null, // { proxyUrl, simulator }
   health: null, // { providers: { apihz, juhe } } or null
   healthFailed: false,
+  wasmFailed: false,
   file: null, // the last photo (kept for "try again")
   source: null, // { bytes, width, height } of the last photo
   prepared: null, // PreparedImage reported by recognize()
@@ -87,7 +88,8 @@ function renderNotices() {
   $("real-notice").hidden = !(c && c.proxyUrl && !c.simulator && state.health);
   const notice = $("service-notice");
   let text = "";
-  if (c && !c.proxyUrl) text = t(state.lang, "errors.NO_PROXY");
+  if (state.wasmFailed) text = t(state.lang, "wasmFailed");
+  else if (c && !c.proxyUrl) text = t(state.lang, "errors.NO_PROXY");
   else if (state.healthFailed) text = t(state.lang, "shimDown", { url: c.proxyUrl });
   else if (state.health && state.health.providers[DOCUMENTS[selectedDocument()].provider] === false) {
     text = t(state.lang, "shimMissingProvider");
@@ -471,5 +473,9 @@ window.addEventListener("drop", (e) => {
 applyLang();
 updateGuide();
 const configLoaded = loadConfig();
-ready().catch(() => {}); // compile the wasm early; a failure shows up on the first recognize()
+// Compile the wasm now rather than on the first photo; say so at once if it cannot load.
+ready().catch(() => {
+  state.wasmFailed = true;
+  renderNotices();
+});
 document.body.dataset.ready = "1";

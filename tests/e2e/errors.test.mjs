@@ -78,6 +78,21 @@ describe("errors from the service", { timeout: 300_000 }, () => {
     await page.context().close();
   });
 
+  test("the page cannot load its WebAssembly: says so at once, and the photo gets a plain error", async () => {
+    const page = await openPage(browser, stack, log, {
+      beforeLoad: (p) => p.route("**/pkg/wasm/*.wasm", (route) => route.fulfill({ status: 404, body: "not found" })),
+    });
+    await withScreenshot(page, "error-wasm", async () => {
+      await page.locator("#service-notice").waitFor({ state: "visible" });
+      assert.match(await page.locator("#service-notice").textContent(), /WebAssembly.*刷新页面/);
+      await recognizeIn(page, "vehicleLicenseFront", photo);
+      assert.equal(await page.locator("#error").getAttribute("data-code"), "CONFIG");
+      assert.match(await page.locator("#error-text").textContent(), /检查配置/);
+      assert.doesNotMatch(await page.locator("#error").textContent(), /Error|at |\.js|undefined|wasm/);
+    });
+    await page.context().close();
+  });
+
   test("the wrong key never reaches the page", async () => {
     const requests = await Promise.all(log.requests);
     assert.ok(requests.length > 0);

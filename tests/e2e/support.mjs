@@ -51,7 +51,7 @@ export async function launchBrowser({ fakeCamera = false } = {}) {
  * A fresh page (own context: no saved language) on the demo, with every request it sends, every
  * console line and every uncaught error recorded into `log`.
  */
-export async function openPage(browser, stack, log, { width = 390, height = 844, deviceScaleFactor = 1, lang } = {}) {
+export async function openPage(browser, stack, log, { width = 390, height = 844, deviceScaleFactor = 1, lang, beforeLoad } = {}) {
   const context = await browser.newContext({ viewport: { width, height }, deviceScaleFactor, isMobile: true, hasTouch: true });
   const page = await context.newPage();
   page.on("request", (req) => {
@@ -66,6 +66,7 @@ export async function openPage(browser, stack, log, { width = 390, height = 844,
   });
   page.on("console", (m) => log.console.push(`${m.type()}: ${m.text()}`));
   page.on("pageerror", (e) => log.pageErrors.push(String(e && e.message)));
+  if (beforeLoad) await beforeLoad(page);
   await page.goto(stack.pageUrl() + (lang ? `?lang=${lang}` : ""));
   await page.waitForSelector("body[data-ready]");
   if (stack.simulator) await page.locator("#sim-notice").waitFor({ state: "visible" });
