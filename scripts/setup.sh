@@ -5,7 +5,7 @@
 #   - wasm-bindgen-cli at exactly the version crates/wasm pins (wasm-pack is not used: it
 #     downloads wasm-opt/wasm-bindgen from GitHub; wasm-opt comes from the npm `binaryen` package)
 #   - npm dev dependencies (wrangler/workerd, playwright-core, binaryen)
-#   - Debian chromium + chromium-driver for the browser tests (skip with SETUP_BROWSER=0)
+#   - Debian chromium + chromium-driver + fonts-noto-cjk for the browser tests (skip with SETUP_BROWSER=0)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,10 +29,11 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
-if [ "${SETUP_BROWSER:-1}" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; }; then
-  say "installing Debian chromium + chromium-driver for the browser tests"
+if [ "${SETUP_BROWSER:-1}" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; }; then
+  # fonts-noto-cjk: without a Chinese font the demo screenshots show boxes instead of 行驶证.
+  say "installing Debian chromium + chromium-driver + fonts-noto-cjk for the browser tests"
   sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium chromium-driver fonts-noto-cjk >/dev/null
 fi
 say "ok"
