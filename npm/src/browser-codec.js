@@ -72,18 +72,20 @@ function context2d(canvas) {
 }
 
 /** A white canvas of the given size with `source` drawn scaled onto it (alpha flattened on white). */
-function drawFlattened(source, width, height, smoothing = "high") {
+function drawFlattened(source, width, height, smoothing = "high", opaque = false) {
   const canvas = newCanvas(width, height);
   const ctx = context2d(canvas);
   ctx.imageSmoothingQuality = smoothing;
-  ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, width, height);
+  if (!opaque) {
+    ctx.fillStyle = "#fff";
+    ctx.fillRect(0, 0, width, height);
+  }
   ctx.drawImage(source, 0, 0, width, height);
   return canvas;
 }
 
-/** JPEG-encode a canvas; resolves to bytes, or null when the canvas cannot write JPEG. */
-async function encodeJpeg(canvas, quality) {
+/** JPEG-encode a canvas; resolves to a Blob, or null when the canvas cannot write JPEG. */
+async function encodeJpegBlob(canvas, quality) {
   let blob;
   try {
     if (typeof canvas.convertToBlob === "function") {
@@ -98,7 +100,13 @@ async function encodeJpeg(canvas, quality) {
     throw new InvalidImageError("the browser could not encode the picture", { cause: e });
   }
   if (!blob || blob.type !== "image/jpeg") return null;
-  return new Uint8Array(await blob.arrayBuffer());
+  return blob;
+}
+
+/** JPEG bytes of a canvas, or null when it cannot write JPEG. */
+async function encodeJpeg(canvas, quality) {
+  const blob = await encodeJpegBlob(canvas, quality);
+  return blob && new Uint8Array(await blob.arrayBuffer());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -311,7 +319,7 @@ function loadImageElement(blob) {
 const hasImageElement = () => typeof g.Image === "function" && typeof g.document !== "undefined";
 
 /**
- * Decode `bytes` into an upright canvas of `width`×`height` (white background), by the fastest
+ * Start decoding `blob` for an upright canvas of `width`×`height`, by the fastest
  * route measured in Chromium (BENCHMARKS.md) for the DCT scale `dct` the size lands on:
  * - 4 or 8 (48 MP → 2000 px): an `<img>` drawn at the target size; Chromium's image decode cache
  *   then decodes the JPEG at 1/4 or 1/8 in the DCT domain instead of all 48 MP (2.4× faster than
@@ -323,38 +331,56 @@ const hasImageElement = () => typeof g.Image === "function" && typeof g.document
  * All apply EXIF orientation once (`imageOrientation: "from-image"`, the default of
  * `image-orientation` for `<img>`); nothing here rotates again.
  */
-async function decodeToCanvas(bytes, mime, width, height, dct) {
-  const blob = new g.Blob([bytes], { type: mime });
-  let source = null;
-  let smoothing = "high";
+function startDecode(blob, width, height, dct) {
+  const bitmap = (opts) => g.createImageBitmap(blob, opts);
   if ((dct === 4 || dct === 8) && hasImageElement()) {
-    try {
-      source = await loadImageElement(blob);
-    } catch {
-      source = null; // let createImageBitmap give the verdict
-    }
+    return loadImageElement(blob).then(
+      (source) => ({ source, smoothing: "high" }),
+      () => startDecode(blob, width, height, 0), // let createImageBitmap give the verdict
+    );
   }
-  if (!source && dct === 2) {
-    source = await g.createImageBitmap(blob, { imageOrientation: "from-image" });
-    smoothing = "low";
-  }
-  if (!source) {
-    try {
-      source = await g.createImageBitmap(blob, {
-        imageOrientation: "from-image", resizeWidth: width, resizeHeight: height, resizeQuality: "high",
-      });
-    } catch (e) {
+  if (dct === 2) return bitmap({ imageOrientation: "from-image" }).then((source) => ({ source, smoothing: "low" }));
+  return bitmap({ imageOrientation: "from-image", resizeWidth: width, resizeHeight: height, resizeQuality: "high" }).then(
+    (source) => ({ source, smoothing: "high" }),
+    (e) => {
       if (e?.name !== "TypeError") throw e;
       // An engine without the resize options: decode, then scale while drawing.
-      source = await g.createImageBitmap(blob);
-    }
-  }
+      return bitmap().then((source) => ({ source, smoothing: "high" }));
+    },
+  );
+}
+
+function release(source) {
+  if (typeof source.close === "function") source.close();
+  else source.src = "";
+}
+
+/** Draw a started decode onto the target canvas. */
+async function finishDecode(decoding, width, height, opaque) {
+  const { source, smoothing } = await decoding;
   try {
-    return drawFlattened(source, width, height, smoothing);
+    return drawFlattened(source, width, height, smoothing, opaque);
   } finally {
-    if (typeof source.close === "function") source.close();
-    else source.src = "";
+    release(source);
   }
+}
+
+/** A decode that is not wanted any more: free what it yields, swallow its error. */
+function abandon(decoding) {
+  decoding.then(({ source }) => release(source), () => {});
+}
+
+/** The caller's own Blob/File for bytes read from it (no copy into a new Blob). */
+const sourceBlobs = new WeakMap();
+export function rememberSourceBlob(bytes, blob) {
+  sourceBlobs.set(bytes, blob);
+}
+function blobFor(bytes, mime) {
+  const original = sourceBlobs.get(bytes);
+  if (original && original.size === bytes.length) {
+    return original.type === mime ? original : original.slice(0, original.size, mime);
+  }
+  return new g.Blob([bytes], { type: mime });
 }
 
 const MIME = { jpeg: "image/jpeg", png: "image/png", webp: "image/webp", gif: "image/gif", bmp: "image/bmp", heif: "image/heic" };
@@ -422,9 +448,9 @@ async function probeModel(canvas, aimBytes, minQ, maxQ) {
   const { sample, ratio } = sampleCanvas(canvas);
   const points = [];
   const measure = async (q) => {
-    const s = await encodeJpeg(sample, q);
-    if (!s) return false;
-    points.push([q, s.length * ratio]);
+    const blob = await encodeJpegBlob(sample, q); // only its size is needed
+    if (!blob) return false;
+    points.push([q, blob.size * ratio]);
     return true;
   };
   const qa = Math.min(maxQ, Math.max(minQ, Math.round((minQ + maxQ) / 2 + 5)));
@@ -503,7 +529,8 @@ async function fitBudget(canvas, budget, minQ, maxQ) {
 
 /** The exact, finished PreparedImage minus `elapsedMs`/`codec` bookkeeping done by the caller. */
 function result(w, bytes, fields) {
-  const base64 = w.base64Encode(bytes);
+  // Native Uint8Array.prototype.toBase64 (standard alphabet, padded) where the engine has it.
+  const base64 = typeof bytes.toBase64 === "function" ? bytes.toBase64() : w.base64Encode(bytes);
   return { bytes, base64, byteLength: bytes.length, base64Length: base64.length, ...fields };
 }
 
@@ -529,6 +556,25 @@ async function encodeCanvas(w, loadCodec, canvas, settings) {
   return result(w, p.bytes, { width: p.width, height: p.height, quality: p.quality, encodes: p.encodes, codec: "wasm" });
 }
 
+/** Header bytes handed to the probe: wasm memory never shrinks, so a 20 MB photo is not copied in. */
+const PROBE_PREFIX = 512 * 1024;
+
+/**
+ * `probeImage` on a prefix of the file (JPEG/PNG/GIF/BMP headers come first; WebP keeps EXIF at
+ * the end, so it gets the whole file), and on the whole file when the prefix is not enough.
+ */
+function probe(w, bytes) {
+  const webp = bytes.length > 12 && bytes[8] === 0x57 && bytes[9] === 0x45 && bytes[10] === 0x42 && bytes[11] === 0x50;
+  if (bytes.length > PROBE_PREFIX && !webp) {
+    try {
+      return w.probeImage(bytes.subarray(0, PROBE_PREFIX));
+    } catch {
+      // fall through: the whole file gives the authoritative answer
+    }
+  }
+  return w.probeImage(bytes);
+}
+
 /**
  * Prepare image bytes with the browser codec.
  * @param {object} w the main wasm module (probeImage, base64Encode)
@@ -537,25 +583,34 @@ async function encodeCanvas(w, loadCodec, canvas, settings) {
  * @param {object} settings effective settings from `prepareSettings` (also what the Rust codec takes)
  */
 export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
-  const info = w.probeImage(bytes); // INVALID_IMAGE for empty / non-image bytes
+  const info = probe(w, bytes); // INVALID_IMAGE for empty / non-image bytes
   const cap = settings.maxLongSidePx;
   if (info.format === "heif") return prepareHeif(w, loadCodec, bytes, info, settings);
   refuseOverPixels(info.width, info.height, settings.maxSourcePixels);
-  const check = checkIntegrity(bytes, info);
   const orientation = info.format === "jpeg" || info.format === "webp" || info.format === "png" ? info.orientation : 1;
   const long = Math.max(info.width, info.height);
   const common = {
     sourceWidth: info.width, sourceHeight: info.height, sourceFormat: info.format,
   };
-  if (info.format === "jpeg" && check?.forwardable && base64Len(bytes.length) <= settings.maxBase64Chars && long <= cap && orientation === 1) {
+  const fits = info.format === "jpeg" && base64Len(bytes.length) <= settings.maxBase64Chars && long <= cap && orientation === 1;
+  if (fits && checkJpeg(bytes).forwardable) {
     return { ...result(w, bytes, { width: info.width, height: info.height, quality: null, encodes: 0, codec: "browser" }), ...common, orientationApplied: 1, passthrough: true };
   }
   const swapped = orientation >= 5 && orientation <= 8;
   const [uw, uh] = swapped ? [info.height, info.width] : [info.width, info.height];
   const [tw, th, dct] = targetDims(uw, uh, cap, info.format === "jpeg");
+  // The browser decodes on its own thread while the integrity scan runs here; a file that fails
+  // the scan is refused whatever the decoder made of it.
+  const decoding = startDecode(blobFor(bytes, MIME[info.format]), tw, th, dct);
+  try {
+    checkIntegrity(bytes, info);
+  } catch (e) {
+    abandon(decoding);
+    throw e;
+  }
   let canvas;
   try {
-    canvas = await decodeToCanvas(bytes, MIME[info.format], tw, th, dct);
+    canvas = await finishDecode(decoding, tw, th, info.format === "jpeg");
   } catch (e) {
     if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
@@ -569,7 +624,7 @@ async function prepareHeif(w, loadCodec, bytes, info, settings) {
   if (info.width && info.height) refuseOverPixels(info.width, info.height, settings.maxSourcePixels);
   let bitmap;
   try {
-    bitmap = await g.createImageBitmap(new g.Blob([bytes], { type: "image/heic" }), { imageOrientation: "from-image" });
+    bitmap = await g.createImageBitmap(blobFor(bytes, "image/heic"), { imageOrientation: "from-image" });
   } catch {
     throw new UnsupportedFormatError(HEIC_MESSAGE);
   }

@@ -1,7 +1,7 @@
 // Turn any accepted image input into bytes (Uint8Array), a remote URL ({ url }) or, in browsers,
 // a drawable ({ drawable }: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> frame, VideoFrame).
 // DOM classes are only looked up through feature detection (this file also runs in Node/workerd).
-import { drawableSource } from "./browser-codec.js";
+import { drawableSource, rememberSourceBlob } from "./browser-codec.js";
 import { InvalidImageError } from "./errors.js";
 
 const ACCEPTED =
@@ -26,7 +26,10 @@ export async function toBytesOrUrl(wasm, image) {
     } catch {
       throw new InvalidImageError("the image file could not be read (was it removed or is it still downloading?)");
     }
-    return new Uint8Array(buf);
+    const bytes = new Uint8Array(buf);
+    // The browser codec decodes from the caller's Blob itself instead of copying the bytes back.
+    if (typeof globalThis.Blob === "function" && image instanceof globalThis.Blob) rememberSourceBlob(bytes, image);
+    return bytes;
   }
   throw new InvalidImageError(ACCEPTED);
 }

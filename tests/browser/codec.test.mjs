@@ -339,6 +339,42 @@ test("drawable inputs: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> (cur
   assert.equal(results.recognizeNone, "ConfigError");
 });
 
+test("inside a Web Worker (no DOM, OffscreenCanvas only) the browser codec runs too", async () => {
+  const jpeg = withExifOrientation(await quadrantJpeg(), 6);
+  const r = await h.page.evaluate(async (data) => {
+    const src = `
+      import * as ocr from "${location.origin}/npm/src/browser.js";
+      self.onmessage = async (e) => {
+        const out = [];
+        for (const opts of [{}, { maxLongSidePx: 160 }, { codec: "wasm" }]) {
+          try {
+            const p = await ocr.prepareImage(e.data, opts);
+            out.push({ codec: p.codec, width: p.width, height: p.height, base64Length: p.base64Length, orientationApplied: p.orientationApplied });
+          } catch (err) {
+            out.push({ error: err.name + ": " + err.message });
+          }
+        }
+        self.postMessage({ out, hasDocument: typeof document !== "undefined" });
+      };`;
+    const worker = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });
+    const reply = new Promise((ok, fail) => {
+      worker.onmessage = (e) => ok(e.data);
+      worker.onerror = (e) => fail(new Error(e.message));
+    });
+    worker.postMessage(T.b64ToBytes(data));
+    const res = await reply;
+    worker.terminate();
+    return res;
+  }, b64(jpeg));
+  assert.equal(r.hasDocument, false);
+  assert.deepEqual(r.out, [
+    { codec: "browser", width: 400, height: 640, base64Length: r.out[0].base64Length, orientationApplied: 6 },
+    { codec: "browser", width: 100, height: 160, base64Length: r.out[1].base64Length, orientationApplied: 6 },
+    { codec: "wasm", width: 400, height: 640, base64Length: r.out[2].base64Length, orientationApplied: 6 },
+  ]);
+  for (const o of r.out) assert.ok(o.base64Length > 0 && o.base64Length <= 1_000_000);
+});
+
 test("no uncaught page errors", () => {
   assert.deepEqual(h.errors.map(String), []);
 });
