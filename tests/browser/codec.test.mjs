@@ -53,6 +53,15 @@ function checkError(p, cls, re) {
 
 const quad = (x, y, w, h) => (y < h / 2 ? (x < w / 2 ? [255, 0, 0] : [0, 255, 0]) : x < w / 2 ? [0, 0, 255] : [255, 255, 0]);
 
+/** A copy of a JPEG with `n` 65,000-byte APP15 segments right after SOI (metadata-heavy cameras). */
+function withAppSegments(jpeg, n) {
+  const seg = Buffer.alloc(65_002);
+  seg[0] = 0xff;
+  seg[1] = 0xef;
+  seg.writeUInt16BE(65_000, 2);
+  return new Uint8Array(Buffer.concat([Buffer.from(jpeg.subarray(0, 2)), ...Array(n).fill(seg), Buffer.from(jpeg.subarray(2))]));
+}
+
 /** 640×400 quadrant JPEG (baseline, 4:2:0) made by sharp. */
 async function quadrantJpeg(opts = {}) {
   const raw = Buffer.alloc(640 * 400 * 3);
@@ -132,6 +141,7 @@ test("every format becomes an upright JPEG within budget", async () => {
     "progressive jpeg (passthrough)": [progressive, "jpeg", 640, 400, true],
     "progressive jpeg rotated": [withExifOrientation(progressive, 3), "jpeg", 640, 400, false],
     "grayscale jpeg": [gray, "jpeg", 300, 200, true],
+    "jpeg with 600 KB of metadata before the frame header": [withAppSegments(withExifOrientation(progressive, 6), 9), "jpeg", 400, 640, false],
     "cmyk jpeg": [fixture("cmyk_adobe.jpg"), "jpeg", null, null, false],
     "progressive exif 8 fixture": [fixture("progressive_exif8.jpg"), "jpeg", null, null, false],
     png: [png(320, 200, pix), "png", 320, 200, false],
@@ -290,6 +300,11 @@ test("drawable inputs: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> (cur
     await img.decode();
     out.img = await T.run(img, {});
     out.unloadedImg = await T.run(new Image(), {});
+    // A cross-origin <img> without CORS taints the canvas: a clear error, not a SecurityError.
+    const foreign = new Image();
+    foreign.src = location.href.replace("127.0.0.1", "localhost").replace(/[^/]*$/, "crates/imaging/tests/fixtures/progressive_exif8.jpg");
+    out.foreignLoaded = await foreign.decode().then(() => true, () => false);
+    out.foreign = await T.run(foreign, {});
     // <video> playing a canvas stream: the current frame.
     const source = T.quadrantCanvas(320, 240, "element");
     document.body.append(source);
@@ -331,6 +346,8 @@ test("drawable inputs: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> (cur
   assert.deepEqual([results.bigCanvas.width, results.bigCanvas.height], [2048, 1536]);
   checkError(results.closedBitmap, nodeOcr.InvalidImageError);
   checkError(results.unloadedImg, nodeOcr.InvalidImageError, /img/);
+  assert.ok(results.foreignLoaded, "the cross-origin image did not load");
+  checkError(results.foreign, nodeOcr.InvalidImageError, /origin/);
   checkError(results.videoBeforePlay, nodeOcr.InvalidImageError, /video/);
   assert.ok(results.videoReady >= 2, `video never got a frame (readyState ${results.videoReady})`);
   checkPrepared(results.video);
