@@ -118,8 +118,38 @@ const truncatedJpeg = () =>
   new InvalidImageError("the JPEG data is truncated (the file was cut off; send the complete photo)");
 
 /**
- * Walk a JPEG's segments to EOI, skipping entropy-coded data. Returns `{ forwardable }`
- * (baseline/extended/progressive Huffman with 1 or 3 components: safe to send as it is).
+ * MCUs (interleaved scan) or blocks (single-component scan) a scan codes, from the SOF and SOS
+ * payloads; null when the headers do not say. (Port of crates/imaging `scan_units`.)
+ */
+function scanUnits(b, sof, sos) {
+  if (sof < 0 || sof + 6 > b.length || sos + 2 > b.length) return null;
+  const h = (b[sof + 1] << 8) | b[sof + 2];
+  const w = (b[sof + 3] << 8) | b[sof + 4];
+  const n = b[sof + 5];
+  const comps = [];
+  for (let i = 0; i < n; i++) {
+    const at = sof + 6 + i * 3;
+    if (at + 3 > b.length) return null;
+    comps.push([b[at], Math.max(1, b[at + 1] >> 4), Math.max(1, b[at + 1] & 15)]);
+  }
+  if (!comps.length) return null;
+  const hmax = Math.max(...comps.map((c) => c[1]));
+  const vmax = Math.max(...comps.map((c) => c[2]));
+  const up = (a, d) => Math.ceil(a / d);
+  if (b[sos] === 1) {
+    const c = comps.find((x) => x[0] === b[sos + 1]);
+    if (!c) return null;
+    return up(up(w * c[1], hmax), 8) * up(up(h * c[2], vmax), 8);
+  }
+  return up(w, 8 * hmax) * up(h, 8 * vmax);
+}
+
+/**
+ * Walk a JPEG's segments to EOI, skipping entropy-coded data; with restart markers, also check
+ * each scan has as many as its size needs (a scan cut short and re-closed by a marker is what
+ * decoders silently fill with grey). Returns `{ forwardable }` (baseline/extended/progressive
+ * Huffman with 1 or 3 components: safe to send as it is). A port of crates/imaging's
+ * `check_jpeg`, which the wasm modules do not export.
  * @param {Uint8Array} b
  */
 export function checkJpeg(b) {
@@ -128,6 +158,8 @@ export function checkJpeg(b) {
   let scans = 0;
   let sawFrame = false;
   let forwardable = false;
+  let frame = -1; // offset of the SOF payload
+  let restartInterval = 0;
   for (;;) {
     while (pos < n && b[pos] !== 0xff) pos++;
     while (pos < n && b[pos] === 0xff) pos++;
@@ -145,23 +177,34 @@ export function checkJpeg(b) {
     if (end > n) throw truncatedJpeg();
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       sawFrame = true;
+      frame = pos + 2;
       const comps = pos + 7 < n ? b[pos + 7] : 0;
       forwardable = marker <= 0xc2 && (comps === 1 || comps === 3);
     }
+    if (marker === 0xdd && pos + 4 <= n) restartInterval = (b[pos + 2] << 8) | b[pos + 3];
+    const header = pos + 2;
     pos = end;
     if (marker === 0xda) {
       scans++;
+      let restarts = 0;
       // Entropy-coded data runs to a marker other than a stuffed 0xFF00, an RSTn or fill bytes.
       for (;;) {
         const off = b.indexOf(0xff, pos);
         if (off < 0 || off + 1 >= n) throw truncatedJpeg();
         const next = b[off + 1];
-        if (next === 0x00 || (next >= 0xd0 && next <= 0xd7)) pos = off + 2;
-        else if (next === 0xff) pos = off + 1;
+        if (next === 0x00) pos = off + 2;
+        else if (next >= 0xd0 && next <= 0xd7) {
+          restarts++;
+          pos = off + 2;
+        } else if (next === 0xff) pos = off + 1;
         else {
           pos = off;
           break;
         }
+      }
+      if (restartInterval > 0) {
+        const units = scanUnits(b, frame, header);
+        if (units !== null && restarts < Math.max(0, Math.ceil(units / restartInterval) - 1)) throw truncatedJpeg();
       }
     }
   }

@@ -219,7 +219,18 @@ test("bad input gets a clear typed error, and the codec keeps working after each
   const pngBytes = png(320, 200, documentPixel(1));
   const gif = await sharp(Buffer.from(pngBytes)).gif().toBuffer();
   const { InvalidImageError, UnsupportedFormatError, ImageTooLargeError } = nodeOcr;
+  // A JPEG with restart markers (made by Pillow, restart every 4 MCUs) cut after its 6th RST and
+  // closed with EOI: every segment is intact, only the marker count shows the missing rows.
+  const restart = new Uint8Array(readFileSync(new URL("./fixtures/restart.jpg", import.meta.url)));
+  let rst = 0;
+  let cut = 0;
+  for (let i = 0; i + 1 < restart.length && !cut; i++) if (restart[i] === 0xff && restart[i + 1] >= 0xd0 && restart[i + 1] <= 0xd7 && ++rst === 6) cut = i;
+  const reclosed = new Uint8Array([...restart.subarray(0, cut), 0xff, 0xd9]);
+  const intact = await prepareBytes(restart, {});
+  checkPrepared(intact);
+  assert.equal(intact.passthrough, true);
   const cases = [
+    ["jpeg cut short and re-closed (restart markers)", reclosed, InvalidImageError, /truncated/],
     ["empty", new Uint8Array(0), InvalidImageError],
     ["html", new TextEncoder().encode("<html>not an image</html>"), InvalidImageError],
     ["jpeg cut at 60%", truncated(jpeg, 0.6), InvalidImageError, /truncated/],
