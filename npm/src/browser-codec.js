@@ -599,6 +599,51 @@ async function encodeCanvas(w, loadCodec, canvas, settings) {
   return result(w, p.bytes, { width: p.width, height: p.height, quality: p.quality, encodes: p.encodes, codec: "wasm" });
 }
 
+/**
+ * A JPEG cut inside its entropy data and closed again with EOI passes every structural check
+ * when it has no restart markers, and browsers decode it without an error: libjpeg fills the
+ * missing blocks with zero coefficients, i.e. flat mid-grey (128, 128, 128) from the cut to the
+ * bottom. A last row that is exactly that grey across the whole width, under a first row that is
+ * not, is taken as such a file. (A camera photo has sensor noise in its last row; a screenshot
+ * would need a footer of exactly #808080.)
+ */
+function greyFilledBottom(canvas) {
+  const { width, height } = canvas;
+  if (height < 2) return false;
+  const ctx = canvas.getContext("2d");
+  const allGrey = (y) => {
+    const row = ctx.getImageData(0, y, width, 1).data;
+    for (let i = 0; i < row.length; i += 4) {
+      if (row[i] !== 128 || row[i + 1] !== 128 || row[i + 2] !== 128) return false;
+    }
+    return true;
+  };
+  return allGrey(height - 1) && !allGrey(0);
+}
+
+/**
+ * Before a JPEG is passed through untouched: the browser decodes it without a grey-filled
+ * bottom (see `greyFilledBottom`). Small files only reach here (they fit the budget).
+ */
+async function checkDecodesWhole(blob) {
+  let bitmap;
+  try {
+    bitmap = await g.createImageBitmap(blob, { imageOrientation: "from-image" });
+  } catch {
+    throw new InvalidImageError("the browser could not decode this JPEG image (corrupt or unsupported variant)");
+  }
+  try {
+    const rows = newCanvas(bitmap.width, 2);
+    const ctx = context2d(rows);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(bitmap, 0, 0, bitmap.width, 1, 0, 0, bitmap.width, 1);
+    ctx.drawImage(bitmap, 0, bitmap.height - 1, bitmap.width, 1, 0, 1, bitmap.width, 1);
+    if (bitmap.height >= 2 && greyFilledBottom(rows)) throw truncatedJpeg();
+  } finally {
+    bitmap.close();
+  }
+}
+
 /** Header bytes handed to the probe: wasm memory never shrinks, so a 20 MB photo is not copied in. */
 const PROBE_PREFIX = 512 * 1024;
 
@@ -637,6 +682,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   };
   const fits = info.format === "jpeg" && base64Len(bytes.length) <= settings.maxBase64Chars && long <= cap && orientation === 1;
   if (fits && checkJpeg(bytes).forwardable) {
+    await checkDecodesWhole(blobFor(bytes, "image/jpeg"));
     return { ...result(w, bytes, { width: info.width, height: info.height, quality: null, encodes: 0, codec: "browser" }), ...common, orientationApplied: 1, passthrough: true };
   }
   const swapped = orientation >= 5 && orientation <= 8;
@@ -658,6 +704,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
     if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
     throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
   }
+  if (info.format === "jpeg" && greyFilledBottom(canvas)) throw truncatedJpeg();
   const enc = await encodeCanvas(w, loadCodec, canvas, settings);
   return { ...enc, ...common, orientationApplied: orientation >= 2 && orientation <= 8 ? orientation : 1, passthrough: false };
 }

@@ -231,6 +231,7 @@ test("bad input gets a clear typed error, and the codec keeps working after each
   assert.equal(intact.passthrough, true);
   const cases = [
     ["jpeg cut short and re-closed (restart markers)", reclosed, InvalidImageError, /truncated/],
+    ["jpeg cut at 80% and re-closed (no restart markers)", new Uint8Array([...truncated(jpeg, 0.8), 0xff, 0xd9]), InvalidImageError, /truncated/],
     ["empty", new Uint8Array(0), InvalidImageError],
     ["html", new TextEncoder().encode("<html>not an image</html>"), InvalidImageError],
     ["jpeg cut at 60%", truncated(jpeg, 0.6), InvalidImageError, /truncated/],
