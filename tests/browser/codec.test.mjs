@@ -404,6 +404,44 @@ test("inside a Web Worker (no DOM, OffscreenCanvas only) the browser codec runs 
   for (const o of r.out) assert.ok(o.base64Length > 0 && o.base64Length <= 1_000_000);
 });
 
+test("recognize() in the page prepares a canvas and an oversized photo and never sends over budget", async (t) => {
+  const { startSim, apihzOptions } = await import("../node/helpers.mjs");
+  const sim = await startSim();
+  t.after(() => sim.close());
+  // The simulator sends no CORS headers: the page talks to it through a Playwright route that adds them.
+  const route = async (r) => {
+    const req = r.request();
+    const res = await fetch(req.url(), { method: req.method(), headers: req.headers(), body: req.postDataBuffer() ?? undefined });
+    await r.fulfill({
+      status: res.status,
+      headers: { "content-type": res.headers.get("content-type") ?? "application/json", "access-control-allow-origin": "*" },
+      body: Buffer.from(await res.arrayBuffer()),
+    });
+  };
+  await h.page.route(`${sim.url}/**`, route);
+  t.after(() => h.page.unroute(`${sim.url}/**`, route));
+  const opts = apihzOptions(sim, "vehicleLicenseFront", { maxBase64Chars: 400_000 });
+  const r = await h.page.evaluate(async (o) => {
+    const out = {};
+    for (const [name, image] of [["canvas", T.quadrantCanvas(3000, 2000)], ["jpeg", new Blob([await T.noisyJpeg(4000, 3000, { seed: 3 })])]]) {
+      const stages = [];
+      const res = await T.ocr.recognize(image, { ...o, onProgress: (e) => stages.push({ stage: e.stage, codec: e.image?.codec, base64Length: e.image?.base64Length }) });
+      out[name] = { document: res.document, stages };
+    }
+    return out;
+  }, opts);
+  const calls = sim.calls();
+  assert.equal(calls.length, 2);
+  for (const [i, name] of ["canvas", "jpeg"].entries()) {
+    assert.equal(r[name].document, "vehicleLicenseFront", name);
+    assert.deepEqual(r[name].stages.map((s) => s.stage), ["preparing", "recognizing"], name);
+    assert.equal(r[name].stages[1].codec, "browser", name);
+    assert.equal(r[name].stages[1].base64Length, calls[i].base64Length, name);
+    assert.ok(calls[i].base64Length <= 400_000, `${name}: sent ${calls[i].base64Length}`);
+  }
+  assert.ok(calls[1].base64Length >= 0.92 * 400_000, `the noisy photo should use the budget: ${calls[1].base64Length}`);
+});
+
 test("no uncaught page errors", () => {
   assert.deepEqual(h.errors.map(String), []);
 });
