@@ -38,8 +38,20 @@ export const base64Len = (n) => Math.ceil(n / 3) * 4;
 // ---------------------------------------------------------------------------------------------
 // Feature detection
 
+let offscreen2d;
+/** OffscreenCanvas with a 2D context and `convertToBlob` (Safari before 16.4 had no 2D context). */
 function hasOffscreenJpeg() {
-  return typeof g.OffscreenCanvas === "function" && typeof g.OffscreenCanvas.prototype?.convertToBlob === "function";
+  if (offscreen2d === undefined) {
+    offscreen2d = false;
+    if (typeof g.OffscreenCanvas === "function" && typeof g.OffscreenCanvas.prototype?.convertToBlob === "function") {
+      try {
+        offscreen2d = !!new g.OffscreenCanvas(1, 1).getContext("2d");
+      } catch {
+        offscreen2d = false;
+      }
+    }
+  }
+  return offscreen2d;
 }
 function hasDocumentCanvas() {
   return typeof g.document?.createElement === "function" && typeof g.HTMLCanvasElement === "function" &&
@@ -208,6 +220,26 @@ export function checkJpeg(b) {
       }
     }
   }
+}
+
+/**
+ * An 8-bit Huffman JPEG (baseline, extended or progressive: what every browser decodes), read from
+ * the frame header only; not lossless, hierarchical, arithmetic-coded or 12-bit.
+ */
+function isCommonJpeg(b) {
+  let pos = 2;
+  while (pos + 4 < b.length) {
+    while (pos < b.length && b[pos] !== 0xff) pos++;
+    while (pos < b.length && b[pos] === 0xff) pos++;
+    const marker = b[pos++];
+    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) continue;
+    if (marker === 0xda || marker === 0xd9 || pos + 2 >= b.length) return false;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return marker <= 0xc2 && b[pos + 2] === 8;
+    }
+    pos += (b[pos] << 8) | b[pos + 1];
+  }
+  return false;
 }
 
 const truncated = (what) => new InvalidImageError(`the ${what} data is truncated (the file was cut off; send the complete image)`);
@@ -690,7 +722,12 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   const [tw, th, dct] = targetDims(uw, uh, cap, info.format === "jpeg");
   // The browser decodes on its own thread while the integrity scan runs here; a file that fails
   // the scan is refused whatever the decoder made of it.
-  const decoding = startDecode(blobFor(bytes, MIME[info.format]), tw, th, dct);
+  // An `<img>` that fails to decode at draw time draws nothing, silently: only common JPEGs
+  // (read from the frame header) take that route; `createImageBitmap` rejects what it cannot
+  // decode. The browser decodes on its own thread while the integrity scan runs here; a file that
+  // fails the scan is refused whatever the decoder made of it.
+  const decodable = info.format !== "jpeg" || isCommonJpeg(bytes);
+  const decoding = startDecode(blobFor(bytes, MIME[info.format]), tw, th, decodable ? dct : 0);
   try {
     checkIntegrity(bytes, info);
   } catch (e) {
@@ -702,6 +739,9 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
     canvas = await finishDecode(decoding, tw, th, info.format === "jpeg");
   } catch (e) {
     if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
+    if (!decodable) {
+      throw new UnsupportedFormatError("this JPEG variant (lossless, hierarchical, arithmetic-coded or 12-bit) cannot be decoded here; send a standard JPEG or PNG");
+    }
     throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
   }
   if (info.format === "jpeg" && greyFilledBottom(canvas)) throw truncatedJpeg();

@@ -202,6 +202,18 @@ test("small images are never upscaled", async () => {
   assert.deepEqual([p.width, p.height], [64, 40]);
 });
 
+/** A copy of a JPEG with its frame marker replaced (e.g. 0xC3, lossless: no browser decodes it). */
+function withSofMarker(jpeg, marker) {
+  const b = new Uint8Array(jpeg);
+  for (let i = 2; i + 1 < b.length; i++) {
+    if (b[i] === 0xff && b[i + 1] >= 0xc0 && b[i + 1] <= 0xc2) {
+      b[i + 1] = marker;
+      return b;
+    }
+  }
+  throw new Error("no SOF");
+}
+
 /** A JPEG whose SOF announces `w`×`h` (the scan is the original's): a decompression bomb's head. */
 function jpegWithDims(jpeg, w, hgt) {
   const b = new Uint8Array(jpeg);
@@ -243,6 +255,7 @@ test("bad input gets a clear typed error, and the codec keeps working after each
     ["webp cut", truncated(fixture("lossy.webp"), 0.5), InvalidImageError, /truncated/],
     ["bmp cut", truncated(bmp(100, 100, documentPixel(1)), 0.5), InvalidImageError, /truncated/],
     ["heic", HEIC_HEAD, UnsupportedFormatError, /HEIC/],
+    ["lossless JPEG frame (SOF3)", withSofMarker(jpeg, 0xc3), UnsupportedFormatError, /JPEG variant/],
     ["png bomb header", pngHeaderOnly(20000, 10000), ImageTooLargeError, /megapixel/],
     ["jpeg bomb header", jpegWithDims(jpeg, 60000, 60000), ImageTooLargeError, /megapixel/],
   ];
