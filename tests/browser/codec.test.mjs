@@ -187,6 +187,31 @@ test("a 12 MP detailed photo: downscaled to the cap, budget spent well, few enco
   assert.deepEqual([p.width, p.height], [2000, 1500]);
 });
 
+test("the budget invariant holds across budgets, sources and both codecs in the page", async () => {
+  const results = await h.page.evaluate(async () => {
+    const sources = {
+      noisy: await T.noisyJpeg(2400, 1800, { seed: 11 }),
+      smooth: new Uint8Array(await (await T.quadrantCanvas(2400, 1800).convertToBlob({ type: "image/png" })).arrayBuffer()),
+    };
+    const out = [];
+    for (const [name, bytes] of Object.entries(sources)) {
+      for (const budget of [30_000, 75_001, 150_002, 333_333, 640_000, 999_999]) {
+        for (const codec of ["browser", "wasm"]) {
+          const p = await T.run(bytes, { codec, maxBase64Chars: budget });
+          out.push({ name, budget, codec, p });
+        }
+      }
+    }
+    return out;
+  });
+  for (const { name, budget, codec, p } of results) {
+    checkPrepared(p, budget, codec);
+    const label = `${name} ${codec} budget ${budget}: use ${(p.base64Length / budget).toFixed(3)} q${p.quality} ${p.width}×${p.height}`;
+    assert.ok(p.base64Length >= 0.92 * budget || p.quality >= 95, label);
+    assert.ok(p.quality >= 70, label);
+  }
+});
+
 test("a tiny budget shrinks the picture instead of going under minQuality", async () => {
   const p = await h.page.evaluate(async () => T.run(await T.noisyJpeg(2000, 1500, { seed: 4 }), { maxBase64Chars: 40_000 }));
   checkPrepared(p, 40_000);
