@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Benchmark of the Worker shim (issue #4): not a test. Assumes scripts/build.sh ran.
 //   node scripts/bench-shim.mjs [requests=300]
-// Writes a markdown section to stdout and to BENCHMARKS-shim.md.
+// Writes a markdown section to stdout and into the "Worker shim" section of BENCHMARKS.md.
 //
 // 1. Added latency: the same 66 KB JPEG recognized (a) by POSTing the provider's form body
 //    straight to the simulator and (b) by POSTing the bytes to the shim running in workerd
@@ -18,7 +18,7 @@
 //    - workerd process: utime+stime of the workerd process (/proc/<pid>/stat) over the latency
 //      run / requests. Includes workerd's HTTP parsing, miniflare's entry worker and the
 //      outbound fetch: an upper bound of the Worker's billed CPU.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { register } from "node:module";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
@@ -276,4 +276,10 @@ with noise) decoded, resized and re-encoded in the Worker costs **${ms(prepareCp
 (same in-process method, ${PREP_N} requests): far over the Free plan's 10 ms, hence off by default.
 `;
 process.stdout.write(md);
-writeFileSync(`${ROOT}BENCHMARKS-shim.md`, md);
+// Replace the "## Worker shim" section of BENCHMARKS.md (the image bench keeps it when it rewrites
+// the file); append it when the file has none yet.
+const benchPath = `${ROOT}BENCHMARKS.md`;
+const current = existsSync(benchPath) ? readFileSync(benchPath, "utf8") : "# Benchmarks\n";
+const at = current.search(/^## Worker shim/m);
+const section = md.replace(/^## Worker shim[^\n]*/m, "## Worker shim");
+writeFileSync(benchPath, (at >= 0 ? current.slice(0, at) : current.trimEnd() + "\n\n") + section);

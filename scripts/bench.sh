@@ -2,7 +2,8 @@
 # `npm run bench`: image preparation in headless Chromium (browser and wasm codecs against
 # browser-image-compression and a single native canvas pass) and the wasm codec in Node, on
 # photos the bench generates itself; writes BENCHMARKS.md. Not a test. Needs the wasm build
-# (scripts/build.sh) and /usr/bin/chromium (or CHROMIUM_PATH).
+# (scripts/build.sh) and /usr/bin/chromium (or CHROMIUM_PATH). Then the Worker shim's latency and
+# CPU (scripts/bench-shim.mjs), into the same file.
 #   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 5)
 #   BENCH_QUICK=1  skip the 48 MP cases
 set -euo pipefail
@@ -10,4 +11,6 @@ cd "$(dirname "$0")/.."
 for f in npm/wasm/vehicle_doc_ocr_bg.wasm npm/wasm/vehicle_doc_ocr_image_bg.wasm; do
   [ -f "$f" ] || { echo "[bench] $f missing: run scripts/build.sh first" >&2; exit 1; }
 done
-exec node bench/run.mjs
+node bench/run.mjs
+# The Worker shim's added latency and CPU per request (fills BENCHMARKS.md's "Worker shim" section).
+WRANGLER_SEND_METRICS=false node scripts/bench-shim.mjs 300
