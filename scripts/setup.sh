@@ -4,7 +4,8 @@
 #   - the wasm32-unknown-unknown Rust target
 #   - wasm-bindgen-cli at exactly the version crates/wasm pins (wasm-pack is not used: it
 #     downloads wasm-opt/wasm-bindgen from GitHub; wasm-opt comes from the npm `binaryen` package)
-#   - npm dev dependencies (wrangler/workerd, playwright-core, binaryen)
+#   - npm dev dependencies (wrangler/miniflare/workerd, playwright-core, binaryen, typescript,
+#     vite + webpack for the bundler tests, sharp + browser-image-compression for tests and bench)
 #   - Debian chromium + chromium-driver + fonts-noto-cjk for the browser tests (skip with SETUP_BROWSER=0)
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -29,10 +29,15 @@ if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts; then 
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/
 
-for extra in scripts/test-worker.sh scripts/test-browser-codec.sh scripts/test-bundlers.sh scripts/test-browser.sh; do
-  if [ -f "$extra" ]; then
-    step "$extra"
-    bash "$extra"
-  fi
-done
+step "Worker shim in workerd (miniflare) against the simulator"
+bash scripts/test-worker.sh
+
+step "browser codec and every input kind in headless Chromium"
+bash scripts/test-browser-codec.sh
+
+step "the package through Vite, webpack 5 and native ES modules in Chromium"
+bash scripts/test-bundlers.sh
+
+step "the demo end to end in headless Chromium"
+bash scripts/test-browser.sh
 step "all tests passed"
