@@ -13,6 +13,7 @@ step "format and lints (native and wasm32, -D warnings)"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --quiet -- -D warnings
+cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features codec --quiet -- -D warnings
 
 step "native tests (pure core, image pipeline)"
 cargo test --workspace --quiet
