@@ -27,7 +27,14 @@ fi
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "installing npm dev dependencies"
-  npm ci --no-audit --no-fund --loglevel=error
+  if ! npm ci --no-audit --no-fund --loglevel=error 2>/tmp/vdo-npm-ci.log; then
+    # This registry mirror omits other platforms' optional packages (e.g. @rollup/rollup-darwin-*)
+    # from the lock file, which `npm ci` then refuses; `npm install` installs the same locked
+    # versions (checked when this was written) without rewriting the lock file.
+    say "npm ci refused the lock file ($(grep -m1 -o 'Missing: [^ ]*' /tmp/vdo-npm-ci.log || echo 'see /tmp/vdo-npm-ci.log')); installing the locked versions with npm install"
+    npm install --no-audit --no-fund --no-save --loglevel=error
+  fi
+  touch node_modules/.package-lock.json
 fi
 
 if [ "${SETUP_BROWSER:-1}" = 1 ] && { [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ] || ! fc-list 2>/dev/null | grep -qi "noto sans cjk"; }; then
