@@ -130,7 +130,7 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   juhe?: JuheOptions;
   /** The Worker shim (`worker/`): the page never sees a key. */
   proxyUrl?: string;
-  /** For the whole call, all endpoints included. @default 20000 */
+  /** From the first request to the answer, all endpoints included (image preparation not counted). @default 20000 */
   timeoutMs?: number;
   /** Cancels the in-flight request; the promise rejects with `AbortedError`. */
   signal?: AbortSignal;
