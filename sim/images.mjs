@@ -13,19 +13,23 @@ export const MARKER_UNREADABLE = "SIM:UNREADABLE";
 export const MARKER_DOC_EXAMPLE = "SIM:DOC-EXAMPLE";
 
 /**
+ * A copy of a JPEG with a COM segment holding `text` right after SOI: how every test puts a
+ * simulator marker into a real photo (the image still decodes).
+ */
+export function withComment(jpeg, text) {
+  const payload = Buffer.from(String(text), "latin1");
+  const seg = Buffer.from([0xff, 0xfe, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
+  const bytes = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength);
+  return Buffer.concat([bytes.subarray(0, 2), seg, payload, bytes.subarray(2)]);
+}
+
+/**
  * A decodable JPEG. `marker`: ASCII text put into a COM segment right after SOI.
  * `totalBytes`: pad with zero bytes after EOI (decoders ignore trailing data) up to this size.
  */
 export function sampleJpeg({ marker, totalBytes } = {}) {
   let jpeg = Buffer.from(JPEG_HEX, "hex");
-  if (marker !== undefined) {
-    const text = Buffer.from(String(marker), "latin1");
-    const seg = Buffer.alloc(4);
-    seg[0] = 0xff;
-    seg[1] = 0xfe;
-    seg.writeUInt16BE(text.length + 2, 2);
-    jpeg = Buffer.concat([jpeg.subarray(0, 2), seg, text, jpeg.subarray(2)]);
-  }
+  if (marker !== undefined) jpeg = withComment(jpeg, marker);
   if (totalBytes !== undefined) {
     if (totalBytes < jpeg.length) throw new RangeError("totalBytes smaller than the image");
     jpeg = Buffer.concat([jpeg, Buffer.alloc(totalBytes - jpeg.length)]);

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemo } from "../../www/demo-server.mjs";
+export { withComment } from "../../sim/images.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -19,12 +20,6 @@ export const SIM_CERT = fixture("sim-juhe-certificate.json");
 /** The certificate fixture's `content` for a `desc`. */
 export const certText = (desc) => SIM_CERT.result.res.find((e) => e.desc === desc)?.content;
 
-/** A copy of a JPEG with a COM segment after SOI (a simulator marker such as `SIM:UNREADABLE`). */
-export function withComment(jpeg, text) {
-  const payload = Buffer.from(text, "latin1");
-  const seg = Buffer.from([0xff, 0xfe, (payload.length + 2) >> 8, (payload.length + 2) & 0xff]);
-  return Buffer.concat([jpeg.subarray(0, 2), seg, payload, jpeg.subarray(2)]);
-}
 
 /**
  * The demo stack. Default: the simulator. `env`: provider settings as `npm run demo` would read

@@ -1,6 +1,7 @@
 // Shared helpers of the Node suites: the simulator, options, test images, secret scanning.
 import { readFileSync } from "node:fs";
 import { startSimulator } from "../../sim/server.mjs";
+export { withComment } from "../../sim/images.mjs";
 
 export const CREDS = Object.freeze({
   apihz: { id: "10000001", key: "k3y+Sec/ret=APIHZ-7f3a" },
@@ -29,17 +30,6 @@ export function faulty(sim, kind) {
   return `${sim.url}/__fault/${kind}/api/ai/xingshizheng.php`;
 }
 
-/** A copy of a JPEG with a COM segment (e.g. a simulator marker) right after SOI. */
-export function withComment(jpeg, text) {
-  const payload = new TextEncoder().encode(text);
-  const len = payload.length + 2;
-  const seg = new Uint8Array([0xff, 0xfe, len >> 8, len & 0xff, ...payload]);
-  const out = new Uint8Array(jpeg.length + seg.length);
-  out.set(jpeg.subarray(0, 2), 0);
-  out.set(seg, 2);
-  out.set(jpeg.subarray(2), 2 + seg.length);
-  return out;
-}
 
 export function billable(sim) {
   return sim.calls().filter((c) => c.billable).length;

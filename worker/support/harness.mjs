@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+export { withComment } from "../../sim/images.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const WRANGLER_TOML = join(ROOT, "worker/wrangler.toml");
@@ -199,17 +200,6 @@ function parseResponse(buf, final) {
   }
 }
 
-/** A copy of a JPEG with a COM segment (a simulator marker such as `SIM:UNREADABLE`) after SOI. */
-export function withComment(jpeg, text) {
-  const payload = new TextEncoder().encode(text);
-  const len = payload.length + 2;
-  const seg = new Uint8Array([0xff, 0xfe, len >> 8, len & 0xff, ...payload]);
-  const out = new Uint8Array(jpeg.length + seg.length);
-  out.set(jpeg.subarray(0, 2), 0);
-  out.set(seg, 2);
-  out.set(jpeg.subarray(2), 2 + seg.length);
-  return out;
-}
 
 /** The request headers of an image upload. */
 export function imageHeaders(extra = {}, type = "image/jpeg") {
