@@ -20,6 +20,13 @@ function fromWasm(e) {
   return new ProviderError("internal error in vehicle-doc-ocr (please report it)", { retryable: false });
 }
 
+/** Wraps an exception thrown by the caller's own `onProgress`, so it is rethrown unchanged. */
+class CallbackFailure {
+  constructor(error) {
+    this.error = error;
+  }
+}
+
 /** Options handled in JS (live objects); everything else goes to the Rust option parser. */
 function splitOptions(options) {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
@@ -126,6 +133,13 @@ export function createApi(loadWasm, loadCodec) {
   async function recognize(image, options) {
     try {
       const { signal, fetch, onProgress, rest } = splitOptions(options);
+      const progress = (event) => {
+        try {
+          onProgress?.(event);
+        } catch (e) {
+          throw new CallbackFailure(e);
+        }
+      };
       const w = await wasm();
       w.checkOptions(rest);
       const budget = rest.maxBase64Chars ?? DEFAULT_MAX_BASE64_CHARS;
@@ -139,14 +153,16 @@ export function createApi(loadWasm, loadCodec) {
         throw new ConfigError("prepare.codec \"none\" sends bytes as they are, but this image is pixels (canvas, <img>, <video>…): use \"auto\"");
       }
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
-        onProgress?.({ stage: "preparing" });
+        progress({ stage: "preparing" });
         prepared = await prepareBytes(w, input, prepareOptions, budget);
         payload = prepared.bytes;
       }
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
-      onProgress?.({ stage: "recognizing", image: prepared });
+      progress({ stage: "recognizing", image: prepared });
       return await w.recognizePrepared(payload, rest, signal, fetch);
     } catch (e) {
+      // The caller's own callback failed: that is their error, not a library error to reclassify.
+      if (e instanceof CallbackFailure) throw e.error;
       throw fromWasm(e);
     }
   }

@@ -134,3 +134,13 @@ test("recognize() prepares oversized photos before sending and never sends over 
   assert.deepEqual(stages.map((s) => s.stage), ["preparing", "recognizing"]);
   assert.equal(stages[1].image.base64Length, sent.base64Length);
 });
+
+test("an exception thrown by the caller's onProgress reaches the caller unchanged, and nothing is sent", async (t) => {
+  const { startSim, apihzOptions } = await import("./helpers.mjs");
+  const sim = await startSim();
+  t.after(() => sim.close());
+  const mine = new RangeError("my own progress bar broke");
+  const err = await ocr.recognize(CARD_JPEG, { ...apihzOptions(sim), onProgress: () => { throw mine; } }).catch((e) => e);
+  assert.equal(err, mine);
+  assert.equal(sim.calls().length, 0);
+});
