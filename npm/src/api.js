@@ -68,11 +68,11 @@ export function createApi(loadWasm, loadCodec) {
   /**
    * Prepare bytes (or, in browsers, a drawable) with the codec the settings ask for: `auto` takes
    * the browser's decoder and canvas where they exist (browser-codec.js), else the pure-Rust
-   * codec. Returns the public PreparedImage.
+   * codec. `settings` comes from `w.prepareSettings` (computed once per call). Returns the public
+   * PreparedImage.
    */
-  async function prepareBytes(w, input, settingsOptions, budget) {
+  async function prepareBytes(w, input, settings) {
     const started = now();
-    const settings = w.prepareSettings(settingsOptions, budget);
     const browser = browserCodecAvailable();
     if (settings.codec === "browser" && !browser) {
       throw new UnsupportedFormatError(
@@ -119,12 +119,12 @@ export function createApi(loadWasm, loadCodec) {
         throw new ConfigError("prepareImage options must be an object");
       }
       const w = await wasm();
-      w.prepareSettings(options, undefined); // CONFIG errors before reading the image
+      const settings = w.prepareSettings(options, undefined); // CONFIG errors before reading the image
       const input = await toBytesOrUrl(w, image);
       if (!(input instanceof Uint8Array) && !input.drawable) {
         throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
       }
-      return await prepareBytes(w, input, options, undefined);
+      return await prepareBytes(w, input, settings);
     } catch (e) {
       throw fromWasm(e);
     }
@@ -143,8 +143,8 @@ export function createApi(loadWasm, loadCodec) {
       const w = await wasm();
       w.checkOptions(rest);
       const budget = rest.maxBase64Chars ?? DEFAULT_MAX_BASE64_CHARS;
-      const prepareOptions = rest.prepare ?? {};
-      const { codec } = w.prepareSettings(prepareOptions, budget);
+      const settings = w.prepareSettings(rest.prepare ?? {}, budget);
+      const { codec } = settings;
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       const input = await toBytesOrUrl(w, image);
       let payload = input;
@@ -154,7 +154,7 @@ export function createApi(loadWasm, loadCodec) {
       }
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         progress({ stage: "preparing" });
-        prepared = await prepareBytes(w, input, prepareOptions, budget);
+        prepared = await prepareBytes(w, input, settings);
         payload = prepared.bytes;
       }
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");

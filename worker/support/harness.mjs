@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { after, before, beforeEach } from "node:test";
 import { Miniflare } from "miniflare";
+import { startSimulator } from "../../sim/server.mjs";
 export { withComment } from "../../sim/images.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
@@ -35,6 +37,61 @@ export const CARD_PNG = new Uint8Array(readFileSync(join(ROOT, "tests/node/fixtu
 export const seen = [];
 /** Everything the Workers' runtime printed (console.* of the Worker included). */
 export const runtimeOutput = [];
+
+/**
+ * A suite's stack, with its node:test hooks registered: one provider simulator that knows KEYS
+ * (records reset before each test), Workers wired to it through `worker(vars, opts)` (`defaults`
+ * and then `vars` override the provider settings), and everything closed after the suite.
+ */
+export function useStack(defaults = {}) {
+  let starting = null;
+  // Root-level `before` hooks of different registrations may overlap: every user waits for this.
+  const ready = () =>
+    (starting ??= startSimulator({
+      port: 0,
+      quiet: true,
+      apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY },
+      juhe: { key: KEYS.JUHE_KEY },
+    }).then((sim) => {
+      stack.sim = sim;
+    }));
+  const stack = {
+    /** The provider simulator (set once the suite's `before` hooks ran). */
+    sim: null,
+    /** Every Worker started by `worker()`, closed after the suite. */
+    workers: [],
+    async worker(vars = {}, opts = {}) {
+      await ready();
+      const w = await startWorker(
+        {
+          APIHZ_ID: KEYS.APIHZ_ID,
+          APIHZ_KEY: KEYS.APIHZ_KEY,
+          JUHE_KEY: KEYS.JUHE_KEY,
+          APIHZ_ENDPOINTS: stack.sim.apihzUrl,
+          JUHE_BASE_URL: stack.sim.juheBaseUrl,
+          ...defaults,
+          ...vars,
+        },
+        opts,
+      );
+      stack.workers.push(w);
+      return w;
+    },
+    /** Close `w` now (a test that needs it gone). */
+    async close(w) {
+      stack.workers.splice(stack.workers.indexOf(w), 1);
+      await w.close();
+    },
+  };
+  before(ready);
+  after(async () => {
+    for (const w of stack.workers) await w.close();
+    await stack.sim?.close();
+    cleanupBundle();
+  });
+  beforeEach(() => stack.sim.reset());
+  return stack;
+}
 
 let bundleDir = null;
 /** `wrangler deploy --dry-run --outdir`: the same bundle a deploy uploads (wasm as a module). */

@@ -2,44 +2,17 @@
 // Worker shim running in workerd, which forwards to the provider simulator: same typed results
 // and same error classes as direct mode, and no key on the client side.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import * as ocr from "../../npm/src/node.js";
-import { startSimulator } from "../../sim/server.mjs";
-import { CARD_JPEG, KEYS, cleanupBundle, leaks, startWorker, withComment } from "../support/harness.mjs";
+import { CARD_JPEG, KEYS, leaks, useStack, withComment } from "../support/harness.mjs";
 
 const { recognize } = ocr;
-let sim;
+const stack = useStack();
+const worker = stack.worker;
 let shim;
-const workers = [];
-
-async function worker(vars = {}) {
-  const w = await startWorker({
-    APIHZ_ID: KEYS.APIHZ_ID,
-    APIHZ_KEY: KEYS.APIHZ_KEY,
-    JUHE_KEY: KEYS.JUHE_KEY,
-    APIHZ_ENDPOINTS: sim.apihzUrl,
-    JUHE_BASE_URL: sim.juheBaseUrl,
-    ...vars,
-  });
-  workers.push(w);
-  return w;
-}
-
 before(async () => {
-  sim = await startSimulator({
-    port: 0,
-    quiet: true,
-    apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY },
-    juhe: { key: KEYS.JUHE_KEY },
-  });
   shim = await worker();
 });
-after(async () => {
-  for (const w of workers) await w.close();
-  await sim?.close();
-  cleanupBundle();
-});
-beforeEach(() => sim.reset());
 
 async function rejection(promise, cls) {
   const err = await promise.then(
@@ -59,14 +32,14 @@ describe("recognize({ proxyUrl })", () => {
     const viaShim = await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: shim.url });
     const direct = await recognize(CARD_JPEG, {
       document: "vehicleLicenseFront",
-      apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY, endpoints: [sim.apihzUrl] },
+      apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY, endpoints: [stack.sim.apihzUrl] },
     });
     assert.deepEqual(viaShim, direct);
     assert.deepEqual(leaks(JSON.stringify(viaShim)), []);
     assert.equal(viaShim.provider, "apihz");
     assert.match(viaShim.vin, /^[A-HJ-NPR-Z0-9]{17}$/);
     assert.deepEqual(
-      sim.calls().map((c) => [c.provider, c.outcome]),
+      stack.sim.calls().map((c) => [c.provider, c.outcome]),
       [["apihz", "ok"], ["apihz", "ok"]],
     );
   });
@@ -94,9 +67,9 @@ describe("recognize({ proxyUrl })", () => {
     const auth = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: wrongKey.url }), ocr.AuthError);
     assert.equal(auth.provider, "apihz");
     assert.equal(auth.retryable, false);
-    const slow = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/slow-3000/api/ai/xingshizheng.php`, TIMEOUT_MS: "300" });
+    const slow = await worker({ APIHZ_ENDPOINTS: `${stack.sim.url}/__fault/slow-3000/api/ai/xingshizheng.php`, TIMEOUT_MS: "300" });
     await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: slow.url }), ocr.TimeoutError);
-    const down = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/503/api/ai/xingshizheng.php` });
+    const down = await worker({ APIHZ_ENDPOINTS: `${stack.sim.url}/__fault/503/api/ai/xingshizheng.php` });
     const pe = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: down.url }), ocr.ProviderError);
     assert.equal(pe.retryable, true);
   });
@@ -105,13 +78,12 @@ describe("recognize({ proxyUrl })", () => {
     const guarded = await worker({ SHIM_TOKEN: KEYS.SHIM_TOKEN });
     const e = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: guarded.url }), ocr.AuthError);
     assert.equal(e.provider, "shim");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
     const withToken = (url, init) =>
       fetch(url, { ...init, headers: { ...init.headers, authorization: `Bearer ${KEYS.SHIM_TOKEN}` } });
     const r = await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: guarded.url, fetch: withToken });
     assert.equal(r.document, "vehicleLicenseFront");
-    const limited = await startWorker({ APIHZ_ID: KEYS.APIHZ_ID, APIHZ_KEY: KEYS.APIHZ_KEY, APIHZ_ENDPOINTS: sim.apihzUrl }, { rateLimit: 1 });
-    workers.push(limited);
+    const limited = await worker({}, { rateLimit: 1 });
     await recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: limited.url });
     const rl = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: limited.url }), ocr.RateLimitedError);
     assert.equal(rl.provider, "shim");
@@ -124,16 +96,15 @@ describe("recognize({ proxyUrl })", () => {
       ocr.ImageTooLargeError,
     );
     await rejection(recognize("https://example.com/a.jpg", { document: "vehicleLicenseFront", proxyUrl: shim.url }), ocr.ConfigError);
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("an unreachable shim is a NetworkError from the shim, tried once", async () => {
     const gone = await worker();
     const url = gone.url;
-    await gone.close();
-    workers.splice(workers.indexOf(gone), 1);
+    await stack.close(gone);
     const e = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: url }), ocr.NetworkError);
     assert.equal(e.provider, "shim");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 });

@@ -1,51 +1,20 @@
 // The Worker shim in the real workerd (miniflare from wrangler 4.86.0) against the provider
 // simulator over 127.0.0.1. The bundle is the one `wrangler deploy` would upload.
 import assert from "node:assert/strict";
-import { after, before, beforeEach, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import { sampleJpeg } from "../../sim/images.mjs";
-import { startSimulator } from "../../sim/server.mjs";
 import {
-  APP, CARD_JPEG, CARD_PNG, KEYS, SECRET_FORMS, cleanupBundle, imageHeaders, leaks, runtimeOutput, seen, startWorker,
-  withComment,
+  APP, CARD_JPEG, CARD_PNG, KEYS, SECRET_FORMS, imageHeaders, leaks, runtimeOutput, seen, useStack, withComment,
 } from "../support/harness.mjs";
 
-let sim;
-const workers = [];
-/** Start a Worker wired to the simulator; `vars` override the defaults. */
-async function worker(vars = {}, opts = {}) {
-  const w = await startWorker(
-    {
-      ...KEYS,
-      SHIM_TOKEN: undefined,
-      ALLOWED_ORIGINS: `${APP} http://localhost:5173`,
-      APIHZ_ENDPOINTS: sim.apihzUrl,
-      JUHE_BASE_URL: sim.juheBaseUrl,
-      ...vars,
-    },
-    opts,
-  );
-  workers.push(w);
-  return w;
-}
+const stack = useStack({ ALLOWED_ORIGINS: `${APP} http://localhost:5173` });
+const worker = stack.worker;
 
 const RECOGNIZE_FRONT = "/v1/recognize?document=vehicleLicenseFront";
 let main;
-
 before(async () => {
-  sim = await startSimulator({
-    port: 0,
-    quiet: true,
-    apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY },
-    juhe: { key: KEYS.JUHE_KEY },
-  });
   main = await worker();
 });
-after(async () => {
-  for (const w of workers) await w.close();
-  await sim?.close();
-  cleanupBundle();
-});
-beforeEach(() => sim.reset());
 
 function post(w, path, body, headers = imageHeaders(), what = path) {
   return w.call(path, { method: "POST", headers, body }, what);
@@ -73,7 +42,7 @@ describe("forwarding with the Worker's keys", () => {
     assert.equal(r.provider, "apihz");
     assert.match(r.vin, /^[A-HJ-NPR-Z0-9]{17}$/);
     // The simulator accepts only KEYS (a wrong key is an AUTH answer): one paid call, with them.
-    const calls = sim.calls();
+    const calls = stack.sim.calls();
     assert.equal(calls.length, 1);
     assert.equal(calls[0].provider, "apihz");
     assert.equal(calls[0].outcome, "ok");
@@ -96,7 +65,7 @@ describe("forwarding with the Worker's keys", () => {
     const r = res.json();
     assert.equal(r.provider, "juhe");
     assert.match(r.requestId, /^JH\d+$/);
-    assert.deepEqual(sim.calls().map((c) => [c.provider, c.outcome]), [["juhe", "ok"]]);
+    assert.deepEqual(stack.sim.calls().map((c) => [c.provider, c.outcome]), [["juhe", "ok"]]);
   });
 });
 
@@ -117,7 +86,7 @@ describe("CORS", () => {
       assert.equal(e.provider, "shim");
       assert.equal(res.headers["access-control-allow-origin"], undefined);
     }
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("preflight: allowed origin gets methods, headers and max-age; others 403; no Origin gets Allow", async () => {
@@ -145,7 +114,7 @@ describe("CORS", () => {
     assert.equal(plain.status, 204);
     assert.equal(plain.headers.allow, "POST, OPTIONS");
     assert.equal(plain.headers["access-control-allow-origin"], undefined);
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 });
 
@@ -160,7 +129,7 @@ describe("routing", () => {
     assertError(await post(main, "/", CARD_JPEG), 404, "CONFIG");
     assertError(await post(main, "/v1/recognize", CARD_JPEG), 400, "CONFIG");
     assertError(await post(main, "/v1/recognize?document=passport", CARD_JPEG), 400, "CONFIG");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 });
 
@@ -196,7 +165,7 @@ describe("body limits", () => {
     const res = await announceOnly(main, RECOGNIZE_FRONT, jpegOf(CAP + 1), imageHeaders({ origin: APP }));
     assertError(res, 413, "IMAGE_TOO_LARGE");
     assert.equal(res.headers["access-control-allow-origin"], APP);
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("a chunked body without Content-Length over the cap: 413", async () => {
@@ -205,7 +174,7 @@ describe("body limits", () => {
     for (let i = 0; i < big.length; i += 64 * 1024) chunks.push(big.subarray(i, i + 64 * 1024));
     const res = await postChunked(main, RECOGNIZE_FRONT, chunks);
     assertError(res, 413, "IMAGE_TOO_LARGE");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("the answer comes as soon as the cap is passed, while the body is still open", { timeout: 60_000 }, async () => {
@@ -218,7 +187,7 @@ describe("body limits", () => {
     }
     const res = await postChunked(main, RECOGNIZE_FRONT, neverEnding());
     assertError(res, 413, "IMAGE_TOO_LARGE");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("a chunked body under the cap is forwarded", async () => {
@@ -236,7 +205,7 @@ describe("body limits", () => {
     assertError(await post(main, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({}, "text/plain")), 415, "UNSUPPORTED_FORMAT");
     assertError(await post(main, RECOGNIZE_FRONT, CARD_JPEG, {}), 415, "UNSUPPORTED_FORMAT");
     assertError(await post(main, RECOGNIZE_FRONT, new Uint8Array(0)), 400, "INVALID_IMAGE");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 
   test("PREPARE_IN_WORKER=1: an oversize upload is re-encoded in the Worker instead of refused", { timeout: 60_000 }, async () => {
@@ -244,11 +213,11 @@ describe("body limits", () => {
     // By default: refused on its Content-Length.
     const refused = await announceOnly(main, RECOGNIZE_FRONT, oversize);
     assertError(refused, 413, "IMAGE_TOO_LARGE");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
     const preparing = await worker({ PREPARE_IN_WORKER: "1" });
     const res = await post(preparing, RECOGNIZE_FRONT, oversize);
     assert.equal(res.status, 200, res.body);
-    const calls = sim.calls();
+    const calls = stack.sim.calls();
     assert.equal(calls.length, 1);
     assert.ok(calls[0].base64Length < 1_000_000, `sent ${calls[0].base64Length} base64 characters`);
   });
@@ -256,7 +225,7 @@ describe("body limits", () => {
   test("MAX_BASE64_CHARS sets the cap", { timeout: 60_000 }, async () => {
     const small = await worker({ MAX_BASE64_CHARS: "40000" }); // 30,000 raw bytes
     assertError(await announceOnly(small, RECOGNIZE_FRONT, CARD_JPEG), 413, "IMAGE_TOO_LARGE");
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
   });
 });
 
@@ -274,7 +243,7 @@ describe("abuse protection", () => {
     assert.equal(res.headers["access-control-allow-origin"], APP);
     // Another address has its own budget.
     assert.equal((await post(limited, RECOGNIZE_FRONT, CARD_JPEG, from("198.51.100.8"))).status, 200);
-    assert.equal(sim.calls().filter((c) => c.billable).length, 3);
+    assert.equal(stack.sim.calls().filter((c) => c.billable).length, 3);
   });
 
   test("SHIM_TOKEN: missing or wrong bearer token 401, right one forwarded", async () => {
@@ -285,7 +254,7 @@ describe("abuse protection", () => {
       assert.equal(e.provider, "shim");
       assert.equal(res.headers["www-authenticate"], "Bearer");
     }
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
     const ok = await post(guarded, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ authorization: `Bearer ${KEYS.SHIM_TOKEN}` }));
     assert.equal(ok.status, 200, ok.body);
   });
@@ -298,7 +267,7 @@ describe("provider errors mapped to HTTP", () => {
     assert.equal(e.retryable, false);
     assert.equal(e.provider, "apihz");
     assert.equal(e.providerCode, undefined);
-    assert.equal(sim.calls().filter((c) => c.billable).length, 0);
+    assert.equal(stack.sim.calls().filter((c) => c.billable).length, 0);
   });
 
   test("a wrong juhe key configured in the Worker: 502 AUTH", async () => {
@@ -335,18 +304,17 @@ describe("provider errors mapped to HTTP", () => {
 
   test("simulator faults (5xx, HTML, malformed JSON, hang-up): 502, retryable", async () => {
     for (const fault of ["500", "html", "malformed", "hangup"]) {
-      const w = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/${fault}/api/ai/xingshizheng.php` });
+      const w = await worker({ APIHZ_ENDPOINTS: `${stack.sim.url}/__fault/${fault}/api/ai/xingshizheng.php` });
       const res = await post(w, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders(), `fault ${fault}`);
       assert.equal(res.status, 502, `${fault}: ${res.body}`);
       assert.ok(["PROVIDER_ERROR", "NETWORK"].includes(res.json().error.code), res.body);
       assert.equal(res.json().error.retryable, true);
-      await w.close();
-      workers.splice(workers.indexOf(w), 1);
+      await stack.close(w);
     }
   });
 
   test("a slow provider past TIMEOUT_MS: 504 TIMEOUT", async () => {
-    const w = await worker({ APIHZ_ENDPOINTS: `${sim.url}/__fault/slow-3000/api/ai/xingshizheng.php`, TIMEOUT_MS: "300" });
+    const w = await worker({ APIHZ_ENDPOINTS: `${stack.sim.url}/__fault/slow-3000/api/ai/xingshizheng.php`, TIMEOUT_MS: "300" });
     assertError(await post(w, RECOGNIZE_FRONT, CARD_JPEG), 504, "TIMEOUT");
   });
 
@@ -359,7 +327,7 @@ describe("provider errors mapped to HTTP", () => {
     const health = await w.call("/v1/health");
     assert.equal(health.status, 503);
     assert.equal(health.json().ok, false);
-    assert.deepEqual(sim.calls(), []);
+    assert.deepEqual(stack.sim.calls(), []);
     // The operator finds the variable's name (never a value) in the Worker's log.
     assert.ok(runtimeOutput.join("").includes("ALLOWED_ORIGINS"));
   });
