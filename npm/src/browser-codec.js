@@ -393,20 +393,78 @@ function loadImageElement(blob) {
 
 const hasImageElement = () => typeof g.Image === "function" && typeof g.document !== "undefined";
 
+const hasImageDecoder = () => typeof g.ImageDecoder === "function" && typeof g.VideoFrame === "function";
+
+/** [rotation, flip] of a VideoFrame decoded from a JPEG with EXIF orientation 1–8 (WebCodecs). */
+const FRAME_TRANSFORM = { 1: [0, false], 2: [0, true], 3: [180, false], 4: [180, true], 5: [90, true], 6: [90, false], 7: [270, true], 8: [270, false] };
+
 /**
- * Start decoding `blob` for an upright canvas of `width`×`height`, by the fastest
- * route measured in Chromium (BENCHMARKS.md) for the DCT scale `dct` the size lands on:
- * - 4 or 8 (48 MP → 2000 px): an `<img>` drawn at the target size; Chromium's image decode cache
+ * WebCodecs `ImageDecoder` asked for `desiredWidth`×`desiredHeight`: Chromium decodes a JPEG at
+ * the largest n/8 DCT scale whose area fits (libjpeg-turbo scaled IDCT, off the main thread), so
+ * a 12 MP photo costs a 1/2-scale decode (~45 ms against ~70 ms for `createImageBitmap`'s full
+ * decode plus ~18 ms for a 2:1 draw) and a 48 MP one a 1/4-scale decode without the `<img>`
+ * route's image-cache overhead. The frame carries the EXIF orientation as rotation/flip, which
+ * `createImageBitmap(frame)` applies. Resolves to `{ source, smoothing }`, or null (the caller
+ * takes another route) when the frame's transform is not the one the EXIF orientation asks for
+ * (an engine that ignores it: nothing is ever rotated twice or not at all).
+ */
+async function decodeWithImageDecoder(bytes, info, dct, orientation) {
+  const decoder = new g.ImageDecoder({
+    data: bytes, // copied by the decoder (the bytes are still scanned here meanwhile)
+    type: "image/jpeg",
+    desiredWidth: Math.ceil(info.width / dct),
+    desiredHeight: Math.ceil(info.height / dct),
+    preferAnimation: false,
+  });
+  let frame;
+  try {
+    ({ image: frame } = await decoder.decode({ frameIndex: 0, completeFramesOnly: true }));
+  } finally {
+    decoder.close();
+  }
+  try {
+    const [rotation, flip] = FRAME_TRANSFORM[orientation] ?? FRAME_TRANSFORM[1];
+    if ((frame.rotation ?? 0) !== rotation || !!frame.flip !== flip) return null;
+    // Drawing the frame itself costs ~3× more than drawing a bitmap made from it (Chromium 156).
+    const bitmap = await g.createImageBitmap(frame);
+    if (bitmap.width === frame.displayWidth && bitmap.height === frame.displayHeight) return { source: bitmap, smoothing: "high" };
+    bitmap.close();
+    return null;
+  } finally {
+    frame.close();
+  }
+}
+
+/**
+ * Start decoding a picture for an upright canvas of `width`×`height`, by the fastest route
+ * measured in Chromium (BENCHMARKS.md) for the DCT scale `dct` the size lands on:
+ * - 2, 4 or 8 (12 MP → 2000 px, 48 MP → 2000 px): WebCodecs `ImageDecoder` with the desired size
+ *   (see `decodeWithImageDecoder`); where it is missing or declines:
+ * - 4 or 8: an `<img>` drawn at the target size; Chromium's image decode cache
  *   then decodes the JPEG at 1/4 or 1/8 in the DCT domain instead of all 48 MP (2.4× faster than
  *   `createImageBitmap` with resize). Main thread only (workers have no `Image`).
- * - 2 (12 MP → 2000 px): `createImageBitmap` decodes off the main thread, then one bilinear draw
+ * - 2: `createImageBitmap` decodes off the main thread, then one bilinear draw
  *   at exactly 2:1, which is a 2×2 box filter (the image decode cache's fixed cost makes the
  *   `<img>` route slower at this size).
  * - anything else: `createImageBitmap` with `resizeQuality: "high"`.
  * All apply EXIF orientation once (`imageOrientation: "from-image"`, the default of
- * `image-orientation` for `<img>`); nothing here rotates again.
+ * `image-orientation` for `<img>`, the frame's rotation/flip); nothing here rotates again.
+ * `jpeg` (only for common JPEGs): `{ bytes, info, orientation }` for the `ImageDecoder` route.
  */
-function startDecode(blob, width, height, dct) {
+function startDecode(blob, width, height, dct, jpeg = null) {
+  if (jpeg && dct >= 2 && hasImageDecoder()) {
+    let started;
+    try {
+      started = decodeWithImageDecoder(jpeg.bytes, jpeg.info, dct, jpeg.orientation);
+    } catch {
+      started = Promise.resolve(null);
+    }
+    // Declined or failed: the other routes decode again and give the verdict on a bad file.
+    return started.then(
+      (decoded) => decoded ?? startDecode(blob, width, height, dct),
+      () => startDecode(blob, width, height, dct),
+    );
+  }
   const bitmap = (opts) => g.createImageBitmap(blob, opts);
   if ((dct === 4 || dct === 8) && hasImageElement()) {
     return loadImageElement(blob).then(
@@ -727,7 +785,8 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   // decode. The browser decodes on its own thread while the integrity scan runs here; a file that
   // fails the scan is refused whatever the decoder made of it.
   const decodable = info.format !== "jpeg" || isCommonJpeg(bytes);
-  const decoding = startDecode(blobFor(bytes, MIME[info.format]), tw, th, decodable ? dct : 0);
+  const jpegRoute = info.format === "jpeg" && decodable ? { bytes, info, orientation } : null;
+  const decoding = startDecode(blobFor(bytes, MIME[info.format]), tw, th, decodable ? dct : 0, jpegRoute);
   try {
     checkIntegrity(bytes, info);
   } catch (e) {

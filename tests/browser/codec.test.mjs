@@ -131,6 +131,89 @@ test("each JPEG decode route (DCT 1/2, DCT 1/4 via <img>, free resize) keeps ori
   }
 });
 
+/** How many WebCodecs ImageDecoders the page has made (counted by a subclass installed on first use). */
+function imageDecodersMade() {
+  return h.page.evaluate(() => {
+    if (!globalThis.__decoders) {
+      globalThis.__decoders = { n: 0 };
+      const Base = globalThis.ImageDecoder;
+      globalThis.ImageDecoder = class extends Base {
+        constructor(init) {
+          super(init);
+          globalThis.__decoders.n++;
+        }
+      };
+    }
+    return globalThis.__decoders.n;
+  });
+}
+
+/** Run `fn` with WebCodecs' ImageDecoder hidden in the page (the routes browsers without it take). */
+async function withoutImageDecoder(fn) {
+  await h.page.evaluate(() => {
+    globalThis.__ImageDecoder = globalThis.ImageDecoder;
+    globalThis.ImageDecoder = undefined;
+  });
+  try {
+    return await fn();
+  } finally {
+    await h.page.evaluate(() => {
+      globalThis.ImageDecoder = globalThis.__ImageDecoder;
+    });
+  }
+}
+
+test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 upright once, exact size, baseline and progressive", async () => {
+  // 1280×800 stored quadrants; cap 640 lands on the 1/2 DCT scale, cap 320 on 1/4, cap 160 on 1/8.
+  const raw = Buffer.alloc(1280 * 800 * 3);
+  for (let y = 0; y < 800; y++) for (let x = 0; x < 1280; x++) raw.set(quad(x, y, 1280, 800), (y * 1280 + x) * 3);
+  const stored = { TL: "red", TR: "green", BL: "blue", BR: "yellow" };
+  const expected = {
+    1: ["TL", "TR", "BL", "BR"], 2: ["TR", "TL", "BR", "BL"], 3: ["BR", "BL", "TR", "TL"], 4: ["BL", "BR", "TL", "TR"],
+    5: ["TL", "BL", "TR", "BR"], 6: ["BL", "TL", "BR", "TR"], 7: ["BR", "TR", "BL", "TL"], 8: ["TR", "BR", "TL", "BL"],
+  };
+  const check = async (label) => {
+    for (const progressive of [false, true]) {
+      const jpeg = new Uint8Array(await sharp(raw, { raw: { width: 1280, height: 800, channels: 3 } }).jpeg({ quality: 90, progressive }).toBuffer());
+      for (const [cap, long] of [[640, 640], [320, 320], [160, 160]]) {
+        for (let o = 1; o <= 8; o++) {
+          const name = `${label} ${progressive ? "progressive" : "baseline"} cap ${cap} orientation ${o}`;
+          const p = await prepareBytes(withExifOrientation(jpeg, o), { codec: "browser", maxLongSidePx: cap });
+          checkPrepared(p);
+          const short = (long * 5) / 8;
+          assert.deepEqual([p.width, p.height], o >= 5 ? [short, long] : [long, short], name);
+          assert.deepEqual(p.corners, expected[o].map((k) => stored[k]), name);
+          assert.equal(p.orientationApplied, o, name);
+          assert.equal(p.passthrough, false, name);
+        }
+      }
+    }
+  };
+  assert.equal(await h.page.evaluate(() => typeof ImageDecoder), "function", "this Chromium has WebCodecs ImageDecoder");
+  const before = await imageDecodersMade();
+  await check("ImageDecoder");
+  assert.equal((await imageDecodersMade()) - before, 2 * 3 * 8, "every case took the ImageDecoder route");
+  await withoutImageDecoder(() => check("no ImageDecoder"));
+});
+
+test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", async () => {
+  const { InvalidImageError } = nodeOcr;
+  const jpeg = await h.page.evaluate(async () => Array.from(await T.noisyJpeg(2400, 1600, { seed: 5 })));
+  const cut = new Uint8Array([...truncated(new Uint8Array(jpeg), 0.8), 0xff, 0xd9]);
+  const run = async () => {
+    for (const cap of [1200, 600, 2048]) {
+      checkError(await prepareBytes(cut, { codec: "browser", maxLongSidePx: cap }), InvalidImageError, /truncated/);
+      const ok = await prepareBytes(new Uint8Array(jpeg), { codec: "browser", maxLongSidePx: cap, maxBase64Chars: 300_000 });
+      checkPrepared(ok, 300_000);
+      assert.ok(ok.base64Length >= 0.92 * 300_000 || ok.quality >= 95, `budget use ${ok.base64Length} at q${ok.quality}`);
+    }
+  };
+  const before = await imageDecodersMade();
+  await run();
+  assert.equal((await imageDecodersMade()) - before, 4, "the 1/2 and 1/4 cases took the ImageDecoder route");
+  await withoutImageDecoder(run);
+});
+
 test("every format becomes an upright JPEG within budget", async () => {
   const pix = documentPixel(3);
   const gray = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#777" } }).toColourspace("b-w").jpeg().toBuffer();
