@@ -488,9 +488,38 @@ function release(source) {
   else source.src = "";
 }
 
-/** Draw a started decode onto the target canvas. */
-async function finishDecode(decoding, width, height, opaque) {
+/**
+ * A canvas showing `bitmap` without drawing it: a "bitmaprenderer" context takes the bitmap over
+ * (no copy; the bitmap is detached) and the canvas encodes it like any other (saves the ~5 ms
+ * 3 MP draw). Null where the context is missing (the bitmap is then untouched).
+ */
+function bitmapCanvas(bitmap) {
+  const canvas = newCanvas(bitmap.width, bitmap.height);
+  let ctx = null;
+  try {
+    ctx = canvas.getContext("bitmaprenderer");
+  } catch {
+    ctx = null;
+  }
+  if (!ctx || typeof ctx.transferFromImageBitmap !== "function") return null;
+  ctx.transferFromImageBitmap(bitmap);
+  return canvas;
+}
+
+/**
+ * The started decode as a canvas of the target size: an opaque (JPEG) bitmap already at that size
+ * and without EXIF transform (`unrotated`) is taken over by a bitmaprenderer canvas, anything else
+ * is drawn (scaled, flattened on white). Chromium keeps a bitmap's EXIF orientation as metadata
+ * that `drawImage` applies and a bitmaprenderer canvas ignores, hence rotated/flipped ones are
+ * drawn. The result is a valid `drawImage` source and encoder, not necessarily a 2D canvas.
+ */
+async function finishDecode(decoding, width, height, opaque, unrotated) {
   const { source, smoothing } = await decoding;
+  const isBitmap = typeof g.ImageBitmap === "function" && source instanceof g.ImageBitmap;
+  if (opaque && unrotated && isBitmap && source.width === width && source.height === height) {
+    const canvas = bitmapCanvas(source);
+    if (canvas) return canvas;
+  }
   try {
     return drawFlattened(source, width, height, smoothing, opaque);
   } finally {
@@ -670,7 +699,8 @@ function result(w, bytes, fields) {
 /** Pixels of a canvas as the Rust codec's fallback input (when the canvas cannot write JPEG). */
 // `settings`: the effective settings from the main module's prepareSettings (numbers only).
 async function encodeWithWasm(loadCodec, canvas, settings) {
-  const ctx = canvas.getContext("2d");
+  // A bitmaprenderer canvas has no pixels to read: draw it onto a 2D one first.
+  const ctx = canvas.getContext("2d") ?? drawFlattened(canvas, canvas.width, canvas.height, "high", true).getContext("2d");
   const { data } = ctx.getImageData(0, 0, canvas.width, canvas.height);
   const codec = await loadCodec();
   return codec.prepareRgbaWasm(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), canvas.width, canvas.height, settings);
@@ -697,18 +727,21 @@ async function encodeCanvas(w, loadCodec, canvas, settings) {
  * not, is taken as such a file. (A camera photo has sensor noise in its last row; a screenshot
  * would need a footer of exactly #808080.)
  */
-function greyFilledBottom(canvas) {
-  const { width, height } = canvas;
+function greyFilledBottom(source, width, height) {
   if (height < 2) return false;
-  const ctx = canvas.getContext("2d");
-  const allGrey = (y) => {
-    const row = ctx.getImageData(0, y, width, 1).data;
-    for (let i = 0; i < row.length; i += 4) {
-      if (row[i] !== 128 || row[i + 1] !== 128 || row[i + 2] !== 128) return false;
+  const rows = newCanvas(width, 2);
+  const ctx = context2d(rows);
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(source, 0, 0, width, 1, 0, 0, width, 1);
+  ctx.drawImage(source, 0, height - 1, width, 1, 0, 1, width, 1);
+  const { data } = ctx.getImageData(0, 0, width, 2);
+  const allGrey = (from) => {
+    for (let i = from; i < from + width * 4; i += 4) {
+      if (data[i] !== 128 || data[i + 1] !== 128 || data[i + 2] !== 128) return false;
     }
     return true;
   };
-  return allGrey(height - 1) && !allGrey(0);
+  return allGrey(width * 4) && !allGrey(0);
 }
 
 /**
@@ -723,12 +756,7 @@ async function checkDecodesWhole(blob) {
     throw new InvalidImageError("the browser could not decode this JPEG image (corrupt or unsupported variant)");
   }
   try {
-    const rows = newCanvas(bitmap.width, 2);
-    const ctx = context2d(rows);
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(bitmap, 0, 0, bitmap.width, 1, 0, 0, bitmap.width, 1);
-    ctx.drawImage(bitmap, 0, bitmap.height - 1, bitmap.width, 1, 0, 1, bitmap.width, 1);
-    if (bitmap.height >= 2 && greyFilledBottom(rows)) throw truncatedJpeg();
+    if (greyFilledBottom(bitmap, bitmap.width, bitmap.height)) throw truncatedJpeg();
   } finally {
     bitmap.close();
   }
@@ -795,7 +823,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   }
   let canvas;
   try {
-    canvas = await finishDecode(decoding, tw, th, info.format === "jpeg");
+    canvas = await finishDecode(decoding, tw, th, info.format === "jpeg", orientation === 1);
   } catch (e) {
     if (e instanceof InvalidImageError || e instanceof ImageTooLargeError || e instanceof UnsupportedFormatError) throw e;
     if (!decodable) {
@@ -803,7 +831,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
     }
     throw new InvalidImageError(`the browser could not decode this ${info.format.toUpperCase()} image (corrupt or unsupported variant)`);
   }
-  if (info.format === "jpeg" && greyFilledBottom(canvas)) throw truncatedJpeg();
+  if (info.format === "jpeg" && greyFilledBottom(canvas, canvas.width, canvas.height)) throw truncatedJpeg();
   const enc = await encodeCanvas(w, loadCodec, canvas, settings);
   return { ...enc, ...common, orientationApplied: orientation >= 2 && orientation <= 8 ? orientation : 1, passthrough: false };
 }
