@@ -4,166 +4,12 @@
 use std::io::Cursor;
 
 use crate::error::ImageError;
-use crate::probe::{be16, le16, le32, SourceFormat};
+use crate::jpeg::truncated_jpeg;
+use crate::probe::{le16, le32, SourceFormat};
 #[cfg(feature = "webp")]
 use crate::raster::rgba_to_rgb_white;
 use crate::raster::{is_gray_rgb, over_white, rgb_to_gray_exact, Raster};
-
-fn truncated_jpeg() -> ImageError {
-    ImageError::invalid("the JPEG data is truncated (the file is incomplete)")
-}
-
-/// Structural check of a whole JPEG: every segment length lies inside the data, at least one scan
-/// exists, and the entropy-coded data of the last scan is followed by an EOI marker. Decoders pad
-/// missing scan data with zeros (a grey/green lower half); this refuses such files instead.
-/// Also reports whether the frame is one the passthrough may forward as is.
-pub(crate) struct JpegLayout {
-    /// Baseline/extended/progressive Huffman with 1 or 3 components (safe to forward untouched).
-    pub forwardable: bool,
-    /// For progressive JPEGs: bytes of the whole-image DCT coefficient buffer a decoder must hold
-    /// (2 bytes per coefficient at full resolution, whatever the output scale). 0 otherwise.
-    pub progressive_coeff_bytes: u64,
-}
-
-/// MCUs (interleaved scan) or blocks (single-component scan) the scan `sos` codes, from the SOF
-/// payload `sof`. `None` when the headers do not say.
-fn scan_units(sof: &[u8], sos: &[u8]) -> Option<u64> {
-    let h = be16(sof, 1)? as u64;
-    let w = be16(sof, 3)? as u64;
-    let n = *sof.get(5)? as usize;
-    let comps: Vec<(u8, u64, u64)> = (0..n)
-        .map(|i| {
-            let c = sof.get(6 + i * 3..9 + i * 3)?;
-            Some((
-                c[0],
-                ((c[1] >> 4) as u64).max(1),
-                ((c[1] & 15) as u64).max(1),
-            ))
-        })
-        .collect::<Option<_>>()?;
-    let hmax = comps.iter().map(|c| c.1).max()?;
-    let vmax = comps.iter().map(|c| c.2).max()?;
-    let ns = *sos.first()? as usize;
-    if ns == 1 {
-        let id = *sos.get(1)?;
-        let &(_, ch, cv) = comps.iter().find(|c| c.0 == id)?;
-        let cw = (w * ch).div_ceil(hmax);
-        let chh = (h * cv).div_ceil(vmax);
-        Some(cw.div_ceil(8) * chh.div_ceil(8))
-    } else {
-        Some(w.div_ceil(8 * hmax) * h.div_ceil(8 * vmax))
-    }
-}
-
-/// Coefficient buffer size of a progressive frame from its SOF payload.
-fn coeff_bytes(sof: &[u8]) -> u64 {
-    let (Some(h), Some(w), Some(&n)) = (be16(sof, 1), be16(sof, 3), sof.get(5)) else {
-        return 0;
-    };
-    let comps: Vec<(u64, u64)> = (0..n as usize)
-        .filter_map(|i| sof.get(6 + i * 3 + 1))
-        .map(|&hv| (((hv >> 4) as u64).max(1), ((hv & 15) as u64).max(1)))
-        .collect();
-    let hmax = comps.iter().map(|c| c.0).max().unwrap_or(1);
-    let vmax = comps.iter().map(|c| c.1).max().unwrap_or(1);
-    let mx = (w as u64).div_ceil(8 * hmax);
-    let my = (h as u64).div_ceil(8 * vmax);
-    comps
-        .iter()
-        .map(|&(ch, cv)| mx * ch * my * cv * 64 * 2)
-        .sum()
-}
-
-pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
-    let mut pos = 2usize;
-    let mut scans = 0u32;
-    let mut forwardable = false;
-    let mut saw_frame = false;
-    let mut progressive_coeff_bytes = 0u64;
-    let mut frame: &[u8] = &[];
-    let mut restart_interval = 0u32;
-    loop {
-        while b.get(pos).is_some_and(|&v| v != 0xFF) {
-            pos += 1;
-        }
-        while b.get(pos) == Some(&0xFF) {
-            pos += 1;
-        }
-        let marker = *b.get(pos).ok_or_else(truncated_jpeg)?;
-        pos += 1;
-        match marker {
-            0xD9 => {
-                if scans == 0 || !saw_frame {
-                    return Err(ImageError::invalid(
-                        "the JPEG data contains no image scan (corrupt file)",
-                    ));
-                }
-                return Ok(JpegLayout {
-                    forwardable,
-                    progressive_coeff_bytes,
-                });
-            }
-            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-            _ => {}
-        }
-        let len = be16(b, pos).ok_or_else(truncated_jpeg)? as usize;
-        if len < 2 {
-            return Err(ImageError::invalid(
-                "the JPEG data is corrupt (bad segment length)",
-            ));
-        }
-        let end = pos + len;
-        if end > b.len() {
-            return Err(truncated_jpeg());
-        }
-        if matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            saw_frame = true;
-            frame = b.get(pos + 2..end).unwrap_or(&[]);
-            let comps = b.get(pos + 7).copied().unwrap_or(0);
-            forwardable = matches!(marker, 0xC0..=0xC2) && (comps == 1 || comps == 3);
-            if matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE) {
-                progressive_coeff_bytes = coeff_bytes(b.get(pos + 2..end).unwrap_or(&[]));
-            }
-        }
-        if marker == 0xDD {
-            restart_interval = be16(b, pos + 2).unwrap_or(0) as u32;
-        }
-        let header = b.get(pos + 2..end).unwrap_or(&[]);
-        pos = end;
-        if marker == 0xDA {
-            scans += 1;
-            let mut restarts = 0u64;
-            // Entropy-coded data: runs until a marker other than a stuffed 0xFF00 or an RSTn.
-            loop {
-                let off = b
-                    .get(pos..)
-                    .and_then(|s| s.iter().position(|&v| v == 0xFF))
-                    .ok_or_else(truncated_jpeg)?;
-                pos += off;
-                let next = *b.get(pos + 1).ok_or_else(truncated_jpeg)?;
-                match next {
-                    0xD0..=0xD7 => {
-                        restarts += 1;
-                        pos += 2;
-                    }
-                    0x00 => pos += 2,
-                    0xFF => pos += 1,
-                    _ => break,
-                }
-            }
-            // With restart markers the scan's length is known: a scan cut short and closed by a
-            // marker (which decoders silently fill with grey) has too few of them.
-            if restart_interval > 0 {
-                if let Some(units) = scan_units(frame, header) {
-                    let expected = units.div_ceil(restart_interval as u64).saturating_sub(1);
-                    if restarts < expected {
-                        return Err(truncated_jpeg());
-                    }
-                }
-            }
-        }
-    }
-}
+use crate::scanpad::PaddedScans;
 
 /// Largest DCT-domain reduction (1, 1/2, 1/4, 1/8) that still leaves the long side at or above
 /// `min_long`. Returns the idct size (8 = full size, 4 = half, …).
@@ -177,30 +23,44 @@ pub(crate) fn jpeg_idct_size(w: u32, h: u32, min_long: u32) -> u32 {
     8
 }
 
-fn jpeg_err(e: jpeg_decoder::Error) -> ImageError {
+fn jpeg_err(e: jpeg_decoder::Error, in_padding: bool) -> ImageError {
     match e {
         jpeg_decoder::Error::Unsupported(_) => ImageError::unsupported(
             "this JPEG uses a feature that is not supported (e.g. arithmetic coding or 12-bit lossless); \
              send a standard JPEG or PNG",
         ),
         jpeg_decoder::Error::Io(_) => truncated_jpeg(),
+        // The decoder needed more entropy-coded data than the scan holds: it went on into the
+        // padding (scanpad.rs) and found no valid code there.
+        jpeg_decoder::Error::Format(_) if in_padding => truncated_jpeg(),
         _ => ImageError::invalid("the JPEG data is corrupt and cannot be decoded"),
     }
 }
 
-/// Decodes a JPEG at idct size `idct` (8 = full, 4 = 1/2, 2 = 1/4, 1 = 1/8).
-pub(crate) fn decode_jpeg(b: &[u8], idct: u32, max_bytes: usize) -> Result<Raster, ImageError> {
-    let mut dec = jpeg_decoder::Decoder::new(b);
-    dec.set_max_decoding_buffer_size(max_bytes);
-    dec.read_info().map_err(jpeg_err)?;
-    let info = dec.info().ok_or_else(truncated_jpeg)?;
-    if idct < 8 {
-        let w = ((info.width as u32 * idct).div_ceil(8)).max(1) as u16;
-        let h = ((info.height as u32 * idct).div_ceil(8)).max(1) as u16;
-        dec.scale(w, h).map_err(jpeg_err)?;
-    }
-    let px = dec.decode().map_err(jpeg_err)?;
-    let info = dec.info().ok_or_else(truncated_jpeg)?;
+/// Decodes a JPEG at idct size `idct` (8 = full, 4 = 1/2, 2 = 1/4, 1 = 1/8). `scan_ends` comes
+/// from [`crate::jpeg::check_jpeg`]: a scan whose data ends before its last block is refused as
+/// truncated instead of being filled with grey.
+pub(crate) fn decode_jpeg(
+    b: &[u8],
+    scan_ends: &[usize],
+    idct: u32,
+    max_bytes: usize,
+) -> Result<Raster, ImageError> {
+    let mut reader = PaddedScans::new(b, scan_ends);
+    let decoded: Result<_, jpeg_decoder::Error> = (|| {
+        let mut dec = jpeg_decoder::Decoder::new(&mut reader);
+        dec.set_max_decoding_buffer_size(max_bytes);
+        dec.read_info()?;
+        if let Some(info) = dec.info().filter(|_| idct < 8) {
+            let w = ((info.width as u32 * idct).div_ceil(8)).max(1) as u16;
+            let h = ((info.height as u32 * idct).div_ceil(8)).max(1) as u16;
+            dec.scale(w, h)?;
+        }
+        let px = dec.decode()?;
+        Ok((px, dec.info()))
+    })();
+    let (px, info) = decoded.map_err(|e| jpeg_err(e, reader.in_padding()))?;
+    let info = info.ok_or_else(truncated_jpeg)?;
     let (w, h) = (info.width as u32, info.height as u32);
     let n = w as usize * h as usize;
     let bad_len = || ImageError::invalid("the JPEG data is corrupt and cannot be decoded");
@@ -496,7 +356,10 @@ pub(crate) fn decode_full(
     #[allow(unused_variables)] target_width: Option<u32>,
 ) -> Result<Raster, ImageError> {
     match format {
-        SourceFormat::Jpeg => decode_jpeg(b, 8, max_bytes),
+        SourceFormat::Jpeg => {
+            let layout = crate::jpeg::check_jpeg(b)?;
+            decode_jpeg(b, &layout.scan_ends, 8, max_bytes)
+        }
         #[cfg(feature = "png")]
         SourceFormat::Png => decode_png(b, max_bytes, target_width),
         #[cfg(feature = "webp")]
@@ -510,5 +373,127 @@ pub(crate) fn decode_full(
             "{} images are not supported by this build; send a JPEG",
             crate::probe::display_name(other)
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+    use crate::jpeg::check_jpeg;
+
+    /// Every JPEG variant the tests know: encoders of other projects (committed fixtures) and
+    /// jpeg-encoder output in every mode it has.
+    fn corpus() -> Vec<(String, Vec<u8>)> {
+        let mut v: Vec<(String, Vec<u8>)> = [
+            (
+                "chromium_canvas",
+                &include_bytes!("../tests/fixtures/chromium_canvas.jpg")[..],
+            ),
+            (
+                "sharp_mozjpeg",
+                include_bytes!("../tests/fixtures/sharp_mozjpeg.jpg"),
+            ),
+            (
+                "sharp_baseline",
+                include_bytes!("../tests/fixtures/sharp_baseline.jpg"),
+            ),
+            (
+                "sharp_progressive_444",
+                include_bytes!("../tests/fixtures/sharp_progressive_444.jpg"),
+            ),
+            (
+                "sharp_gray_progressive",
+                include_bytes!("../tests/fixtures/sharp_gray_progressive.jpg"),
+            ),
+            (
+                "restart_rows",
+                include_bytes!("../tests/fixtures/restart_rows.jpg"),
+            ),
+            (
+                "restart_progressive",
+                include_bytes!("../tests/fixtures/restart_progressive.jpg"),
+            ),
+            (
+                "cmyk_progressive",
+                include_bytes!("../tests/fixtures/cmyk_progressive.jpg"),
+            ),
+            (
+                "cmyk_adobe",
+                include_bytes!("../tests/fixtures/cmyk_adobe.jpg"),
+            ),
+            (
+                "progressive_exif8",
+                include_bytes!("../tests/fixtures/progressive_exif8.jpg"),
+            ),
+        ]
+        .iter()
+        .map(|(n, b)| (n.to_string(), b.to_vec()))
+        .collect();
+        let (w, h) = (203u32, 117u32);
+        let mut s = 0x9e37_79b9_7f4a_7c15u64;
+        let rgb: Vec<u8> = (0..w * h * 3)
+            .map(|i| {
+                s ^= s << 13;
+                s ^= s >> 7;
+                s ^= s << 17;
+                let (x, y) = ((i / 3) % w, (i / 3) / w);
+                let base = if (x / 9 + y / 13) % 3 == 0 { 40 } else { 210 };
+                (base + (s % 30) as u32 - 15) as u8
+            })
+            .collect();
+        let gray: Vec<u8> = rgb.iter().step_by(3).copied().collect();
+        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+        for (progressive, restart, sampling, gray_input, q) in [
+            (false, 0u16, SamplingFactor::F_2_2, false, 90u8),
+            (false, 0, SamplingFactor::F_1_1, false, 60),
+            (false, 0, SamplingFactor::F_2_1, true, 95),
+            (false, 5, SamplingFactor::F_2_2, false, 80),
+            (true, 0, SamplingFactor::F_2_2, false, 85),
+            (true, 0, SamplingFactor::F_1_1, true, 75),
+            (true, 3, SamplingFactor::F_1_2, false, 92),
+        ] {
+            let mut out = Vec::new();
+            let mut e = Encoder::new(&mut out, q);
+            e.set_progressive(progressive);
+            e.set_restart_interval(restart);
+            e.set_sampling_factor(sampling);
+            e.set_optimized_huffman_tables(q < 90);
+            if gray_input {
+                e.encode(&gray, w as u16, h as u16, ColorType::Luma)
+                    .unwrap();
+            } else {
+                e.encode(&rgb, w as u16, h as u16, ColorType::Rgb).unwrap();
+            }
+            v.push((format!("jpeg-encoder p{progressive} r{restart} q{q}"), out));
+        }
+        v
+    }
+
+    /// jpeg-decoder's raw output at `scale`/8 through any reader.
+    fn raw_decode<R: std::io::Read>(r: R, scale: u16) -> Result<Vec<u8>, jpeg_decoder::Error> {
+        let mut d = jpeg_decoder::Decoder::new(r);
+        d.read_info()?;
+        let i = d.info().unwrap();
+        if scale < 8 {
+            let (w, h) = (i.width * scale, i.height * scale);
+            d.scale(w.div_ceil(8).max(1), h.div_ceil(8).max(1))?;
+        }
+        d.decode()
+    }
+
+    #[test]
+    fn padding_leaves_every_complete_file_decoding_byte_identically() {
+        for (name, b) in corpus() {
+            let layout = check_jpeg(&b).expect(&name);
+            assert!(!layout.scan_ends.is_empty(), "{name}");
+            for scale in [1u16, 2, 4, 8] {
+                let plain = raw_decode(&b[..], scale).unwrap();
+                let padded = raw_decode(PaddedScans::new(&b, &layout.scan_ends), scale)
+                    .unwrap_or_else(|e| panic!("{name} 1/{scale}: {e}"));
+                assert!(plain == padded, "{name} at scale {scale}/8 differs");
+                decode_jpeg(&b, &layout.scan_ends, scale as u32, 1 << 30).expect(&name);
+            }
+        }
     }
 }

@@ -8,10 +8,12 @@
 mod decode;
 mod encode;
 mod error;
+mod jpeg;
 #[cfg(feature = "png")]
 mod png;
 mod probe;
 mod raster;
+mod scanpad;
 
 pub use error::{ImageError, ImageErrorKind};
 pub use probe::{probe, ImageInfo, SourceFormat};
@@ -157,7 +159,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
     let long = info.width.max(info.height);
     let target_long = long.min(lim.cap);
     let raster = if info.format == SourceFormat::Jpeg {
-        let layout = decode::check_jpeg(bytes)?;
+        let layout = jpeg::check_jpeg(bytes)?;
         if layout.progressive_coeff_bytes > MAX_PROGRESSIVE_COEFF_BYTES {
             return Err(ImageError::too_large(
                 "this progressive JPEG is too large to decode here (progressive files need the \
@@ -169,6 +171,9 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
             && long <= lim.cap
             && orientation == 1
         {
+            // Structure alone cannot tell a scan cut short and closed again with EOI (no restart
+            // markers): a 1/8-scale decode through the scan padding can, before the file is sent.
+            decode::decode_jpeg(bytes, &layout.scan_ends, 1, lim.decode_bytes)?;
             return Ok(Prepared {
                 jpeg: bytes.to_vec(),
                 width: info.width,
@@ -184,7 +189,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
         }
         let min_long = (target_long as f64 * DCT_SNAP).ceil() as u32;
         let idct = decode::jpeg_idct_size(info.width, info.height, min_long);
-        decode::decode_jpeg(bytes, idct, lim.decode_bytes)?
+        decode::decode_jpeg(bytes, &layout.scan_ends, idct, lim.decode_bytes)?
     } else {
         // Final size is known from the header; row-by-row decoders (PNG) shrink rows to it.
         let fin = encode::scaled_dims(info.width, info.height, target_long);

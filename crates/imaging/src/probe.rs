@@ -1,6 +1,7 @@
 //! Header-only inspection: format, dimensions and EXIF orientation without decoding pixels.
 
 use crate::error::ImageError;
+use crate::jpeg::{is_sof, truncated_jpeg, Item, Segments};
 
 /// The container/codec of the input bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -147,60 +148,36 @@ pub(crate) fn display_name(f: SourceFormat) -> &'static str {
     }
 }
 
-fn truncated_jpeg() -> ImageError {
-    ImageError::invalid("the JPEG data is truncated (the file is incomplete)")
-}
-
 /// Walks JPEG marker segments up to the first SOF, collecting the EXIF orientation.
 fn probe_jpeg(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
-    let mut pos = 2usize;
     let mut orientation = 1u8;
-    loop {
-        // Skip to the next 0xFF (tolerates junk between segments like libjpeg does).
-        while b.get(pos).is_some_and(|&v| v != 0xFF) {
-            pos += 1;
+    for item in Segments::new(b) {
+        let (marker, payload) = match item? {
+            Item::Segment { marker, payload } => (marker, payload),
+            Item::Eoi | Item::Scan(_) => break,
+        };
+        if marker == 0xDA {
+            break;
         }
-        while b.get(pos) == Some(&0xFF) {
-            pos += 1;
-        }
-        let marker = *b.get(pos).ok_or_else(truncated_jpeg)?;
-        pos += 1;
-        match marker {
-            0xD8 | 0x01 | 0xD0..=0xD7 => continue,
-            0xD9 | 0xDA => {
-                return Err(ImageError::invalid(
-                    "the JPEG data has no frame header (corrupt file)",
-                ))
+        let seg = payload?;
+        if marker == 0xE1 && seg.starts_with(b"Exif\0\0") {
+            if let Some(o) = seg.get(6..).and_then(exif_orientation) {
+                orientation = o;
             }
-            _ => {}
-        }
-        let len = be16(b, pos).ok_or_else(truncated_jpeg)? as usize;
-        if len < 2 {
-            return Err(ImageError::invalid(
-                "the JPEG data is corrupt (bad segment length)",
-            ));
-        }
-        let seg = b.get(pos + 2..pos + len).ok_or_else(truncated_jpeg)?;
-        match marker {
-            0xE1 if seg.starts_with(b"Exif\0\0") => {
-                if let Some(o) = seg.get(6..).and_then(exif_orientation) {
-                    orientation = o;
-                }
+        } else if is_sof(marker) {
+            let h = be16(seg, 1).ok_or_else(truncated_jpeg)? as u32;
+            let w = be16(seg, 3).ok_or_else(truncated_jpeg)? as u32;
+            if h == 0 {
+                return Err(ImageError::unsupported(
+                    "this JPEG stores its height after the image data (DNL), which is not supported",
+                ));
             }
-            0xC0..=0xCF if marker != 0xC4 && marker != 0xC8 && marker != 0xCC => {
-                let h = be16(seg, 1).ok_or_else(truncated_jpeg)? as u32;
-                let w = be16(seg, 3).ok_or_else(truncated_jpeg)? as u32;
-                if h == 0 {
-                    return Err(ImageError::unsupported(
-                        "this JPEG stores its height after the image data (DNL), which is not supported",
-                    ));
-                }
-                return Ok((w, h, orientation));
-            }
-            _ => {}
+            return Ok((w, h, orientation));
         }
-        pos += len;
     }
+    Err(ImageError::invalid(
+        "the JPEG data has no frame header (corrupt file)",
+    ))
 }
 
 fn probe_png(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {

@@ -43,6 +43,8 @@ fn seeds() -> Vec<Vec<u8>> {
         include_bytes!("fixtures/lossy_alpha.webp").to_vec(),
         include_bytes!("fixtures/progressive_exif8.jpg").to_vec(),
         include_bytes!("fixtures/cmyk_adobe.jpg").to_vec(),
+        include_bytes!("fixtures/sharp_mozjpeg.jpg").to_vec(),
+        include_bytes!("fixtures/restart_rows.jpg").to_vec(),
     ]
 }
 
@@ -80,7 +82,7 @@ proptest! {
 
     #[test]
     fn bit_flips_and_splices_never_panic(
-        seed in 0usize..9,
+        seed in 0usize..11,
         flips in proptest::collection::vec((any::<prop::sample::Index>(), 0u8..8), 1..12),
         cut in any::<prop::sample::Index>(),
         do_cut in any::<bool>(),
