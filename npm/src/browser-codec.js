@@ -162,6 +162,14 @@ function scanUnits(b, sof, sos) {
  * decoders silently fill with grey). Returns `{ forwardable }` (baseline/extended/progressive
  * Huffman with 1 or 3 components: safe to send as it is). A port of crates/imaging's
  * `check_jpeg`, which the wasm modules do not export.
+ *
+ * Shortcut (same verdict, without reading the 4–20 MB of entropy-coded data): a sequential frame
+ * (SOF0/SOF1) whose first scan interleaves all its components is that frame's only scan, so EOI
+ * follows it; when the file's last two bytes are EOI and no restart interval is defined, the walk
+ * could only end there. A file cut off in transit never ends in FF D9 (entropy-coded data cannot
+ * contain it; headers are walked), so only a deliberately re-closed file gets here, which the full
+ * walk accepts too (the grey-bottom check after decoding is what catches those). Anything else,
+ * including trailing bytes after EOI, takes the full walk.
  * @param {Uint8Array} b
  */
 export function checkJpeg(b) {
@@ -171,6 +179,7 @@ export function checkJpeg(b) {
   let sawFrame = false;
   let forwardable = false;
   let frame = -1; // offset of the SOF payload
+  let frameMarker = 0;
   let restartInterval = 0;
   for (;;) {
     while (pos < n && b[pos] !== 0xff) pos++;
@@ -190,12 +199,17 @@ export function checkJpeg(b) {
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       sawFrame = true;
       frame = pos + 2;
+      frameMarker = marker;
       const comps = pos + 7 < n ? b[pos + 7] : 0;
       forwardable = marker <= 0xc2 && (comps === 1 || comps === 3);
     }
     if (marker === 0xdd && pos + 4 <= n) restartInterval = (b[pos + 2] << 8) | b[pos + 3];
     const header = pos + 2;
     pos = end;
+    if (marker === 0xda && scans === 0 && restartInterval === 0 && (frameMarker === 0xc0 || frameMarker === 0xc1) &&
+        frame + 5 < n && b[header] === b[frame + 5] && end <= n - 2 && b[n - 2] === 0xff && b[n - 1] === 0xd9) {
+      return { forwardable };
+    }
     if (marker === 0xda) {
       scans++;
       let restarts = 0;

@@ -223,6 +223,27 @@ test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", a
       assert.ok(ok.base64Length >= 0.92 * 300_000 || ok.quality >= 95, `budget use ${ok.base64Length} at q${ok.quality}`);
     }
   };
+  // The integrity walk's shortcut (file ends in EOI) and its full walk (anything after EOI) agree:
+  // a cut just before the end is refused, bytes after a complete picture (a vendor trailer, an
+  // appended second JPEG as in MPF files) are not.
+  const whole = new Uint8Array(jpeg);
+  const quadrant = await quadrantJpeg();
+  const endings = [
+    ["cut 10 bytes before the end", whole.subarray(0, whole.length - 10), true],
+    ["cut 2 bytes before the end (no EOI)", whole.subarray(0, whole.length - 2), true],
+    ["trailer after EOI", new Uint8Array([...whole, ...new TextEncoder().encode("VENDOR-TRAILER\0\0\0")]), false],
+    ["second JPEG appended", new Uint8Array([...whole, ...quadrant]), false],
+  ];
+  for (const [name, bytes, refused] of endings) {
+    for (const input of [prepareBytes, prepareBlob]) {
+      const p = await input(bytes, { codec: "browser", maxLongSidePx: 1200 });
+      if (refused) checkError(p, InvalidImageError, /truncated/);
+      else {
+        checkPrepared(p);
+        assert.deepEqual([p.width, p.height], [1200, 800], name);
+      }
+    }
+  }
   const before = await imageDecodersMade();
   await run();
   // Per DCT cap: the re-closed file as bytes (1) and as a Blob (prepared twice: 2), the intact one
