@@ -1,7 +1,8 @@
 // Dev tool (not part of `npm run bench`): interleaved A/B of in-page variants on cached sources.
 //   node bench/gen-cache.mjs /tmp/perf          # once
 //   node bench/ab.mjs /tmp/perf RUNS case1,case2 variantA,variantB,...
-// Variants are the exports of bench/ab-page.js (each (file, ctx) => { ms, ...info }). `/__base/npm/...`
+// Variants are the entries of `variants` in bench/ab-page.js (each (file, case) => { ms, ...info });
+// a variant returning `marks` ("name@ms ...") also gets per-phase medians. `/__base/npm/...`
 // serves npm/ as of git HEAD (env AB_BASE=<rev>), so the committed codec can be one contestant.
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -43,10 +44,19 @@ const median = (a) => {
 for (const c of cases) {
   const res = Object.fromEntries(variants.map((v) => [v, []]));
   const info = {};
+  const phases = {}; // variant -> mark -> [ms since the previous mark]
   for (let r = -1; r < RUNS; r++) {
     for (const v of variants) {
       const out = await page.evaluate(([c, v]) => V.run(c, v), [c, v]);
       if (r >= 0) res[v].push(out.ms);
+      if (r >= 0 && typeof out.marks === "string") {
+        let last = 0;
+        for (const m of out.marks.split(" ")) {
+          const [name, at] = m.split("@");
+          ((phases[v] ??= {})[name] ??= []).push(Number(at) - last);
+          last = Number(at);
+        }
+      }
       info[v] = out;
     }
   }
@@ -54,6 +64,7 @@ for (const c of cases) {
   console.log(`== ${c} (load ${readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ")})`);
   for (const v of variants) {
     const { ms, ...rest } = info[v];
+    if (phases[v]) console.log(`${v} phase medians (ms since the previous mark): ${Object.entries(phases[v]).map(([n, a]) => `${n} ${median(a).toFixed(1)}`).join(", ")}`);
     console.log(`${v.padEnd(14)} ${median(res[v]).toFixed(1).padStart(7)} ms  ×${(median(res[v]) / ref).toFixed(2)}  [${res[v].map((x) => x.toFixed(0)).join(" ")}]  ${JSON.stringify(rest)}`);
   }
 }
