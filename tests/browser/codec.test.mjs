@@ -209,6 +209,31 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
   await withoutImageDecoder(() => check("no ImageDecoder"));
 });
 
+test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjpeg) on the DCT-scaled routes agree with the Rust codec", async () => {
+  const names = ["cmyk_adobe.jpg", "cmyk_progressive.jpg", "sharp_gray_progressive.jpg", "sharp_progressive_444.jpg", "sharp_mozjpeg.jpg",
+    "sharp_baseline.jpg", "restart_rows.jpg", "restart_progressive.jpg", "chromium_canvas.jpg", "progressive_exif8.jpg"];
+  for (const name of names) {
+    const bytes = fixture(name);
+    const whole = await prepareBytes(bytes, { codec: "wasm" });
+    checkPrepared(whole, 1_000_000, "wasm");
+    const long = Math.max(whole.width, whole.height);
+    for (const div of [2, 4]) {
+      const cap = Math.ceil(long / div);
+      if (cap < 8) continue;
+      const label = `${name} cap ${cap}`;
+      const b = await prepareBytes(bytes, { codec: "browser", maxLongSidePx: cap });
+      const r = await prepareBytes(bytes, { codec: "wasm", maxLongSidePx: cap });
+      checkPrepared(b);
+      checkPrepared(r, 1_000_000, "wasm");
+      assert.deepEqual([b.width, b.height], [r.width, r.height], `${label}: same size`);
+      assert.equal(b.orientationApplied, r.orientationApplied, label);
+      // Flat-coloured fixtures: the corners say colour (CMYK inversion) and orientation are right;
+      // the others are speckled, where resampling differences flip a corner's colour name.
+      if (/cmyk|exif/.test(name)) assert.deepEqual(b.corners, r.corners, `${label}: same corner colours`);
+    }
+  }
+});
+
 test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", async () => {
   const { InvalidImageError } = nodeOcr;
   const jpeg = await h.page.evaluate(async () => Array.from(await T.noisyJpeg(2400, 1600, { seed: 5 })));
