@@ -234,6 +234,28 @@ test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjp
   }
 });
 
+test("no canvas over 16.7 MP (iOS draws those blank), on the resize and the DCT-scaled routes", async () => {
+  const flat = async (w, hgt, format = "jpeg") => new Uint8Array(await sharp({ create: { width: w, height: hgt, channels: 3, background: "#00f" } })
+    .composite([{ input: { create: { width: w / 2, height: hgt / 2, channels: 3, background: "#f00" } }, left: 0, top: 0 }])
+    [format]().toBuffer());
+  const opts = { codec: "browser", maxBase64Chars: 20_000_000, maxLongSidePx: 9000 };
+  // 6000×4000 (24 MP) under a 9000 px cap: shrunk to the canvas limit, not kept at 24 MP (an
+  // upright JPEG this small would be passed through untouched: rotated, and as PNG).
+  for (const [bytes, o] of [[await flat(6000, 4000, "png"), 1], [withExifOrientation(await flat(6000, 4000), 6), 6]]) {
+    const p = await prepareBytes(bytes, opts);
+    checkPrepared(p, opts.maxBase64Chars);
+    assert.ok(p.width * p.height <= 16_777_216, `${p.width}×${p.height}`);
+    assert.ok(p.width * p.height > 16_000_000, `${p.width}×${p.height}: as large as the limit allows`);
+    assert.deepEqual(p.corners, o === 1 ? ["red", "blue", "blue", "blue"] : ["blue", "red", "blue", "blue"]);
+  }
+  // 8000×6000 (48 MP) under a 4000 px cap lands on the 1/2 DCT scale: 4000×3000 (12 MP).
+  const huge = await flat(8000, 6000);
+  const p = await prepareBytes(withExifOrientation(huge, 3), { ...opts, maxLongSidePx: 4000 });
+  checkPrepared(p, opts.maxBase64Chars);
+  assert.deepEqual([p.width, p.height], [4000, 3000]);
+  assert.deepEqual(p.corners, ["blue", "blue", "blue", "red"]);
+});
+
 test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", async () => {
   const { InvalidImageError } = nodeOcr;
   const jpeg = await h.page.evaluate(async () => Array.from(await T.noisyJpeg(2400, 1600, { seed: 5 })));
