@@ -523,6 +523,43 @@ function bitmapCanvas(bitmap) {
   return canvas;
 }
 
+let bitmapRendererChecked = null;
+/**
+ * Resolves to true where a bitmaprenderer canvas (see `bitmapCanvas`) both encodes and draws the
+ * pixels it took over: checked once per realm on a 16×16 red picture (measured in Chromium only;
+ * an engine that got this wrong would otherwise send a blank photo). Cheap and started before the
+ * decode, so it runs while the decode does.
+ */
+function bitmapRendererWorks() {
+  bitmapRendererChecked ??= (async () => {
+    try {
+      const src = newCanvas(16, 16);
+      const ctx = context2d(src);
+      ctx.fillStyle = "#f00";
+      ctx.fillRect(0, 0, 16, 16);
+      const canvas = bitmapCanvas(await g.createImageBitmap(src));
+      if (!canvas) return false;
+      const red = (source) => {
+        const probe = context2d(newCanvas(1, 1));
+        probe.drawImage(source, 8, 8, 1, 1, 0, 0, 1, 1);
+        const [r, gr, b] = probe.getImageData(0, 0, 1, 1).data;
+        return r > 200 && gr < 60 && b < 60;
+      };
+      const blob = await encodeJpegBlob(canvas, 90);
+      if (!blob || !red(canvas)) return false;
+      const back = await g.createImageBitmap(blob);
+      try {
+        return red(back);
+      } finally {
+        back.close();
+      }
+    } catch {
+      return false;
+    }
+  })();
+  return bitmapRendererChecked;
+}
+
 /**
  * The started decode as a canvas of the target size: an opaque (JPEG) bitmap already at that size
  * and without EXIF transform (`unrotated`) is taken over by a bitmaprenderer canvas, anything else
@@ -531,9 +568,10 @@ function bitmapCanvas(bitmap) {
  * drawn. The result is a valid `drawImage` source and encoder, not necessarily a 2D canvas.
  */
 async function finishDecode(decoding, width, height, opaque, unrotated) {
+  const takeOver = opaque && unrotated ? bitmapRendererWorks() : null;
   const { source, smoothing } = await decoding;
   const isBitmap = typeof g.ImageBitmap === "function" && source instanceof g.ImageBitmap;
-  if (opaque && unrotated && isBitmap && source.width === width && source.height === height) {
+  if (takeOver && isBitmap && source.width === width && source.height === height && (await takeOver)) {
     const canvas = bitmapCanvas(source);
     if (canvas) return canvas;
   }
