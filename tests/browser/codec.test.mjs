@@ -207,6 +207,18 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
   await check("ImageDecoder");
   assert.equal((await imageDecodersMade()) - before, 2 * 3 * 11, "every case took the ImageDecoder route");
   await withoutImageDecoder(() => check("no ImageDecoder"));
+  // Odd sizes: the DCT scales round up (libjpeg's output size), the reported size is the JPEG's.
+  const odd = Buffer.alloc(1283 * 803 * 3);
+  for (let y = 0; y < 803; y++) for (let x = 0; x < 1283; x++) odd.set(quad(x, y, 1283, 803), (y * 1283 + x) * 3);
+  const oddJpeg = new Uint8Array(await sharp(odd, { raw: { width: 1283, height: 803, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  for (const [cap, dims] of [[642, [642, 402]], [321, [321, 201]], [161, [161, 101]]]) {
+    for (const [o, upright] of [[1, dims], [6, [dims[1], dims[0]]]]) {
+      const p = await prepareBlob(withExifOrientation(oddJpeg, o), { codec: "browser", maxLongSidePx: cap });
+      checkPrepared(p);
+      assert.deepEqual([p.width, p.height], upright, `odd size cap ${cap} orientation ${o}`);
+      assert.deepEqual(p.corners, o === 1 ? ["red", "green", "blue", "yellow"] : ["blue", "red", "yellow", "green"], `odd size cap ${cap} orientation ${o}`);
+    }
+  }
 });
 
 test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjpeg) on the DCT-scaled routes agree with the Rust codec", async () => {
