@@ -610,31 +610,46 @@ test("drawable inputs: ImageBitmap, canvas, OffscreenCanvas, <img>, <video> (cur
 
 test("inside a Web Worker (no DOM, OffscreenCanvas only) the browser codec runs too", async () => {
   const jpeg = withExifOrientation(await quadrantJpeg(), 6);
-  const r = await h.page.evaluate(async (data) => {
+  const upright = await quadrantJpeg();
+  const r = await h.page.evaluate(async ([data, uprightData]) => {
     const src = `
       import * as ocr from "${location.origin}/npm/src/browser.js";
       self.onmessage = async (e) => {
         const out = [];
         for (const opts of [{}, { maxLongSidePx: 160 }, { codec: "wasm" }]) {
           try {
-            const p = await ocr.prepareImage(e.data, opts);
+            const p = await ocr.prepareImage(e.data.bytes, opts);
             out.push({ codec: p.codec, width: p.width, height: p.height, base64Length: p.base64Length, orientationApplied: p.orientationApplied });
           } catch (err) {
             out.push({ error: err.name + ": " + err.message });
           }
         }
-        self.postMessage({ out, hasDocument: typeof document !== "undefined" });
+        // A picked file handed to the worker, at the 1/2 DCT scale (ImageDecoder, bytes handed over).
+        let fromBlob;
+        try {
+          const p = await ocr.prepareImage(new Blob([e.data.upright], { type: "image/jpeg" }), { maxLongSidePx: 320 });
+          const bm = await createImageBitmap(new Blob([p.bytes], { type: "image/jpeg" }));
+          const c = new OffscreenCanvas(bm.width, bm.height);
+          const g = c.getContext("2d");
+          g.drawImage(bm, 0, 0);
+          const px = (x, y) => Array.from(g.getImageData(x, y, 1, 1).data.slice(0, 3));
+          fromBlob = { codec: p.codec, width: p.width, height: p.height, corners: [px(10, 10), px(bm.width - 11, 10), px(10, bm.height - 11), px(bm.width - 11, bm.height - 11)] };
+        } catch (err) {
+          fromBlob = { error: err.name + ": " + err.message };
+        }
+        self.postMessage({ out, fromBlob, hasDocument: typeof document !== "undefined" });
       };`;
     const worker = new Worker(URL.createObjectURL(new Blob([src], { type: "text/javascript" })), { type: "module" });
     const reply = new Promise((ok, fail) => {
       worker.onmessage = (e) => ok(e.data);
       worker.onerror = (e) => fail(new Error(e.message));
     });
-    worker.postMessage(T.b64ToBytes(data));
+    worker.postMessage({ bytes: T.b64ToBytes(data), upright: T.b64ToBytes(uprightData) });
     const res = await reply;
     worker.terminate();
+    res.fromBlob.corners = res.fromBlob.corners?.map((c) => T.colorName(c));
     return res;
-  }, b64(jpeg));
+  }, [b64(jpeg), b64(upright)]);
   assert.equal(r.hasDocument, false);
   assert.deepEqual(r.out, [
     { codec: "browser", width: 400, height: 640, base64Length: r.out[0].base64Length, orientationApplied: 6 },
@@ -642,6 +657,7 @@ test("inside a Web Worker (no DOM, OffscreenCanvas only) the browser codec runs 
     { codec: "wasm", width: 400, height: 640, base64Length: r.out[2].base64Length, orientationApplied: 6 },
   ]);
   for (const o of r.out) assert.ok(o.base64Length > 0 && o.base64Length <= 1_000_000);
+  assert.deepEqual(r.fromBlob, { codec: "browser", width: 320, height: 200, corners: ["red", "green", "blue", "yellow"] });
 });
 
 test("recognize() in the page prepares a canvas and an oversized photo and never sends over budget", async (t) => {
