@@ -9,6 +9,7 @@ export const CASES = {
   iphone12: { w: 4032, h: 3024, gen: { glyphFrac: 1 / 80, noise: 6, seed: 3 } },
   exif12: { w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 4 }, orientation: 6 },
   prog12: { w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 5 }, progressive: true },
+  android16: { w: 4624, h: 3472, gen: { glyphFrac: 1 / 80, noise: 8, seed: 9 } },
   card48: { w: 8000, h: 6000, gen: { glyphFrac: 1 / 66, noise: 8, seed: 7 } },
   page48: { w: 8000, h: 6000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 8 } },
 };

@@ -414,23 +414,40 @@ const hasImageDecoder = () => typeof g.ImageDecoder === "function" && typeof g.V
 const FRAME_TRANSFORM = { 1: [0, false], 2: [0, true], 3: [180, false], 4: [180, true], 5: [90, true], 6: [90, false], 7: [270, true], 8: [270, false] };
 
 /**
- * WebCodecs `ImageDecoder` asked for `desiredWidth`×`desiredHeight`: Chromium decodes a JPEG at
- * the largest n/8 DCT scale whose area fits (libjpeg-turbo scaled IDCT, off the main thread), so
- * a 12 MP photo costs a 1/2-scale decode (~45 ms against ~70 ms for `createImageBitmap`'s full
- * decode plus ~18 ms for a 2:1 draw) and a 48 MP one a 1/4-scale decode without the `<img>`
- * route's image-cache overhead. The frame carries the EXIF orientation as rotation/flip, which
- * `createImageBitmap(frame)` applies. Resolves to `{ source, smoothing }`, or null (the caller
- * takes another route) when the frame's transform is not the one the EXIF orientation asks for
- * (an engine that ignores it: nothing is ever rotated twice or not at all).
+ * The n of the n/8 scale a JPEG is decoded at for an upright target of `tw`×`th` from `uw`×`uh`:
+ * exactly 8/`dct` on the 1/2, 1/4, 1/8 snap (the decode is the output), else the smallest n
+ * whose decode is not smaller than the target (a high-quality draw makes the last step; e.g.
+ * 4624 → 2312 → 2048, 5712 → 2142 → 2048); 8 when no scale helps.
  */
-async function decodeWithImageDecoder(bytes, info, dct, orientation, transfer) {
+function dctNumerator(uw, uh, tw, th, dct) {
+  if (dct >= 2) return 8 / dct;
+  const long = Math.max(uw, uh);
+  const target = Math.max(tw, th);
+  if (target >= long) return 8;
+  return Math.min(8, Math.max(1, Math.ceil((8 * target) / long)));
+}
+
+/**
+ * WebCodecs `ImageDecoder` asked for a desired size: Chromium decodes a JPEG at the largest n/8
+ * DCT scale whose area fits it (libjpeg-turbo's scaled IDCT, off the main thread), so a 12 MP
+ * photo costs a 1/2-scale decode (~45 ms against ~70 ms for `createImageBitmap`'s full decode
+ * plus ~18 ms for a 2:1 draw), a 48 MP one a 1/4-scale decode without the `<img>` route's
+ * image-cache overhead, and a 16 MP one (4624 px) a 1/2-scale decode and a small resize (~75 ms
+ * against ~140 ms for `createImageBitmap` with resize). The size asked for is the n/8 size plus
+ * one pixel each way: Chromium picks n as floor(8·sqrt(area ratio)) in float arithmetic, which
+ * an exact ratio could round just under. The frame carries the EXIF orientation as
+ * rotation/flip, which `createImageBitmap(frame)` applies. Resolves to `{ source, smoothing }`,
+ * or null (the caller takes another route) when the frame's transform is not the one the EXIF
+ * orientation asks for (an engine that ignores it: nothing is ever rotated twice or not at all).
+ */
+async function decodeWithImageDecoder(bytes, info, num, orientation, transfer) {
   const decoder = new g.ImageDecoder({
     data: bytes,
     // Our own copy is handed over (detached here) instead of copied again by the decoder.
     ...(transfer ? { transfer: [bytes.buffer] } : {}),
     type: "image/jpeg",
-    desiredWidth: Math.ceil(info.width / dct),
-    desiredHeight: Math.ceil(info.height / dct),
+    desiredWidth: Math.ceil((info.width * num) / 8) + 1,
+    desiredHeight: Math.ceil((info.height * num) / 8) + 1,
     preferAnimation: false,
   });
   let frame;
@@ -455,8 +472,9 @@ async function decodeWithImageDecoder(bytes, info, dct, orientation, transfer) {
 /**
  * Start decoding a picture for an upright canvas of `width`×`height`, by the fastest route
  * measured in Chromium (BENCHMARKS.md) for the DCT scale `dct` the size lands on:
- * - 2, 4 or 8 (12 MP → 2000 px, 48 MP → 2000 px): WebCodecs `ImageDecoder` with the desired size
- *   (see `decodeWithImageDecoder`); where it is missing or declines:
+ * - a JPEG that an n/8 scale helps (`jpeg.num` < 8: the 1/2, 1/4, 1/8 snap, e.g. 12 MP → 2000 px
+ *   and 48 MP → 2000 px, and any other size over the cap): WebCodecs `ImageDecoder` at that
+ *   scale (see `decodeWithImageDecoder`); where it is missing or declines:
  * - 4 or 8: an `<img>` drawn at the target size; Chromium's image decode cache
  *   then decodes the JPEG at 1/4 or 1/8 in the DCT domain instead of all 48 MP (2.4× faster than
  *   `createImageBitmap` with resize). Main thread only (workers have no `Image`).
@@ -466,14 +484,14 @@ async function decodeWithImageDecoder(bytes, info, dct, orientation, transfer) {
  * - anything else: `createImageBitmap` with `resizeQuality: "high"`.
  * All apply EXIF orientation once (`imageOrientation: "from-image"`, the default of
  * `image-orientation` for `<img>`, the frame's rotation/flip); nothing here rotates again.
- * `jpeg` (only for common JPEGs): `{ bytes, info, orientation, transfer }` for the `ImageDecoder`
- * route; with `transfer` the bytes' buffer is handed to the decoder (detached here).
+ * `jpeg` (only for common JPEGs): `{ bytes, info, num, orientation, transfer }` for the
+ * `ImageDecoder` route; with `transfer` the bytes' buffer is handed to the decoder (detached here).
  */
 function startDecode(blob, width, height, dct, jpeg = null) {
-  if (jpeg && dct >= 2 && hasImageDecoder()) {
+  if (jpeg && jpeg.num < 8 && hasImageDecoder()) {
     let started;
     try {
-      started = decodeWithImageDecoder(jpeg.bytes, jpeg.info, dct, jpeg.orientation, jpeg.transfer);
+      started = decodeWithImageDecoder(jpeg.bytes, jpeg.info, jpeg.num, jpeg.orientation, jpeg.transfer);
     } catch {
       started = Promise.resolve(null);
     }
@@ -882,10 +900,11 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   // parallel with the decode cost 8–13 ms more than the scan alone before it). Otherwise the
   // decoder copies them and decodes on its own thread while the scan runs here. Either way a file
   // that fails the scan is refused whatever the decoder made of it.
-  const handOver = info.format === "jpeg" && decodable && dct >= 2 && hasImageDecoder() && ownedCopy(bytes);
+  const num = info.format === "jpeg" && decodable ? dctNumerator(uw, uh, tw, th, dct) : 8;
+  const handOver = num < 8 && hasImageDecoder() && ownedCopy(bytes);
   if (handOver) checkIntegrity(bytes, info);
   const blob = blobFor(bytes, MIME[info.format]);
-  const jpegRoute = info.format === "jpeg" && decodable ? { bytes, info, orientation, transfer: handOver } : null;
+  const jpegRoute = num < 8 ? { bytes, info, num, orientation, transfer: handOver } : null;
   const decoding = startDecode(blob, tw, th, decodable ? dct : 0, jpegRoute);
   if (!handOver) {
     try {

@@ -174,7 +174,8 @@ async function withoutImageDecoder(fn) {
 }
 
 test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 upright once, exact size, baseline and progressive", async () => {
-  // 1280×800 stored quadrants; cap 640 lands on the 1/2 DCT scale, cap 320 on 1/4, cap 160 on 1/8.
+  // 1280×800 stored quadrants; cap 640 lands on the 1/2 DCT scale, cap 320 on 1/4, cap 160 on 1/8;
+  // caps 1000 and 500 are off the snap: decoded at 7/8 and 4/8, then resized.
   const raw = Buffer.alloc(1280 * 800 * 3);
   for (let y = 0; y < 800; y++) for (let x = 0; x < 1280; x++) raw.set(quad(x, y, 1280, 800), (y * 1280 + x) * 3);
   const stored = { TL: "red", TR: "green", BL: "blue", BR: "yellow" };
@@ -185,7 +186,7 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
   const check = async (label) => {
     for (const progressive of [false, true]) {
       const jpeg = new Uint8Array(await sharp(raw, { raw: { width: 1280, height: 800, channels: 3 } }).jpeg({ quality: 90, progressive }).toBuffer());
-      for (const [cap, long] of [[640, 640], [320, 320], [160, 160]]) {
+      for (const [cap, long] of [[640, 640], [320, 320], [160, 160], [1000, 1000], [500, 500]]) {
         for (let o = 1; o <= 8; o++) {
           const name = `${label} ${progressive ? "progressive" : "baseline"} cap ${cap} orientation ${o}`;
           // Bytes (copied by the decoder) and, for a few, a Blob (read into a copy handed over to it).
@@ -193,7 +194,7 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
           const p = await (viaBlob ? prepareBlob : prepareBytes)(withExifOrientation(jpeg, o), { codec: "browser", maxLongSidePx: cap });
           checkPrepared(p);
           if (viaBlob) assert.ok(p.sameAgain, `${name}: the same Blob prepared twice gives the same result`);
-          const short = (long * 5) / 8;
+          const short = Math.round((long * 5) / 8);
           assert.deepEqual([p.width, p.height], o >= 5 ? [short, long] : [long, short], name);
           assert.deepEqual(p.corners, expected[o].map((k) => stored[k]), name);
           assert.equal(p.orientationApplied, o, name);
@@ -205,7 +206,7 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
   assert.equal(await h.page.evaluate(() => typeof ImageDecoder), "function", "this Chromium has WebCodecs ImageDecoder");
   const before = await imageDecodersMade();
   await check("ImageDecoder");
-  assert.equal((await imageDecodersMade()) - before, 2 * 3 * 11, "every case took the ImageDecoder route");
+  assert.equal((await imageDecodersMade()) - before, 2 * 5 * 11, "every case took the ImageDecoder route");
   await withoutImageDecoder(() => check("no ImageDecoder"));
   // Odd sizes: the DCT scales round up (libjpeg's output size), the reported size is the JPEG's.
   const odd = Buffer.alloc(1283 * 803 * 3);
@@ -221,7 +222,7 @@ test("DCT-scaled decodes (ImageDecoder, and the routes without it): EXIF 1–8 u
   }
 });
 
-test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjpeg) on the DCT-scaled routes agree with the Rust codec", async () => {
+test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjpeg) on the DCT-scaled routes (on and off the snap) agree with the Rust codec", async () => {
   const names = ["cmyk_adobe.jpg", "cmyk_progressive.jpg", "sharp_gray_progressive.jpg", "sharp_progressive_444.jpg", "sharp_mozjpeg.jpg",
     "sharp_baseline.jpg", "restart_rows.jpg", "restart_progressive.jpg", "chromium_canvas.jpg", "progressive_exif8.jpg"];
   for (const name of names) {
@@ -229,7 +230,7 @@ test("JPEG variants (CMYK, grayscale, 4:4:4, progressive, restart markers, mozjp
     const whole = await prepareBytes(bytes, { codec: "wasm" });
     checkPrepared(whole, 1_000_000, "wasm");
     const long = Math.max(whole.width, whole.height);
-    for (const div of [2, 4]) {
+    for (const div of [2, 3, 4]) {
       const cap = Math.ceil(long / div);
       if (cap < 8) continue;
       const label = `${name} cap ${cap}`;
@@ -327,9 +328,10 @@ test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", a
   }
   const before = await imageDecodersMade();
   await run();
-  // Per DCT cap: the re-closed file as bytes (1) and as a Blob (prepared twice: 2), the intact one
-  // (1); the Blob cut without EOI is refused by the scan before any decode.
-  assert.equal((await imageDecodersMade()) - before, 2 * 4, "the 1/2 and 1/4 cases took the ImageDecoder route");
+  // Per cap (1/2, 1/4 and, for 2048, 7/8 then a resize): the re-closed file as bytes (1) and as a
+  // Blob (prepared twice: 2), the intact one (1); the Blob cut without EOI is refused by the scan
+  // before any decode.
+  assert.equal((await imageDecodersMade()) - before, 3 * 4, "every cap took the ImageDecoder route");
   await withoutImageDecoder(run);
 });
 
