@@ -110,7 +110,13 @@ impl Read for PaddedScans<'_> {
     /// case (the bytes are in the current chunk) is a copy and a slice update.
     #[inline]
     fn read_exact(&mut self, mut buf: &mut [u8]) -> io::Result<()> {
-        if let (Some(head), Some(tail)) = (self.cur.get(..buf.len()), self.cur.get(buf.len()..)) {
+        if let [one] = buf {
+            if let Some((&first, rest)) = self.cur.split_first() {
+                *one = first;
+                self.cur = rest;
+                return Ok(());
+            }
+        } else if let Some((head, tail)) = self.cur.split_at_checked(buf.len()) {
             buf.copy_from_slice(head);
             self.cur = tail;
             return Ok(());
