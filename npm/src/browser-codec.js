@@ -414,17 +414,30 @@ const hasImageDecoder = () => typeof g.ImageDecoder === "function" && typeof g.V
 const FRAME_TRANSFORM = { 1: [0, false], 2: [0, true], 3: [180, false], 4: [180, true], 5: [90, true], 6: [90, false], 7: [270, true], 8: [270, false] };
 
 /**
+ * Off the snap, the decode is at least this much larger than the target, so the high-quality
+ * resize that follows works at ≤ 0.75: measured against a Lanczos-3 resize of the full decode,
+ * final steps of 0.89–0.96 lost 1.3–4.8 dB PSNR (4624 → 2312 → 2048: 30.9 dB; 5712 → 2142 → 2048:
+ * 28.0 dB) while ≤ 0.75 matched `createImageBitmap`'s own high-quality resize within ±0.5 dB
+ * (4624 → 2890 → 2048: 32.7 against 32.2 dB; 5712 → 2856: 32.7 / 32.8; 9248 → 3468: 34.2 / 34.3).
+ */
+const MAX_RESIZE_AFTER_DCT = 0.75;
+/** Off-snap n/8 scales used: 2/8 to 6/8 were measured; 7/8 would save little over a full decode. */
+const MAX_OFF_SNAP_NUMERATOR = 6;
+
+/**
  * The n of the n/8 scale a JPEG is decoded at for an upright target of `tw`×`th` from `uw`×`uh`:
  * exactly 8/`dct` on the 1/2, 1/4, 1/8 snap (the decode is the output), else the smallest n
- * whose decode is not smaller than the target (a high-quality draw makes the last step; e.g.
- * 4624 → 2312 → 2048, 5712 → 2142 → 2048); 8 when no scale helps.
+ * whose decode is at least 1/MAX_RESIZE_AFTER_DCT times the target (a high-quality resize makes
+ * the last step; e.g. 4624 → 2890 → 2048, 5712 → 2856 → 2048, 9248 → 3468 → 2048); 8 when no
+ * scale helps.
  */
 function dctNumerator(uw, uh, tw, th, dct) {
   if (dct >= 2) return 8 / dct;
   const long = Math.max(uw, uh);
   const target = Math.max(tw, th);
   if (target >= long) return 8;
-  return Math.min(8, Math.max(1, Math.ceil((8 * target) / long)));
+  const n = Math.max(1, Math.ceil((8 * target) / (MAX_RESIZE_AFTER_DCT * long)));
+  return n <= MAX_OFF_SNAP_NUMERATOR ? n : 8;
 }
 
 /**
@@ -432,8 +445,8 @@ function dctNumerator(uw, uh, tw, th, dct) {
  * DCT scale whose area fits it (libjpeg-turbo's scaled IDCT, off the main thread), so a 12 MP
  * photo costs a 1/2-scale decode (~45 ms against ~70 ms for `createImageBitmap`'s full decode
  * plus ~18 ms for a 2:1 draw), a 48 MP one a 1/4-scale decode without the `<img>` route's
- * image-cache overhead, and a 16 MP one (4624 px) a 1/2-scale decode and a small resize (~75 ms
- * against ~140 ms for `createImageBitmap` with resize). The size asked for is the n/8 size plus
+ * image-cache overhead, and a 16 MP one (4624 px) a 5/8-scale decode and a resize (~100 ms
+ * against ~150 ms for `createImageBitmap` with resize). The size asked for is the n/8 size plus
  * one pixel each way: Chromium picks n as floor(8·sqrt(area ratio)) in float arithmetic, which
  * an exact ratio could round just under. The frame carries the EXIF orientation as
  * rotation/flip, which `createImageBitmap(frame)` applies. Resolves to `{ source, smoothing }`,
