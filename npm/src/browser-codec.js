@@ -921,7 +921,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   const decoding = startDecode(blob, tw, th, decodable ? dct : 0, jpegRoute);
   if (!handOver) {
     try {
-    checkIntegrity(bytes, info);
+      checkIntegrity(bytes, info);
     } catch (e) {
       abandon(decoding);
       throw e;

@@ -296,7 +296,7 @@ test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", a
   const jpeg = await h.page.evaluate(async () => Array.from(await T.noisyJpeg(2400, 1600, { seed: 5 })));
   const cut = new Uint8Array([...truncated(new Uint8Array(jpeg), 0.8), 0xff, 0xd9]);
   const run = async () => {
-    for (const cap of [1200, 600, 2048]) {
+    for (const cap of [1200, 600, 1000, 2048]) {
       checkError(await prepareBytes(cut, { codec: "browser", maxLongSidePx: cap }), InvalidImageError, /truncated/);
       checkError(await prepareBlob(cut, { codec: "browser", maxLongSidePx: cap }), InvalidImageError, /truncated/);
       checkError(await prepareBlob(cut.subarray(0, cut.length - 2000), { codec: "browser", maxLongSidePx: cap }), InvalidImageError, /truncated/);
@@ -328,10 +328,10 @@ test("a JPEG cut short and re-closed is refused on the DCT-scaled routes too", a
   }
   const before = await imageDecodersMade();
   await run();
-  // Per DCT cap (1/2, 1/4; 2048 is a free resize of a full decode): the re-closed file as bytes (1)
-  // and as a Blob (prepared twice: 2), the intact one (1); the Blob cut without EOI is refused by
-  // the scan before any decode.
-  assert.equal((await imageDecodersMade()) - before, 2 * 4, "the 1/2 and 1/4 cases took the ImageDecoder route");
+  // Per DCT cap (1/2, 1/4, and 5/8 then a resize for 1000; 2048 is a free resize of a full
+  // decode): the re-closed file as bytes (1) and as a Blob (prepared twice: 2), the intact one
+  // (1); the Blob cut without EOI is refused by the scan before any decode.
+  assert.equal((await imageDecodersMade()) - before, 3 * 4, "the DCT-scaled cases took the ImageDecoder route");
   await withoutImageDecoder(run);
 });
 
