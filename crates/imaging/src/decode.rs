@@ -46,9 +46,10 @@ pub(crate) fn decode_jpeg(
     idct: u32,
     max_bytes: usize,
 ) -> Result<Raster, ImageError> {
-    let mut reader = PaddedScans::new(b, scan_ends);
+    let in_padding = std::cell::Cell::new(false);
     let decoded: Result<_, jpeg_decoder::Error> = (|| {
-        let mut dec = jpeg_decoder::Decoder::new(&mut reader);
+        let reader = PaddedScans::new(b, scan_ends, &in_padding);
+        let mut dec = jpeg_decoder::Decoder::new(reader);
         dec.set_max_decoding_buffer_size(max_bytes);
         dec.read_info()?;
         if let Some(info) = dec.info().filter(|_| idct < 8) {
@@ -59,7 +60,7 @@ pub(crate) fn decode_jpeg(
         let px = dec.decode()?;
         Ok((px, dec.info()))
     })();
-    let (px, info) = decoded.map_err(|e| jpeg_err(e, reader.in_padding()))?;
+    let (px, info) = decoded.map_err(|e| jpeg_err(e, in_padding.get()))?;
     let info = info.ok_or_else(truncated_jpeg)?;
     let (w, h) = (info.width as u32, info.height as u32);
     let n = w as usize * h as usize;
@@ -489,7 +490,8 @@ mod tests {
             assert!(!layout.scan_ends.is_empty(), "{name}");
             for scale in [1u16, 2, 4, 8] {
                 let plain = raw_decode(&b[..], scale).unwrap();
-                let padded = raw_decode(PaddedScans::new(&b, &layout.scan_ends), scale)
+                let flag = std::cell::Cell::new(false);
+                let padded = raw_decode(PaddedScans::new(&b, &layout.scan_ends, &flag), scale)
                     .unwrap_or_else(|e| panic!("{name} 1/{scale}: {e}"));
                 assert!(plain == padded, "{name} at scale {scale}/8 differs");
                 decode_jpeg(&b, &layout.scan_ends, scale as u32, 1 << 30).expect(&name);

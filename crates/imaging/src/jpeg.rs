@@ -168,77 +168,114 @@ pub(crate) struct JpegLayout {
     pub scan_ends: Vec<usize>,
 }
 
+/// A frame header (SOF payload): size, components (id, h, v sampling) and the largest sampling
+/// factors.
+struct Frame {
+    w: u64,
+    h: u64,
+    comps: Vec<(u8, u64, u64)>,
+    hmax: u64,
+    vmax: u64,
+}
+
+impl Frame {
+    fn parse(sof: &[u8]) -> Option<Frame> {
+        let h = be16(sof, 1)? as u64;
+        let w = be16(sof, 3)? as u64;
+        let n = *sof.get(5)? as usize;
+        let comps: Vec<(u8, u64, u64)> = (0..n)
+            .map(|i| {
+                let &[id, hv, _] = sof.get(6 + i * 3..9 + i * 3)? else {
+                    return None;
+                };
+                Some((id, ((hv >> 4) as u64).max(1), ((hv & 15) as u64).max(1)))
+            })
+            .collect::<Option<_>>()?;
+        let hmax = comps.iter().map(|c| c.1).max()?;
+        let vmax = comps.iter().map(|c| c.2).max()?;
+        Some(Frame {
+            w,
+            h,
+            comps,
+            hmax,
+            vmax,
+        })
+    }
+
+    /// MCU columns and rows.
+    fn mcus(&self) -> (u64, u64) {
+        (
+            self.w.div_ceil(8 * self.hmax),
+            self.h.div_ceil(8 * self.vmax),
+        )
+    }
+
+    /// Sampling factors of component `id`.
+    fn sampling(&self, id: u8) -> Option<(u64, u64)> {
+        self.comps.iter().find(|c| c.0 == id).map(|c| (c.1, c.2))
+    }
+}
+
 /// MCUs (interleaved scan) or blocks (single-component scan) the scan `sos` codes, from the SOF
 /// payload `sof`, and the blocks in each of those units. `None` when the headers do not say.
 fn scan_units(sof: &[u8], sos: &[u8]) -> Option<(u64, u64)> {
-    let h = be16(sof, 1)? as u64;
-    let w = be16(sof, 3)? as u64;
-    let n = *sof.get(5)? as usize;
-    let comps: Vec<(u8, u64, u64)> = (0..n)
-        .map(|i| {
-            let c = sof.get(6 + i * 3..9 + i * 3)?;
-            Some((
-                c[0],
-                ((c[1] >> 4) as u64).max(1),
-                ((c[1] & 15) as u64).max(1),
-            ))
-        })
-        .collect::<Option<_>>()?;
-    let hmax = comps.iter().map(|c| c.1).max()?;
-    let vmax = comps.iter().map(|c| c.2).max()?;
+    let f = Frame::parse(sof)?;
     let ns = *sos.first()? as usize;
     if ns == 1 {
-        let id = *sos.get(1)?;
-        let &(_, ch, cv) = comps.iter().find(|c| c.0 == id)?;
-        let cw = (w * ch).div_ceil(hmax);
-        let chh = (h * cv).div_ceil(vmax);
+        let (ch, cv) = f.sampling(*sos.get(1)?)?;
+        let cw = (f.w * ch).div_ceil(f.hmax);
+        let chh = (f.h * cv).div_ceil(f.vmax);
         Some((cw.div_ceil(8) * chh.div_ceil(8), 1))
     } else {
         let blocks = (0..ns)
-            .map(|i| {
-                let id = *sos.get(1 + i * 2)?;
-                let &(_, ch, cv) = comps.iter().find(|c| c.0 == id)?;
-                Some(ch * cv)
-            })
+            .map(|i| f.sampling(*sos.get(1 + i * 2)?).map(|(ch, cv)| ch * cv))
             .sum::<Option<u64>>()?;
-        Some((w.div_ceil(8 * hmax) * h.div_ceil(8 * vmax), blocks))
+        let (mx, my) = f.mcus();
+        Some((mx * my, blocks))
     }
 }
 
-/// Coefficient buffer size of a progressive frame from its SOF payload.
+/// Coefficient buffer size of a progressive frame from its SOF payload (0 when unreadable).
 fn coeff_bytes(sof: &[u8]) -> u64 {
-    let (Some(h), Some(w), Some(&n)) = (be16(sof, 1), be16(sof, 3), sof.get(5)) else {
+    let Some(f) = Frame::parse(sof) else {
         return 0;
     };
-    let comps: Vec<(u64, u64)> = (0..n as usize)
-        .filter_map(|i| sof.get(6 + i * 3 + 1))
-        .map(|&hv| (((hv >> 4) as u64).max(1), ((hv & 15) as u64).max(1)))
-        .collect();
-    let hmax = comps.iter().map(|c| c.0).max().unwrap_or(1);
-    let vmax = comps.iter().map(|c| c.1).max().unwrap_or(1);
-    let mx = (w as u64).div_ceil(8 * hmax);
-    let my = (h as u64).div_ceil(8 * vmax);
-    comps
+    let (mx, my) = f.mcus();
+    f.comps
         .iter()
-        .map(|&(ch, cv)| mx * ch * my * cv * 64 * 2)
+        .map(|&(_, ch, cv)| mx * ch * my * cv * 64 * 2)
         .sum()
 }
 
-/// A progressive DC refinement scan (Ss = Se = 0, Ah > 0) codes exactly one bit per block and no
-/// Huffman codes, so the padding cannot expose a cut in it; its length can: the coded bytes it
-/// must hold (each restart interval padded to a whole byte). `None` for any other scan.
-fn dc_refinement_min_bytes(sof: &[u8], sos: &[u8], restart_interval: u64) -> Option<u64> {
-    let ns = *sos.first()? as usize;
-    let spectral = sos.get(1 + ns * 2..4 + ns * 2)?;
-    if spectral[0] != 0 || spectral[1] != 0 || spectral[2] >> 4 == 0 {
-        return None;
+/// Whether a scan's data is shorter than its headers say, where that can be told without
+/// decoding: with restart markers it must hold one per interval but the last; a progressive DC
+/// refinement scan (Ss = Se = 0, Ah > 0) codes exactly one bit per block and no Huffman codes (so
+/// the scan padding cannot expose a cut in it), each restart interval padded to a whole byte.
+fn scan_too_short(
+    sof: &[u8],
+    sos: &[u8],
+    progressive: bool,
+    restart_interval: u64,
+    data: &EntropyData,
+) -> bool {
+    let Some((units, blocks)) = scan_units(sof, sos) else {
+        return false;
+    };
+    if restart_interval > 0 && data.restarts < units.div_ceil(restart_interval).saturating_sub(1) {
+        return true;
     }
-    let (units, blocks) = scan_units(sof, sos)?;
+    let ns = sos.first().copied().unwrap_or(0) as usize;
+    let dc_refinement = progressive
+        && matches!(sos.get(1 + ns * 2..4 + ns * 2), Some(&[0, 0, ahal]) if ahal >> 4 != 0);
+    if !dc_refinement {
+        return false;
+    }
     let bytes = |u: u64| (u * blocks).div_ceil(8);
-    Some(match restart_interval {
+    let min = match restart_interval {
         0 => bytes(units),
         ri => (units / ri) * bytes(ri) + bytes(units % ri),
-    })
+    };
+    data.bytes < min
 }
 
 /// Structural check of a whole JPEG: every segment length lies inside the data, at least one scan
@@ -293,23 +330,10 @@ pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
             }
             Item::Scan(data) => {
                 scan_ends.push(data.end);
-                // With restart markers the scan's length is known: a scan cut short and closed
-                // by a marker (which decoders silently fill with grey) has too few of them.
-                if restart_interval > 0 {
-                    if let Some((units, _)) = scan_units(frame, scan_header) {
-                        let expected = units.div_ceil(restart_interval).saturating_sub(1);
-                        if data.restarts < expected {
-                            return Err(truncated_jpeg());
-                        }
-                    }
-                }
-                if progressive {
-                    if let Some(min) = dc_refinement_min_bytes(frame, scan_header, restart_interval)
-                    {
-                        if data.bytes < min {
-                            return Err(truncated_jpeg());
-                        }
-                    }
+                // A scan cut short and closed by a marker (which decoders silently fill with
+                // grey), where the headers tell.
+                if scan_too_short(frame, scan_header, progressive, restart_interval, &data) {
+                    return Err(truncated_jpeg());
                 }
             }
         }

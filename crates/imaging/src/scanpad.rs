@@ -8,10 +8,11 @@
 //! reaches them (it reads at most 8 bytes ahead), and the marker search after the scan steps
 //! over the rest of the run to the real marker. A scan that was cut short must decode its next
 //! Huffman code from all 1-bits, which no valid table has (JPEG reserves the all-ones code), so
-//! the decoder fails while this reader is inside a padding run: [`PaddedScans::in_padding`].
+//! the decoder fails while this reader is inside a padding run (its `in_padding` flag).
 //!
 //! Depends on `std` only (the decode benchmark includes this file by path).
 
+use std::cell::Cell;
 use std::io::{self, Read};
 
 /// Stuffed pairs per run: 32 pairs = 256 one-bits, several times the decoder's 64-bit
@@ -29,13 +30,15 @@ static PAD: [u8; PAD_PAIRS * 2] = {
 };
 
 /// Presents `src` with [`PAD`] inserted at each offset of `scan_ends` (ascending; offsets that
-/// are out of order or past the end are ignored).
+/// are out of order or past the end are ignored). `in_padding` is set while the last byte handed
+/// out came from a padding run (the decoder failing then means it needed more entropy-coded data
+/// than the scan holds); it lives outside so that the reader can be moved into the decoder.
 pub(crate) struct PaddedScans<'a> {
+    in_padding: &'a Cell<bool>,
     src: &'a [u8],
     scan_ends: &'a [usize],
     /// The chunk being read: a slice of `src` or of `PAD`.
     cur: &'a [u8],
-    cur_is_pad: bool,
     /// A padding run comes after `cur`.
     pad_next: bool,
     /// Where the next chunk of `src` starts.
@@ -43,21 +46,16 @@ pub(crate) struct PaddedScans<'a> {
 }
 
 impl<'a> PaddedScans<'a> {
-    pub(crate) fn new(src: &'a [u8], scan_ends: &'a [usize]) -> Self {
+    pub(crate) fn new(src: &'a [u8], scan_ends: &'a [usize], in_padding: &'a Cell<bool>) -> Self {
+        in_padding.set(false);
         PaddedScans {
+            in_padding,
             src,
             scan_ends,
             cur: &[],
-            cur_is_pad: false,
             pad_next: false,
             next_from: 0,
         }
-    }
-
-    /// True while the last byte handed out came from a padding run (the decoder failing here
-    /// means it needed more entropy-coded data than the scan holds).
-    pub(crate) fn in_padding(&self) -> bool {
-        self.cur_is_pad
     }
 
     /// Moves to the next chunk; false at the end of the data.
@@ -66,7 +64,7 @@ impl<'a> PaddedScans<'a> {
         if self.pad_next {
             self.pad_next = false;
             self.cur = &PAD;
-            self.cur_is_pad = true;
+            self.in_padding.set(true);
             return true;
         }
         let len = self.src.len();
@@ -83,7 +81,7 @@ impl<'a> PaddedScans<'a> {
             }
         }
         self.cur = self.src.get(self.next_from..end).unwrap_or(&[]);
-        self.cur_is_pad = false;
+        self.in_padding.set(false);
         self.next_from = end;
         true
     }
@@ -137,7 +135,8 @@ mod tests {
     use super::*;
 
     fn all(src: &[u8], ends: &[usize], chunk: usize) -> Vec<u8> {
-        let mut r = PaddedScans::new(src, ends);
+        let flag = Cell::new(false);
+        let mut r = PaddedScans::new(src, ends, &flag);
         let mut out = Vec::new();
         let mut buf = vec![0u8; chunk];
         loop {
@@ -172,15 +171,16 @@ mod tests {
     #[test]
     fn read_exact_crosses_chunks_and_reports_the_end() {
         let src = [1u8, 2, 3, 4];
-        let mut r = PaddedScans::new(&src, &[2]);
+        let flag = Cell::new(false);
+        let mut r = PaddedScans::new(&src, &[2], &flag);
         let mut b = [0u8; 4];
         r.read_exact(&mut b).unwrap();
         assert_eq!(b, [1, 2, 0xFF, 0]);
-        assert!(r.in_padding());
+        assert!(flag.get());
         let mut rest = vec![0u8; PAD.len() - 2 + 2];
         r.read_exact(&mut rest).unwrap();
         assert_eq!(&rest[rest.len() - 2..], &[3, 4]);
-        assert!(!r.in_padding());
+        assert!(!flag.get());
         let mut one = [0u8; 1];
         assert_eq!(
             r.read_exact(&mut one).unwrap_err().kind(),
