@@ -131,10 +131,11 @@ const truncatedJpeg = () =>
   new InvalidImageError("the JPEG data is truncated (the file was cut off; send the complete photo)");
 
 /**
- * MCUs (interleaved scan) or blocks (single-component scan) a scan codes, from the SOF and SOS
- * payloads; null when the headers do not say. (Port of crates/imaging `scan_units`.)
+ * `{ units, blocks }`: the MCUs (interleaved scan) or blocks (single-component scan) a scan codes
+ * and the blocks in each unit, from the SOF and SOS payloads; null when the headers do not say.
+ * (Port of crates/imaging `scan_units`.)
  */
-function scanUnits(b, sof, sos) {
+function scanShape(b, sof, sos) {
   if (sof < 0 || sof + 6 > b.length || sos + 2 > b.length) return null;
   const h = (b[sof + 1] << 8) | b[sof + 2];
   const w = (b[sof + 3] << 8) | b[sof + 4];
@@ -149,18 +150,46 @@ function scanUnits(b, sof, sos) {
   const hmax = Math.max(...comps.map((c) => c[1]));
   const vmax = Math.max(...comps.map((c) => c[2]));
   const up = (a, d) => Math.ceil(a / d);
-  if (b[sos] === 1) {
+  const ns = b[sos];
+  if (ns === 1) {
     const c = comps.find((x) => x[0] === b[sos + 1]);
     if (!c) return null;
-    return up(up(w * c[1], hmax), 8) * up(up(h * c[2], vmax), 8);
+    return { units: up(up(w * c[1], hmax), 8) * up(up(h * c[2], vmax), 8), blocks: 1 };
   }
-  return up(w, 8 * hmax) * up(h, 8 * vmax);
+  let blocks = 0;
+  for (let i = 0; i < ns; i++) {
+    const c = comps.find((x) => x[0] === b[sos + 1 + i * 2]);
+    if (!c) return null;
+    blocks += c[1] * c[2];
+  }
+  return { units: up(w, 8 * hmax) * up(h, 8 * vmax), blocks };
 }
 
 /**
- * Walk a JPEG's segments to EOI, skipping entropy-coded data; with restart markers, also check
- * each scan has as many as its size needs (a scan cut short and re-closed by a marker is what
- * decoders silently fill with grey). Returns `{ forwardable }` (baseline/extended/progressive
+ * Whether a scan's entropy data (`bytes` data bytes, a stuffed FF 00 counting one, `restarts`
+ * RST markers) is shorter than its headers say, where that can be told without decoding: with
+ * restart markers it holds one per interval but the last; a progressive DC refinement scan
+ * (Ss = Se = 0, Ah > 0) holds exactly one bit per block, each restart interval padded to a whole
+ * byte. (Port of crates/imaging `scan_too_short`.)
+ */
+function scanTooShort(b, sof, sos, progressive, restartInterval, bytes, restarts) {
+  const shape = scanShape(b, sof, sos);
+  if (!shape) return false;
+  const { units, blocks } = shape;
+  if (restartInterval > 0 && restarts < Math.max(0, Math.ceil(units / restartInterval) - 1)) return true;
+  const ss = sos + 1 + b[sos] * 2;
+  if (!progressive || ss + 2 >= b.length || b[ss] !== 0 || b[ss + 1] !== 0 || b[ss + 2] >> 4 === 0) return false;
+  const bytesFor = (u) => Math.ceil((u * blocks) / 8);
+  const min = restartInterval === 0
+    ? bytesFor(units)
+    : Math.floor(units / restartInterval) * bytesFor(restartInterval) + bytesFor(units % restartInterval);
+  return bytes < min;
+}
+
+/**
+ * Walk a JPEG's segments to EOI, skipping entropy-coded data; where the headers tell a scan's
+ * length (restart markers, progressive DC refinement scans), also check each scan holds it (a
+ * scan cut short and re-closed by a marker is what decoders silently fill with grey). Returns `{ forwardable }` (baseline/extended/progressive
  * Huffman with 1 or 3 components: safe to send as it is). A port of crates/imaging's
  * `check_jpeg`, which the wasm modules do not export.
  *
@@ -214,13 +243,17 @@ export function checkJpeg(b) {
     if (marker === 0xda) {
       scans++;
       let restarts = 0;
+      let bytes = 0;
       // Entropy-coded data runs to a marker other than a stuffed 0xFF00, an RSTn or fill bytes.
       for (;;) {
         const off = b.indexOf(0xff, pos);
         if (off < 0 || off + 1 >= n) throw truncatedJpeg();
+        bytes += off - pos;
         const next = b[off + 1];
-        if (next === 0x00) pos = off + 2;
-        else if (next >= 0xd0 && next <= 0xd7) {
+        if (next === 0x00) {
+          bytes++;
+          pos = off + 2;
+        } else if (next >= 0xd0 && next <= 0xd7) {
           restarts++;
           pos = off + 2;
         } else if (next === 0xff) pos = off + 1;
@@ -229,10 +262,8 @@ export function checkJpeg(b) {
           break;
         }
       }
-      if (restartInterval > 0) {
-        const units = scanUnits(b, frame, header);
-        if (units !== null && restarts < Math.max(0, Math.ceil(units / restartInterval) - 1)) throw truncatedJpeg();
-      }
+      const progressive = frameMarker === 0xc2 || frameMarker === 0xc6 || frameMarker === 0xca || frameMarker === 0xce;
+      if (scanTooShort(b, frame, header, progressive, restartInterval, bytes, restarts)) throw truncatedJpeg();
     }
   }
 }

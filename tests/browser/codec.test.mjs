@@ -370,6 +370,45 @@ test("every format becomes an upright JPEG within budget", async () => {
   }
 });
 
+/** Progressive DC refinement scans (Ss = Se = 0, Ah > 0) of a JPEG: [first data byte, end]. */
+function dcRefinementScans(b) {
+  const out = [];
+  let i = 2;
+  while (i + 4 <= b.length && b[i] === 0xff && b[i + 1] !== 0xd9) {
+    const len = (b[i + 2] << 8) | b[i + 3];
+    const header = b.subarray(i + 4, i + 2 + len);
+    const marker = b[i + 1];
+    i += 2 + len;
+    if (marker !== 0xda) continue;
+    const start = i;
+    while (!(b[i] === 0xff && b[i + 1] !== 0 && !(b[i + 1] >= 0xd0 && b[i + 1] <= 0xd7))) i++;
+    const ss = 1 + header[0] * 2;
+    if (header[ss] === 0 && header[ss + 1] === 0 && header[ss + 2] >> 4 !== 0) out.push([start, i]);
+  }
+  return out;
+}
+
+test("a progressive JPEG cut inside a DC refinement scan and re-closed is refused (as by the Rust codec)", async () => {
+  const { InvalidImageError } = nodeOcr;
+  // libjpeg's default progressive script (DC first at Al 1, then a DC refinement scan).
+  let cuts = 0;
+  for (const name of ["cmyk_progressive.jpg", "restart_progressive.jpg"]) {
+    const jpeg = fixture(name);
+    const refinements = dcRefinementScans(jpeg);
+    assert.ok(refinements.length > 0, `${name} has a DC refinement scan`);
+    checkPrepared(await prepareBytes(jpeg, { codec: "browser", maxLongSidePx: 64 }));
+    for (const [start, end] of refinements) {
+      const at = start + Math.floor((end - start) / 2);
+      const cut = new Uint8Array([...jpeg.subarray(0, at), 0xff, 0xd9]);
+      for (const codec of ["browser", "wasm"]) {
+        checkError(await prepareBytes(cut, { codec, maxLongSidePx: 64 }), InvalidImageError, /truncated/);
+      }
+      cuts++;
+    }
+  }
+  assert.ok(cuts >= 2);
+});
+
 test("transparent PNG pixels are flattened on white", async () => {
   const p = await prepareBytes(png(200, 100, (x) => (x < 100 ? [0, 0, 0, 0] : [0, 0, 255, 255]), { alpha: true }), {});
   checkPrepared(p);
