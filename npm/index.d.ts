@@ -78,6 +78,15 @@ export interface PrepareSettings {
   minQuality?: number;
   /** Highest JPEG quality used. @default 95 */
   maxQuality?: number;
+  /**
+   * Memory the pure-Rust codec may use for a progressive JPEG, which must hold every DCT
+   * coefficient of the full picture (2 bytes each: 36 MB at 12 MP 4:2:0, 144 MB at 48 MP).
+   * Larger ones are refused with `IMAGE_TOO_LARGE`. The default fits a Cloudflare Worker's
+   * 128 MB; raise it in Node to prepare large progressive files. Baseline (camera) JPEGs and
+   * the browser codec are not concerned.
+   * @default 83886080
+   */
+  maxDecodeMemoryBytes?: number;
 }
 
 export interface PrepareImageOptions extends PrepareSettings {

@@ -113,6 +113,21 @@ test("maxSourcePixels refuses big headers before decoding", async () => {
   assert.ok(err instanceof ocr.ImageTooLargeError);
 });
 
+test("maxDecodeMemoryBytes bounds what a progressive JPEG may take, and raising it lets one through", async () => {
+  const progressive = imagingFixture("progressive_exif8.jpg");
+  const baseline = imagingFixture("sharp_baseline.jpg");
+  const tight = { codec: "wasm", maxLongSidePx: 64, maxDecodeMemoryBytes: 4096 };
+  const err = await prepareImage(progressive, tight).catch((e) => e);
+  assert.ok(err instanceof ocr.ImageTooLargeError, String(err));
+  assert.match(err.message, /progressive/);
+  // Baseline JPEGs decode row by row: the limit does not concern them.
+  checkPrepared(await prepareImage(baseline, tight), 1_000_000);
+  checkPrepared(await prepareImage(progressive, { ...tight, maxDecodeMemoryBytes: 64 << 20 }), 1_000_000);
+  const bad = await prepareImage(progressive, { maxDecodeMemoryBytes: 2 ** 33 }).catch((e) => e);
+  assert.ok(bad instanceof ocr.ConfigError);
+  assert.match(bad.message, /maxDecodeMemoryBytes/);
+});
+
 test("prepareImage options are checked and named", async () => {
   for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
     const err = await prepareImage(CARD_JPEG, opts).catch((e) => e);

@@ -40,6 +40,8 @@ pub struct PrepareSettings {
     pub max_source_pixels: Option<u64>,
     pub min_quality: Option<u8>,
     pub max_quality: Option<u8>,
+    /// The pure-Rust codec's memory limit for a progressive JPEG's coefficients.
+    pub max_decode_memory_bytes: Option<u64>,
 }
 
 const KEYS: &[&str] = &[
@@ -48,6 +50,7 @@ const KEYS: &[&str] = &[
     "maxSourcePixels",
     "minQuality",
     "maxQuality",
+    "maxDecodeMemoryBytes",
 ];
 const KEYS_WITH_BUDGET: &[&str] = &[
     "codec",
@@ -55,6 +58,7 @@ const KEYS_WITH_BUDGET: &[&str] = &[
     "maxSourcePixels",
     "minQuality",
     "maxQuality",
+    "maxDecodeMemoryBytes",
     "maxBase64Chars",
 ];
 
@@ -131,6 +135,12 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
         1 << 34,
         "a positive whole number of pixels",
     )?;
+    // wasm32 addresses 4 GiB at most.
+    let max_decode_memory_bytes = int(
+        "maxDecodeMemoryBytes",
+        1 << 32,
+        "a whole number of bytes from 1 to 4294967296",
+    )?;
     let quality = |key: &str| -> Result<Option<u8>, OcrError> {
         Ok(int(key, 100, "a whole number from 1 to 100")?.and_then(|n| u8::try_from(n).ok()))
     };
@@ -150,6 +160,7 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
         max_source_pixels,
         min_quality,
         max_quality,
+        max_decode_memory_bytes,
     })
 }
 
@@ -176,7 +187,8 @@ mod tests {
     #[test]
     fn reads_every_setting() {
         let v = json!({"codec": "wasm", "maxLongSidePx": 1600, "maxSourcePixels": 50_000_000,
-                       "minQuality": 60, "maxQuality": 90, "maxBase64Chars": 300_000});
+                       "minQuality": 60, "maxQuality": 90, "maxBase64Chars": 300_000,
+                       "maxDecodeMemoryBytes": 300_000_000});
         let s = parse(&v, "", None).unwrap();
         assert_eq!(
             s,
@@ -187,6 +199,7 @@ mod tests {
                 max_source_pixels: Some(50_000_000),
                 min_quality: Some(60),
                 max_quality: Some(90),
+                max_decode_memory_bytes: Some(300_000_000),
             }
         );
     }
@@ -202,6 +215,10 @@ mod tests {
                 "prepare.minQuality",
             ),
             (json!({"maxBase64Chars": 10}), "prepare.maxBase64Chars"),
+            (
+                json!({"maxDecodeMemoryBytes": 5_000_000_000u64}),
+                "prepare.maxDecodeMemoryBytes",
+            ),
             (json!({"sharpen-secret-xyz": true}), "prepare.sharpen"),
             (json!("fast"), "prepare"),
         ];

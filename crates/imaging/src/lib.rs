@@ -36,6 +36,9 @@ pub struct PrepareOptions {
     pub max_quality: u8,
     /// Apply the EXIF orientation. `false` when the caller's pixels are already upright.
     pub apply_orientation: bool,
+    /// Progressive JPEGs whose whole-image coefficient buffer would need more bytes are refused
+    /// with `TooLarge` (see [`MAX_PROGRESSIVE_COEFF_BYTES`], the default).
+    pub max_progressive_coeff_bytes: u64,
 }
 
 /// Output long-side cap (see docs/IMAGE_POLICY.md).
@@ -54,6 +57,7 @@ impl Default for PrepareOptions {
             min_quality: DEFAULT_MIN_QUALITY,
             max_quality: DEFAULT_MAX_QUALITY,
             apply_orientation: true,
+            max_progressive_coeff_bytes: MAX_PROGRESSIVE_COEFF_BYTES,
         }
     }
 }
@@ -94,7 +98,8 @@ const DCT_SNAP: f64 = 0.9;
 /// Progressive JPEGs keep every DCT coefficient of the full-resolution image in memory (2 bytes
 /// each, whatever the output scale): 36 MB at 12 MP 4:2:0, 72 MB at 12 MP 4:4:4 (96 MB wasm peak
 /// measured), 144 MB at 48 MP 4:2:0. Beyond 80 MiB (about 27 MP at 4:2:0, 14 MP at 4:4:4) the
-/// file is refused with `TooLarge` rather than exhausting a Worker's 128 MB. Cameras write
+/// file is refused with `TooLarge` rather than exhausting a Worker's 128 MB (the default of
+/// [`PrepareOptions::max_progressive_coeff_bytes`]; Node callers may raise it). Cameras write
 /// baseline JPEGs, which have no such cost.
 pub const MAX_PROGRESSIVE_COEFF_BYTES: u64 = 80 * 1024 * 1024;
 
@@ -160,7 +165,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
     let target_long = long.min(lim.cap);
     let raster = if info.format == SourceFormat::Jpeg {
         let layout = jpeg::check_jpeg(bytes)?;
-        if layout.progressive_coeff_bytes > MAX_PROGRESSIVE_COEFF_BYTES {
+        if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(ImageError::too_large(
                 "this progressive JPEG is too large to decode here (progressive files need the \
                  whole image in memory); send the original camera photo or a smaller image",

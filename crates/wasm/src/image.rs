@@ -32,11 +32,15 @@ pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
         min_quality: s.min_quality.unwrap_or(d.min_quality).min(max_quality),
         max_quality,
         apply_orientation: true,
+        max_progressive_coeff_bytes: s
+            .max_decode_memory_bytes
+            .unwrap_or(d.max_progressive_coeff_bytes),
     }
 }
 
 /// Check `prepareImage()` options; returns the effective settings
-/// `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality, maxQuality }`.
+/// `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality, maxQuality,
+/// maxDecodeMemoryBytes }`.
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = prepareSettings)]
 pub fn prepare_settings(
@@ -59,6 +63,11 @@ pub fn prepare_settings(
     );
     set(&o, "minQuality", &JsValue::from(opts.min_quality));
     set(&o, "maxQuality", &JsValue::from(opts.max_quality));
+    set(
+        &o,
+        "maxDecodeMemoryBytes",
+        &JsValue::from(opts.max_progressive_coeff_bytes as f64),
+    );
     Ok(o.into())
 }
 
@@ -94,6 +103,7 @@ fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrEr
         min_quality: num("minQuality")?.min(100.0) as u8,
         max_quality: num("maxQuality")?.min(100.0) as u8,
         apply_orientation: true,
+        max_progressive_coeff_bytes: num("maxDecodeMemoryBytes")? as u64,
     })
 }
 
