@@ -10,10 +10,11 @@ out=npm/wasm
 budget=153600
 rm -rf "$out"
 
-build_module() { # <name> <cargo feature args...>
-  local name=$1; shift
+build_module() { # <name> <wasm-bindgen flags> <cargo feature args...>
+  local name=$1 bindgen_flags=$2; shift 2
   cargo build --release --target wasm32-unknown-unknown -p vehicle-doc-ocr --quiet "$@"
-  wasm-bindgen --target web --out-dir "$out" --out-name "$name" \
+  # shellcheck disable=SC2086
+  wasm-bindgen --target web $bindgen_flags --out-dir "$out" --out-name "$name" \
     "$target_dir/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
   # wasm-opt from the npm `binaryen` package (no GitHub download). A second -Oz pass still
   # saves 0.2-0.8 KB gzipped (measured 2026-11-23; a third pass made the image module larger).
@@ -34,5 +35,7 @@ build_module() { # <name> <cargo feature args...>
   fi
 }
 
-build_module vehicle_doc_ocr
-build_module vehicle_doc_ocr_image --no-default-features --features codec
+build_module vehicle_doc_ocr ""
+# The codec can run out of memory on a big photo (a WebAssembly trap): npm/src/api.js then
+# re-instantiates it through the generated __wbg_reset_state.
+build_module vehicle_doc_ocr_image --experimental-reset-state-function --no-default-features --features codec

@@ -1,7 +1,8 @@
 // The public API, shared by every entry point (browser, node, workerd). Each entry only says
 // how the wasm module is loaded. Orchestration only: every decision is made in Rust.
 import {
-  AbortedError, ConfigError, InvalidImageError, ProviderError, UnsupportedFormatError, VehicleDocOcrError, errorClasses,
+  AbortedError, ConfigError, ImageTooLargeError, InvalidImageError, ProviderError, UnsupportedFormatError, VehicleDocOcrError,
+  errorClasses,
 } from "./errors.js";
 import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
@@ -58,12 +59,44 @@ function once(load, what) {
 }
 
 /**
+ * The image-codec module with its exports guarded. A WebAssembly trap leaves an instance in an
+ * unknown state (its shadow stack pointer and any lock it held stay where the trap left them), and
+ * the codec has no panics (lints, fuzzing): its one expected trap is the allocator failing when
+ * memory cannot grow (a phone's tab, a Worker's 128 MB). So a trap re-instantiates the module
+ * (wasm-bindgen's `__wbg_reset_state`, fresh memory; built with `--experimental-reset-state-function`)
+ * and becomes an ImageTooLargeError; the next call starts clean.
+ */
+function guardTraps(mod) {
+  const guarded = {};
+  for (const [name, f] of Object.entries(mod)) {
+    if (typeof f !== "function" || name === "default" || name === "initSync" || name.startsWith("__wbg")) continue;
+    guarded[name] = (...args) => {
+      try {
+        return f(...args);
+      } catch (e) {
+        if (!(e instanceof WebAssembly.RuntimeError)) throw e;
+        try {
+          mod.__wbg_reset_state?.();
+        } catch {
+          // Could not re-instantiate: the next call reports its own failure.
+        }
+        throw new ImageTooLargeError(
+          "the image codec ran out of memory on this image (it has been restarted); send a smaller image or use the browser codec",
+          { cause: e },
+        );
+      }
+    };
+  }
+  return guarded;
+}
+
+/**
  * @param {() => Promise<object>} loadWasm resolves to the initialised main module
  * @param {() => Promise<object>} loadCodec resolves to the initialised image-codec module
  */
 export function createApi(loadWasm, loadCodec) {
   const wasm = once(loadWasm, "main");
-  const codecWasm = once(loadCodec, "image-codec");
+  const codecWasm = once(() => loadCodec().then(guardTraps), "image-codec");
 
   /**
    * Prepare bytes (or, in browsers, a drawable) with the codec the settings ask for: `auto` takes

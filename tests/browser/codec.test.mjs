@@ -543,6 +543,18 @@ test("codec wasm works in the browser too, and codec browser is refused where it
   const p = await h.page.evaluate(async () => T.run(await T.noisyJpeg(3000, 2000, { seed: 7 }), { codec: "wasm" }));
   checkPrepared(p, 1_000_000, "wasm");
   assert.ok(p.base64Length >= 920_000 || p.quality >= 95);
+  // What a trap in the codec triggers (npm/src/api.js): re-instantiating the module synchronously
+  // on the page's main thread gives fresh memory, and the codec keeps working.
+  const restarted = await h.page.evaluate(async () => {
+    const codec = await import("/npm/wasm/vehicle_doc_ocr_image.js");
+    const before = codec.initSync({}).memory.buffer.byteLength;
+    codec.__wbg_reset_state();
+    const after = codec.initSync({}).memory.buffer.byteLength;
+    return { before, after, again: await T.run(await T.noisyJpeg(3000, 2000, { seed: 7 }), { codec: "wasm" }) };
+  });
+  assert.ok(restarted.after < restarted.before, JSON.stringify([restarted.before, restarted.after]));
+  checkPrepared(restarted.again, 1_000_000, "wasm");
+  assert.equal(restarted.again.base64Length, p.base64Length, "same output after the restart");
   const forced = await h.page.evaluate(async () => T.run(await T.noisyJpeg(3000, 2000, { seed: 7 }), { codec: "browser" }));
   checkPrepared(forced, 1_000_000, "browser");
   // In Node there is no canvas: auto means wasm, browser is a clear error.

@@ -1,8 +1,12 @@
 // prepareImage() with the pure-Rust codec in Node, over generated images: every format, EXIF
 // orientation, bad input, and the budget invariant checked on every output.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import sharp from "sharp";
 import * as ocr from "../../npm/src/node.js";
 import { CARD_JPEG, CARD_PNG } from "./helpers.mjs";
 import { HEIC_HEAD, bmp, documentPixel, png, pngHeaderOnly, truncated, withExifOrientation } from "./images.mjs";
@@ -126,6 +130,41 @@ test("maxDecodeMemoryBytes bounds what a progressive JPEG may take, and raising 
   const bad = await prepareImage(progressive, { maxDecodeMemoryBytes: 2 ** 33 }).catch((e) => e);
   assert.ok(bad instanceof ocr.ConfigError);
   assert.match(bad.message, /maxDecodeMemoryBytes/);
+});
+
+test("when the codec runs out of memory (a WebAssembly trap) it is restarted: a typed error, then fresh memory and working calls", async () => {
+  // A runtime whose wasm memory cannot grow past 37.5 MB (V8's page limit), like a phone tab
+  // under pressure, and a photo that needs more (progressive 4:4:4, ~45 MB of coefficients).
+  const dir = mkdtempSync(join(tmpdir(), "vdo-trap-"));
+  try {
+    const big = await sharp({ create: { width: 3000, height: 2500, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 40 } } })
+      .jpeg({ quality: 95, progressive: true, chromaSubsampling: "4:4:4" })
+      .toBuffer();
+    writeFileSync(join(dir, "big.jpg"), big);
+    const child = `
+      import { readFileSync } from "node:fs";
+      import * as ocr from ${JSON.stringify(new URL("../../npm/src/node.js", import.meta.url).href)};
+      import * as codec from ${JSON.stringify(new URL("../../npm/wasm/vehicle_doc_ocr_image.js", import.meta.url).href)};
+      const opts = { codec: "wasm", maxLongSidePx: 1000, maxBase64Chars: 100000, maxDecodeMemoryBytes: 2 ** 30 };
+      const out = {};
+      const err = await ocr.prepareImage(readFileSync(${JSON.stringify(join(dir, "big.jpg"))}), opts).catch((e) => e);
+      out.error = { name: err?.name, code: err?.code, message: err?.message };
+      out.memoryAfter = codec.initSync({}).memory.buffer.byteLength; // the live instance's memory
+      out.small = [];
+      for (let i = 0; i < 3; i++) {
+        const p = await ocr.prepareImage(readFileSync(${JSON.stringify(new URL("./fixtures/card-640x400.png", import.meta.url).pathname)}), { codec: "wasm" });
+        out.small.push([p.width, p.height, p.base64Length > 0]);
+      }
+      process.stdout.write(JSON.stringify(out));
+    `;
+    const out = JSON.parse(execFileSync(process.execPath, ["--wasm-max-mem-pages=600", "--input-type=module", "-e", child], { encoding: "utf8" }));
+    assert.equal(out.error.name, "ImageTooLargeError", JSON.stringify(out.error));
+    assert.match(out.error.message, /out of memory/);
+    assert.ok(out.memoryAfter < 16 << 20, `the instance after the trap still has ${out.memoryAfter} bytes: not restarted`);
+    assert.deepEqual(out.small, [[640, 400, true], [640, 400, true], [640, 400, true]]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test("prepareImage options are checked and named", async () => {
