@@ -8,9 +8,9 @@
 #   BENCH_QUICK=1  skip the 48 MP cases
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for f in npm/wasm/vehicle_doc_ocr_bg.wasm npm/wasm/vehicle_doc_ocr_image_bg.wasm; do
-  [ -f "$f" ] || { echo "[bench] $f missing: run scripts/build.sh first" >&2; exit 1; }
-done
+. scripts/lib.sh
+need_wasm bench
+need_chromium bench
 node bench/run.mjs
 # The Worker shim's added latency and CPU per request (fills BENCHMARKS.md's "Worker shim" section).
 WRANGLER_SEND_METRICS=false node scripts/bench-shim.mjs 300

@@ -6,14 +6,9 @@
 # Assumes scripts/setup.sh and scripts/build.sh ran (npm test does both first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f npm/wasm/vehicle_doc_ocr_bg.wasm ]; then
-  echo "[test-browser] npm/wasm/ is missing: run bash scripts/build.sh first" >&2
-  exit 1
-fi
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "[test-browser] no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: run bash scripts/setup.sh (installs Debian's chromium)" >&2
-  exit 1
-fi
+. scripts/lib.sh
+need_wasm test-browser
+need_chromium test-browser
 if [ "${UPDATE_DEMO_SCREENSHOT:-0}" = 1 ] && ! fc-list :lang=zh 2>/dev/null | grep -q .; then
   echo "[test-browser] no Chinese font: the screenshot would show empty boxes. apt-get install fonts-noto-cjk first" >&2
   exit 1

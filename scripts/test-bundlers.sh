@@ -7,14 +7,9 @@
 # Assumes scripts/setup.sh and scripts/build.sh ran (npm test does both first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f npm/wasm/vehicle_doc_ocr_bg.wasm ] || [ ! -f npm/wasm/vehicle_doc_ocr_image_bg.wasm ]; then
-  echo "[test-bundlers] npm/wasm/ is incomplete: run bash scripts/build.sh first" >&2
-  exit 1
-fi
-if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "[test-bundlers] no Chromium at ${CHROMIUM_PATH:-/usr/bin/chromium}: run bash scripts/setup.sh (installs Debian's chromium)" >&2
-  exit 1
-fi
+. scripts/lib.sh
+need_wasm test-bundlers
+need_chromium test-bundlers
 if [ ! -d node_modules/vite ] || [ ! -d node_modules/webpack ]; then
   echo "[test-bundlers] vite/webpack missing from node_modules: run npm install (scripts/setup.sh)" >&2
   exit 1

@@ -4,9 +4,7 @@
 # simulator and one miniflare instance per configuration, and stops them. Assumes scripts/build.sh ran.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -f npm/wasm/vehicle_doc_ocr_bg.wasm ]; then
-  echo "[test-worker] npm/wasm/ is missing: run bash scripts/build.sh first" >&2
-  exit 1
-fi
+. scripts/lib.sh
+need_wasm test-worker
 export WRANGLER_SEND_METRICS=false
 node --test --test-reporter=spec worker/test/
