@@ -32,22 +32,32 @@ function facts(request) {
 const answer = ({ status, headers, body }) =>
   new Response(body === null || body === undefined ? null : JSON.stringify(body), { status, headers });
 
-/** The body, or null as soon as more than `cap` bytes arrived (the rest is never read). */
-async function readCapped(body, cap) {
-  if (body === null) return new Uint8Array(0);
+/**
+ * Read `body` while at most `cap` bytes arrived: its chunks (kept only when `keep`) and their
+ * total, or null as soon as more arrived (the rest is never read).
+ */
+async function readUpTo(body, cap, keep) {
   const reader = body.getReader();
   const chunks = [];
   let total = 0;
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
+    if (done) return { chunks, total };
     total += value.byteLength;
     if (total > cap) {
       reader.cancel().catch(() => {});
       return null;
     }
-    chunks.push(value);
+    if (keep) chunks.push(value);
   }
+}
+
+/** The body, or null as soon as more than `cap` bytes arrived (the rest is never read). */
+async function readCapped(body, cap) {
+  if (body === null) return new Uint8Array(0);
+  const read = await readUpTo(body, cap, true);
+  if (read === null) return null;
+  const { chunks, total } = read;
   if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -64,18 +74,8 @@ async function readCapped(body, cap) {
  */
 async function drain(body, limit) {
   if (body === null || !limit) return;
-  const reader = body.getReader();
-  let total = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return;
-      total += value.byteLength;
-      if (total > limit) {
-        reader.cancel().catch(() => {});
-        return;
-      }
-    }
+    await readUpTo(body, limit, false);
   } catch {
     // the client went away: nothing to answer
   }
