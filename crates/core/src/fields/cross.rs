@@ -1,14 +1,6 @@
 //! Agreement of plate, VIN and engine number across the documents the user has.
 
-use super::{codes, fold, plate, text, vin, CrossCheckInput, FieldIssue, Issues};
-
-fn normalize_engine(t: &str) -> String {
-    t.chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
+use super::{codes, compact_upper, plate, text, vin, CrossCheckInput, FieldIssue, Issues};
 
 /// "the front page", "the front page and the certificate", "the front page, the back page and
 /// the certificate".
@@ -75,7 +67,7 @@ pub fn cross_check(input: &CrossCheckInput) -> Vec<FieldIssue> {
     compare("plateNumber", "plate number", &plates, &mut issues);
     let vins = collect(&|d| text(d.vin.as_deref()).map(|v| vin::normalize(&v)));
     compare("vin", "VIN", &vins, &mut issues);
-    let engines = collect(&|d| text(d.engine_number.as_deref()).map(|e| normalize_engine(&e)));
+    let engines = collect(&|d| text(d.engine_number.as_deref()).map(|e| compact_upper(&e)));
     compare("engineNumber", "engine number", &engines, &mut issues);
     issues.into_vec()
 }

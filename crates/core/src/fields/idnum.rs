@@ -2,7 +2,7 @@
 //! unified social credit code).
 
 use super::date::is_real_date;
-use super::{codes, fold, text, Issues, Owner};
+use super::{codes, compact_upper, fold, text, Issues, Owner};
 
 const ID_WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -10,15 +10,6 @@ const USCC_CHARSET: &str = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 const USCC_WEIGHTS: [u32; 17] = [
     1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28,
 ];
-
-/// Folded, no white space, ASCII upper-cased.
-fn normalize_number(n: &str) -> String {
-    n.chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
 
 /// 17 digits and a digit or `X`.
 fn looks_like_resident_id(n: &[char]) -> bool {
@@ -142,7 +133,7 @@ fn kind_of(id_type: &str) -> Kind {
 ///
 /// The number is compared folded, without spaces, upper-cased.
 pub fn check_id_number(field: &str, id_type: Option<&str>, number: &str, issues: &mut Issues) {
-    let n: Vec<char> = normalize_number(number).chars().collect();
+    let n: Vec<char> = compact_upper(number).chars().collect();
     if n.is_empty() {
         return;
     }
@@ -178,7 +169,7 @@ fn is_v_separator(chars: &[char], i: usize) -> bool {
 }
 
 fn looks_like_number(s: &str) -> bool {
-    let n = normalize_number(s);
+    let n = compact_upper(s);
     n.len() >= 6
         && n.chars().all(|c| c.is_ascii_alphanumeric())
         && n.chars().filter(char::is_ascii_digit).count() >= 4
@@ -258,7 +249,7 @@ pub fn owner(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<Owne
             slice(s2 + 1, chars.len()),
         ),
     };
-    let id_number = id_number.map(|n| normalize_number(&n));
+    let id_number = id_number.map(|n| compact_upper(&n));
     if let Some(n) = id_number.as_deref() {
         check_id_number(&format!("{field}.idNumber"), id_type.as_deref(), n, issues);
     }

@@ -175,6 +175,16 @@ pub(crate) fn fold(c: char) -> char {
     }
 }
 
+/// Full-width forms folded, white space removed, ASCII upper-cased: the comparable form of a
+/// code printed with letters and digits (engine number, ID number, plate).
+pub(crate) fn compact_upper(t: &str) -> String {
+    t.chars()
+        .map(fold)
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
 /// Characters trimmed around every value (Unicode white space, BOM, zero-width space).
 fn is_trim(c: char) -> bool {
     c.is_whitespace() || c == '\u{FEFF}' || c == '\u{200B}'

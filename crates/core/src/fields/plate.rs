@@ -1,6 +1,6 @@
 //! Plate numbers (号牌号码).
 
-use super::{codes, fold, text, Issues};
+use super::{codes, compact_upper, text, Issues};
 
 const PROVINCES: &str = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼";
 /// Last characters that may replace the fifth serial character of an ordinary plate:
@@ -25,22 +25,16 @@ fn is_serial(c: char) -> bool {
 /// Spaces removed everywhere, one run of separators right after the issuing letter removed,
 /// full-width forms folded, ASCII upper-cased. Nothing else changes.
 pub(crate) fn normalize(t: &str) -> String {
-    let chars: Vec<char> = t
-        .chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
     let mut out = String::with_capacity(t.len());
     let mut in_run = true;
-    for (i, c) in chars.iter().enumerate() {
-        if i >= 2 && in_run && is_separator(*c) {
+    for (i, c) in compact_upper(t).chars().enumerate() {
+        if i >= 2 && in_run && is_separator(c) {
             continue;
         }
         if i >= 2 {
             in_run = false;
         }
-        out.push(*c);
+        out.push(c);
     }
     out
 }
