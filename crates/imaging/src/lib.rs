@@ -163,7 +163,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
     };
     let long = info.width.max(info.height);
     let target_long = long.min(lim.cap);
-    let raster = if info.format == SourceFormat::Jpeg {
+    let (raster, final_dims) = if info.format == SourceFormat::Jpeg {
         let layout = jpeg::check_jpeg(bytes)?;
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(ImageError::too_large(
@@ -194,26 +194,18 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
         }
         let min_long = (target_long as f64 * DCT_SNAP).ceil() as u32;
         let idct = decode::jpeg_idct_size(info.width, info.height, min_long);
-        decode::decode_jpeg(bytes, &layout.scan_ends, idct, lim.decode_bytes)?
+        // The DCT-scaled size is only known after decoding: `finish` works it out.
+        let raster = decode::decode_jpeg(bytes, &layout.scan_ends, idct, lim.decode_bytes)?;
+        (raster, None)
     } else {
         // Final size is known from the header; row-by-row decoders (PNG) shrink rows to it.
         let fin = encode::scaled_dims(info.width, info.height, target_long);
         let raster = decode::decode_full(info.format, bytes, lim.decode_bytes, Some(fin.0))?;
-        return finish(
-            raster,
-            Some(fin),
-            target_long,
-            orientation,
-            opts,
-            &lim,
-            info.width,
-            info.height,
-            info.format,
-        );
+        (raster, Some(fin))
     };
     finish(
         raster,
-        None,
+        final_dims,
         target_long,
         orientation,
         opts,
