@@ -124,27 +124,18 @@ pub(crate) fn decode_png(
         return Err(truncated());
     }
     let (w, ht) = (h.width as usize, h.height as usize);
-    // Size of the filtered scanlines over all passes.
-    let passes: Vec<(usize, usize, usize, usize)> = if h.interlaced {
-        ADAM7.to_vec()
+    let passes: &[(usize, usize, usize, usize)] = if h.interlaced {
+        &ADAM7
     } else {
-        vec![(0, 0, 1, 1)]
+        &[(0, 0, 1, 1)]
     };
-    let mut raw_len = 0usize;
-    for &(x0, y0, dx, dy) in &passes {
-        let pw = (w.saturating_sub(x0)).div_ceil(dx);
-        let ph = (ht.saturating_sub(y0)).div_ceil(dy);
-        if pw > 0 && ph > 0 {
-            let rb = h.row_bytes(pw).ok_or_else(too_large)?;
-            raw_len = raw_len.saturating_add(ph.saturating_mul(rb.saturating_add(1)));
-        }
-    }
     let gray = h.color == 0 || h.color == 4;
     let channels = if gray { 1 } else { 3 };
-    // Rows are inflated one at a time: only the RGB/gray output is image-sized.
+    // Rows are inflated one at a time: only the RGB/gray output is image-sized. Every pass row
+    // is at most `w` pixels, so its byte count fits whenever the widest one does.
     let widest_row = h.row_bytes(w).ok_or_else(too_large)? as u64;
     let need = (w as u64) * (ht as u64) * (channels as u64) + 2 * widest_row;
-    if need > max_bytes as u64 || raw_len == 0 {
+    if need > max_bytes as u64 {
         return Err(too_large());
     }
     let mut stream = IdatStream {
@@ -167,7 +158,7 @@ pub(crate) fn decode_png(
     let mut full_row = vec![255u8; if shrink.is_some() { w * channels } else { 0 }];
     let mut out = vec![255u8; out_w * ht * channels];
     let bpp = h.bits_per_pixel().div_ceil(8).max(1);
-    for &(x0, y0, dx, dy) in &passes {
+    for &(x0, y0, dx, dy) in passes {
         let pw = (w.saturating_sub(x0)).div_ceil(dx);
         let ph = (ht.saturating_sub(y0)).div_ceil(dy);
         if pw == 0 || ph == 0 {
