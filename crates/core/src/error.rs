@@ -55,6 +55,11 @@ impl ErrorCode {
         ErrorCode::Aborted,
     ];
 
+    /// The code named by its stable string (`"TIMEOUT"`), the inverse of [`Self::as_str`].
+    pub fn parse(s: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::Config => "CONFIG",
@@ -238,7 +243,9 @@ mod tests {
                 serde_json::to_value(c).unwrap(),
                 serde_json::Value::from(c.as_str())
             );
+            assert_eq!(ErrorCode::parse(c.as_str()), Some(c));
         }
+        assert_eq!(ErrorCode::parse("timeout"), None);
     }
 
     #[test]

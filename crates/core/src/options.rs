@@ -346,7 +346,7 @@ fn parse_rule(v: &Value, i: usize) -> Result<MessageRule, OcrError> {
     };
     let code = present(obj, "code")
         .and_then(Value::as_str)
-        .and_then(|s| ErrorCode::ALL.into_iter().find(|c| c.as_str() == s))
+        .and_then(ErrorCode::parse)
         .ok_or_else(|| {
             OcrError::config(format!(
                 "option `{path}.code` must be one of the error codes (\"AUTH\", \"QUOTA\", \"RATE_LIMITED\", ...)"

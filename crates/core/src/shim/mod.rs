@@ -317,7 +317,7 @@ pub fn status_for(code: ErrorCode) -> u16 {
 
 /// Parse a stable code string (`"TIMEOUT"`).
 pub fn parse_code(s: &str) -> Option<ErrorCode> {
-    ErrorCode::ALL.into_iter().find(|c| c.as_str() == s)
+    ErrorCode::parse(s)
 }
 
 /// Rejections the Worker detects itself while handling a forwarded request.
