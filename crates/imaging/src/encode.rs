@@ -50,13 +50,18 @@ const CHROMA: [u16; 64] = [
 /// Quality in tenths (700 = libjpeg quality 70).
 pub(crate) type Q10 = u16;
 
-fn scaled_table(base: &[u16; 64], q10: Q10) -> Box<[u16; 64]> {
+/// libjpeg's quality scaling (percent applied to the Annex K tables) at a fractional quality.
+fn quant_scale(q10: Q10) -> f64 {
     let q = (q10.clamp(10, 1000) as f64) / 10.0;
-    let scale = if q < 50.0 {
+    if q < 50.0 {
         5000.0 / q
     } else {
         200.0 - 2.0 * q
-    };
+    }
+}
+
+fn scaled_table(base: &[u16; 64], q10: Q10) -> Box<[u16; 64]> {
+    let scale = quant_scale(q10);
     let mut t = [1u16; 64];
     for (o, &b) in t.iter_mut().zip(base) {
         *o = ((b as f64 * scale + 50.0) / 100.0)
@@ -136,13 +141,7 @@ struct Model {
 const HEADER_BYTES: f64 = 620.0;
 
 fn log_scale(q: Q10) -> f64 {
-    let q = (q.clamp(10, 1000) as f64) / 10.0;
-    let s = if q < 50.0 {
-        5000.0 / q
-    } else {
-        200.0 - 2.0 * q
-    };
-    s.max(1.0).ln()
+    quant_scale(q).max(1.0).ln()
 }
 
 /// Log-log interpolation (extrapolation at the ends) over points sorted by quality.
