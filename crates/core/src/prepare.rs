@@ -44,14 +44,7 @@ pub struct PrepareSettings {
     pub max_decode_memory_bytes: Option<u64>,
 }
 
-const KEYS: &[&str] = &[
-    "codec",
-    "maxLongSidePx",
-    "maxSourcePixels",
-    "minQuality",
-    "maxQuality",
-    "maxDecodeMemoryBytes",
-];
+/// The keys `prepareImage`'s options may hold; `maxBase64Chars` last.
 const KEYS_WITH_BUDGET: &[&str] = &[
     "codec",
     "maxLongSidePx",
@@ -61,6 +54,12 @@ const KEYS_WITH_BUDGET: &[&str] = &[
     "maxDecodeMemoryBytes",
     "maxBase64Chars",
 ];
+/// The keys of `recognize`'s `prepare` sub-object: the same without `maxBase64Chars` (the budget
+/// is a top-level option there).
+const KEYS: &[&str] = match KEYS_WITH_BUDGET.split_last() {
+    Some((_, rest)) => rest,
+    None => &[],
+};
 
 /// Parse the settings. `budget` is `Some` when the budget comes from elsewhere (`recognize`'s
 /// top-level `maxBase64Chars`), `None` when `v` may carry it (`prepareImage`'s options).
