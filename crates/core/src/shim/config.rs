@@ -6,8 +6,8 @@
 
 use std::fmt;
 
-/// Default base64 budget, the providers' documented 1M limit (see CONTRACT.md).
-pub const DEFAULT_MAX_BASE64_CHARS: usize = 1_000_000;
+/// Default base64 budget: the library's own default, the providers' documented 1M limit.
+pub use crate::options::DEFAULT_MAX_BASE64_CHARS;
 /// Upper bound for `MAX_BASE64_CHARS` (far above anything a provider accepts).
 pub const MAX_MAX_BASE64_CHARS: usize = 20_000_000;
 /// Body cap when `PREPARE_IN_WORKER=1`: the Worker re-encodes oversize uploads itself.
