@@ -126,7 +126,7 @@ impl ShimConfig {
 
         let juhe = match get("JUHE_KEY") {
             Some(key) => {
-                let base_url = get("JUHE_BASE_URL").and_then(|raw| match check_url(&raw) {
+                let base_url = get("JUHE_BASE_URL").and_then(|raw| match check_base_url(&raw) {
                     Ok(()) => Some(raw.trim_end_matches('/').to_owned()),
                     Err(why) => {
                         problems.push(format!("JUHE_BASE_URL {why}"));
@@ -293,14 +293,21 @@ fn parse_url_list(raw: &str) -> Result<Vec<String>, &'static str> {
     Ok(items)
 }
 
+/// The rule `recognize()`'s options apply to the same URL: a value accepted here must not turn
+/// into a `CONFIG` error on every request while `/v1/health` says ok.
 fn check_url(url: &str) -> Result<(), &'static str> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))
-        .ok_or("must hold http(s):// URLs")?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    if host.is_empty() || url.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err("must hold http(s):// URLs with a host");
+    if crate::options::is_http_url(url) {
+        Ok(())
+    } else {
+        Err("must hold http(s):// URLs with a host")
+    }
+}
+
+/// Like `juhe.baseUrl`: an http(s) URL without query or fragment.
+fn check_base_url(url: &str) -> Result<(), &'static str> {
+    check_url(url)?;
+    if url.contains(['?', '#']) {
+        return Err("must be a base URL without query or fragment");
     }
     Ok(())
 }
@@ -456,6 +463,36 @@ mod tests {
                 && !text.contains("lots")
                 && !text.contains("short")
         );
+    }
+
+    /// What `recognize()`'s options would refuse on every request is refused here, up front.
+    #[test]
+    fn urls_follow_the_options_rules() {
+        let with = |name: &str, value: &str| {
+            ShimConfig::from_env(env(&[
+                ("APIHZ_ID", "1"),
+                ("APIHZ_KEY", "k"),
+                ("JUHE_KEY", "k"),
+                (name, value),
+            ]))
+        };
+        for bad in [
+            "https://user@/x.php",
+            "https://:443/x.php",
+            "https:///x.php",
+        ] {
+            assert!(with("APIHZ_ENDPOINTS", bad).is_err(), "{bad}");
+        }
+        for bad in ["https://apis.example/?x=1", "https://apis.example/#f"] {
+            assert!(with("JUHE_BASE_URL", bad).is_err(), "{bad}");
+        }
+        let c = with("JUHE_BASE_URL", "https://apis.example/").unwrap();
+        let o = crate::options::parse(
+            &super::super::recognize_options(&c, crate::DocumentKind::RegistrationCertificate)
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(o.juhe.unwrap().base_url, "https://apis.example");
     }
 
     #[test]
