@@ -1,5 +1,7 @@
 // Shared helpers of the Node suites: the simulator, options, test images, secret scanning.
+import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { VehicleDocOcrError } from "../../npm/src/node.js";
 import { startSimulator } from "../../sim/server.mjs";
 export { withComment } from "../../sim/images.mjs";
 
@@ -40,4 +42,24 @@ export function assertNoSecrets(assert, value, what = "value") {
   const text = typeof value === "string" ? value : JSON.stringify(value, Object.getOwnPropertyNames(value ?? {}));
   const all = typeof value === "object" && value ? text + String(value.stack ?? "") + String(value.message ?? "") : text;
   for (const s of SECRETS) assert.ok(!all.includes(s), `${what} leaks a secret`);
+}
+
+/**
+ * Await a rejection and return the error after the checks every error must pass (also used by
+ * worker/test): `cls`, the package's base class, name, code, `retryable`, and `assertClean(err)`
+ * (the suite's own scan for secrets).
+ */
+export async function rejection(promise, cls, assertClean) {
+  const err = await promise.then(
+    (v) => assert.fail(`expected ${cls.name}, got a result for ${v?.document}`),
+    (e) => e,
+  );
+  assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.name}: ${err?.message}`);
+  assert.ok(err instanceof VehicleDocOcrError);
+  assert.ok(err instanceof Error);
+  assert.equal(err.name, cls.name);
+  assert.equal(err.code, cls.code);
+  assert.equal(typeof err.retryable, "boolean");
+  assertClean(err);
+  return err;
 }

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import * as ocr from "../../npm/src/node.js";
+import { rejection as rejectionOf } from "../../tests/node/helpers.mjs";
 import { CARD_JPEG, KEYS, leaks, useStack, withComment } from "../support/harness.mjs";
 
 const { recognize } = ocr;
@@ -14,18 +15,11 @@ before(async () => {
   shim = await worker();
 });
 
-async function rejection(promise, cls) {
-  const err = await promise.then(
-    (v) => assert.fail(`expected ${cls.name}, got a result for ${v?.document}`),
-    (e) => e,
-  );
-  assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.name}: ${err?.message}`);
-  assert.ok(err instanceof ocr.VehicleDocOcrError);
-  assert.equal(err.code, cls.code);
-  assert.equal(typeof err.retryable, "boolean");
-  assert.deepEqual(leaks(`${err.message} ${err.providerMessage} ${JSON.stringify(err)}`), []);
-  return err;
-}
+/** Await a rejection of class `cls` (the common checks, no key in the error). */
+const rejection = (promise, cls) =>
+  rejectionOf(promise, cls, (err) => {
+    assert.deepEqual(leaks(`${err.message} ${err.providerMessage} ${JSON.stringify(err)}`), []);
+  });
 
 describe("recognize({ proxyUrl })", () => {
   test("the same typed result as direct mode, the keys only on the Worker", async () => {
