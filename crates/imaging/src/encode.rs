@@ -190,26 +190,28 @@ impl Model {
     }
 }
 
-fn probe_model(img: &Raster, qs: &[Q10]) -> Result<Model, ImageError> {
-    let mut points = Vec::with_capacity(qs.len());
-    match probe_sample(img) {
-        Some((sample, factor)) => {
-            for &q in qs {
-                let n = encode_jpeg(&sample, q)?.len() as f64;
-                points.push((q, (n - HEADER_BYTES).max(1.0) * factor + HEADER_BYTES));
-            }
-        }
-        None => {
-            for &q in qs {
-                points.push((q, encode_jpeg(img, q)?.len() as f64));
-            }
+impl Model {
+    /// Adds a probe point, keeping `points` sorted by quality (a quality already probed is kept).
+    fn add_point(&mut self, (q, bytes): (Q10, f64)) {
+        if let Err(i) = self.points.binary_search_by_key(&q, |p| p.0) {
+            self.points.insert(i, (q, bytes));
         }
     }
-    points.sort_by_key(|p| p.0);
-    points.dedup_by_key(|p| p.0);
-    Ok(Model {
-        points,
-        measured: Vec::new(),
+}
+
+/// Full-size bytes at quality `q` predicted from an encode of `sample` (see [`probe_sample`]), or
+/// measured on `img` itself when it is too small to sample.
+fn probe_point(
+    img: &Raster,
+    sample: Option<&(Raster, f64)>,
+    q: Q10,
+) -> Result<(Q10, f64), ImageError> {
+    Ok(match sample {
+        Some((sample, factor)) => {
+            let n = encode_jpeg(sample, q)?.len() as f64;
+            (q, (n - HEADER_BYTES).max(1.0) * factor + HEADER_BYTES)
+        }
+        None => (q, encode_jpeg(img, q)?.len() as f64),
     })
 }
 
@@ -232,18 +234,28 @@ pub(crate) fn fit(
     loop {
         let img = current.as_ref().unwrap_or(src);
         let long = img.width.max(img.height);
-        let mut model = probe_model(img, &[max_q, min_q.max(max_q.saturating_sub(200))])?;
+        let mut model = Model {
+            points: Vec::with_capacity(3),
+            measured: Vec::new(),
+        };
+        let mut q = {
+            let sample = probe_sample(img);
+            for probe_q in [max_q, min_q.max(max_q.saturating_sub(200))] {
+                model.add_point(probe_point(img, sample.as_ref(), probe_q)?);
+            }
+            let mut q = model.solve(min_q, max_q, target);
+            // Far below the probed range the log-linear extrapolation is poor: probe there too.
+            if let Some(first) = q {
+                if first + 50 < model.points.first().map_or(0, |p| p.0) {
+                    model.add_point(probe_point(img, sample.as_ref(), first)?);
+                    q = model.solve(min_q, max_q, target);
+                }
+            }
+            q
+        };
         // (quality, bytes) of full encodes at this size.
         let mut best_fit: Option<(Q10, Vec<u8>)> = None;
         let mut lowest_over: Option<(Q10, usize)> = None;
-        let mut q = model.solve(min_q, max_q, target);
-        // Far below the probed range the log-linear extrapolation is poor: probe there too.
-        if let Some(first) = q {
-            if first + 50 < model.points.first().map_or(0, |p| p.0) {
-                model = probe_model(img, &[max_q, min_q.max(max_q.saturating_sub(200)), first])?;
-                q = model.solve(min_q, max_q, target);
-            }
-        }
         let mut round = 0;
         while let Some(cur_q) = q {
             round += 1;
