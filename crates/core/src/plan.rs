@@ -145,17 +145,8 @@ impl Plan {
                 last_failure: None,
             });
         }
-        let too_large = |len: usize, provider: Provider| {
-            OcrError::new(
-                ErrorCode::ImageTooLarge,
-                format!(
-                    "the image is {len} base64 characters, over the budget of maxBase64Chars = {}; prepare (shrink) it first",
-                    opts.max_base64_chars
-                ),
-            )
-            .with_retryable(false)
-            .with_provider(provider)
-        };
+        let too_large =
+            |len: usize, provider: Provider| too_large(len, opts.max_base64_chars, provider);
         match opts.document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => {
                 let a = opts.apihz.as_ref().ok_or_else(|| {
@@ -290,27 +281,13 @@ impl Plan {
             return self.failed(i, failure);
         };
         // A JSON object is the provider's answer: final, whatever the status.
-        let result = match self.provider {
-            Provider::Juhe => juhe::check_answer(&answer).map(|()| {
-                let request_id = juhe::order_id(&answer);
-                model::normalize(
-                    self.document,
-                    Provider::Juhe,
-                    request_id,
-                    answer,
-                    self.today.clone(),
-                )
-            }),
-            _ => apihz::check_answer(&answer, &self.rules).map(|()| {
-                model::normalize(
-                    self.document,
-                    Provider::Apihz,
-                    None,
-                    answer,
-                    self.today.clone(),
-                )
-            }),
-        };
+        let result = read_answer(
+            self.provider,
+            self.document,
+            answer,
+            &self.rules,
+            self.today.clone(),
+        );
         self.finish(result)
     }
 
@@ -395,6 +372,42 @@ impl Plan {
             e.redacted(&refs)
         }))
     }
+}
+
+/// `IMAGE_TOO_LARGE` for an image whose base64 (`len` characters) is over the budget.
+pub(crate) fn too_large(len: usize, max_base64_chars: usize, provider: Provider) -> OcrError {
+    OcrError::new(
+        ErrorCode::ImageTooLarge,
+        format!(
+            "the image is {len} base64 characters, over the budget of maxBase64Chars = {max_base64_chars}; prepare (shrink) it first"
+        ),
+    )
+    .with_retryable(false)
+    .with_provider(provider)
+}
+
+/// A provider's JSON answer (juhe, else apihz) as the typed result or the mapped error: the
+/// answer of a direct call, or the `raw` payload relayed by the Worker shim.
+pub(crate) fn read_answer(
+    provider: Provider,
+    document: DocumentKind,
+    answer: Value,
+    rules: &[MessageRule],
+    today: Option<String>,
+) -> Result<Recognized, OcrError> {
+    let (provider, request_id) = match provider {
+        Provider::Juhe => {
+            juhe::check_answer(&answer)?;
+            (Provider::Juhe, juhe::order_id(&answer))
+        }
+        _ => {
+            apihz::check_answer(&answer, rules)?;
+            (Provider::Apihz, None)
+        }
+    };
+    Ok(model::normalize(
+        document, provider, request_id, answer, today,
+    ))
 }
 
 /// The secrets and, where different, their percent-encoded forms (as they travel in a body).

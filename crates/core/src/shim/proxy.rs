@@ -8,9 +8,9 @@
 //!
 //! No key exists on this side: the request carries only the image and `document`.
 
-use super::{parse_code, RECOGNIZE_PATH};
-use crate::plan::ImagePayload;
-use crate::{apihz, juhe, model, wire, DocumentKind, ErrorCode, OcrError, Provider, Recognized};
+use super::RECOGNIZE_PATH;
+use crate::plan::{self, ImagePayload};
+use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider, Recognized};
 use serde_json::Value;
 
 /// What the plan sends to the Worker.
@@ -37,14 +37,7 @@ pub fn request(
     };
     let len = wire::base64_len(bytes.len());
     if len > max_base64_chars {
-        return Err(OcrError::new(
-            ErrorCode::ImageTooLarge,
-            format!(
-                "the image is {len} base64 characters, over the budget of maxBase64Chars = {max_base64_chars}; prepare (shrink) it first"
-            ),
-        )
-        .with_retryable(false)
-        .with_provider(Provider::Shim));
+        return Err(plan::too_large(len, max_base64_chars, Provider::Shim));
     }
     let base = proxy_url.split('#').next().unwrap_or(proxy_url);
     let base = base.trim_end_matches('/');
@@ -106,30 +99,7 @@ pub fn answer(
         .with_retryable(false)
         .with_provider(Provider::Shim));
     };
-    let raw = raw.clone();
-    match expected {
-        Provider::Juhe => {
-            juhe::check_answer(&raw)?;
-            let request_id = juhe::order_id(&raw);
-            Ok(model::normalize(
-                document,
-                Provider::Juhe,
-                request_id,
-                raw,
-                today,
-            ))
-        }
-        _ => {
-            apihz::check_answer(&raw, &[])?;
-            Ok(model::normalize(
-                document,
-                Provider::Apihz,
-                None,
-                raw,
-                today,
-            ))
-        }
-    }
+    plan::read_answer(expected, document, raw.clone(), &[], today)
 }
 
 /// `{ "error": { code, message, retryable, provider?, providerCode? } }` back into the error the
@@ -138,7 +108,11 @@ pub fn error_from_json(status: u16, json: &Value) -> OcrError {
     let Some(e) = json.get("error").filter(|e| e.is_object()) else {
         return status_error(status, "without the shim's error object");
     };
-    let Some(code) = e.get("code").and_then(Value::as_str).and_then(parse_code) else {
+    let Some(code) = e
+        .get("code")
+        .and_then(Value::as_str)
+        .and_then(ErrorCode::parse)
+    else {
         return status_error(status, "with an unknown error code");
     };
     let message = e
