@@ -58,12 +58,31 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
         if value.is_undefined() {
             continue;
         }
-        let json: serde_json::Value = serde_wasm_bindgen::from_value(value).map_err(|_| {
-            OcrError::config(format!("option `{name}` must be plain JSON data (strings, numbers, booleans, arrays, objects)"))
-        })?;
+        let not_json = || {
+            OcrError::config(format!("option `{name}` must be plain JSON data (strings, finite numbers, booleans, arrays, objects)"))
+        };
+        // JSON has no NaN/Infinity: the conversion would turn them into `null`, i.e. "unset".
+        if has_non_finite(&value, 8) {
+            return Err(not_json());
+        }
+        let json: serde_json::Value =
+            serde_wasm_bindgen::from_value(value).map_err(|_| not_json())?;
         map.insert(name, json);
     }
     Ok(serde_json::Value::Object(map))
+}
+
+/// Whether `value` is, or holds within `depth` levels, a NaN or an infinite number.
+fn has_non_finite(value: &JsValue, depth: u8) -> bool {
+    if let Some(n) = value.as_f64() {
+        return !n.is_finite();
+    }
+    depth > 0
+        && value.is_object()
+        && js_sys::Object::keys(value.unchecked_ref::<js_sys::Object>())
+            .iter()
+            .filter_map(|k| k.as_string())
+            .any(|k| has_non_finite(&get(value, &k), depth - 1))
 }
 
 /// Today's local date as `YYYY-MM-DD` (the core has no clock).
