@@ -97,14 +97,6 @@ pub fn classify_message(msg: &str, user_rules: &[MessageRule]) -> ErrorCode {
     ErrorCode::ProviderError
 }
 
-fn code_of(v: &Value) -> Option<i64> {
-    match v.get("code")? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 /// The provider's code as text, for `providerCode`.
 fn code_text(v: &Value) -> Option<String> {
     match v.get("code")? {
@@ -125,7 +117,7 @@ pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), Oc
         .with_provider(Provider::Apihz));
     }
     let msg = answer.get("msg").and_then(Value::as_str).map(str::to_owned);
-    match code_of(answer) {
+    match wire::int_field(answer, "code") {
         Some(200) => Ok(()),
         Some(code) => {
             let text = msg.clone().unwrap_or_default();
@@ -176,9 +168,5 @@ pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), Oc
 
 /// The raw text of a field of a successful answer (strings as they are, numbers as text).
 pub fn field<'a>(answer: &'a Value, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    match answer.get(name)? {
-        Value::String(s) => Some(std::borrow::Cow::Borrowed(s.as_str())),
-        Value::Number(n) => Some(std::borrow::Cow::Owned(n.to_string())),
-        _ => None,
-    }
+    answer.get(name).and_then(wire::scalar_text)
 }

@@ -5,7 +5,7 @@
 //! Success: `{"error_code":0,"reason":"操作成功","result":{"orderid":"JH…","res":[{desc,content,…}]}}`.
 //! Every documented `error_code` is mapped in [`map_error_code`].
 
-use crate::{ErrorCode, OcrError, Provider};
+use crate::{wire, ErrorCode, OcrError, Provider};
 use serde_json::Value;
 
 pub const QUERY_PATH: &str = "/verify_cardjz_certificate/query";
@@ -48,14 +48,6 @@ pub fn map_error_code(code: i64) -> Option<(ErrorCode, bool, &'static str)> {
     })
 }
 
-fn code_of(v: &Value) -> Option<i64> {
-    match v.get("error_code")? {
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
-        Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 /// Check a JSON answer: `Ok(())` for `error_code: 0`, else the mapped error.
 pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
     let reason = answer
@@ -66,7 +58,7 @@ pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
         Some(r) => e.with_provider_message(r.clone()),
         None => e,
     };
-    match code_of(answer) {
+    match wire::int_field(answer, "error_code") {
         Some(0) => Ok(()),
         Some(code) => {
             let e = match map_error_code(code) {
@@ -93,11 +85,8 @@ pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
 
 /// `result.orderid`.
 pub fn order_id(answer: &Value) -> Option<String> {
-    match answer.get("result")?.get("orderid")? {
-        Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        _ => None,
-    }
+    let id = wire::scalar_text(answer.get("result")?.get("orderid")?)?;
+    (!id.is_empty()).then(|| id.into_owned())
 }
 
 /// The `(label, content)` pairs of `result.res`, labels with all whitespace removed; entries
@@ -122,11 +111,10 @@ pub fn entries(answer: &Value) -> Vec<(String, Option<String>)> {
             if label.is_empty() {
                 return None;
             }
-            let content = match item.get("content") {
-                Some(Value::String(s)) => Some(s.clone()),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            };
+            let content = item
+                .get("content")
+                .and_then(wire::scalar_text)
+                .map(|c| c.into_owned());
             Some((label, content))
         })
         .collect()

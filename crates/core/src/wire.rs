@@ -6,8 +6,11 @@
 //! - Base64: the standard alphabet, padded, without any `data:` head.
 //! - Multipart: a boundary that is checked not to occur in any part (derived from a hash of the
 //!   data and a counter: the core has no random number generator).
+//! - Answers: the providers send codes and text fields as JSON numbers or strings alike.
 
 use base64::Engine;
+use serde_json::Value;
+use std::borrow::Cow;
 
 /// Percent-encode every byte outside the RFC 3986 unreserved set.
 pub fn percent_encode(bytes: &[u8]) -> String {
@@ -162,5 +165,24 @@ pub fn filename_for(mime: &str) -> &'static str {
         "image/gif" => "image.gif",
         "image/bmp" => "image.bmp",
         _ => "image.jpg",
+    }
+}
+
+/// An integer code of a provider's JSON answer, a number or a numeric string
+/// (`"code": 200`, `"error_code": "10012"`).
+pub(crate) fn int_field(answer: &Value, key: &str) -> Option<i64> {
+    match answer.get(key)? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// A provider's text field: a string as it is, a number as text; anything else is `None`.
+pub(crate) fn scalar_text(v: &Value) -> Option<Cow<'_, str>> {
+    match v {
+        Value::String(s) => Some(Cow::Borrowed(s.as_str())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        _ => None,
     }
 }
