@@ -257,20 +257,12 @@ pub fn constant_time_eq(expected: &[u8], given: &[u8]) -> bool {
     std::hint::black_box(diff) == 0
 }
 
+/// The image types the shim forwards (what both providers read).
+const ACCEPTED_TYPES: [&str; 3] = ["image/jpeg", "image/png", "image/webp"];
+
 /// The image type named by the first bytes, if it is one the providers accept.
 pub fn sniff_image(head: &[u8]) -> Option<&'static str> {
-    if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if head.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some("image/png")
-    } else if head.len() >= 12
-        && head.starts_with(b"RIFF")
-        && head.get(8..12) == Some(b"WEBP".as_slice())
-    {
-        Some("image/webp")
-    } else {
-        None
-    }
+    crate::input::sniff(head).filter(|m| ACCEPTED_TYPES.contains(m))
 }
 
 /// The declared `Content-Type` is one of the three accepted image types (parameters ignored).
@@ -284,7 +276,7 @@ pub fn content_type_ok(content_type: Option<&str>) -> bool {
         .unwrap_or("")
         .trim()
         .to_ascii_lowercase();
-    matches!(essence.as_str(), "image/jpeg" | "image/png" | "image/webp")
+    ACCEPTED_TYPES.contains(&essence.as_str())
 }
 
 /// HTTP status for an error code coming out of `recognize()`.
