@@ -590,17 +590,9 @@ fn split_pair(raw: Option<&str>) -> (Option<String>, Option<String>) {
     (a, b)
 }
 
-/// ASCII digits of full-width digits, other characters as they are.
+/// Full-width forms (digits, `．`, unit letters) folded to ASCII.
 fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '０'..='９' => {
-                char::from_u32(u32::from(c) - u32::from('０') + u32::from('0')).unwrap_or(c)
-            }
-            '．' => '.',
-            c => c,
-        })
-        .collect()
+    s.chars().map(fields::fold).collect()
 }
 
 /// The leading decimal number of `s` and the rest (trimmed, lower-cased): `"1.6L"` → `(1.6, "l")`.

@@ -325,6 +325,15 @@ fn certificate_composites_are_split() {
     );
     assert_eq!(c.frame_number, None);
     assert_eq!((c.displacement_ml, c.power_kw), (Some(1598), Some(85.0)));
+
+    // Full-width digits and units are transliterations, read like ASCII.
+    let c = cert_with(&[
+        ("排量V功率", "１．６Ｌ/８５ｋＷ"),
+        ("轮距", "１５６０/１５７０ｍｍ"),
+    ]);
+    assert_eq!((c.displacement_ml, c.power_kw), (Some(1600), Some(85.0)));
+    assert_eq!(c.track_mm.as_deref(), Some("1560/1570"));
+    assert!(c.issues.is_empty(), "{:?}", c.issues);
 }
 
 #[test]
