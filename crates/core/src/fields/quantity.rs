@@ -45,15 +45,19 @@ enum Parsed {
     Unreadable,
 }
 
-/// `"2085kg"`, `"2085 KG"`, `"2.085t"`, `"２０８５"`, `"2085(kg)"` → 2085 with the given units.
-/// A decimal is accepted only when the value in the base unit is a whole number.
-fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
-    let s: String = t
-        .chars()
+/// Folded, lower-cased, without white space and brackets: `"２０８５ (KG)"` → `"2085kg"`.
+fn squeeze(t: &str) -> String {
+    t.chars()
         .map(fold)
         .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）'))
         .collect::<String>()
-        .to_lowercase();
+        .to_lowercase()
+}
+
+/// `"2085kg"`, `"2085 KG"`, `"2.085t"`, `"２０８５"`, `"2085(kg)"` → 2085 with the given units.
+/// A decimal is accepted only when the value in the base unit is a whole number.
+fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
+    let s = squeeze(t);
     if s.is_empty() {
         return Parsed::Empty;
     }
@@ -173,13 +177,7 @@ pub fn count(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<u32>
 /// is empty; any other shape → `None` + warning `QUANTITY_UNREADABLE`; a side of 0 or above
 /// 30 000 mm → warning `QUANTITY_IMPLAUSIBLE` (kept).
 pub fn dimensions_mm(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<Dimensions> {
-    let t = text(raw)?;
-    let s: String = t
-        .chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace() && !matches!(c, '(' | ')' | '（' | '）'))
-        .collect::<String>()
-        .to_lowercase();
+    let s = squeeze(&text(raw)?);
     let s = s
         .strip_suffix("mm")
         .or_else(|| s.strip_suffix("毫米"))
