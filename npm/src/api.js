@@ -7,7 +7,6 @@ import {
 import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
 
-const DEFAULT_MAX_BASE64_CHARS = 1_000_000;
 const now = () => (globalThis.performance?.now ? performance.now() : Date.now());
 
 /** Build the right subclass from the plain error object the wasm module throws. */
@@ -101,7 +100,7 @@ export function createApi(loadWasm, loadCodec) {
   /**
    * Prepare bytes (or, in browsers, a drawable) with the codec the settings ask for: `auto` takes
    * the browser's decoder and canvas where they exist (browser-codec.js), else the pure-Rust
-   * codec. `settings` comes from `w.prepareSettings` (computed once per call). Returns the public
+   * codec. `settings` comes from `w.prepareSettings` or `w.checkOptions` (computed once per call). Returns the public
    * PreparedImage.
    */
   async function prepareBytes(w, input, settings) {
@@ -152,7 +151,7 @@ export function createApi(loadWasm, loadCodec) {
         throw new ConfigError("prepareImage options must be an object");
       }
       const w = await wasm();
-      const settings = w.prepareSettings(options, undefined); // CONFIG errors before reading the image
+      const settings = w.prepareSettings(options); // CONFIG errors before reading the image
       const input = await toBytesOrUrl(w, image);
       if (!(input instanceof Uint8Array) && !input.drawable) {
         throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
@@ -174,9 +173,7 @@ export function createApi(loadWasm, loadCodec) {
         }
       };
       const w = await wasm();
-      w.checkOptions(rest);
-      const budget = rest.maxBase64Chars ?? DEFAULT_MAX_BASE64_CHARS;
-      const settings = w.prepareSettings(rest.prepare ?? {}, budget);
+      const settings = w.checkOptions(rest); // the `prepare` settings under the call's maxBase64Chars
       const { codec } = settings;
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       const input = await toBytesOrUrl(w, image);

@@ -22,7 +22,7 @@ fn image_error(e: imaging::ImageError) -> OcrError {
 
 /// The image crate's options from the caller's settings (unset values keep the policy defaults).
 #[cfg(feature = "main")]
-pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
+fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
     let d = imaging::PrepareOptions::default();
     let max_quality = s.max_quality.unwrap_or(d.max_quality);
     imaging::PrepareOptions {
@@ -38,16 +38,21 @@ pub fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
     }
 }
 
-/// Check `prepareImage()` options; returns the effective settings
-/// `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality, maxQuality,
-/// maxDecodeMemoryBytes }`.
+/// Check `prepareImage()` options; returns the effective settings (see [`settings_to_js`]).
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = prepareSettings)]
-pub fn prepare_settings(
-    options: JsValue,
-    recognize_budget: Option<f64>,
-) -> Result<JsValue, JsValue> {
-    let (settings, opts) = settings(&options, recognize_budget).map_err(|e| error_to_js(&e))?;
+pub fn prepare_settings(options: JsValue) -> Result<JsValue, JsValue> {
+    options_to_json(&options)
+        .and_then(|value| prepare::parse(&value, "", None))
+        .map(|s| settings_to_js(&s))
+        .map_err(|e| error_to_js(&e))
+}
+
+/// The effective settings `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality,
+/// maxQuality, maxDecodeMemoryBytes }`: what the browser codec and `prepareWasm` take.
+#[cfg(feature = "main")]
+pub fn settings_to_js(settings: &PrepareSettings) -> JsValue {
+    let opts = imaging_options(settings);
     let o = js_sys::Object::new();
     set(&o, "codec", &JsValue::from_str(settings.codec.as_str()));
     set(
@@ -68,22 +73,7 @@ pub fn prepare_settings(
         "maxDecodeMemoryBytes",
         &JsValue::from(opts.max_progressive_coeff_bytes as f64),
     );
-    Ok(o.into())
-}
-
-#[cfg(feature = "main")]
-fn settings(
-    options: &JsValue,
-    recognize_budget: Option<f64>,
-) -> Result<(PrepareSettings, imaging::PrepareOptions), OcrError> {
-    let value = options_to_json(options)?;
-    let s = match recognize_budget {
-        // `recognize`'s `prepare` sub-object: the budget is the top-level `maxBase64Chars`.
-        Some(b) => prepare::parse(&value, "prepare.", Some(b as usize))?,
-        None => prepare::parse(&value, "", None)?,
-    };
-    let o = imaging_options(&s);
-    Ok((s, o))
+    o.into()
 }
 
 /// The effective settings object made by `prepareSettings` (numbers only): the codec module

@@ -1,16 +1,19 @@
 //! `recognize()` exports: options, text inputs, and the fetch-driven request plan.
 
 use crate::convert::{self, error_to_js, to_js};
-use vehicle_doc_ocr_core::{input, options, ImagePayload, OcrError, Plan};
+use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan};
 use wasm_bindgen::prelude::*;
 
-/// Parse and check options without doing anything else (CONFIG errors before any heavy work).
-/// `options` must not contain `signal`/`fetch` (the JS wrapper takes those out).
+/// Parse and check options without doing anything else (CONFIG errors before any heavy work);
+/// returns the effective image settings of `prepare` under the call's `maxBase64Chars` (the
+/// object `prepareSettings` returns). `options` must not contain `signal`/`fetch` (the JS
+/// wrapper takes those out).
 #[wasm_bindgen(js_name = checkOptions)]
-pub fn check_options(options: JsValue) -> Result<(), JsValue> {
-    let value = convert::options_to_json(&options).map_err(|e| error_to_js(&e))?;
-    options::parse(&value)
-        .map(|_| ())
+pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
+    convert::options_to_json(&options)
+        .and_then(|value| options::parse(&value))
+        .and_then(|o| prepare::parse(&o.prepare, "prepare.", Some(o.max_base64_chars)))
+        .map(|s| crate::image::settings_to_js(&s))
         .map_err(|e| error_to_js(&e))
 }
 
