@@ -129,7 +129,7 @@ impl Plan {
             let req = crate::shim::proxy::request(
                 proxy_url,
                 opts.document,
-                &payload,
+                payload,
                 opts.max_base64_chars,
             )?;
             return Ok(Plan {

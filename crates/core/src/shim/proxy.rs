@@ -26,7 +26,7 @@ pub struct ProxyRequest {
 pub fn request(
     proxy_url: &str,
     document: DocumentKind,
-    payload: &ImagePayload,
+    payload: ImagePayload,
     max_base64_chars: usize,
 ) -> Result<ProxyRequest, OcrError> {
     let ImagePayload::Image { bytes, mime } = payload else {
@@ -54,8 +54,8 @@ pub fn request(
     let sep = if endpoint.contains('?') { '&' } else { '?' };
     Ok(ProxyRequest {
         url: format!("{endpoint}{sep}document={}", document.as_str()),
-        content_type: (*mime).to_owned(),
-        body: bytes.clone(),
+        content_type: mime.to_owned(),
+        body: bytes,
     })
 }
 
