@@ -315,6 +315,13 @@ impl Plan {
             return self.finish(Err(OcrError::config("no endpoint configured")));
         };
         self.state = State::Sent(i);
+        // The last endpoint takes the body (up to the whole base64 budget); earlier ones copy
+        // it for the next try.
+        let body = if i + 1 >= self.urls.len() {
+            std::mem::take(&mut self.body)
+        } else {
+            self.body.clone()
+        };
         Step::Send(HttpRequest {
             method: "POST",
             url: url.clone(),
@@ -322,7 +329,7 @@ impl Plan {
                 ("Content-Type".to_owned(), self.content_type.clone()),
                 ("Accept".to_owned(), "application/json".to_owned()),
             ],
-            body: self.body.clone(),
+            body,
         })
     }
 

@@ -264,11 +264,20 @@ const EPS: [&str; 3] = [
 #[test]
 fn failover_moves_on_after_network_5xx_and_non_json_then_stops_at_json() {
     let mut plan = Plan::new(&apihz_opts("vehicleLicenseFront", &EPS), image(), None).unwrap();
-    assert_eq!(send(plan.start()).url, EPS[0]);
-    assert_eq!(send(plan.on_network_error()).url, EPS[1]);
+    let first = send(plan.start());
+    assert_eq!(first.url, EPS[0]);
+    let second = send(plan.on_network_error());
+    assert_eq!(second.url, EPS[1]);
+    let third = send(plan.on_response(503, b"Service Unavailable"));
+    assert_eq!(third.url, EPS[2]);
+    assert!(!first.body.is_empty());
     assert_eq!(
-        send(plan.on_response(503, b"Service Unavailable")).url,
-        EPS[2]
+        second.body, first.body,
+        "every endpoint gets the same request"
+    );
+    assert_eq!(
+        third.body, first.body,
+        "every endpoint gets the same request"
     );
     let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
     assert_eq!(r.document(), DocumentKind::VehicleLicenseFront);
