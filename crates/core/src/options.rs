@@ -132,7 +132,7 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
 
     let timeout_ms = match present(obj, "timeoutMs") {
         None => DEFAULT_TIMEOUT_MS,
-        Some(x) => positive_int(x, "timeoutMs", u64::from(u32::MAX))
+        Some(x) => positive_int(x, u64::from(u32::MAX))
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| {
                 OcrError::config(
@@ -142,7 +142,7 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     };
     let max_base64_chars = match present(obj, "maxBase64Chars") {
         None => DEFAULT_MAX_BASE64_CHARS,
-        Some(x) => positive_int(x, "maxBase64Chars", 1 << 40)
+        Some(x) => positive_int(x, 1 << 40)
             .and_then(|n| usize::try_from(n).ok())
             .ok_or_else(|| {
                 OcrError::config("option `maxBase64Chars` must be a positive whole number")
@@ -227,7 +227,8 @@ pub(crate) fn check_keys(
     Ok(())
 }
 
-pub(crate) fn positive_int(v: &Value, _name: &str, max: u64) -> Option<u64> {
+/// A whole number from 1 to `max` (a JS number may arrive as a float: `5000.0`).
+pub(crate) fn positive_int(v: &Value, max: u64) -> Option<u64> {
     let n = v.as_u64().or_else(|| {
         v.as_f64()
             .filter(|f| f.fract() == 0.0 && *f >= 1.0 && *f <= max as f64)

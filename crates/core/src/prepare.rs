@@ -112,7 +112,7 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
     let int = |key: &str, max: u64, what: &str| -> Result<Option<u64>, OcrError> {
         match present(obj, key) {
             None => Ok(None),
-            Some(x) => positive_int(x, key, max)
+            Some(x) => positive_int(x, max)
                 .map(Some)
                 .ok_or_else(|| bad(prefix, key, what)),
         }
