@@ -774,6 +774,16 @@ fn cross_checks() {
         issues[1].message,
         "The VIN differs between the front page and the certificate."
     );
+
+    // The odd document first.
+    let odd_first = CrossCheckInput {
+        front: doc(Some("粤B2178C"), None, None),
+        back: doc(Some("粤B2177C"), None, None),
+        certificate: doc(Some("粤B2177C"), None, None),
+    };
+    let issues = fields::cross_check(&odd_first);
+    assert_eq!(issues.len(), 1);
+    assert_eq!(issues[0].message, "The plate number on the front page does not match the one on the back page and the certificate.");
 }
 
 #[test]

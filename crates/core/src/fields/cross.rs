@@ -28,16 +28,14 @@ fn compare(field: &str, what: &str, values: &[(&str, String)], issues: &mut Issu
         }
     }
     let message = match groups.as_slice() {
-        [(_, agree), (_, odd)] if agree.len() > 1 && odd.len() == 1 => format!(
-            "The {what} on {} does not match the one on {}.",
-            list(odd),
-            list(agree)
-        ),
-        [(_, odd), (_, agree)] if agree.len() > 1 && odd.len() == 1 => format!(
-            "The {what} on {} does not match the one on {}.",
-            list(odd),
-            list(agree)
-        ),
+        // The guard is tried for each alternative: the odd document may come first or second.
+        [(_, agree), (_, odd)] | [(_, odd), (_, agree)] if agree.len() > 1 && odd.len() == 1 => {
+            format!(
+                "The {what} on {} does not match the one on {}.",
+                list(odd),
+                list(agree)
+            )
+        }
         _ => {
             let all: Vec<&str> = values.iter().map(|(d, _)| *d).collect();
             format!("The {what} differs between {}.", list(&all))

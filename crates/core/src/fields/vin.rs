@@ -1,6 +1,6 @@
 //! VIN (车辆识别代号): normalization, check digit, single-character OCR repair.
 
-use super::{codes, fold, text, Issues, VinResult};
+use super::{codes, compact_upper, text, Issues, VinResult};
 
 /// Weights of the 17 positions (position 9, the check digit itself, weighs 0).
 const WEIGHTS: [u32; 17] = [8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2];
@@ -34,14 +34,7 @@ fn value(c: char) -> Option<u32> {
 /// Upper-case ASCII, no white space, full-width forms folded, the slashed zero (`Ø`, `ø`, `∅`)
 /// printed on the licence read as `0`.
 pub(crate) fn normalize(t: &str) -> String {
-    t.chars()
-        .map(fold)
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            'Ø' | 'ø' | '∅' => '0',
-            c => c.to_ascii_uppercase(),
-        })
-        .collect()
+    compact_upper(t).replace(['Ø', 'ø', '∅'], "0")
 }
 
 fn charset_ok(v: &[char]) -> bool {
