@@ -6,7 +6,7 @@ use miniz_oxide::inflate::stream::{inflate, InflateState};
 use miniz_oxide::{DataFormat, MZError, MZFlush, MZStatus};
 
 use crate::error::ImageError;
-use crate::probe::be32;
+use crate::probe::{be16, be32};
 use crate::raster::{over_white, Raster, RowResampler};
 
 fn corrupt() -> ImageError {
@@ -317,10 +317,7 @@ fn write_pixel(h: &Header, row: &[u8], x: usize, palette: &[u8], trns: &[u8], ou
             _ => ((v as u32 * 255) / ((1u32 << d) - 1)) as u8,
         }
     };
-    let key = |k: usize| -> Option<u16> {
-        let s = trns.get(k * 2..k * 2 + 2)?;
-        Some(u16::from_be_bytes([s[0], s[1]]))
-    };
+    let key = |k: usize| be16(trns, k * 2);
     match h.color {
         0 => {
             let v = s16(0);

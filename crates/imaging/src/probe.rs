@@ -39,21 +39,21 @@ pub struct ImageInfo {
     pub orientation: u8,
 }
 
+/// The `N` bytes at `at`, or `None` past the end.
+fn bytes_at<const N: usize>(b: &[u8], at: usize) -> Option<[u8; N]> {
+    b.get(at..)?.first_chunk().copied()
+}
 pub(crate) fn be16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_be_bytes([s[0], s[1]]))
+    bytes_at(b, at).map(u16::from_be_bytes)
 }
 pub(crate) fn be32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_be_bytes([s[0], s[1], s[2], s[3]]))
+    bytes_at(b, at).map(u32::from_be_bytes)
 }
 pub(crate) fn le16(b: &[u8], at: usize) -> Option<u16> {
-    let s = b.get(at..at.checked_add(2)?)?;
-    Some(u16::from_le_bytes([s[0], s[1]]))
+    bytes_at(b, at).map(u16::from_le_bytes)
 }
 pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
-    let s = b.get(at..at.checked_add(4)?)?;
-    Some(u32::from_le_bytes([s[0], s[1], s[2], s[3]]))
+    bytes_at(b, at).map(u32::from_le_bytes)
 }
 
 /// Sniffs the format from magic bytes.
@@ -229,8 +229,8 @@ fn probe_webp(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
         b"VP8X" => {
             let flags = *b.get(20).ok_or_else(bad)?;
             let w24 = |at: usize| -> Option<u32> {
-                let s = b.get(at..at + 3)?;
-                Some(u32::from_le_bytes([s[0], s[1], s[2], 0]) + 1)
+                let [x, y, z] = bytes_at(b, at)?;
+                Some(u32::from_le_bytes([x, y, z, 0]) + 1)
             };
             (
                 w24(24).ok_or_else(bad)?,
