@@ -78,15 +78,7 @@ fn photoshop_style_cmyk_and_ycck() {
     assert!(close(pixel(&px, w, ch, 56, 8), [255, 255, 255], 12));
 
     let (w, h) = (64u32, 48u32);
-    let cmyk: Vec<u8> = (0..w * h)
-        .flat_map(|i| {
-            if i % w < w / 2 {
-                [0, 255, 0, 0]
-            } else {
-                [0, 0, 0, 128]
-            }
-        })
-        .collect();
+    let cmyk = halves(w, h, [0, 255, 0, 0], [0, 0, 0, 128]);
     let ycck = encode_jpeg(&cmyk, w, h, 95, jpeg_encoder::ColorType::CmykAsYcck);
     let p = prepare(&ycck, &PrepareOptions::default()).unwrap();
     let (w2, _, px, ch) = decode(&p.jpeg);
@@ -232,6 +224,14 @@ fn quad_index(x: usize, y: usize) -> usize {
     }
 }
 
+/// Samples of the 64x48 quadrant picture at (x, y) as RGB, each value times `scale` (257 for 16 bits).
+fn quad_rgb(x: usize, y: usize, scale: u16) -> Vec<u16> {
+    QUAD[quad_index(x, y)]
+        .iter()
+        .map(|&v| v as u16 * scale)
+        .collect()
+}
+
 #[test]
 fn png_every_layout_including_adam7() {
     let opts = PrepareOptions::default();
@@ -245,12 +245,7 @@ fn png_every_layout_including_adam7() {
                 2,
                 depth,
                 interlace,
-                |x, y| {
-                    QUAD[quad_index(x, y)]
-                        .iter()
-                        .map(|&v| v as u16 * scale)
-                        .collect()
-                },
+                |x, y| quad_rgb(x, y, scale),
                 &[],
             );
             let p = prepare(&png, &opts).unwrap();
@@ -281,15 +276,12 @@ fn png_every_layout_including_adam7() {
                 depth,
                 interlace,
                 |x, y| {
-                    let q = quad_index(x, y);
-                    if q == 3 {
+                    if quad_index(x, y) == 3 {
                         vec![0, 0, 0, 0]
                     } else {
-                        QUAD[q]
-                            .iter()
-                            .map(|&v| v as u16 * scale)
-                            .chain([255 * scale])
-                            .collect()
+                        let mut rgba = quad_rgb(x, y, scale);
+                        rgba.push(255 * scale);
+                        rgba
                     }
                 },
                 &[],
@@ -332,13 +324,8 @@ fn png_exif_orientation_is_applied() {
         2,
         8,
         false,
-        |x, y| {
-            // upright (ux, uy) = (63 - y, x)  for a 64x48 upright picture
-            QUAD[quad_index(63 - y, x)]
-                .iter()
-                .map(|&v| v as u16)
-                .collect()
-        },
+        // upright (ux, uy) = (63 - y, x)  for a 64x48 upright picture
+        |x, y| quad_rgb(63 - y, x, 1),
         &[(b"eXIf", tiff_orientation(6, false))],
     );
     assert_eq!(probe(&png).unwrap().orientation, 6);
@@ -349,15 +336,7 @@ fn png_exif_orientation_is_applied() {
 
 #[test]
 fn png_missing_iend_or_cut_idat_is_invalid() {
-    let png = make_png(
-        64,
-        48,
-        2,
-        8,
-        false,
-        |x, y| QUAD[quad_index(x, y)].iter().map(|&v| v as u16).collect(),
-        &[],
-    );
+    let png = make_png(64, 48, 2, 8, false, |x, y| quad_rgb(x, y, 1), &[]);
     for cut in [png.len() - 12, png.len() - 30, 40] {
         let e = prepare(&png[..cut], &PrepareOptions::default()).unwrap_err();
         assert_eq!(
@@ -399,15 +378,7 @@ fn split_idat(png: &[u8], n: usize) -> Vec<u8> {
 #[test]
 fn png_zlib_stream_split_over_many_idat_chunks() {
     for interlace in [false, true] {
-        let png = make_png(
-            64,
-            48,
-            2,
-            8,
-            interlace,
-            |x, y| QUAD[quad_index(x, y)].iter().map(|&v| v as u16).collect(),
-            &[],
-        );
+        let png = make_png(64, 48, 2, 8, interlace, |x, y| quad_rgb(x, y, 1), &[]);
         for n in [1, 7, 100] {
             let p = prepare(&split_idat(&png, n), &PrepareOptions::default()).unwrap();
             assert_quadrants(&p.jpeg, 40);

@@ -249,16 +249,7 @@ fn progressive_grayscale_and_cmyk_jpegs_decode() {
     within_budget(&p, &o);
 
     // CMYK: cyan ink on the left half, none on the right.
-    let mut cmyk = Vec::new();
-    for _y in 0..h {
-        for x in 0..w {
-            cmyk.extend_from_slice(if x < w / 2 {
-                &[255, 0, 0, 0]
-            } else {
-                &[0, 0, 0, 0]
-            });
-        }
-    }
+    let cmyk = halves(w, h, [255, 0, 0, 0], [0, 0, 0, 0]);
     let c = encode_jpeg(&cmyk, w, h, 95, ColorType::Cmyk);
     let p = prepare(&c, &opts()).unwrap();
     assert!(!p.passthrough, "CMYK is converted, never forwarded");
@@ -275,16 +266,7 @@ fn progressive_grayscale_and_cmyk_jpegs_decode() {
 fn png_variants_decode_with_alpha_on_white() {
     let (w, h) = (40u32, 30u32);
     // RGBA: left half fully transparent black, right half opaque blue.
-    let mut rgba = Vec::new();
-    for _y in 0..h {
-        for x in 0..w {
-            rgba.extend_from_slice(if x < w / 2 {
-                &[0, 0, 0, 0]
-            } else {
-                &[0, 0, 255, 255]
-            });
-        }
-    }
+    let rgba = halves(w, h, [0, 0, 0, 0], [0, 0, 255, 255]);
     let png = encode_png(&rgba, w, h, png::ColorType::Rgba, png::BitDepth::Eight);
     let p = prepare(&png, &opts()).unwrap();
     let (dw, _, px, ch) = decode(&p.jpeg);
@@ -326,16 +308,7 @@ fn png_variants_decode_with_alpha_on_white() {
 #[test]
 fn webp_gif_and_bmp_decode() {
     let (w, h) = (48u32, 32u32);
-    let mut rgba = Vec::new();
-    for _y in 0..h {
-        for x in 0..w {
-            rgba.extend_from_slice(if x < w / 2 {
-                &[200, 30, 30, 0]
-            } else {
-                &[30, 30, 200, 255]
-            });
-        }
-    }
+    let rgba = halves(w, h, [200, 30, 30, 0], [30, 30, 200, 255]);
     let webp = encode_webp_lossless(&rgba, w, h, image_webp::ColorType::Rgba8);
     assert_eq!(probe(&webp).unwrap().format, SourceFormat::Webp);
     let p = prepare(&webp, &opts()).unwrap();
@@ -378,10 +351,7 @@ fn webp_gif_and_bmp_decode() {
 fn prepare_rgba_flattens_and_fits() {
     let (w, h) = (2500u32, 1800u32);
     let rgb = document_rgb(w, h, 24, 10, 21);
-    let rgba: Vec<u8> = rgb
-        .chunks(3)
-        .flat_map(|p| [p[0], p[1], p[2], 255])
-        .collect();
+    let rgba = rgba_from_rgb(&rgb, 255);
     let o = PrepareOptions {
         max_base64_chars: 300_000,
         ..opts()

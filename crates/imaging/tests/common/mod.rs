@@ -94,6 +94,18 @@ pub fn document_rgb(w: u32, h: u32, text_px: u32, noise: u8, seed: u64) -> Vec<u
     img
 }
 
+/// RGB → RGBA with every pixel at alpha `a`.
+pub fn rgba_from_rgb(rgb: &[u8], a: u8) -> Vec<u8> {
+    rgb.chunks(3).flat_map(|p| [p[0], p[1], p[2], a]).collect()
+}
+
+/// A `w`×`h` picture of 4-byte pixels: `left` where x < w / 2, `right` elsewhere.
+pub fn halves(w: u32, h: u32, left: [u8; 4], right: [u8; 4]) -> Vec<u8> {
+    (0..w * h)
+        .flat_map(|i| if i % w < w / 2 { left } else { right })
+        .collect()
+}
+
 pub fn encode_jpeg(rgb: &[u8], w: u32, h: u32, q: u8, color: ColorType) -> Vec<u8> {
     let mut out = Vec::new();
     let mut e = Encoder::new(&mut out, q);
