@@ -10,7 +10,7 @@
 //! Huffman code from all 1-bits, which no valid table has (JPEG reserves the all-ones code), so
 //! the decoder fails while this reader is inside a padding run (its `in_padding` flag).
 //!
-//! Depends on `std` only (the decode benchmark includes this file by path).
+//! Depends on `std` only.
 
 use std::cell::Cell;
 use std::io::{self, Read};
