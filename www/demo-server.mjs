@@ -11,16 +11,15 @@
 // the shim exactly as a deployed page talks to a deployed Worker (CORS, ALLOWED_ORIGINS).
 // Keys live only in this process and in workerd's bindings: never in a file served to the page,
 // never on a command line, never in a log line.
-import { execFileSync } from "node:child_process";
-import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
-import { networkInterfaces, tmpdir } from "node:os";
+import { networkInterfaces } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath } from "node:url";
+import { bundleWorker, workerOptions } from "../worker/support/workerd.mjs";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const WWW = join(ROOT, "www");
-const WRANGLER_TOML = join(ROOT, "worker/wrangler.toml");
 const KEY_NAMES = ["APIHZ_ID", "APIHZ_KEY", "JUHE_KEY"];
 const PASS_THROUGH = ["APIHZ_ENDPOINTS", "JUHE_BASE_URL", "JUHE_UPLOAD", "TIMEOUT_MS"];
 /** The simulator's default credentials (sim/server.mjs); the Worker gets them as secrets. */
@@ -65,31 +64,6 @@ function realProviderSettings(env, useDevVars) {
     delete settings.APIHZ_KEY;
   }
   return apihz || juhe ? settings : null;
-}
-
-/** `wrangler deploy --dry-run`: the exact bundle a deploy would upload (offline). */
-function bundleWorker() {
-  if (!existsSync(join(ROOT, "npm/wasm/vehicle_doc_ocr_bg.wasm"))) {
-    throw new Error("npm/wasm/ is missing: run `bash scripts/build.sh` (npm run build) first");
-  }
-  const dir = mkdtempSync(join(tmpdir(), "demo-shim-"));
-  try {
-    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", WRANGLER_TOML], {
-      cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
-      stdio: ["ignore", "ignore", "pipe"],
-    });
-  } catch (e) {
-    rmSync(dir, { recursive: true, force: true });
-    const detail = String(e.stderr ?? "").trim().split("\n").slice(-8).join("\n");
-    throw new Error(`bundling the Worker (wrangler deploy --dry-run) failed:\n${detail}`);
-  }
-  return dir;
-}
-
-function compatibilityDate() {
-  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(WRANGLER_TOML, "utf8"));
-  return m ? m[1] : "2025-09-01";
 }
 
 /** Every origin the page can be opened from (the Worker's ALLOWED_ORIGINS). */
@@ -185,26 +159,22 @@ export async function startDemo({
     const pagePort = server.address().port;
     const origins = pageOrigins(host, pagePort);
 
-    const bundleDir = bundleWorker();
+    const bundleDir = bundleWorker("demo-shim-");
     cleanups.push(() => rmSync(bundleDir, { recursive: true, force: true }));
     const { Miniflare } = await import("miniflare");
-    const script = readdirSync(bundleDir).find((f) => f.endsWith(".js"));
-    const mf = new Miniflare({
-      scriptPath: join(bundleDir, script),
-      modulesRoot: bundleDir,
-      modules: true,
-      modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-      compatibilityDate: compatibilityDate(),
-      bindings: { ...providerVars, ALLOWED_ORIGINS: origins.join(" "), RATE_LIMIT_PERIOD: "60", PREPARE_IN_WORKER: "0" },
-      ...(rateLimit === null ? {} : { ratelimits: { RATE_LIMITER: { simple: { limit: rateLimit, period: 60 } } } }),
-      host: host === "localhost" ? "127.0.0.1" : host,
-      port: workerPort,
-      handleRuntimeStdio(stdout, stderr) {
-        // The Worker logs only configuration problems by variable name; pass those on.
-        stdout.on("data", () => {});
-        stderr.on("data", (d) => log(`[worker] ${String(d).trim()}`));
-      },
-    });
+    const mf = new Miniflare(
+      workerOptions(bundleDir, {
+        bindings: { ...providerVars, ALLOWED_ORIGINS: origins.join(" "), RATE_LIMIT_PERIOD: "60", PREPARE_IN_WORKER: "0" },
+        rateLimit,
+        host: host === "localhost" ? "127.0.0.1" : host,
+        port: workerPort,
+        handleRuntimeStdio(stdout, stderr) {
+          // The Worker logs only configuration problems by variable name; pass those on.
+          stdout.on("data", () => {});
+          stderr.on("data", (d) => log(`[worker] ${String(d).trim()}`));
+        },
+      }),
+    );
     cleanups.push(() => mf.dispose());
     const workerUrl = new URL(String(await mf.ready));
     workerUrlPort = Number(workerUrl.port);

@@ -3,31 +3,21 @@
 // image sent, clear errors, cancel, and no key anywhere in what the page sends.
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
-  ARTIFACTS, CARD_JPEG, SIM_BACK, SIM_CERT, SIM_FRONT, certText, fieldValue, generatedPhoto, launchBrowser, newLog, openPage,
-  recognizeIn, secretForms, startStack, withComment, withScreenshot,
+  ARTIFACTS, CARD_JPEG, SIM_BACK, SIM_CERT, SIM_FRONT, certText, fieldValue, generatedPhoto, launchBrowser, openPage, recognizeIn,
+  secretForms, useDemo, withComment, withScreenshot,
 } from "./support.mjs";
 
-let stack;
-let browser;
-const log = newLog();
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const demo = useDemo();
+const { log } = demo;
 
 const plate = (s) => s.replace(/[\s·•.-]/g, "");
 const int = (s) => String(Number.parseInt(s, 10));
 
 describe("the demo page", { timeout: 300_000 }, () => {
   test("行驶证正页: a 12 MP phone photo is downscaled under the budget and its fields are shown", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "front-12mp", async () => {
       assert.match(await page.locator("#sim-notice").textContent(), /本地模拟服务/);
       const photo = await generatedPhoto(page, { w: 4000, h: 3000 });
@@ -66,7 +56,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("行驶证副页: numbers and dimensions normalized", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "back", async () => {
       await recognizeIn(page, "vehicleLicenseBack", { name: "back.jpg", mimeType: "image/jpeg", buffer: CARD_JPEG });
       assert.equal(await fieldValue(page, "plateNumber"), plate(SIM_BACK.PlateNo));
@@ -86,7 +76,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("机动车登记证书: composite owner split, numbers, ISO dates (from a PNG photo)", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "certificate", async () => {
       const photo = await generatedPhoto(page, { w: 1400, h: 2000, type: "image/png", name: "certificate.png" });
       await recognizeIn(page, "registrationCertificate", photo);
@@ -108,7 +98,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("field issues are highlighted on their rows", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "issues", async () => {
       // The provider document's own example: a VIN whose check digit does not match.
       await recognizeIn(page, "vehicleLicenseFront", { name: "a.jpg", mimeType: "image/jpeg", buffer: withComment(CARD_JPEG, "SIM:DOC-EXAMPLE") });
@@ -122,7 +112,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("a file that is not an image: a clear error, nothing sent", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-not-image", async () => {
       const before = (await Promise.all(log.requests)).length;
       await recognizeIn(page, "vehicleLicenseFront", { name: "photo.jpg", mimeType: "image/jpeg", buffer: Buffer.from("Meeting notes, not a photo.\n".repeat(20)) });
@@ -136,7 +126,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("a truncated JPEG: a clear error, nothing sent", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-truncated", async () => {
       const before = (await Promise.all(log.requests)).length;
       const truncated = CARD_JPEG.subarray(0, Math.floor(CARD_JPEG.length * 0.6));
@@ -152,7 +142,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("an iPhone HEIC photo where the browser cannot decode it: says what to do", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-heic", async () => {
       // An ISO-BMFF `ftyp` box with the `heic` brand: what an iPhone sends by default.
       const heic = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypheic\0\0\0\0mif1heic", "latin1"), Buffer.alloc(2000, 7)]);
@@ -164,7 +154,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("drag and drop (desktop) recognizes the dropped file", async () => {
-    const page = await openPage(browser, stack, log, { width: 1280, height: 900 });
+    const page = await demo.open({ width: 1280, height: 900 });
     await withScreenshot(page, "drop", async () => {
       await page.locator('input[name="document"][value="vehicleLicenseBack"]').check();
       const dt = await page.evaluateHandle((b64) => {
@@ -184,7 +174,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("an unreadable document: tells the user to retake the photo", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-unreadable", async () => {
       await recognizeIn(page, "vehicleLicenseFront", { name: "blurry.jpg", mimeType: "image/jpeg", buffer: withComment(CARD_JPEG, "SIM:UNREADABLE") });
       assert.equal(await page.locator("#error").getAttribute("data-code"), "RECOGNITION_FAILED");
@@ -195,7 +185,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   });
 
   test("cancel while waiting for the service", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "cancel", async () => {
       let release;
       const held = new Promise((r) => (release = r));
@@ -223,7 +213,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
   test("live camera: rear-camera view with a frame guide, the shutter sends the frame", async () => {
     const camBrowser = await launchBrowser({ fakeCamera: true });
     try {
-      const page = await openPage(camBrowser, stack, log);
+      const page = await openPage(camBrowser, demo.stack, log);
       await withScreenshot(page, "camera", async () => {
         await page.locator('input[name="document"][value="vehicleLicenseBack"]').check();
         await page.locator("#open-camera").click();
@@ -250,7 +240,7 @@ describe("the demo page", { timeout: 300_000 }, () => {
     const posts = requests.filter((r) => r.url.includes("/v1/recognize") && r.method === "POST");
     assert.ok(posts.length >= 5, "the suite sent recognitions");
     assert.ok(posts.every((r) => r.body && r.body.length > 1000), "the photos sent were recorded (the scan covers them)");
-    const forms = secretForms(stack.secrets);
+    const forms = secretForms(demo.stack.secrets);
     assert.ok(forms.length >= 3);
     for (const r of requests) {
       const text = [r.url, JSON.stringify(r.headers), r.body ? r.body.toString("latin1") : ""].join("\n");
@@ -258,12 +248,12 @@ describe("the demo page", { timeout: 300_000 }, () => {
       assert.deepEqual(leaked, [], `a key in ${r.method} ${new URL(r.url).pathname}`);
       const origin = new URL(r.url).origin;
       assert.ok(
-        origin === new URL(stack.pageUrl()).origin || origin === stack.workerUrl || r.url.startsWith("blob:") || r.url.startsWith("data:"),
+        origin === new URL(demo.stack.pageUrl()).origin || origin === demo.stack.workerUrl || r.url.startsWith("blob:") || r.url.startsWith("data:"),
         `unexpected destination ${origin}`,
       );
     }
     // What the page is given to configure itself holds no key either.
-    const config = await (await fetch(`${stack.pageUrl()}config.json`)).text();
+    const config = await (await fetch(`${demo.stack.pageUrl()}config.json`)).text();
     assert.deepEqual(forms.filter((f) => config.includes(f)), []);
   });
 

@@ -5,30 +5,24 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startSimulator } from "../../sim/server.mjs";
-import { CARD_JPEG, launchBrowser, newLog, openPage, recognizeIn, secretForms, startStack, withScreenshot } from "./support.mjs";
+import { CARD_JPEG, recognizeIn, secretForms, useDemo, withScreenshot } from "./support.mjs";
 
 let sim;
-let stack;
-let browser;
-const log = newLog();
-const WRONG_KEY = "not+the/apihz=key-4711";
-
 before(async () => {
   sim = await startSimulator({ port: 0 });
-  stack = await startStack({
-    env: {
-      APIHZ_ID: "10000000",
-      APIHZ_KEY: WRONG_KEY,
-      APIHZ_ENDPOINTS: sim.apihzUrl,
-      JUHE_KEY: "sim-juhe-key",
-      JUHE_BASE_URL: `${sim.url}/__fault/503`,
-    },
-  });
-  browser = await launchBrowser();
 });
+const WRONG_KEY = "not+the/apihz=key-4711";
+const demo = useDemo(() => ({
+  env: {
+    APIHZ_ID: "10000000",
+    APIHZ_KEY: WRONG_KEY,
+    APIHZ_ENDPOINTS: sim.apihzUrl,
+    JUHE_KEY: "sim-juhe-key",
+    JUHE_BASE_URL: `${sim.url}/__fault/503`,
+  },
+}));
+const { log } = demo;
 after(async () => {
-  await browser?.close();
-  await stack?.close();
   await sim?.close();
 });
 
@@ -36,7 +30,7 @@ const photo = { name: "a.jpg", mimeType: "image/jpeg", buffer: CARD_JPEG };
 
 describe("errors from the service", { timeout: 300_000 }, () => {
   test("real-provider mode: no simulator notice, a billing notice instead", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await page.locator("#real-notice").waitFor({ state: "visible" });
     assert.equal(await page.locator("#sim-notice").isHidden(), true);
     assert.match(await page.locator("#real-notice").textContent(), /计费/);
@@ -44,7 +38,7 @@ describe("errors from the service", { timeout: 300_000 }, () => {
   });
 
   test("a provider key refused by the provider: check the configuration (not the photo)", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-auth", async () => {
       await recognizeIn(page, "vehicleLicenseFront", photo);
       assert.equal(await page.locator("#error").getAttribute("data-code"), "AUTH");
@@ -57,7 +51,7 @@ describe("errors from the service", { timeout: 300_000 }, () => {
   });
 
   test("the provider is down: try again later", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-provider-down", async () => {
       await recognizeIn(page, "registrationCertificate", photo);
       assert.equal(await page.locator("#error").getAttribute("data-code"), "PROVIDER_ERROR");
@@ -68,7 +62,7 @@ describe("errors from the service", { timeout: 300_000 }, () => {
   });
 
   test("the Worker cannot be reached: check the network", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "error-network", async () => {
       await page.route("**/v1/recognize**", (route) => route.abort("connectionrefused"));
       await recognizeIn(page, "vehicleLicenseFront", photo);
@@ -79,7 +73,7 @@ describe("errors from the service", { timeout: 300_000 }, () => {
   });
 
   test("the page cannot load its WebAssembly: says so at once, and the photo gets a plain error", async () => {
-    const page = await openPage(browser, stack, log, {
+    const page = await demo.open({
       beforeLoad: (p) => p.route("**/pkg/wasm/*.wasm", (route) => route.fulfill({ status: 404, body: "not found" })),
     });
     await withScreenshot(page, "error-wasm", async () => {

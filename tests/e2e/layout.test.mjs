@@ -3,24 +3,13 @@
 import assert from "node:assert/strict";
 import { copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import {
-  ARTIFACTS, CARD_JPEG, ROOT, SIM_FRONT, fieldValue, generatedPhoto, launchBrowser, newLog, openPage, recognizeIn,
-  startStack, withScreenshot,
+  ARTIFACTS, CARD_JPEG, ROOT, SIM_FRONT, fieldValue, generatedPhoto, recognizeIn, useDemo, withScreenshot,
 } from "./support.mjs";
 
-let stack;
-let browser;
-const log = newLog();
-
-before(async () => {
-  stack = await startStack();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+const demo = useDemo();
+const { log } = demo;
 
 /**
  * What sticks out of a phone-wide viewport: a horizontal scroll, or any rendered element whose
@@ -42,7 +31,7 @@ const overflows = (page) =>
 
 describe("layout and language", { timeout: 300_000 }, () => {
   test("Chinese by default; the switch turns the page, the result and the errors into English and back", async () => {
-    const page = await openPage(browser, stack, log);
+    const page = await demo.open();
     await withScreenshot(page, "language", async () => {
       assert.equal(await page.evaluate(() => document.documentElement.lang), "zh-CN");
       assert.equal(await page.locator("h1").textContent(), "行驶证 · 登记证书识别");
@@ -75,7 +64,7 @@ describe("layout and language", { timeout: 300_000 }, () => {
   });
 
   test("360 px wide: no horizontal scroll, with the longest result and with an error", async () => {
-    const page = await openPage(browser, stack, log, { width: 360, height: 780 });
+    const page = await demo.open({ width: 360, height: 780 });
     await withScreenshot(page, "phone-360-certificate", async () => {
       assert.deepEqual(await overflows(page), [], "start page");
       await recognizeIn(page, "registrationCertificate", { name: "c.jpg", mimeType: "image/jpeg", buffer: CARD_JPEG });
@@ -98,7 +87,7 @@ describe("layout and language", { timeout: 300_000 }, () => {
   });
 
   test("the README screenshot: a phone-sized page with a recognized licence", async () => {
-    const page = await openPage(browser, stack, log, { width: 390, height: 844, deviceScaleFactor: 2 });
+    const page = await demo.open({ width: 390, height: 844, deviceScaleFactor: 2 });
     const photo = await generatedPhoto(page, { w: 4000, h: 3000 });
     await recognizeIn(page, "vehicleLicenseFront", photo);
     assert.equal(await page.locator("#result").isVisible(), true);

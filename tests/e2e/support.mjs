@@ -3,6 +3,7 @@
 // playwright-core, and a recorder of everything the page sends and prints.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startDemo } from "../../www/demo-server.mjs";
@@ -29,6 +30,29 @@ export async function startStack({ env } = {}) {
   const pkgDir = process.env.E2E_PKG_DIR || join(ROOT, "npm");
   if (env) return startDemo({ simulator: false, env, devVars: false, rateLimit: 1000, pkgDir });
   return startDemo({ simulator: true, rateLimit: 1000, pkgDir });
+}
+
+/**
+ * A suite's demo stack and browser, with its node:test hooks registered: both started before the
+ * suite (`options`: startStack's, or a function giving them once earlier hooks ran) and closed
+ * after it. `demo.open(opts)` opens a page recorded into `demo.log` (see openPage).
+ */
+export function useDemo(options = {}) {
+  const demo = {
+    stack: null,
+    browser: null,
+    log: newLog(),
+    open: (opts) => openPage(demo.browser, demo.stack, demo.log, opts),
+  };
+  before(async () => {
+    demo.stack = await startStack(typeof options === "function" ? options() : options);
+    demo.browser = await launchBrowser();
+  });
+  after(async () => {
+    await demo.browser?.close();
+    await demo.stack?.close();
+  });
+  return demo;
 }
 
 /** Debian's Chromium. `fakeCamera`: Chromium's synthetic camera, permission granted. */

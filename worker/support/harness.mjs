@@ -1,19 +1,17 @@
 // Test harness of the Worker shim: bundles worker/ exactly as `wrangler deploy` would (dry run,
 // offline), runs the bundle in the real workerd through miniflare, and records every answer so
 // a suite can scan all of them for the keys at the end.
-import { execFileSync } from "node:child_process";
 import net from "node:net";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, beforeEach } from "node:test";
 import { Miniflare } from "miniflare";
 import { startSimulator } from "../../sim/server.mjs";
+import { bundleWorker, workerOptions } from "./workerd.mjs";
 export { withComment } from "../../sim/images.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const WRANGLER_TOML = join(ROOT, "worker/wrangler.toml");
 
 /** The Worker's secrets in the suites: deliberately different from anything a client sends. */
 export const KEYS = Object.freeze({
@@ -94,15 +92,9 @@ export function useStack(defaults = {}) {
 }
 
 let bundleDir = null;
-/** `wrangler deploy --dry-run --outdir`: the same bundle a deploy uploads (wasm as a module). */
+/** The Worker's bundle, made once per process (see workerd.mjs). */
 export function bundle() {
-  if (bundleDir) return bundleDir;
-  bundleDir = mkdtempSync(join(tmpdir(), "shim-bundle-"));
-  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", bundleDir, "-c", WRANGLER_TOML], {
-    cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  bundleDir ??= bundleWorker("shim-bundle-");
   return bundleDir;
 }
 
@@ -111,33 +103,23 @@ export function cleanupBundle() {
   bundleDir = null;
 }
 
-function compatibilityDate() {
-  const m = /^compatibility_date\s*=\s*"([^"]+)"/m.exec(readFileSync(WRANGLER_TOML, "utf8"));
-  return m ? m[1] : "2025-09-01";
-}
-
 /**
  * Start the Worker in workerd with `vars` as its environment (secrets and vars alike).
  * `rateLimit`: the RATE_LIMITER binding's limit per 60 s (null: no binding).
  */
 export async function startWorker(vars, { rateLimit = 1000 } = {}) {
-  const dir = bundle();
-  const script = readdirSync(dir).find((f) => f.endsWith(".js"));
-  const mf = new Miniflare({
-    scriptPath: join(dir, script),
-    modulesRoot: dir,
-    modules: true,
-    modulesRules: [{ type: "CompiledWasm", include: ["**/*.wasm"] }],
-    compatibilityDate: compatibilityDate(),
-    bindings: Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined)),
-    ...(rateLimit === null ? {} : { ratelimits: { RATE_LIMITER: { simple: { limit: rateLimit, period: 60 } } } }),
-    host: "127.0.0.1",
-    port: 0,
-    handleRuntimeStdio(stdout, stderr) {
-      stdout.on("data", (d) => runtimeOutput.push(String(d)));
-      stderr.on("data", (d) => runtimeOutput.push(String(d)));
-    },
-  });
+  const mf = new Miniflare(
+    workerOptions(bundle(), {
+      bindings: Object.fromEntries(Object.entries(vars).filter(([, v]) => v !== undefined)),
+      rateLimit,
+      host: "127.0.0.1",
+      port: 0,
+      handleRuntimeStdio(stdout, stderr) {
+        stdout.on("data", (d) => runtimeOutput.push(String(d)));
+        stderr.on("data", (d) => runtimeOutput.push(String(d)));
+      },
+    }),
+  );
   const url = String(await mf.ready).replace(/\/$/, "");
   return {
     url,
