@@ -7,8 +7,8 @@ import { after, describe, test } from "node:test";
 import { startSimulator } from "../../sim/server.mjs";
 import { CARD_JPEG, recognizeIn, secretForms, useDemo, withScreenshot } from "./support.mjs";
 
-// Started before useDemo()'s own hook reads its URLs (node:test runs top-level hooks of a file in
-// an order that does not follow registration across helpers).
+// Started at import, before useDemo()'s hook reads its URLs (with a `before` hook here, useDemo's
+// hook was seen to run first and read an undefined URL).
 const sim = await startSimulator({ port: 0 });
 const WRONG_KEY = "not+the/apihz=key-4711";
 const demo = useDemo(() => ({
