@@ -233,7 +233,7 @@ export function ready(): Promise<void>;
  */
 export function configureWasm(locations: WasmLocations): void;
 
-/** The per-app options a client holds: any `recognize()` option but `document`. */
+/** The per-app options a client holds: every `recognize()` option but `document`. */
 export type ClientOptions = Omit<Partial<RecognizeOptions>, "document">;
 
 /** What `createClient()` returns: the functions with the client's options under each call's. */
