@@ -125,7 +125,6 @@ function once(load, what) {
   };
 }
 
-
 /**
  * The image-codec module with its exports guarded. A WebAssembly trap leaves an instance in an
  * unknown state (its shadow stack pointer and any lock it held stay where the trap left them), and
@@ -165,11 +164,11 @@ function guardTraps(mod) {
  */
 export function createApi(loadWasm, loadCodec) {
   let locations = {};
-  const started = { main: false, codec: false }; // loading or loaded (a failed load may be configured again)
+  const begun = { main: false, codec: false }; // loading or loaded (a failed load may be configured again)
   const track = (k, load) => () => {
-    started[k] = true;
+    begun[k] = true;
     return load(locations[k]).catch((e) => {
-      started[k] = false;
+      begun[k] = false;
       throw e;
     });
   };
@@ -180,7 +179,7 @@ export function createApi(loadWasm, loadCodec) {
   function configureWasm(given) {
     const next = checkWasmLocations(given);
     for (const k of ["main", "codec"]) {
-      if (next[k] !== undefined && started[k]) {
+      if (next[k] !== undefined && begun[k]) {
         throw new ConfigError(`configureWasm(): the ${k} module is already loaded; call configureWasm() before the first call`);
       }
     }
