@@ -14,6 +14,13 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features codec --quiet -- -D warnings
+cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features shim --quiet -- -D warnings
+# Architecture invariant: the decision crates stay pure Rust (no wasm/JS dependency, even indirect).
+for crate in vehicle-doc-ocr-core vehicle-doc-ocr-imaging vehicle-doc-ocr-shim; do
+  if cargo tree -p "$crate" -e normal --target all --prefix none | grep -E '^(wasm-bindgen|js-sys|web-sys|wasm-bindgen-futures) '; then
+    echo "$crate depends on wasm/JS crates (above): keep it pure Rust, move the glue to crates/wasm" >&2; exit 1
+  fi
+done
 
 step "native tests (pure core, image pipeline)"
 cargo test --workspace --quiet

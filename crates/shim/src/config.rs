@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Default base64 budget: the library's own default, the providers' documented 1M limit.
-pub use crate::options::DEFAULT_MAX_BASE64_CHARS;
+pub use vehicle_doc_ocr_core::options::DEFAULT_MAX_BASE64_CHARS;
 /// Upper bound for `MAX_BASE64_CHARS` (far above anything a provider accepts).
 pub const MAX_MAX_BASE64_CHARS: usize = 20_000_000;
 /// Body cap when `PREPARE_IN_WORKER=1`: the Worker re-encodes oversize uploads itself.
@@ -296,7 +296,7 @@ fn parse_url_list(raw: &str) -> Result<Vec<String>, &'static str> {
 /// The rule `recognize()`'s options apply to the same URL: a value accepted here must not turn
 /// into a `CONFIG` error on every request while `/v1/health` says ok.
 fn check_url(url: &str) -> Result<(), &'static str> {
-    if crate::options::is_http_url(url) {
+    if vehicle_doc_ocr_core::options::is_http_url(url) {
         Ok(())
     } else {
         Err("must hold http(s):// URLs with a host")
@@ -487,9 +487,12 @@ mod tests {
             assert!(with("JUHE_BASE_URL", bad).is_err(), "{bad}");
         }
         let c = with("JUHE_BASE_URL", "https://apis.example/").unwrap();
-        let o = crate::options::parse(
-            &super::super::recognize_options(&c, crate::DocumentKind::RegistrationCertificate)
-                .unwrap(),
+        let o = vehicle_doc_ocr_core::options::parse(
+            &crate::recognize_options(
+                &c,
+                vehicle_doc_ocr_core::DocumentKind::RegistrationCertificate,
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(o.juhe.unwrap().base_url, "https://apis.example");

@@ -1,15 +1,15 @@
-//! The Worker shim's decisions, natively (`cargo test -p vehicle-doc-ocr-core shim`).
+//! The Worker shim's decisions, natively (`cargo test -p vehicle-doc-ocr-shim`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
-// One module so that `cargo test -p vehicle-doc-ocr-core shim` selects these tests too.
+// One module so that `cargo test shim` selects these tests (as before the move out of core).
 mod shim {
     use serde_json::{json, Value};
-    use vehicle_doc_ocr_core::shim::{
+    use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError, Provider};
+    use vehicle_doc_ocr_shim::{
         check_origin, constant_time_eq, content_type_ok, query_param, route, sniff_image,
         split_url, status_for, token_matches, Decision, Forward, OriginVerdict, Rejection,
         RequestFacts, Route, Shim, ShimResponse,
     };
-    use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError, Provider};
 
     const APIHZ_ID: &str = "87654321";
     const APIHZ_KEY: &str = "apihz-secret-key-0001";
