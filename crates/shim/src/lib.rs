@@ -223,30 +223,48 @@ pub enum OriginVerdict {
     Absent,
     /// Listed: echo it.
     Allowed(String),
-    /// Present and not listed (including `null`): 403.
+    /// Present and not listed: 403. That includes every value that is not one serialized origin:
+    /// empty or blank, `null`, several origins (repeated headers arrive joined by `, `).
     Denied,
 }
 
+/// `origin` is the header's value as received. Optional whitespace around a field value is not
+/// part of it (RFC 9110 §5.5; workerd keeps trailing whitespace), so it is trimmed; what remains
+/// must equal a listed origin exactly. The list holds only valid origins (see
+/// [`config`]), so an empty, `null` or comma-joined value can never match.
 pub fn check_origin(allowed: &[String], origin: Option<&str>) -> OriginVerdict {
-    match origin {
-        None => OriginVerdict::Absent,
-        Some(o) if allowed.iter().any(|a| a == o) => OriginVerdict::Allowed(o.to_owned()),
-        Some(_) => OriginVerdict::Denied,
+    let Some(raw) = origin else {
+        return OriginVerdict::Absent;
+    };
+    let o = trim_ows(raw);
+    if !o.is_empty() && allowed.iter().any(|a| a == o) {
+        OriginVerdict::Allowed(o.to_owned())
+    } else {
+        OriginVerdict::Denied
     }
 }
 
+/// A header value without the optional whitespace (space, tab) around it.
+fn trim_ows(value: &str) -> &str {
+    value.trim_matches([' ', '\t'])
+}
+
 /// `Authorization: Bearer <token>` against the configured token, in time independent of where
-/// the first difference is.
+/// the first difference is. As RFC 9110 §11.4 writes it: the scheme (any case), one or more
+/// spaces, the token; whitespace around the value is ignored. Anything else (a tab as the
+/// separator, a second token, two headers joined by `, `) does not match.
 pub fn token_matches(expected: &str, authorization: Option<&str>) -> bool {
     let Some(header) = authorization else {
         return false;
     };
-    let header = header.trim();
-    let Some((scheme, given)) = header.split_once(' ') else {
+    let Some((scheme, given)) = trim_ows(header).split_once(' ') else {
         return false;
     };
     scheme.eq_ignore_ascii_case("bearer")
-        && constant_time_eq(expected.as_bytes(), given.trim().as_bytes())
+        && constant_time_eq(
+            expected.as_bytes(),
+            given.trim_start_matches(' ').as_bytes(),
+        )
 }
 
 /// Compares every byte of `given` whatever the content; only the lengths' equality leaks.
@@ -470,8 +488,11 @@ impl Shim {
             prepare_in_worker: cfg.prepare_in_worker,
             rate_limit_key: req
                 .client_ip
-                .clone()
-                .unwrap_or_else(|| "unknown".to_owned()),
+                .as_deref()
+                .map(trim_ows)
+                .filter(|ip| !ip.is_empty())
+                .unwrap_or("unknown")
+                .to_owned(),
             headers: base_headers(echo),
             options,
         })

@@ -41,8 +41,11 @@ impl ShimHandle {
     /// The configuration problems by variable name (never values), or `null` when valid. For
     /// the Worker's deploy log.
     #[wasm_bindgen(js_name = configProblems)]
-    pub fn config_problems(&self) -> Result<Option<String>, JsValue> {
-        Ok(self.shim.config().err().map(|p| p.to_string()))
+    pub fn config_problems(&self) -> Result<JsValue, JsValue> {
+        Ok(match self.shim.config() {
+            Ok(_) => JsValue::NULL,
+            Err(p) => JsValue::from_str(&p.to_string()),
+        })
     }
 
     /// `{ action: "respond", status, headers, body, drainBytes }` or
