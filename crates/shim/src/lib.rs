@@ -517,6 +517,8 @@ impl Shim {
                 return Some(too_large(echo, cfg.body_cap_bytes()));
             }
         }
+        // TODO(lead): also check the whole body's structure before paying (issue 11 item 6):
+        // `vehicle_doc_ocr_imaging::verify_structure(bytes)` needs the body, not only `head`.
         if sniff_image(head).is_none() {
             let msg = "the body is not a JPEG, PNG or WebP image";
             return Some(shim_error(
