@@ -3,7 +3,9 @@
 // (crates/shim) in a wasm module of its own that no browser loads.
 import type { DocumentKind, RecognizeOptions } from "./index.js";
 
-export { recognize, ready } from "./index.js";
+export { ready } from "./index.js";
+/** `recognize()` of the workerd entry, re-encoding when needed unless `prepare.codec` says otherwise (the shim's options say "none" unless `PREPARE_IN_WORKER=1`). */
+export { recognize } from "./index.js";
 
 /** What the shim decides on: the request's method, URL and header values as received (or null). */
 export interface ShimRequest {

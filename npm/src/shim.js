@@ -5,7 +5,13 @@
 import shimModule from "../wasm/vehicle_doc_ocr_shim_bg.wasm";
 import * as shimWasm from "../wasm/vehicle_doc_ocr_shim.js";
 
-export { recognize, ready } from "./workerd.js";
+import { recognize as recognizeInWorker } from "./workerd.js";
+
+export { ready } from "./workerd.js";
+// The shim chooses the codec itself: without `PREPARE_IN_WORKER` its options carry
+// `prepare: { codec: "none" }`; with it they carry none, which means re-encoding ("auto"), whatever
+// the workerd entry's own default is.
+export const recognize = (image, options) => recognizeInWorker(image, { prepare: { codec: "auto" }, ...options });
 
 let initialised = false;
 /** One `Shim` per `env` object: workerd passes the same `env` to every request of an isolate. */
