@@ -3,24 +3,10 @@
 // configuration read once, and its module is not the browser's.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { register } from "node:module";
 import { test } from "node:test";
+import { importWasmAsModules } from "../support/wasm-modules.mjs";
 
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".wasm")) {
-    return {
-      format: "module",
-      shortCircuit: true,
-      source: 'import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(new URL(' + JSON.stringify(url) + ')));',
-    };
-  }
-  return next(url, context);
-}`),
-  import.meta.url,
-);
+importWasmAsModules();
 const entry = await import("vehicle-doc-ocr/worker");
 
 const req = {
