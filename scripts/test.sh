@@ -32,7 +32,7 @@ bash scripts/build.sh
 
 step "published TypeScript types (strict compile of a user's code; no \`any\`)"
 node_modules/.bin/tsc -p tests/types
-if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
+if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts npm/shim.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
 
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/
