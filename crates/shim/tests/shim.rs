@@ -531,6 +531,8 @@ mod shim {
             Some("image/gif"),
             Some("image/heic"),
             Some("multipart/form-data; boundary=x"),
+            Some("image/jpeg, text/html"), // two Content-Type headers, joined
+            Some(""),
         ] {
             let mut req = post("?document=vehicleLicenseFront");
             req.content_type = ct.map(str::to_owned);
