@@ -3,10 +3,11 @@
 
 use serde_json::{json, Value};
 use vehicle_doc_ocr_core::model::{
-    self, RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
+    RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
 };
 use vehicle_doc_ocr_core::options::MessageRule;
-use vehicle_doc_ocr_core::{apihz, juhe, DocumentKind, ErrorCode, Provider, Recognized};
+use vehicle_doc_ocr_core::providers::{self as model, apihz, juhe};
+use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, Provider, Recognized};
 
 const APIHZ_FRONT: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
 const APIHZ_BACK: &str = include_str!("../../../fixtures/providers/apihz-back.doc.json");
@@ -45,7 +46,7 @@ fn back(raw: Value) -> VehicleLicenseBack {
 }
 
 fn cert(raw: Value) -> RegistrationCertificate {
-    let id = juhe::order_id(&raw);
+    let id = juhe::request_id(&raw);
     match model::normalize(
         DocumentKind::RegistrationCertificate,
         Provider::Juhe,

@@ -4,10 +4,11 @@
 
 mod shim_proxy {
     use serde_json::{json, Value};
-    use vehicle_doc_ocr_core::shim::{proxy, Decision, RequestFacts, Shim};
+    use vehicle_doc_ocr_core::providers::{self as model, shim_client as proxy};
+    use vehicle_doc_ocr_core::shim::{Decision, RequestFacts, Shim};
     use vehicle_doc_ocr_core::{
-        model, options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan,
-        Provider, Recognized, Step,
+        options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider,
+        Recognized, Step,
     };
 
     const FRONT_OK: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
@@ -27,7 +28,7 @@ mod shim_proxy {
 
     fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
         let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
-        let mut p = Plan::new(&o, image(), Some(TODAY.into())).unwrap();
+        let mut p = Plan::new(&o, image(), Some(TODAY.into()), None).unwrap();
         match p.start() {
             Step::Send(r) => (p, r),
             Step::Done(r) => panic!("expected a request, got {r:?}"),
@@ -96,7 +97,7 @@ mod shim_proxy {
         let o = options::parse(&json!({"document": "vehicleLicenseFront",
             "apihz": {"id": "12345678", "key": "never-sent-key"}, "proxyUrl": "https://x.dev"}))
         .unwrap();
-        let mut p = Plan::new(&o, image(), None).unwrap();
+        let mut p = Plan::new(&o, image(), None, None).unwrap();
         let Step::Send(req) = p.start() else {
             panic!("expected a request")
         };
@@ -112,13 +113,13 @@ mod shim_proxy {
         )
         .unwrap();
         let url = ImagePayload::RemoteUrl("https://example.com/a.jpg".into());
-        let e = Plan::new(&o, url, None).unwrap_err();
+        let e = Plan::new(&o, url, None, None).unwrap_err();
         assert_eq!(
             (e.code, e.provider),
             (ErrorCode::Config, Some(Provider::Shim))
         );
         let o = options::parse(&json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev", "maxBase64Chars": 8})).unwrap();
-        let e = Plan::new(&o, image(), None).unwrap_err();
+        let e = Plan::new(&o, image(), None, None).unwrap_err();
         assert_eq!(e.code, ErrorCode::ImageTooLarge);
     }
 

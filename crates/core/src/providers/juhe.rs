@@ -1,15 +1,67 @@
-//! juhe 车辆登记证识别 (registration certificate): requests, answer parsing, error mapping.
+//! juhe 车辆登记证识别 (registration certificate): requests, answer checks, error mapping, and
+//! its labels (the `desc` of each `result.res` entry → result fields).
 //!
 //! `/verify_cardjz_certificate/query`: form-encoded `key`, `file` (base64).
 //! `/verify_cardjz_certificate/verify`: multipart `key`, `file` (the image file).
 //! Success: `{"error_code":0,"reason":"操作成功","result":{"orderid":"JH…","res":[{desc,content,…}]}}`.
 //! Every documented `error_code` is mapped in [`map_error_code`].
 
-use crate::{wire, ErrorCode, OcrError, Provider};
+use super::{with_encoded, Call, Reader};
+use crate::fields::split_pair;
+use crate::model::ProviderFields;
+use crate::options::JuheUpload;
+use crate::plan::ImagePayload;
+use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions};
 use serde_json::Value;
 
 pub const QUERY_PATH: &str = "/verify_cardjz_certificate/query";
 pub const VERIFY_PATH: &str = "/verify_cardjz_certificate/verify";
+
+/// The one request of a certificate call (juhe has one endpoint: no failover).
+pub(crate) fn prepare(opts: &RecognizeOptions, payload: ImagePayload) -> Result<Call, OcrError> {
+    let j = opts.juhe.as_ref().ok_or_else(|| {
+        OcrError::config("option `juhe` ({ key }) is required for registrationCertificate")
+            .with_provider(Provider::Juhe)
+    })?;
+    let (bytes, mime) = super::image_within_budget(
+        payload,
+        opts.max_base64_chars,
+        Provider::Juhe,
+        "juhe (registrationCertificate)",
+    )?;
+    let (path, content_type, body) = match j.upload {
+        JuheUpload::Base64 => {
+            let b64 = wire::base64_standard(&bytes);
+            let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
+            (
+                QUERY_PATH,
+                wire::FORM_CONTENT_TYPE.to_owned(),
+                body.into_bytes(),
+            )
+        }
+        JuheUpload::Multipart => {
+            let m = wire::multipart(
+                &[("key", &j.key)],
+                wire::FilePart {
+                    name: "file",
+                    filename: wire::filename_for(mime),
+                    mime,
+                    data: &bytes,
+                },
+            );
+            (VERIFY_PATH, m.content_type, m.body)
+        }
+    };
+    Ok(Call {
+        provider: Provider::Juhe,
+        urls: vec![format!("{}{}", j.base_url, path)],
+        failover: false,
+        content_type,
+        body,
+        secrets: with_encoded(&[&j.key]),
+        reader: Reader::Juhe,
+    })
+}
 
 /// `(code, retryable, message)` for a documented juhe `error_code`; `None` for unknown codes.
 ///
@@ -83,14 +135,13 @@ pub fn check_answer(answer: &Value) -> Result<(), OcrError> {
     }
 }
 
-/// `result.orderid`.
-pub fn order_id(answer: &Value) -> Option<String> {
-    let id = wire::scalar_text(answer.get("result")?.get("orderid")?)?;
-    (!id.is_empty()).then(|| id.into_owned())
+/// juhe's id for the call: `result.orderid`.
+pub fn request_id(answer: &Value) -> Option<String> {
+    super::usable_id(answer.get("result")?.get("orderid")?)
 }
 
-/// The `(label, content)` pairs of `result.res`, labels with all whitespace removed; entries
-/// whose `desc` is null (or not text) are skipped; a null `content` is `None`.
+/// The `(label, content)` pairs of `result.res`, labels as sent (trimmed); entries whose `desc`
+/// is null, empty or not text are skipped; a null `content` is `None`.
 pub fn entries(answer: &Value) -> Vec<(String, Option<String>)> {
     let Some(items) = answer
         .get("result")
@@ -102,12 +153,7 @@ pub fn entries(answer: &Value) -> Vec<(String, Option<String>)> {
     items
         .iter()
         .filter_map(|item| {
-            let label: String = item
-                .get("desc")?
-                .as_str()?
-                .chars()
-                .filter(|c| !c.is_whitespace())
-                .collect();
+            let label = item.get("desc")?.as_str()?.trim().to_owned();
             if label.is_empty() {
                 return None;
             }
@@ -118,4 +164,83 @@ pub fn entries(answer: &Value) -> Vec<(String, Option<String>)> {
             Some((label, content))
         })
         .collect()
+}
+
+/// What a label holds: one result field, or a composite printed `a/b` (juhe writes `V` for the
+/// card's `/` in the label) whose halves are two result fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Holds {
+    One(&'static str),
+    Pair(&'static str, &'static str),
+}
+
+/// The certificate's labels, compared without white space and with `/` read as `V`.
+fn holds(label: &str) -> Option<Holds> {
+    let l: String = label
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| if c == '/' || c == '／' { 'V' } else { c })
+        .collect();
+    use Holds::{One, Pair};
+    Some(match l.as_str() {
+        "登记编号" => One("registrationNumber"),
+        "登记机关" => One("registrationAuthority"),
+        "登记日期" => One("registrationDate"),
+        "机动车登记编号" | "号牌号码" => One("plateNumber"),
+        "车辆类型" => One("vehicleType"),
+        "车辆品牌" => One("brand"),
+        "车辆型号" => One("model"),
+        "车身颜色" => One("bodyColor"),
+        "国产V进口" => One("origin"),
+        "发动机号" | "发动机号码" => One("engineNumber"),
+        "发动机型号" => One("engineModel"),
+        "燃料种类" => One("fuelType"),
+        "排量V功率" => Pair("displacementMl", "powerKw"),
+        "制造厂名称" | "制造名称" => One("manufacturer"),
+        "转向形式" => One("steering"),
+        "轮距" => One("trackMm"),
+        "轮胎数" => One("tireCount"),
+        "轮胎规格" => One("tireSpec"),
+        "钢板弹簧片数" => One("leafSprings"),
+        "轴距" => One("wheelbaseMm"),
+        "轴数" => One("axleCount"),
+        "外廓尺寸" => One("dimensionsMm"),
+        "货厢内部尺寸" => One("cargoBoxInnerDimensionsMm"),
+        "总质量" => One("totalMassKg"),
+        "核定载质量" => One("approvedLoadKg"),
+        "核定载客" => One("approvedPassengers"),
+        "准牵引总质量" => One("tractionMassKg"),
+        "驾驶室载客" => One("cabPassengers"),
+        "使用性质" => One("useCharacter"),
+        "车辆获得方式" => One("acquisitionMethod"),
+        "车辆出厂日期" => One("manufactureDate"),
+        "发证机关章" | "发证机关" => One("issuingAuthority"),
+        "发证日期" => One("issueDate"),
+        // 机动车所有人/身份证明名称/号码: the whole composite, split by the owner rule.
+        s if s.starts_with("机动车所有人") => One("owner"),
+        // 车辆识别代号/车架号: the VIN, and the frame number when printed separately.
+        s if s.starts_with("车辆识别代号") => Pair("vin", "frameNumber"),
+        _ => return None,
+    })
+}
+
+/// The certificate's fields of a successful answer; the first occurrence of a label wins,
+/// unknown labels are ignored.
+pub fn fields(document: DocumentKind, answer: &Value) -> ProviderFields {
+    let mut out = ProviderFields::default();
+    if document != DocumentKind::RegistrationCertificate {
+        return out;
+    }
+    for (label, content) in entries(answer) {
+        match holds(&label) {
+            Some(Holds::One(field)) => out.add(field, &label, content.as_deref()),
+            Some(Holds::Pair(a, b)) => {
+                let (first, second) = split_pair(content.as_deref());
+                out.add_part(a, &label, content.as_deref(), first);
+                out.add_part(b, &label, content.as_deref(), second);
+            }
+            None => {}
+        }
+    }
+    out
 }

@@ -26,7 +26,6 @@
 //! provider's name and public code.
 
 pub mod config;
-pub mod proxy;
 
 pub use config::{ConfigProblems, ShimConfig};
 
