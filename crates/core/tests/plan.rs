@@ -542,3 +542,214 @@ proptest! {
         }
     }
 }
+
+/// Issue 11.1: a 3xx is never followed: final `PROVIDER_ERROR`, no failover, nothing re-sent,
+/// whatever the body (even the provider's JSON), for every provider.
+#[test]
+fn a_redirect_is_final_and_never_followed() {
+    let statuses = [
+        300u16,
+        301,
+        302,
+        303,
+        307,
+        308,
+        Plan::OPAQUE_REDIRECT_STATUS,
+    ];
+    let proxy = options::parse(
+        &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://shim.example"}),
+    )
+    .unwrap();
+    for status in statuses {
+        for body in [&b""[..], FRONT_OK.as_bytes(), b"<html>moved</html>"] {
+            for opts in [
+                apihz_opts("vehicleLicenseFront", &EPS),
+                juhe_opts("base64"),
+                proxy.clone(),
+            ] {
+                let mut plan = Plan::new(&opts, image(), None, None).unwrap();
+                send(plan.start());
+                let e = done(plan.on_response(status, body)).unwrap_err();
+                assert_eq!(e.code, ErrorCode::ProviderError, "{status}");
+                assert!(!e.retryable, "{status}");
+                assert!(e.message.contains("redirect"), "{}", e.message);
+                assert!(e.message.contains("never followed"), "{}", e.message);
+                assert_eq!(e.provider, Some(plan.provider()));
+                // Finished: nothing is sent again, whatever the glue feeds next.
+                assert!(matches!(plan.on_network_error(), Step::Done(Err(_))));
+                assert!(matches!(
+                    plan.on_response(200, FRONT_OK.as_bytes()),
+                    Step::Done(Err(_))
+                ));
+            }
+        }
+    }
+    // The edges of the range are not redirects.
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseFront", &EPS),
+        image(),
+        None,
+        None,
+    )
+    .unwrap();
+    send(plan.start());
+    assert!(done(plan.on_response(299, FRONT_OK.as_bytes())).is_ok());
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseFront", &EPS),
+        image(),
+        None,
+        None,
+    )
+    .unwrap();
+    send(plan.start());
+    assert_eq!(send(plan.on_response(400, b"<html>")).url, EPS[1]);
+}
+
+/// Every string of a JSON value.
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|i| strings(i, out)),
+        Value::Object(m) => m.iter().for_each(|(k, i)| {
+            out.push(k.clone());
+            strings(i, out)
+        }),
+        Value::Number(n) => out.push(n.to_string()),
+        _ => {}
+    }
+}
+
+/// Issue 11.8: a key or id echoed inside a successful answer never reaches the caller: not in
+/// `raw`, not in `sources`, not in a typed value.
+#[test]
+fn secrets_echoed_in_a_success_are_redacted_everywhere() {
+    let enc = "Kq7%2Bzz%2FKEY%3Dunique";
+    let mut front: Value = serde_json::from_str(FRONT_OK).unwrap();
+    front["Owner"] = json!(format!("owner {KEY}"));
+    front["Address"] = json!(enc);
+    front["Model"] = json!(ID);
+    front["FileNo"] = json!(88776655); // a number equal to the id
+    front[KEY] = json!("a key as a field name");
+    front["Seal"] = json!([KEY, {"x": ID}]);
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseFront", &EPS),
+        image(),
+        Some("2026-11-23".into()),
+        Some("call-1".into()),
+    )
+    .unwrap();
+    send(plan.start());
+    let r = done(plan.on_response(200, front.to_string().as_bytes())).unwrap();
+    let out = serde_json::to_value(&r).unwrap();
+    let mut all = Vec::new();
+    strings(&out, &mut all);
+    for s in &all {
+        assert!(
+            !s.contains(KEY) && !s.contains(ID) && !s.contains(enc),
+            "leaked: {s}"
+        );
+    }
+    assert_eq!(out["owner"], "owner [redacted]");
+    assert_eq!(out["sources"]["owner"]["text"], "owner [redacted]");
+    assert_eq!(out["raw"]["Owner"], "owner [redacted]");
+    assert_eq!(out["raw"]["FileNo"], "[redacted]");
+    assert_eq!(out["plateNumber"], "粤BB4321", "other values are untouched");
+
+    // juhe: the key echoed in a certificate's contents.
+    let mut cert: Value = serde_json::from_str(JUHE_OK).unwrap();
+    cert["result"]["res"][0]["content"] = json!(KEY);
+    cert["reason"] = json!(format!("ok {KEY}"));
+    let mut plan = Plan::new(&juhe_opts("base64"), image(), None, None).unwrap();
+    send(plan.start());
+    let r = done(plan.on_response(200, cert.to_string().as_bytes())).unwrap();
+    let out = serde_json::to_value(&r).unwrap();
+    let mut all = Vec::new();
+    strings(&out, &mut all);
+    assert!(all.iter().all(|s| !s.contains(KEY)), "{all:?}");
+}
+
+/// Issue 11.8: redaction replaces exact secret values in the provider's texts only; the
+/// library's own words survive a key that happens to be one of them.
+#[test]
+fn redaction_never_eats_the_librarys_words() {
+    for key in [
+        "wrong",
+        "expired",
+        "error",
+        "Warning",
+        "vehicleLicenseFront",
+        "apihz",
+    ] {
+        let opts = options::parse(&json!({"document": "vehicleLicenseFront",
+            "apihz": {"id": "1", "key": key, "endpoints": EPS}}))
+        .unwrap();
+        let mut plan = Plan::new(&opts, image(), None, None).unwrap();
+        send(plan.start());
+        let body = json!({"code": 400, "msg": format!("通讯秘钥错误 {key}")}).to_string();
+        let e = done(plan.on_response(200, body.as_bytes())).unwrap_err();
+        assert_eq!(e.code, ErrorCode::Auth);
+        assert_eq!(
+            e.message,
+            "apihz rejected the id/key (wrong, expired or not allowed for this API) (code 400); see providerMessage",
+            "{key}"
+        );
+        assert_eq!(
+            e.provider_message.as_deref(),
+            Some("通讯秘钥错误 [redacted]")
+        );
+
+        // A success: the library's fixed texts (document, provider, issue codes and messages)
+        // are intact; only the provider's texts are redacted.
+        let mut plan = Plan::new(&opts, image(), None, None).unwrap();
+        send(plan.start());
+        let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
+        let f = match r {
+            Recognized::VehicleLicenseFront(f) => f,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(f.document, DocumentKind::VehicleLicenseFront);
+        assert_eq!(f.provider, Provider::Apihz);
+        let vin = f.issues.iter().find(|i| i.field == "vin").unwrap();
+        assert!(!vin.message.contains("[redacted]"), "{}", vin.message);
+        assert!(!vin.code.contains("[redacted]"));
+        assert_eq!(f.raw, serde_json::from_str::<Value>(FRONT_OK).unwrap());
+    }
+    // Secrets shorter than 4 characters are never redacted (they would shred any text).
+    let opts = options::parse(&json!({"document": "vehicleLicenseFront",
+        "apihz": {"id": "粤", "key": "B", "endpoints": EPS}}))
+    .unwrap();
+    let mut plan = Plan::new(&opts, image(), None, None).unwrap();
+    send(plan.start());
+    let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
+    assert_eq!(serde_json::to_value(&r).unwrap()["plateNumber"], "粤BB4321");
+}
+
+/// Issue 11.21: `requestId` is the provider's id when it sends one (juhe), else the id the
+/// glue made for the call (apihz sends none); in proxy mode, the Worker's.
+#[test]
+fn request_id_is_the_providers_or_the_calls() {
+    let id_of = |r: Recognized| serde_json::to_value(r).unwrap()["requestId"].clone();
+    let mut plan = Plan::new(
+        &apihz_opts("vehicleLicenseBack", &EPS),
+        image(),
+        None,
+        Some("3b241101-e2bb-4255-8caf-4136c566a962".into()),
+    )
+    .unwrap();
+    send(plan.start());
+    let back = include_str!("../../../fixtures/providers/apihz-back.doc.json");
+    let r = done(plan.on_response(200, back.as_bytes())).unwrap();
+    assert_eq!(id_of(r), "3b241101-e2bb-4255-8caf-4136c566a962");
+
+    let mut plan = Plan::new(&juhe_opts("multipart"), image(), None, Some("mine".into())).unwrap();
+    send(plan.start());
+    let r = done(plan.on_response(200, JUHE_OK.as_bytes())).unwrap();
+    assert_eq!(id_of(r), "JH709122051114105062820878");
+    // A juhe answer without a usable orderid falls back to the call's id.
+    let mut cert: Value = serde_json::from_str(JUHE_OK).unwrap();
+    cert["result"]["orderid"] = json!("");
+    let mut plan = Plan::new(&juhe_opts("multipart"), image(), None, Some("mine".into())).unwrap();
+    send(plan.start());
+    let r = done(plan.on_response(200, cert.to_string().as_bytes())).unwrap();
+    assert_eq!(id_of(r), "mine");
+}

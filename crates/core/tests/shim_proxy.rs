@@ -308,4 +308,64 @@ mod shim_proxy {
         assert_eq!((e.retryable, e.provider), (true, Some(Provider::Shim)));
         assert!(e.message.contains("502"));
     }
+
+    /// Issue 11.21: the Worker's answer carries the id it used; without one (an older Worker),
+    /// the client's own id for the call.
+    #[test]
+    fn request_id_is_the_workers_else_the_clients() {
+        let with_id = |id: Value| {
+            let mut body: Value = serde_json::from_slice(&shim_success(
+                DocumentKind::VehicleLicenseFront,
+                Provider::Apihz,
+                FRONT_OK,
+            ))
+            .unwrap();
+            body["requestId"] = id;
+            body.to_string()
+        };
+        let o = options::parse(
+            &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev"}),
+        )
+        .unwrap();
+        for (id, expected) in [
+            (json!("worker-id-1"), Some("worker-id-1")),
+            (Value::Null, Some("client-id")),
+            (json!({"x": 1}), Some("client-id")),
+            (json!("x".repeat(500)), Some("client-id")),
+            (json!("a\nb"), Some("client-id")),
+        ] {
+            let mut p = Plan::new(&o, image(), None, Some("client-id".into())).unwrap();
+            let _ = p.start();
+            let r = done(p.on_response(200, with_id(id.clone()).as_bytes())).unwrap();
+            let out = serde_json::to_value(r).unwrap();
+            assert_eq!(out["requestId"].as_str(), expected, "{id}");
+        }
+        // juhe's own id wins, through the Worker too.
+        let (mut p, _) = plan("registrationCertificate", "https://x.dev");
+        let body = shim_success(
+            DocumentKind::RegistrationCertificate,
+            Provider::Juhe,
+            JUHE_OK,
+        );
+        let out = serde_json::to_value(done(p.on_response(200, &body)).unwrap()).unwrap();
+        assert_eq!(out["requestId"], "JH709122051114105062820878");
+    }
+
+    /// The path the client posts to is the one the Worker answers.
+    #[test]
+    fn the_client_posts_to_the_workers_path() {
+        assert_eq!(
+            proxy::RECOGNIZE_PATH,
+            vehicle_doc_ocr_core::shim::RECOGNIZE_PATH
+        );
+    }
+
+    /// The per-field sources come back in proxy mode too (rebuilt from `raw` by this client).
+    #[test]
+    fn sources_come_back_through_the_worker() {
+        let (mut p, _) = plan("vehicleLicenseBack", "https://x.dev");
+        let body = shim_success(DocumentKind::VehicleLicenseBack, Provider::Apihz, BACK_OK);
+        let out = serde_json::to_value(done(p.on_response(200, &body)).unwrap()).unwrap();
+        assert_eq!(out["sources"]["plateNumber"]["text"], "粤B 2177C");
+    }
 }

@@ -62,7 +62,7 @@ impl Number {
     fn exact(self) -> Option<u32> {
         let scale = 10u64.pow(self.frac_len);
         let frac_base = self.frac * self.factor;
-        if frac_base % scale != 0 {
+        if !frac_base.is_multiple_of(scale) {
             return None;
         }
         u32::try_from(self.int * self.factor + frac_base / scale).ok()
