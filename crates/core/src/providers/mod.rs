@@ -98,14 +98,10 @@ impl Reader {
     /// of the call's secrets). A provider's JSON object is its answer and final, whatever the
     /// status; anything else is not (the plan may fail over). The shim's answers are all final.
     pub(crate) fn read(&self, status: u16, answer: Option<Value>, cx: &AnswerContext) -> Reading {
-        let rules: &[MessageRule] = match self {
+        let (provider, rules): (Provider, &[MessageRule]) = match self {
             Reader::Shim => return Reading::Final(shim_client::answer(status, answer, cx)),
-            Reader::Apihz { rules } => rules,
-            Reader::Juhe => &[],
-        };
-        let provider = match self {
-            Reader::Juhe => Provider::Juhe,
-            _ => Provider::Apihz,
+            Reader::Apihz { rules } => (Provider::Apihz, rules),
+            Reader::Juhe => (Provider::Juhe, &[]),
         };
         match answer {
             Some(a) => Reading::Final(read_answer(
