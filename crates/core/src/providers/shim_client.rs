@@ -70,7 +70,7 @@ pub(crate) fn answer(
     cx: &AnswerContext,
 ) -> Result<Recognized, OcrError> {
     let document = cx.document;
-    let Some(json) = json else {
+    let Some(mut json) = json else {
         return Err(non_json(status));
     };
     if status != 200 {
@@ -79,8 +79,8 @@ pub(crate) fn answer(
     let expected = provider_for(document);
     let provider_ok = json.get("provider").and_then(Value::as_str) == Some(expected.as_str());
     let document_ok = json.get("document").and_then(Value::as_str) == Some(document.as_str());
-    let raw = json.get("raw").filter(|r| r.is_object());
-    let (true, true, Some(raw)) = (provider_ok, document_ok, raw) else {
+    let raw_ok = json.get("raw").is_some_and(Value::is_object);
+    let (true, true, true) = (provider_ok, document_ok, raw_ok) else {
         return Err(OcrError::new(
             ErrorCode::ProviderError,
             format!(
@@ -96,7 +96,8 @@ pub(crate) fn answer(
         .get("requestId")
         .and_then(super::usable_id)
         .or_else(|| cx.client_request_id.map(str::to_owned));
-    super::read_answer(expected, raw.clone(), &[], cx, id)
+    let raw = json.get_mut("raw").map(Value::take).unwrap_or_default();
+    super::read_answer(expected, raw, &[], cx, id)
 }
 
 /// `{ "error": { code, message, retryable, provider?, providerCode? } }` back into the error the
