@@ -21,7 +21,7 @@ mod shim_round_trip {
             bytes: JPEG.to_vec(),
             mime: "image/jpeg",
         };
-        let mut p = Plan::new(&o, image, Some(TODAY.into())).unwrap();
+        let mut p = Plan::new(&o, image, Some(TODAY.into()), None).unwrap();
         match p.start() {
             Step::Send(r) => (p, r),
             Step::Done(r) => panic!("expected a request, got {r:?}"),

@@ -45,18 +45,30 @@ pub async fn recognize_prepared(
         let value = convert::options_to_json(&options)?;
         let opts = options::parse(&value)?;
         let payload = image_payload(&image)?;
-        let plan = Plan::new(&opts, payload, Some(convert::today()))?;
-        let secrets = plan.secrets();
-        let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        // The plan returns results and errors already redacted of the call's secrets.
+        let plan = Plan::new(&opts, payload, Some(convert::today()), Some(call_id()))?;
         let fetch = crate::fetch::resolve_fetch(&fetch)?;
-        crate::fetch::drive(plan, &fetch, &signal, opts.timeout_ms)
-            .await
-            .map_err(|e| e.redacted(&secret_refs))
+        crate::fetch::drive(plan, &fetch, &signal, opts.timeout_ms).await
     };
     match run.await {
         Ok(recognized) => to_js(&recognized).map_err(|e| error_to_js(&e)),
         Err(e) => Err(error_to_js(&e)),
     }
+}
+
+/// A fresh id for the call (the result's `requestId` when the provider sends none):
+/// `crypto.randomUUID()`, else a random 128-bit hex text from `Math.random`.
+fn call_id() -> String {
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into());
+    let uuid = crypto.ok().and_then(|c| {
+        let f = js_sys::Reflect::get(&c, &"randomUUID".into()).ok()?;
+        f.dyn_ref::<js_sys::Function>()?.call0(&c).ok()?.as_string()
+    });
+    uuid.unwrap_or_else(|| {
+        (0..4)
+            .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+            .collect()
+    })
 }
 
 fn image_payload(image: &JsValue) -> Result<ImagePayload, OcrError> {
