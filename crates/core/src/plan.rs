@@ -62,9 +62,15 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// What is sent: an image already under the budget, or a remote URL (apihz `type=1`).
+/// `base64`: the standard base64 of `bytes` when the caller already has it (the prepared image
+/// carries it), so it is not computed a second time; ignored unless its length matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImagePayload {
-    Image { bytes: Vec<u8>, mime: &'static str },
+    Image {
+        bytes: Vec<u8>,
+        mime: &'static str,
+        base64: Option<String>,
+    },
     RemoteUrl(String),
 }
 
@@ -158,12 +164,12 @@ impl Plan {
                 let secrets = with_encoded(&[&a.key, &a.id]);
                 let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
                 let body = match &payload {
-                    ImagePayload::Image { bytes, .. } => {
+                    ImagePayload::Image { bytes, base64, .. } => {
                         let len = wire::base64_len(bytes.len());
                         if len > opts.max_base64_chars {
                             return Err(too_large(len, Provider::Apihz));
                         }
-                        let b64 = wire::base64_standard(bytes);
+                        let b64 = reuse_base64(bytes, base64.as_deref());
                         apihz::form_body(&a.id, &a.key, opts.document, apihz::ImgType::Base64, &b64)
                     }
                     ImagePayload::RemoteUrl(url) => {
@@ -199,7 +205,12 @@ impl Plan {
                     )
                     .with_provider(Provider::Juhe)
                 })?;
-                let ImagePayload::Image { bytes, mime } = &payload else {
+                let ImagePayload::Image {
+                    bytes,
+                    mime,
+                    base64,
+                } = &payload
+                else {
                     return Err(OcrError::config(
                         "juhe (registrationCertificate) needs the image itself: pass a Blob, bytes or base64, not an http(s) URL",
                     )
@@ -211,7 +222,7 @@ impl Plan {
                 }
                 let (path, content_type, body) = match j.upload {
                     JuheUpload::Base64 => {
-                        let b64 = wire::base64_standard(bytes);
+                        let b64 = reuse_base64(bytes, base64.as_deref());
                         let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
                         (
                             juhe::QUERY_PATH,
@@ -378,6 +389,15 @@ impl Plan {
             };
             e.redacted(&refs)
         }))
+    }
+}
+
+/// The base64 the caller passed along with `bytes` when it has the right length (the caller is
+/// the package's own prepare step), else computed here.
+fn reuse_base64<'a>(bytes: &[u8], given: Option<&'a str>) -> std::borrow::Cow<'a, str> {
+    match given {
+        Some(b64) if b64.len() == wire::base64_len(bytes.len()) => std::borrow::Cow::Borrowed(b64),
+        _ => std::borrow::Cow::Owned(wire::base64_standard(bytes)),
     }
 }
 

@@ -31,6 +31,7 @@ fn image() -> ImagePayload {
     ImagePayload::Image {
         bytes: JPEG.to_vec(),
         mime: "image/jpeg",
+        base64: None,
     }
 }
 
@@ -481,5 +482,26 @@ proptest! {
             let _ = p.start();
             let _ = p.on_response(status, b.as_bytes());
         }
+    }
+}
+
+#[test]
+fn a_base64_passed_with_the_image_is_reused_when_its_length_fits() {
+    // The prepared image already carries its base64: the plan must not compute it again.
+    let fake = "Z".repeat(12); // 9 bytes -> 12 base64 characters
+    let payload = |b64: &str| ImagePayload::Image {
+        bytes: JPEG.to_vec(),
+        mime: "image/jpeg",
+        base64: Some(b64.to_owned()),
+    };
+    for opts in [
+        apihz_opts("vehicleLicenseFront", &["https://a.example/x"]),
+        juhe_opts("base64"),
+    ] {
+        let body = |p| {
+            String::from_utf8(send(Plan::new(&opts, p, None).unwrap().start()).body).unwrap()
+        };
+        assert!(body(payload(&fake)).contains(&fake), "the given base64 is sent");
+        assert!(!body(payload("ZZZZZ")).contains("ZZZZZ"), "a wrong length is ignored");
     }
 }

@@ -16,10 +16,11 @@
 // Helpers shared by both modules; each build uses a subset.
 #[cfg_attr(not(all(feature = "main", feature = "codec")), allow(dead_code))]
 mod convert;
+// Public for the glue's own tests (crates/wasm/tests/, wasm-bindgen-test in Node).
 #[cfg(feature = "main")]
-mod fetch;
+pub mod fetch;
 mod image;
 #[cfg(feature = "main")]
-mod recognize;
+pub mod recognize;
 #[cfg(feature = "main")]
 mod shim;

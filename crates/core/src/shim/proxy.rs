@@ -29,7 +29,7 @@ pub fn request(
     payload: ImagePayload,
     max_base64_chars: usize,
 ) -> Result<ProxyRequest, OcrError> {
-    let ImagePayload::Image { bytes, mime } = payload else {
+    let ImagePayload::Image { bytes, mime, .. } = payload else {
         return Err(OcrError::config(
             "proxyUrl mode sends the image itself: pass a Blob, bytes or base64, not an http(s) URL",
         )
