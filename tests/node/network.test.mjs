@@ -91,9 +91,11 @@ describe("the timeout holds whatever the injected fetch does", () => {
   });
 
   test("a fetch that ignores the signal and answers late: TimeoutError, not its answer", async () => {
+    let answered;
     const late = (url, init) =>
-      new Promise((resolve) => setTimeout(() => resolve(fetch(url, { ...init, signal: undefined })), 600));
+      (answered = new Promise((resolve) => setTimeout(() => resolve(fetch(url, { ...init, signal: undefined })), 600)));
     await rejection(recognize(CARD_JPEG, apihzOptions(sim, "vehicleLicenseFront", { fetch: late, timeoutMs: 100 })), ocr.TimeoutError);
+    assert.equal((await answered).status, 200, "the late answer came, after the call had settled");
   });
 
   test("an answer whose body never ends: TimeoutError (the timeout covers the whole read)", async () => {

@@ -153,9 +153,9 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
             .filter(|n| timeout_in_range(*n))
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| {
-                OcrError::config(format!(
-                    "option `timeoutMs` must be a whole number of milliseconds from 1 to {MAX_TIMEOUT_MS}"
-                ))
+                OcrError::config(
+                    "option `timeoutMs` must be a whole number of milliseconds from 1 to 300000",
+                )
             })?,
     };
     let max_answer_bytes = match present(obj, "maxAnswerBytes") {
@@ -163,9 +163,9 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         Some(x) => positive_int(x, u64::from(MAX_MAX_ANSWER_BYTES))
             .and_then(|n| u32::try_from(n).ok())
             .ok_or_else(|| {
-                OcrError::config(format!(
-                    "option `maxAnswerBytes` must be a whole number of bytes from 1 to {MAX_MAX_ANSWER_BYTES}"
-                ))
+                OcrError::config(
+                    "option `maxAnswerBytes` must be a whole number of bytes from 1 to 1073741824",
+                )
             })?,
     };
     let max_base64_chars = match present(obj, "maxBase64Chars") {
@@ -195,21 +195,14 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         Some(_) => return Err(OcrError::config("option `prepare` must be an object")),
     };
 
-    if proxy_url.is_some() {
-        // Conflicting options are refused, not silently resolved (the keys would be unused and
+    if proxy_url.is_some() && (apihz.is_some() || juhe.is_some()) {
+        // Conflicting options are refused, not silently resolved (the keys would go unused and
         // the caller would believe the provider is called directly).
-        let direct = match (&apihz, &juhe) {
-            (Some(_), Some(_)) => Some("`apihz` and `juhe`"),
-            (Some(_), None) => Some("`apihz`"),
-            (None, Some(_)) => Some("`juhe`"),
-            (None, None) => None,
-        };
-        if let Some(direct) = direct {
-            return Err(OcrError::config(format!(
-                "options `proxyUrl` and {direct} exclude each other: the Worker shim holds the keys (keep `proxyUrl`), or call the provider directly (drop `proxyUrl`)"
-            )));
-        }
-    } else {
+        return Err(OcrError::config(
+            "options `proxyUrl` and `apihz`/`juhe` exclude each other: the Worker shim holds the keys (keep `proxyUrl`), or call the provider directly (drop `proxyUrl`)",
+        ));
+    }
+    if proxy_url.is_none() {
         match document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
                 if apihz.is_none() =>
@@ -461,13 +454,31 @@ mod tests {
 
     #[test]
     fn timeout_beyond_the_timer_range_or_not_whole_is_refused() {
-        for t in [json!(0), json!(-1), json!(1.5), json!(300_001), json!(2_147_483_648_u64),
-                  json!(4_294_967_296_u64), json!(1e300), json!("20000")] {
+        for t in [
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!(300_001),
+            json!(2_147_483_648_u64),
+            json!(4_294_967_296_u64),
+            json!(1e300),
+            json!("20000"),
+        ] {
             let m = err(front(json!({ "timeoutMs": t })));
-            assert!(m.contains("`timeoutMs`") && m.contains("300000"), "{m}");
+            assert!(
+                m.contains("`timeoutMs`") && m.contains(&MAX_TIMEOUT_MS.to_string()),
+                "{m}"
+            );
         }
-        for (t, want) in [(json!(1), 1), (json!(300_000), 300_000), (json!(5000.0), 5000)] {
-            assert_eq!(parse(&front(json!({ "timeoutMs": t }))).unwrap().timeout_ms, want);
+        for (t, want) in [
+            (json!(1), 1),
+            (json!(300_000), 300_000),
+            (json!(5000.0), 5000),
+        ] {
+            assert_eq!(
+                parse(&front(json!({ "timeoutMs": t }))).unwrap().timeout_ms,
+                want
+            );
         }
         assert!(timeout_in_range(1) && timeout_in_range(300_000));
         assert!(!timeout_in_range(0) && !timeout_in_range(300_001));
@@ -477,10 +488,18 @@ mod tests {
     fn max_answer_bytes_has_a_default_and_a_range() {
         assert_eq!(parse(&front(json!({}))).unwrap().max_answer_bytes, 4 << 20);
         assert_eq!(
-            parse(&front(json!({"maxAnswerBytes": 1024}))).unwrap().max_answer_bytes,
+            parse(&front(json!({"maxAnswerBytes": 1024})))
+                .unwrap()
+                .max_answer_bytes,
             1024
         );
-        for b in [json!(0), json!(-3), json!(0.5), json!((1_u64 << 30) + 1), json!(true)] {
+        for b in [
+            json!(0),
+            json!(-3),
+            json!(0.5),
+            json!((1_u64 << 30) + 1),
+            json!(true),
+        ] {
             assert!(err(front(json!({ "maxAnswerBytes": b }))).contains("`maxAnswerBytes`"));
         }
     }
@@ -489,12 +508,11 @@ mod tests {
     fn proxy_url_with_provider_keys_is_a_conflict_naming_both() {
         let proxy = json!("https://shim.example/ocr");
         let m = err(front(json!({ "proxyUrl": proxy })));
-        assert!(m.contains("`proxyUrl`") && m.contains("`apihz`"), "{m}");
-        let m = err(json!({"document": "registrationCertificate", "proxyUrl": proxy, "juhe": {"key": KEY}}));
-        assert!(m.contains("`proxyUrl`") && m.contains("`juhe`"), "{m}");
-        let m = err(json!({"document": "registrationCertificate", "proxyUrl": proxy,
-                           "juhe": {"key": KEY}, "apihz": {"id": "1", "key": KEY}}));
-        assert!(m.contains("`apihz` and `juhe`"), "{m}");
+        assert!(m.contains("`proxyUrl` and `apihz`/`juhe`"), "{m}");
+        let m = err(
+            json!({"document": "registrationCertificate", "proxyUrl": proxy, "juhe": {"key": KEY}}),
+        );
+        assert!(m.contains("`proxyUrl` and `apihz`/`juhe`"), "{m}");
         assert!(parse(&json!({"document": "vehicleLicenseBack", "proxyUrl": proxy})).is_ok());
     }
 }

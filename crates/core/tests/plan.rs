@@ -498,10 +498,15 @@ fn a_base64_passed_with_the_image_is_reused_when_its_length_fits() {
         apihz_opts("vehicleLicenseFront", &["https://a.example/x"]),
         juhe_opts("base64"),
     ] {
-        let body = |p| {
-            String::from_utf8(send(Plan::new(&opts, p, None).unwrap().start()).body).unwrap()
-        };
-        assert!(body(payload(&fake)).contains(&fake), "the given base64 is sent");
-        assert!(!body(payload("ZZZZZ")).contains("ZZZZZ"), "a wrong length is ignored");
+        let body =
+            |p| String::from_utf8(send(Plan::new(&opts, p, None).unwrap().start()).body).unwrap();
+        assert!(
+            body(payload(&fake)).contains(&fake),
+            "the given base64 is sent"
+        );
+        assert!(
+            !body(payload("ZZZZZ")).contains("ZZZZZ"),
+            "a wrong length is ignored"
+        );
     }
 }

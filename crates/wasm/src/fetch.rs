@@ -36,8 +36,10 @@ extern "C" {
     /// An `AbortSignal` (the caller's, duck-typed by the JS wrapper, or the call's own).
     #[derive(Clone)]
     pub type Signal;
-    #[wasm_bindgen(method, getter, catch)]
-    fn aborted(this: &Signal) -> Result<JsValue, JsValue>;
+    /// No `catch`: the JS wrapper has read it already (a `signal` whose `aborted` is not a boolean
+    /// is refused there), and the call's own signal is a real one.
+    #[wasm_bindgen(method, getter)]
+    fn aborted(this: &Signal) -> JsValue;
     #[wasm_bindgen(method, catch, js_name = addEventListener)]
     fn add_event_listener(this: &Signal, kind: &str, listener: &Function) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch, js_name = removeEventListener)]
@@ -50,7 +52,7 @@ extern "C" {
     #[wasm_bindgen(method, setter = method)]
     fn set_method(this: &Init, value: &str);
     #[wasm_bindgen(method, setter = headers)]
-    fn set_headers(this: &Init, value: &Array);
+    fn set_headers(this: &Init, value: &js_sys::Object);
     #[wasm_bindgen(method, setter = body)]
     fn set_body(this: &Init, value: &Uint8Array);
     #[wasm_bindgen(method, setter = signal)]
@@ -78,8 +80,6 @@ extern "C" {
     type Reader;
     #[wasm_bindgen(method, catch)]
     fn read(this: &Reader) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(method, catch)]
-    fn cancel(this: &Reader) -> Result<JsValue, JsValue>;
     /// `{ done, value }` from `reader.read()`.
     type Chunk;
     #[wasm_bindgen(method, getter, catch)]
@@ -112,11 +112,7 @@ pub fn resolve_fetch(injected: &JsValue) -> Result<Function, OcrError> {
 }
 
 fn is_aborted(signal: &Signal) -> bool {
-    signal
-        .aborted()
-        .ok()
-        .and_then(|v| v.as_bool())
-        .unwrap_or(false)
+    signal.aborted().is_truthy()
 }
 
 fn aborted_error() -> OcrError {
@@ -164,16 +160,10 @@ impl Drop for Guard {
     }
 }
 
-/// How the wait for a promise ended.
-enum Wait {
-    Settled(Result<JsValue, JsValue>),
-    /// The call's signal fired first (timeout or caller abort).
-    Cancelled,
-}
-
 /// The call's cancellation: the controller whose signal goes to `fetch`, and a promise that
 /// rejects when that signal fires, raced against every wait.
 struct Cancel {
+    controller: web_sys::AbortController,
     cancelled: Promise,
     timed_out: Rc<Cell<bool>>,
     caller: Option<Signal>,
@@ -181,18 +171,13 @@ struct Cancel {
 }
 
 impl Cancel {
-    async fn wait(&self, op: &JsValue) -> Wait {
-        let raced = Promise::race(&Array::of2(&Promise::resolve(op), &self.cancelled));
-        let out = JsFuture::from(raced).await;
-        // The signal fires only through the timer or the caller's abort, both seen here.
-        if self.error(true).is_some() {
-            Wait::Cancelled
-        } else {
-            Wait::Settled(out)
-        }
+    /// `op` raced against the call's signal; check [`Self::error`] after awaiting it.
+    fn race(&self, op: &JsValue) -> JsFuture {
+        JsFuture::from(Promise::race(&Array::of2(op, &self.cancelled)))
     }
 
-    /// The error of a cancelled call (an abort wins over a timeout), `None` while running.
+    /// The error of a cancelled call (an abort wins over a timeout), `None` while running. The
+    /// signal fires only through the timer or the caller's abort, both seen here.
     fn error(&self, sent: bool) -> Option<OcrError> {
         if self.caller.as_ref().is_some_and(is_aborted) {
             Some(aborted_error())
@@ -229,11 +214,12 @@ pub async fn drive(
         })
     };
     // `timeout_ms` is at most options::MAX_TIMEOUT_MS: within a JS timer's signed 32-bit range.
-    let delay = i32::try_from(limits.timeout_ms)
-        .map_err(|_| OcrError::config("option `timeoutMs` is out of range"))?;
     let global = js_sys::global().unchecked_into::<Global>();
     let timer = global
-        .set_timeout(on_timeout.as_ref().unchecked_ref(), delay)
+        .set_timeout(
+            on_timeout.as_ref().unchecked_ref(),
+            limits.timeout_ms as i32,
+        )
         .map_err(|_| OcrError::config("this runtime has no working setTimeout"))?;
     let on_abort = {
         let controller = controller.clone();
@@ -256,6 +242,7 @@ pub async fn drive(
         })
     };
     let cancel = Cancel {
+        controller,
         cancelled,
         timed_out,
         caller,
@@ -274,38 +261,56 @@ pub async fn drive(
         if let Some(e) = cancel.error(sent) {
             return Err(e);
         }
-        let init = request_init(&req, &signal);
         let promise = fetch
-            .call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init)
+            .call2(
+                &JsValue::UNDEFINED,
+                &JsValue::from_str(&req.url),
+                &request_init(&req, &signal),
+            )
             .map_err(|_| {
                 OcrError::config("the `fetch` option threw instead of returning a Promise")
             })?;
         sent = true;
-        let response = match cancel.wait(&promise).await {
-            Wait::Cancelled => return Err(cancel.error(true).unwrap_or_else(broken_error)),
-            Wait::Settled(Ok(r)) => r,
-            Wait::Settled(Err(_)) => {
-                step = plan.on_network_error();
-                continue;
-            }
-        };
-        let response = as_response(response)?;
-        let status = status_of(&response);
-        match read_capped(&response, limits.max_answer_bytes, &cancel).await {
-            Ok(body) => step = plan.on_response(status, &body),
-            Err(Read::TooLarge) => {
-                return Err(OcrError::new(
-                    ErrorCode::ProviderError,
-                    format!(
-                        "the answer is larger than maxAnswerBytes = {} bytes (decoded); it was cut off unread",
-                        limits.max_answer_bytes
-                    ),
-                )
-                .with_retryable(false)
-                .with_provider(plan.provider()));
-            }
-            Err(Read::Broken) => return Err(cancel.error(true).unwrap_or_else(broken_error)),
+        let outcome = cancel.race(&promise).await;
+        if let Some(e) = cancel.error(true) {
+            return Err(e);
         }
+        let Ok(response) = outcome else {
+            step = plan.on_network_error();
+            continue;
+        };
+        let mut answer = Answer::new(response.unchecked_into())?;
+        // The whole answer, at most `max_answer_bytes` decoded bytes, each read raced.
+        loop {
+            let Some(next) = answer.next() else {
+                return Err(broken_error());
+            };
+            let chunk = cancel.race(&next).await;
+            if let Some(e) = cancel.error(true) {
+                return Err(e);
+            }
+            match answer.take(chunk, limits.max_answer_bytes as usize) {
+                Ok(false) => {}
+                Ok(true) => break,
+                Err(too_large) => {
+                    // Stops the download and the decompression (the stream errors quietly).
+                    cancel.controller.abort();
+                    if !too_large {
+                        return Err(broken_error());
+                    }
+                    return Err(OcrError::new(
+                        ErrorCode::ProviderError,
+                        format!(
+                            "the answer is larger than maxAnswerBytes = {} bytes (decoded); it was cut off unread",
+                            limits.max_answer_bytes
+                        ),
+                    )
+                    .with_retryable(false)
+                    .with_provider(plan.provider()));
+                }
+            }
+        }
+        step = plan.on_response(answer.status, &answer.bytes);
     }
 }
 
@@ -317,7 +322,10 @@ fn request_init(req: &HttpRequest, signal: &web_sys::AbortSignal) -> Init {
         .iter()
         .map(|(name, value)| Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)))
         .collect();
-    init.set_headers(&headers);
+    // A plain object, as callers' `fetch` wrappers expect (`{ ...init.headers, authorization }`).
+    if let Ok(headers) = js_sys::Object::from_entries(&headers) {
+        init.set_headers(&headers);
+    }
     init.set_body(&Uint8Array::from(req.body.as_slice()));
     init.set_signal(signal);
     // Never follow a provider's redirect: it would re-send the key and the image elsewhere.
@@ -325,101 +333,90 @@ fn request_init(req: &HttpRequest, signal: &web_sys::AbortSignal) -> Init {
     init
 }
 
-/// What `fetch` resolved to, if it looks like a `Response` (a numeric `status` and a body
-/// stream or an `arrayBuffer()` method); anything else is the caller's `fetch` misbehaving.
-fn as_response(value: JsValue) -> Result<Response, OcrError> {
-    let r: Response = value.unchecked_into();
-    let status_ok = r.status().ok().is_some_and(|s| s.as_f64().is_some());
-    let readable = r.body().ok().is_some_and(|b| b.is_object())
-        || r.array_buffer_fn().ok().is_some_and(|f| f.is_function());
-    if status_ok && readable {
-        Ok(r)
-    } else {
-        Err(OcrError::config(
-            "the `fetch` option returned something that is not a Response",
-        ))
-    }
+/// Reading one answer: its body stream when it has one, else `arrayBuffer()` (a minimal
+/// `Response` from an injected `fetch`), checked after.
+struct Answer {
+    response: Response,
+    /// The HTTP status to feed the plan. A browser answers a `redirect: "manual"` request that
+    /// got a 3xx with an opaque response (`type: "opaqueredirect"`, status 0): it is fed as
+    /// status 300 so the plan sees a redirect (final, never followed), not a connection failure
+    /// to fail over from.
+    status: u16,
+    reader: Option<Reader>,
+    bytes: Vec<u8>,
+    whole_read: bool,
 }
 
-/// The HTTP status to feed the plan. A browser answers a `redirect: "manual"` request that got a
-/// 3xx with an opaque response (`type: "opaqueredirect"`, status 0): it is fed as status 300 so
-/// the plan sees a redirect (final, never followed), not a connection failure to fail over from.
-fn status_of(r: &Response) -> u16 {
-    if r.kind().ok().and_then(|k| k.as_string()).as_deref() == Some("opaqueredirect") {
-        return 300;
-    }
-    let status = r.status().ok().and_then(|s| s.as_f64()).unwrap_or(0.0);
-    if (0.0..=999.0).contains(&status) {
-        status as u16
-    } else {
-        0
-    }
-}
-
-/// Cancel the answer's stream; its promise rejects on an errored stream, so it is awaited (an
-/// unhandled rejection would end a Node process).
-fn cancel_quietly(reader: &Reader) {
-    if let Ok(p) = reader.cancel() {
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = JsFuture::from(Promise::resolve(&p)).await;
-        });
-    }
-}
-
-enum Read {
-    TooLarge,
-    Broken,
-}
-
-/// The whole answer, at most `cap` decoded bytes, each wait raced against the call's signal.
-async fn read_capped(r: &Response, cap: u32, cancel: &Cancel) -> Result<Vec<u8>, Read> {
-    let cap = cap as usize;
-    let stream = r.body().ok().filter(|b| b.is_object());
-    let reader = stream.and_then(|b| b.unchecked_into::<Stream>().get_reader().ok());
-    let Some(reader) = reader else {
-        // No stream (a minimal Response from an injected fetch): read whole, checked after.
-        let promise = r.array_buffer().map_err(|_| Read::Broken)?;
-        let buf = match cancel.wait(&promise).await {
-            Wait::Settled(Ok(buf)) => buf,
-            _ => return Err(Read::Broken),
+impl Answer {
+    /// What `fetch` resolved to, if it looks like a `Response` (a numeric `status` and a body
+    /// stream or an `arrayBuffer()` method); anything else is the caller's `fetch` misbehaving.
+    fn new(response: Response) -> Result<Answer, OcrError> {
+        let status = response.status().ok().and_then(|s| s.as_f64());
+        let reader = response
+            .body()
+            .ok()
+            .filter(|b| b.is_object())
+            .and_then(|b| b.unchecked_into::<Stream>().get_reader().ok());
+        let readable = reader.is_some()
+            || response
+                .array_buffer_fn()
+                .ok()
+                .is_some_and(|f| f.is_function());
+        let (Some(status), true) = (status, readable) else {
+            return Err(OcrError::config(
+                "the `fetch` option returned something that is not a Response",
+            ));
         };
-        let bytes = Uint8Array::new(&buf);
-        if bytes.length() as usize > cap {
-            return Err(Read::TooLarge);
-        }
-        return Ok(bytes.to_vec());
-    };
-    let mut out = Vec::new();
-    loop {
-        let promise = match reader.read() {
-            Ok(p) => p,
-            Err(_) => return Err(Read::Broken),
+        let opaque = response.kind().ok() == Some(JsValue::from_str("opaqueredirect"));
+        let status = match status {
+            _ if opaque => 300,
+            s if (0.0..=999.0).contains(&s) => s as u16,
+            _ => 0,
         };
-        let chunk = match cancel.wait(&promise).await {
-            Wait::Settled(Ok(c)) => c.unchecked_into::<Chunk>(),
-            _ => {
-                cancel_quietly(&reader);
-                return Err(Read::Broken);
+        Ok(Answer {
+            response,
+            status,
+            reader,
+            bytes: Vec::new(),
+            whole_read: false,
+        })
+    }
+
+    /// The promise of the next part: a `{ done, value }` chunk, or the whole `ArrayBuffer`.
+    fn next(&mut self) -> Option<JsValue> {
+        match &self.reader {
+            Some(reader) => reader.read().ok(),
+            None if !self.whole_read => {
+                self.whole_read = true;
+                self.response.array_buffer().ok()
             }
-        };
-        match chunk.done().ok().and_then(|d| d.as_bool()) {
-            Some(true) => return Ok(out),
-            Some(false) => {}
-            None => {
-                cancel_quietly(&reader);
-                return Err(Read::Broken);
+            None => None,
+        }
+    }
+
+    /// Take a settled part: `Ok(true)` when the answer is complete, `Err(true)` past `cap`,
+    /// `Err(false)` when it broke.
+    fn take(&mut self, part: Result<JsValue, JsValue>, cap: usize) -> Result<bool, bool> {
+        let part = part.map_err(|_| false)?;
+        let value = if self.reader.is_some() {
+            let chunk: Chunk = part.unchecked_into();
+            match chunk.done().ok().and_then(|d| d.as_bool()) {
+                Some(true) => return Ok(true),
+                Some(false) => {}
+                None => return Err(false),
             }
-        }
-        let value = chunk.value().ok().and_then(|v| v.dyn_into::<Uint8Array>().ok());
-        let Some(value) = value else {
-            cancel_quietly(&reader);
-            return Err(Read::Broken);
+            chunk
+                .value()
+                .ok()
+                .and_then(|v| v.dyn_into::<Uint8Array>().ok())
+                .ok_or(false)?
+        } else {
+            Uint8Array::new(&part)
         };
-        if out.len().saturating_add(value.length() as usize) > cap {
-            // Cancelling the stream stops the download and the decompression.
-            cancel_quietly(&reader);
-            return Err(Read::TooLarge);
+        if self.bytes.len().saturating_add(value.length() as usize) > cap {
+            return Err(true);
         }
-        out.extend_from_slice(&value.to_vec());
+        self.bytes.extend_from_slice(&value.to_vec());
+        Ok(self.reader.is_none())
     }
 }

@@ -28,7 +28,8 @@ impl CheckedOptions {
 pub fn check_options(options: JsValue) -> Result<CheckedOptions, JsValue> {
     let run = || -> Result<CheckedOptions, OcrError> {
         let options = options::parse(&convert::options_to_json(&options)?)?;
-        let settings = prepare::parse(&options.prepare, "prepare.", Some(options.max_base64_chars))?;
+        let settings =
+            prepare::parse(&options.prepare, "prepare.", Some(options.max_base64_chars))?;
         Ok(CheckedOptions { options, settings })
     };
     run().map_err(|e| error_to_js(&e))

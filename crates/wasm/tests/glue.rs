@@ -36,7 +36,9 @@ fn get(v: &JsValue, k: &str) -> JsValue {
 
 /// Run one call with `fetch` and `signal`; returns the error object (the call must fail).
 async fn fail(extra: &str, fetch: &JsValue, signal: &JsValue) -> JsValue {
-    let checked = check_options(options(extra)).map_err(|e| get(&e, "message")).unwrap();
+    let checked = check_options(options(extra))
+        .map_err(|e| get(&e, "message"))
+        .unwrap();
     let image = js_sys::Uint8Array::from(JPEG);
     let err = recognize_prepared(image.into(), None, checked, signal.clone(), fetch.clone())
         .await
@@ -52,7 +54,10 @@ fn assert_plain_error(err: &JsValue) {
     assert!(get(err, "name").as_string().unwrap().ends_with("Error"));
     assert!(get(err, "retryable").as_bool().is_some());
     let text = js_sys::JSON::stringify(err).unwrap().as_string().unwrap();
-    assert!(!text.contains(KEY) && !text.contains("gLuE"), "an error shows the key: {text}");
+    assert!(
+        !text.contains(KEY) && !text.contains("gLuE"),
+        "an error shows the key: {text}"
+    );
 }
 
 fn code(err: &JsValue) -> String {
@@ -65,7 +70,12 @@ fn never_settles() -> JsValue {
 
 #[wasm_bindgen_test]
 async fn a_fetch_that_never_settles_times_out() {
-    let err = fail(r#"{"timeoutMs": 30}"#, &never_settles(), &JsValue::UNDEFINED).await;
+    let err = fail(
+        r#"{"timeoutMs": 30}"#,
+        &never_settles(),
+        &JsValue::UNDEFINED,
+    )
+    .await;
     assert_eq!(code(&err), "TIMEOUT");
     assert_eq!(get(&err, "retryable"), JsValue::TRUE);
 }
@@ -75,7 +85,12 @@ async fn a_caller_abort_is_aborted_not_timeout() {
     let ac = web_sys::AbortController::new().unwrap();
     let abort_soon = js("ac", "setTimeout(() => ac.abort(), 20)");
     abort_soon.call1(&JsValue::NULL, &ac).unwrap();
-    let err = fail(r#"{"timeoutMs": 5000}"#, &never_settles(), &ac.signal().into()).await;
+    let err = fail(
+        r#"{"timeoutMs": 5000}"#,
+        &never_settles(),
+        &ac.signal().into(),
+    )
+    .await;
     assert_eq!(code(&err), "ABORTED");
     assert_eq!(get(&err, "retryable"), JsValue::FALSE);
 }
@@ -85,9 +100,12 @@ async fn an_already_aborted_signal_calls_no_fetch() {
     let ac = web_sys::AbortController::new().unwrap();
     ac.abort();
     let calls = Object::new();
-    let fetch = js("calls", "return () => { calls.n = 1; return new Promise(() => {}); }")
-        .call1(&JsValue::NULL, &calls)
-        .unwrap();
+    let fetch = js(
+        "calls",
+        "return () => { calls.n = 1; return new Promise(() => {}); }",
+    )
+    .call1(&JsValue::NULL, &calls)
+    .unwrap();
     let err = fail("{}", &fetch, &ac.signal().into()).await;
     assert_eq!(code(&err), "ABORTED");
     assert!(get(&calls, "n").is_undefined(), "fetch was called");
@@ -137,7 +155,11 @@ async fn the_request_never_follows_redirects() {
 
 #[wasm_bindgen_test]
 async fn a_fetch_returning_a_non_response_is_a_config_error() {
-    for body in ["return async () => ({})", "return async () => 'ok'", "return () => { throw new Error('x') }"] {
+    for body in [
+        "return async () => ({})",
+        "return async () => 'ok'",
+        "return () => { throw new Error('x') }",
+    ] {
         let fetch = js("", body).call0(&JsValue::NULL).unwrap();
         let err = fail("{}", &fetch, &JsValue::UNDEFINED).await;
         assert_eq!(code(&err), "CONFIG", "{body}");
@@ -152,12 +174,19 @@ async fn an_answer_over_max_answer_bytes_is_cut_off() {
         .unwrap();
     let err = fail(r#"{"maxAnswerBytes": 1000}"#, &fetch, &JsValue::UNDEFINED).await;
     assert_eq!(code(&err), "PROVIDER_ERROR");
-    assert!(get(&err, "message").as_string().unwrap().contains("maxAnswerBytes = 1000"));
+    assert!(get(&err, "message")
+        .as_string()
+        .unwrap()
+        .contains("maxAnswerBytes = 1000"));
 }
 
 #[wasm_bindgen_test]
 fn option_errors_are_plain_typed_objects_without_the_key() {
-    for extra in [r#"{"timeoutMs": 2147483648}"#, r#"{"proxyUrl": "https://shim.example"}"#, r#"{"bogus": 1}"#] {
+    for extra in [
+        r#"{"timeoutMs": 2147483648}"#,
+        r#"{"proxyUrl": "https://shim.example"}"#,
+        r#"{"bogus": 1}"#,
+    ] {
         let err = check_options(options(extra)).err().expect("refused");
         assert_plain_error(&err);
         assert_eq!(code(&err), "CONFIG", "{extra}");
