@@ -147,35 +147,30 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         }
     };
 
-    let timeout_ms = match present(obj, "timeoutMs") {
-        None => DEFAULT_TIMEOUT_MS,
-        Some(x) => positive_int(x, u64::from(MAX_TIMEOUT_MS))
-            .filter(|n| timeout_in_range(*n))
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| {
-                OcrError::config(
-                    "option `timeoutMs` must be a whole number of milliseconds from 1 to 300000",
-                )
-            })?,
+    // One helper for the numeric options (one code path in the wasm module).
+    let int = |key: &str, default: u64, max: u64, msg: &'static str| match present(obj, key) {
+        None => Ok(default),
+        Some(x) => positive_int(x, max).ok_or_else(|| OcrError::config(msg)),
     };
-    let max_answer_bytes = match present(obj, "maxAnswerBytes") {
-        None => DEFAULT_MAX_ANSWER_BYTES,
-        Some(x) => positive_int(x, u64::from(MAX_MAX_ANSWER_BYTES))
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| {
-                OcrError::config(
-                    "option `maxAnswerBytes` must be a whole number of bytes from 1 to 1073741824",
-                )
-            })?,
-    };
-    let max_base64_chars = match present(obj, "maxBase64Chars") {
-        None => DEFAULT_MAX_BASE64_CHARS,
-        Some(x) => positive_int(x, 1 << 40)
-            .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| {
-                OcrError::config("option `maxBase64Chars` must be a positive whole number")
-            })?,
-    };
+    // positive_int caps each at `max`, so the narrowing conversions below cannot fail.
+    let timeout_ms = int(
+        "timeoutMs",
+        u64::from(DEFAULT_TIMEOUT_MS),
+        u64::from(MAX_TIMEOUT_MS),
+        "option `timeoutMs` must be a whole number of milliseconds from 1 to 300000",
+    )? as u32;
+    let max_answer_bytes = int(
+        "maxAnswerBytes",
+        u64::from(DEFAULT_MAX_ANSWER_BYTES),
+        u64::from(MAX_MAX_ANSWER_BYTES),
+        "option `maxAnswerBytes` must be a whole number of bytes from 1 to 1073741824",
+    )? as u32;
+    let max_base64_chars = int(
+        "maxBase64Chars",
+        DEFAULT_MAX_BASE64_CHARS as u64,
+        1 << 40,
+        "option `maxBase64Chars` must be a positive whole number",
+    )? as usize;
 
     let apihz = match present(obj, "apihz") {
         None => None,

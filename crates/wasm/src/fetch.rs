@@ -52,7 +52,14 @@ extern "C" {
     #[wasm_bindgen(method, setter = method)]
     fn set_method(this: &Init, value: &str);
     #[wasm_bindgen(method, setter = headers)]
-    fn set_headers(this: &Init, value: &js_sys::Object);
+    fn set_headers(this: &Init, value: &Headers);
+
+    /// The request's headers: a plain object, as callers' `fetch` wrappers expect
+    /// (`{ ...init.headers, authorization }`).
+    #[wasm_bindgen(extends = js_sys::Object)]
+    type Headers;
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set(this: &Headers, name: &str, value: &str);
     #[wasm_bindgen(method, setter = body)]
     fn set_body(this: &Init, value: &Uint8Array);
     #[wasm_bindgen(method, setter = signal)]
@@ -317,15 +324,11 @@ pub async fn drive(
 fn request_init(req: &HttpRequest, signal: &web_sys::AbortSignal) -> Init {
     let init: Init = js_sys::Object::new().unchecked_into();
     init.set_method(req.method);
-    let headers: Array = req
-        .headers
-        .iter()
-        .map(|(name, value)| Array::of2(&JsValue::from_str(name), &JsValue::from_str(value)))
-        .collect();
-    // A plain object, as callers' `fetch` wrappers expect (`{ ...init.headers, authorization }`).
-    if let Ok(headers) = js_sys::Object::from_entries(&headers) {
-        init.set_headers(&headers);
+    let headers: Headers = js_sys::Object::new().unchecked_into();
+    for (name, value) in &req.headers {
+        headers.set(name, value);
     }
+    init.set_headers(&headers);
     init.set_body(&Uint8Array::from(req.body.as_slice()));
     init.set_signal(signal);
     // Never follow a provider's redirect: it would re-send the key and the image elsewhere.
