@@ -22,7 +22,7 @@ cargo test -p vehicle-doc-ocr-core --features ts --quiet --test types
 
 step "the wasm glue's own tests (wasm-bindgen-test in Node: timeout vs abort, timers, error objects)"
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test -p vehicle-doc-ocr --target wasm32-unknown-unknown --quiet
+  cargo test -p vehicle-doc-ocr --target wasm32-unknown-unknown
 
 step "wasm build"
 bash scripts/build.sh
