@@ -62,9 +62,15 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// What is sent: an image already under the budget, or a remote URL (apihz `type=1`).
+/// `base64`: the standard base64 of `bytes` when the caller already has it (the prepared image
+/// carries it), so it is not computed a second time; ignored unless its length matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImagePayload {
-    Image { bytes: Vec<u8>, mime: &'static str },
+    Image {
+        bytes: Vec<u8>,
+        mime: &'static str,
+        base64: Option<String>,
+    },
     RemoteUrl(String),
 }
 

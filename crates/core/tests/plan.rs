@@ -31,6 +31,7 @@ fn image() -> ImagePayload {
     ImagePayload::Image {
         bytes: JPEG.to_vec(),
         mime: "image/jpeg",
+        base64: None,
     }
 }
 
@@ -752,4 +753,31 @@ fn request_id_is_the_providers_or_the_calls() {
     send(plan.start());
     let r = done(plan.on_response(200, cert.to_string().as_bytes())).unwrap();
     assert_eq!(id_of(r), "mine");
+}
+
+#[test]
+fn a_base64_passed_with_the_image_is_reused_when_its_length_fits() {
+    // The prepared image already carries its base64: the plan must not compute it again.
+    let fake = "Z".repeat(12); // 9 bytes -> 12 base64 characters
+    let payload = |b64: &str| ImagePayload::Image {
+        bytes: JPEG.to_vec(),
+        mime: "image/jpeg",
+        base64: Some(b64.to_owned()),
+    };
+    for opts in [
+        apihz_opts("vehicleLicenseFront", &["https://a.example/x"]),
+        juhe_opts("base64"),
+    ] {
+        let body = |p| {
+            String::from_utf8(send(Plan::new(&opts, p, None, None).unwrap().start()).body).unwrap()
+        };
+        assert!(
+            body(payload(&fake)).contains(&fake),
+            "the given base64 is sent"
+        );
+        assert!(
+            !body(payload("ZZZZZ")).contains("ZZZZZ"),
+            "a wrong length is ignored"
+        );
+    }
 }

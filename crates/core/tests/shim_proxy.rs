@@ -23,6 +23,7 @@ mod shim_proxy {
         ImagePayload::Image {
             bytes: JPEG.to_vec(),
             mime: "image/jpeg",
+            base64: None,
         }
     }
 
@@ -93,17 +94,13 @@ mod shim_proxy {
     }
 
     #[test]
-    fn keys_given_with_proxy_url_are_never_sent() {
-        let o = options::parse(&json!({"document": "vehicleLicenseFront",
+    fn keys_given_with_proxy_url_are_refused_before_anything_is_sent() {
+        // Issue 11 item 12: the conflict is refused (options.rs), so a key never reaches a plan.
+        let e = options::parse(&json!({"document": "vehicleLicenseFront",
             "apihz": {"id": "12345678", "key": "never-sent-key"}, "proxyUrl": "https://x.dev"}))
-        .unwrap();
-        let mut p = Plan::new(&o, image(), None, None).unwrap();
-        let Step::Send(req) = p.start() else {
-            panic!("expected a request")
-        };
-        let all = format!("{} {:?} {:?}", req.url, req.headers, req.body);
-        assert!(!all.contains("never-sent-key") && !all.contains("12345678"));
-        assert_eq!(req.body, JPEG);
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Config);
+        assert!(!e.message.contains("never-sent-key") && !e.message.contains("12345678"));
     }
 
     #[test]

@@ -20,6 +20,7 @@ mod shim_round_trip {
         let image = ImagePayload::Image {
             bytes: JPEG.to_vec(),
             mime: "image/jpeg",
+            base64: None,
         };
         let mut p = Plan::new(&o, image, Some(TODAY.into()), None).unwrap();
         match p.start() {

@@ -18,11 +18,12 @@
 // Helpers shared by the modules; each build uses a subset.
 #[cfg_attr(not(all(feature = "main", feature = "codec")), allow(dead_code))]
 mod convert;
+// Public for the glue's own tests (crates/wasm/tests/, wasm-bindgen-test in Node).
 #[cfg(feature = "main")]
-mod fetch;
+pub mod fetch;
 #[cfg(any(feature = "main", feature = "codec"))]
 mod image;
 #[cfg(feature = "main")]
-mod recognize;
+pub mod recognize;
 #[cfg(feature = "shim")]
 mod shim;

@@ -4,17 +4,35 @@ use crate::convert::{self, error_to_js, to_js};
 use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan};
 use wasm_bindgen::prelude::*;
 
-/// Parse and check options without doing anything else (CONFIG errors before any heavy work);
-/// returns the effective image settings of `prepare` under the call's `maxBase64Chars` (the
-/// object `prepareSettings` returns). `options` must not contain `signal`/`fetch` (the JS
-/// wrapper takes those out).
+/// The call's options, parsed and checked once by `checkOptions` and consumed by
+/// `recognizePrepared` (one crossing of the options per call).
+#[wasm_bindgen]
+pub struct CheckedOptions {
+    options: options::RecognizeOptions,
+    settings: prepare::PrepareSettings,
+}
+
+#[wasm_bindgen]
+impl CheckedOptions {
+    /// The effective image settings of `prepare` under the call's `maxBase64Chars` (the object
+    /// `prepareSettings` returns).
+    #[wasm_bindgen(getter)]
+    pub fn settings(&self) -> JsValue {
+        crate::image::settings_to_js(&self.settings)
+    }
+}
+
+/// Parse and check options without doing anything else (CONFIG errors before any heavy work).
+/// `options` must not contain `signal`/`fetch` (the JS wrapper takes those out).
 #[wasm_bindgen(js_name = checkOptions)]
-pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
-    convert::options_to_json(&options)
-        .and_then(|value| options::parse(&value))
-        .and_then(|o| prepare::parse(&o.prepare, "prepare.", Some(o.max_base64_chars)))
-        .map(|s| crate::image::settings_to_js(&s))
-        .map_err(|e| error_to_js(&e))
+pub fn check_options(options: JsValue) -> Result<CheckedOptions, JsValue> {
+    let run = || -> Result<CheckedOptions, OcrError> {
+        let options = options::parse(&convert::options_to_json(&options)?)?;
+        let settings =
+            prepare::parse(&options.prepare, "prepare.", Some(options.max_base64_chars))?;
+        Ok(CheckedOptions { options, settings })
+    };
+    run().map_err(|e| error_to_js(&e))
 }
 
 /// Decode a text image input: returns `{ url }` for an http(s) URL, else the decoded bytes
@@ -33,22 +51,27 @@ pub fn decode_text_image(text: &str) -> Result<JsValue, JsValue> {
 }
 
 /// Send an image that is ready to go (already prepared and under budget) or a remote URL, and
-/// return the typed result. `image` is a `Uint8Array` or `{ url }`.
+/// return the typed result. `image` is a `Uint8Array` or the URL string; `base64` the image's
+/// base64 when the caller has it (the prepared image), so it is not computed again.
 #[wasm_bindgen(js_name = recognizePrepared)]
 pub async fn recognize_prepared(
     image: JsValue,
-    options: JsValue,
+    base64: Option<String>,
+    options: CheckedOptions,
     signal: JsValue,
     fetch: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let opts = options.options;
     let run = async {
-        let value = convert::options_to_json(&options)?;
-        let opts = options::parse(&value)?;
-        let payload = image_payload(&image)?;
+        let payload = image_payload(&image, base64)?;
         // The plan returns results and errors already redacted of the call's secrets.
         let plan = Plan::new(&opts, payload, Some(convert::today()), Some(call_id()))?;
         let fetch = crate::fetch::resolve_fetch(&fetch)?;
-        crate::fetch::drive(plan, &fetch, &signal, opts.timeout_ms).await
+        let limits = crate::fetch::Limits {
+            timeout_ms: opts.timeout_ms,
+            max_answer_bytes: opts.max_answer_bytes,
+        };
+        crate::fetch::drive(plan, &fetch, &signal, limits).await
     };
     match run.await {
         Ok(recognized) => to_js(&recognized).map_err(|e| error_to_js(&e)),
@@ -71,17 +94,21 @@ fn call_id() -> String {
     })
 }
 
-fn image_payload(image: &JsValue) -> Result<ImagePayload, OcrError> {
+fn image_payload(image: &JsValue, base64: Option<String>) -> Result<ImagePayload, OcrError> {
     if let Some(bytes) = image.dyn_ref::<js_sys::Uint8Array>() {
         let bytes = bytes.to_vec();
         let mime = input::check_sendable(&bytes)?;
-        return Ok(ImagePayload::Image { bytes, mime });
+        return Ok(ImagePayload::Image {
+            bytes,
+            mime,
+            base64,
+        });
     }
-    match convert::get(image, "url").as_string() {
+    match image.as_string() {
         Some(url) => Ok(ImagePayload::RemoteUrl(url)),
         None => Err(OcrError::new(
             vehicle_doc_ocr_core::ErrorCode::InvalidImage,
-            "internal: the prepared image must be a Uint8Array or { url }",
+            "internal: the prepared image must be a Uint8Array or a URL string",
         )),
     }
 }

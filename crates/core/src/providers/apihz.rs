@@ -35,9 +35,9 @@ pub(crate) fn prepare(opts: &RecognizeOptions, payload: ImagePayload) -> Result<
             form_body(&a.id, &a.key, opts.document, ImgType::Url, &url)
         }
         image => {
-            let (bytes, _) =
+            let (bytes, _, given) =
                 super::image_within_budget(image, opts.max_base64_chars, Provider::Apihz, "apihz")?;
-            let b64 = wire::base64_standard(&bytes);
+            let b64 = super::base64_of(&bytes, given);
             form_body(&a.id, &a.key, opts.document, ImgType::Base64, &b64)
         }
     };

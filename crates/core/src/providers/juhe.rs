@@ -23,7 +23,7 @@ pub(crate) fn prepare(opts: &RecognizeOptions, payload: ImagePayload) -> Result<
         OcrError::config("option `juhe` ({ key }) is required for registrationCertificate")
             .with_provider(Provider::Juhe)
     })?;
-    let (bytes, mime) = super::image_within_budget(
+    let (bytes, mime, given) = super::image_within_budget(
         payload,
         opts.max_base64_chars,
         Provider::Juhe,
@@ -31,7 +31,7 @@ pub(crate) fn prepare(opts: &RecognizeOptions, payload: ImagePayload) -> Result<
     )?;
     let (path, content_type, body) = match j.upload {
         JuheUpload::Base64 => {
-            let b64 = wire::base64_standard(&bytes);
+            let b64 = super::base64_of(&bytes, given);
             let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
             (
                 QUERY_PATH,

@@ -188,15 +188,20 @@ pub(crate) fn too_large(len: usize, max_base64_chars: usize, provider: Provider)
     .with_provider(provider)
 }
 
-/// The image bytes and MIME type of a payload under the budget, base64-checked without
-/// encoding; `what` says in the error which call needs the image itself.
+/// The image bytes, MIME type and base64 (when the caller gave it) of a payload under the
+/// budget, checked without encoding; `what` says in the error which call needs the image itself.
 pub(crate) fn image_within_budget(
     payload: ImagePayload,
     max_base64_chars: usize,
     provider: Provider,
     what: &str,
-) -> Result<(Vec<u8>, &'static str), OcrError> {
-    let ImagePayload::Image { bytes, mime } = payload else {
+) -> Result<(Vec<u8>, &'static str, Option<String>), OcrError> {
+    let ImagePayload::Image {
+        bytes,
+        mime,
+        base64,
+    } = payload
+    else {
         return Err(OcrError::config(format!(
             "{what} needs the image itself: pass a Blob, bytes or base64, not an http(s) URL"
         ))
@@ -206,7 +211,16 @@ pub(crate) fn image_within_budget(
     if len > max_base64_chars {
         return Err(too_large(len, max_base64_chars, provider));
     }
-    Ok((bytes, mime))
+    Ok((bytes, mime, base64))
+}
+
+/// The base64 the caller passed along with `bytes` when it has the right length (the package's
+/// own prepare step computed it already), else computed here.
+pub(crate) fn base64_of(bytes: &[u8], given: Option<String>) -> String {
+    match given {
+        Some(b64) if b64.len() == wire::base64_len(bytes.len()) => b64,
+        _ => wire::base64_standard(bytes),
+    }
 }
 
 /// The secrets and, where different, their percent-encoded forms (as they travel in a body).

@@ -17,7 +17,7 @@ use crate::plan::ImagePayload;
 use crate::{DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions, Recognized};
 use serde_json::Value;
 
-/// The Worker's recognize path (the Worker answers it: `crate::shim`).
+/// The Worker's recognize path (the Worker answers it: `vehicle-doc-ocr-shim`, which re-exports this).
 pub const RECOGNIZE_PATH: &str = "/v1/recognize";
 
 /// `POST {proxyUrl}/v1/recognize?document=...` with the image bytes, no key.
@@ -26,7 +26,7 @@ pub(crate) fn prepare(
     opts: &RecognizeOptions,
     payload: ImagePayload,
 ) -> Result<Call, OcrError> {
-    let (bytes, mime) = super::image_within_budget(
+    let (bytes, mime, _) = super::image_within_budget(
         payload,
         opts.max_base64_chars,
         Provider::Shim,
