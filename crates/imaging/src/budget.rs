@@ -240,10 +240,9 @@ impl BudgetSearch {
             Some((oq, n)) if oq == self.min_q => n as f64,
             _ => self.predict(self.min_q),
         };
-        let f = (self.target() / at_min.max(1.0))
-            .clamp(0.0001, 0.98)
-            .powf(1.0 / 1.7)
-            .min(0.95);
+        let f = (self.target() / at_min.max(1.0)).clamp(0.0001, 0.98).ln();
+        // exp(ln(x) / 1.7) = x^(1/1.7), without linking `pow` into the main module.
+        let f = (f / 1.7).exp().min(0.95);
         let new_long = ((long as f64 * f) as u32).max(MIN_LONG_SIDE.min(long - 1));
         let (width, height) = scaled_dims(self.src.0, self.src.1, new_long, u64::MAX);
         self.cur = (width, height);

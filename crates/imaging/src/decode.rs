@@ -128,6 +128,8 @@ pub(crate) fn decode_webp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErr
             "the WebP image is too large to decode here",
         ));
     }
+    // image-webp holds the whole RGBA picture (and a lossless file its transforms too).
+    crate::preflight::check_expansion(size as u64, b.len(), "WebP")?;
     let alpha = dec.has_alpha();
     let mut buf = vec![0u8; size];
     // Animated files: read_image returns the first frame.
@@ -156,6 +158,7 @@ pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
             "the GIF image is too large to decode here",
         ));
     }
+    crate::preflight::check_expansion((sw as u64) * (sh as u64) * 4, b.len(), "GIF")?;
     let frame = dec
         .read_next_frame()
         .map_err(bad)?

@@ -21,6 +21,15 @@ pub const HARD_MAX_SOURCE_PIXELS: u64 = 1 << 28;
 /// No side may be longer (JPEG's own limit): a 1 × 100,000,000 PNG is under the pixel cap but
 /// costs a decoder per-row work for seconds, and no camera or screen makes such a side.
 pub const MAX_SIDE_PX: u32 = 65_535;
+/// Decompression bombs: a decoder may expand a file to at most this many times its size in raw
+/// pixel data (plus [`EXPANSION_FLOOR`]). A real photo or screenshot PNG is 2–50:1, a blank page
+/// a few hundred:1 but under the floor; a 4 KB WebP of 10000×10000 (400 MB) or a 16-bit RGBA PNG
+/// near the pixel cap is refused before decoding, so no input under 1 MB takes more than about
+/// 0.3 s or 256 MB here.
+pub const MAX_EXPANSION: u64 = 256;
+/// Raw pixel data any file may decode to, whatever its size.
+pub const EXPANSION_FLOOR: u64 = 64 << 20;
+
 /// iOS Safari renders canvases above this many pixels blank: the browser codec's output (and
 /// every canvas it draws) stays within it.
 pub const BROWSER_MAX_CANVAS_PIXELS: u64 = 16_777_216;
@@ -48,6 +57,23 @@ pub fn check_pixels(w: u32, h: u32, max: u64) -> Result<(), ImageError> {
     if w.max(h) > MAX_SIDE_PX {
         return Err(ImageError::too_large(format!(
             "the image is {w} × {h} pixels: a side over {MAX_SIDE_PX} pixels is not a photo"
+        )));
+    }
+    Ok(())
+}
+
+/// Refuses a decode of `raw` bytes of pixel data from a `file_len`-byte file beyond
+/// [`MAX_EXPANSION`] (see there).
+pub(crate) fn check_expansion(raw: u64, file_len: usize, what: &str) -> Result<(), ImageError> {
+    let allowed = (file_len as u64)
+        .saturating_mul(MAX_EXPANSION)
+        .max(EXPANSION_FLOOR);
+    if raw > allowed {
+        return Err(ImageError::too_large(format!(
+            "the {what} image is too large to decode here: {} MB of pixel data from a {} KB file \
+             (a decompression bomb?)",
+            raw >> 20,
+            file_len >> 10
         )));
     }
     Ok(())
