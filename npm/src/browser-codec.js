@@ -1,8 +1,8 @@
 // The browser image codec: the browser's own decoders (EXIF orientation, JPEG decode-to-scale)
 // and a canvas JPEG encoder. Only what needs the browser lives here: every decision (header
 // probe, pixel cap, output size and DCT scale, passthrough, the structure check fed in chunks,
-// the budget search) is the image crate's, through the main module (`imagePlan`, `pixelsPlan`,
-// `ImageCheck`, `BudgetSearch`, `prepareAsIs`; docs/IMAGE_POLICY.md).
+// the budget search) is the image crate's, through the main module (`imagePlan`,
+// `checkStructure`, `budgetStep`, `prepareAsIs`; docs/IMAGE_POLICY.md).
 //
 // This file runs in Node and workerd too (it is imported by api.js everywhere): every DOM global
 // is feature-detected through `globalThis` and only touched when present.
@@ -359,36 +359,38 @@ function sampleCanvas(canvas) {
 }
 
 /**
- * Encode `canvas` as JPEG under the budget, driven by the Rust budget search (`w.BudgetSearch`:
+ * Encode `canvas` as JPEG under the budget, driven by the Rust budget search (`w.budgetStep`:
  * probe encodes of a sample, full encodes, shrinks). Returns `{ bytes, quality, width, height,
  * encodes }`, or null when the canvas cannot encode JPEG.
  */
 async function fitBudget(w, canvas, settings) {
-  const search = new w.BudgetSearch(canvas.width, canvas.height, settings);
+  const { width, height } = canvas;
+  const history = []; // what was done, replayed by the stateless step: [kind, bytes, factor]…
   let sample = null;
   let best = null;
-  try {
-    for (;;) {
-      const step = search.step();
-      if (step.kind === "sample") {
-        // Too small to sample: the probe encodes the picture itself.
-        sample ??= canvas.height >= 8 * BAND_ROWS ? sampleCanvas(canvas) : { sample: canvas, ratio: 1 };
-        const blob = await encodeJpegBlob(sample.sample, step.quality); // only its size is needed
-        if (!blob) return null;
-        search.sampled(blob.size, sample.ratio);
-      } else if (step.kind === "encode") {
-        const bytes = await encodeJpeg(canvas, step.quality);
-        if (!bytes) return null;
-        if (search.encoded(bytes.length)) best = { bytes, quality: step.quality, width: canvas.width, height: canvas.height };
-      } else if (step.kind === "shrink") {
-        canvas = drawFlattened(canvas, step.width, step.height);
-        sample = null;
-      } else {
-        return { ...best, encodes: step.encodes };
-      }
+  let pending = null; // the last full encode, until the next step says whether it is the best fit
+  for (;;) {
+    const step = w.budgetStep(width, height, settings, history);
+    if (pending && step.keep) best = pending;
+    pending = null;
+    if (step.kind === "sample") {
+      // Too small to sample: the probe encodes the picture itself.
+      sample ??= canvas.height >= 8 * BAND_ROWS ? sampleCanvas(canvas) : { sample: canvas, ratio: 1 };
+      const blob = await encodeJpegBlob(sample.sample, step.quality); // only its size is needed
+      if (!blob) return null;
+      history.push(0, blob.size, sample.ratio);
+    } else if (step.kind === "encode") {
+      const bytes = await encodeJpeg(canvas, step.quality);
+      if (!bytes) return null;
+      history.push(1, bytes.length, 0);
+      pending = { bytes, quality: step.quality, width: canvas.width, height: canvas.height };
+    } else if (step.kind === "shrink") {
+      canvas = drawFlattened(canvas, step.width, step.height);
+      sample = null;
+      history.push(2, 0, 0);
+    } else {
+      return { ...best, encodes: step.encodes };
     }
-  } finally {
-    search.free();
   }
 }
 
@@ -470,7 +472,7 @@ async function checkDecodesWhole(blob) {
   }
 }
 
-/** Bytes handed to wasm at once: its memory never shrinks, so a 20 MB photo is never copied in whole. */
+/** Header bytes handed to wasm: its memory never shrinks, so a 20 MB photo is never copied in whole. */
 const CHUNK = 512 * 1024;
 
 /**
@@ -480,14 +482,17 @@ const CHUNK = 512 * 1024;
 function plan(w, bytes, settings, heifDecoder = true) {
   if (bytes.length > CHUNK) {
     try {
-      const p = w.imagePlan(bytes.subarray(0, CHUNK), bytes.length, settings, heifDecoder);
+      const p = w.imagePlan(bytes.subarray(0, CHUNK), bytes.length, settings, heifDecoder, 0, 0);
       if (p.format !== "webp") return p;
     } catch {
       // fall through
     }
   }
-  return w.imagePlan(bytes, bytes.length, settings, heifDecoder);
+  return w.imagePlan(bytes, bytes.length, settings, heifDecoder, 0, 0);
 }
+
+/** The plan of pixels already decoded: the pixel cap, then the output size. */
+const pixelsPlan = (w, width, height, settings) => w.imagePlan(new Uint8Array(0), 0, settings, false, width, height);
 
 /**
  * The image crate's structure check, fed the slices it asks for (a sequential JPEG: its headers
@@ -495,9 +500,7 @@ function plan(w, bytes, settings, heifDecoder = true) {
  * `quick: false` walks a JPEG's data to EOI (passthrough: what is sent ends there).
  */
 function checkStructure(w, bytes, format, quick) {
-  const check = new w.ImageCheck(format, bytes.length, quick);
-  for (let at; (at = check.wants()) >= 0; ) check.push(bytes.subarray(at, at + CHUNK));
-  return check.finish();
+  return w.checkStructure(format, bytes.length, quick, (at, n) => bytes.subarray(at, at + n));
 }
 
 /**
@@ -567,8 +570,8 @@ async function prepareHeif(w, loadCodec, bytes, settings) {
     plan(w, bytes, settings, false); // throws the HEIC message
   }
   try {
-    const t = w.pixelsPlan(bitmap.width, bitmap.height, settings);
-    const canvas = drawFlattened(bitmap, t.width, t.height);
+    const t = pixelsPlan(w, bitmap.width, bitmap.height, settings);
+    const canvas = drawFlattened(bitmap, t.targetWidth, t.targetHeight);
     const enc = await encodeCanvas(w, loadCodec, canvas, settings);
     // HEIF orientation lives in `irot`/`imir` boxes the browser applies; the header probe does not read them.
     return { ...enc, sourceWidth: bitmap.width, sourceHeight: bitmap.height, sourceFormat: "heif", orientationApplied: 1, passthrough: false };
@@ -621,8 +624,8 @@ export async function prepareDrawable(w, loadCodec, d, settings, useWasm) {
     throw new ConfigError(`codec "none" hands image bytes back as they are, but this image is pixels (a ${d.kind}): use "auto"`);
   }
   if (!(d.width > 0 && d.height > 0)) throw new InvalidImageError(`the ${d.kind} has no pixels (closed or empty)`);
-  const t = w.pixelsPlan(d.width, d.height, settings);
-  const canvas = drawFlattened(d.source, t.width, t.height);
+  const t = pixelsPlan(w, d.width, d.height, settings);
+  const canvas = drawFlattened(d.source, t.targetWidth, t.targetHeight);
   const common = { sourceWidth: d.width, sourceHeight: d.height, sourceFormat: "pixels", orientationApplied: 1, passthrough: false };
   if (useWasm) {
     let p;

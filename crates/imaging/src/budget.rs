@@ -158,11 +158,14 @@ impl BudgetSearch {
 
     /// Highest quality in `lo..=hi` (on the encoder's steps) predicted to fit `target` bytes.
     fn solve(&self, lo: Q10, hi: Q10, target: f64) -> Option<Q10> {
-        let hi = hi - hi % self.unit;
-        (lo..=hi)
-            .rev()
-            .step_by(self.unit as usize)
-            .find(|&q| self.predict(q) <= target)
+        let mut q = hi - hi % self.unit;
+        while q >= lo {
+            if self.predict(q) <= target {
+                return Some(q);
+            }
+            q = q.checked_sub(self.unit)?;
+        }
+        None
     }
 
     fn probe_qualities(&self) -> [Q10; 2] {
@@ -281,9 +284,15 @@ impl BudgetSearch {
         };
         self.round += 1;
         self.encodes += 1;
-        self.measured.retain(|&(mq, _)| mq != q);
-        self.measured.push((q, bytes as f64));
-        self.measured.sort_by_key(|p| p.0);
+        // Kept sorted by quality (an insertion: no sort routine in the main module).
+        match self.measured.binary_search_by_key(&q, |p| p.0) {
+            Ok(i) => {
+                if let Some(m) = self.measured.get_mut(i) {
+                    *m = (q, bytes as f64);
+                }
+            }
+            Err(i) => self.measured.insert(i, (q, bytes as f64)),
+        }
         let mut keep = false;
         if base64_len(bytes) <= self.max_chars {
             let full = bytes as f64 >= self.budget() * LOW_WATER || q >= self.max_q;

@@ -285,17 +285,12 @@ impl Integrity {
     fn read(&mut self, n: usize, stage: Stage) {
         self.stage = stage;
         self.mode = Mode::Read(n);
+        // Zero-length reads complete at once (an empty payload).
         if n == 0 {
-            // Zero-length reads complete at once (an empty payload).
-            let _ = self.on_read_empty();
+            if let Err(e) = self.on_read(&[]) {
+                self.fail(e);
+            }
         }
-    }
-
-    fn on_read_empty(&mut self) -> Result<(), ImageError> {
-        if let Err(e) = self.on_read(&[]) {
-            self.fail(e);
-        }
-        Ok(())
     }
 
     /// Skips `n` bytes, then reads `then_n` for `stage`. Past the end of the data: truncated.
@@ -309,22 +304,12 @@ impl Integrity {
     }
 
     fn on_read(&mut self, b: &[u8]) -> Result<(), ImageError> {
-        match self.stage {
-            Stage::JSoi
-            | Stage::JFill
-            | Stage::JMarker
-            | Stage::JLen(_)
-            | Stage::JPayload(_)
-            | Stage::JTail(_) => self.jpeg(b),
-            Stage::PSig | Stage::PChunk | Stage::PIhdr => self.png(b),
-            Stage::GHeader
-            | Stage::GBlock
-            | Stage::GLabel
-            | Stage::GDescriptor
-            | Stage::GCodeSize
-            | Stage::GSub(_) => self.gif(b),
-            Stage::WRiff | Stage::WChunk | Stage::WImage(_) => self.webp(b),
-            Stage::BHeader | Stage::BInfo => self.bmp(b),
+        match self.format {
+            SourceFormat::Jpeg => self.jpeg(b),
+            SourceFormat::Png => self.png(b),
+            SourceFormat::Gif => self.gif(b),
+            SourceFormat::Webp => self.webp(b),
+            _ => self.bmp(b),
         }
     }
 

@@ -55,9 +55,9 @@ pub fn check_pixels(w: u32, h: u32, max: u64) -> Result<(), ImageError> {
         )));
     }
     if w.max(h) > MAX_SIDE_PX {
-        return Err(ImageError::too_large(format!(
-            "the image is {w} × {h} pixels: a side over {MAX_SIDE_PX} pixels is not a photo"
-        )));
+        return Err(ImageError::too_large(
+            "the image has a side over 65535 pixels, which no photo has",
+        ));
     }
     Ok(())
 }
@@ -70,10 +70,8 @@ pub(crate) fn check_expansion(raw: u64, file_len: usize, what: &str) -> Result<(
         .max(EXPANSION_FLOOR);
     if raw > allowed {
         return Err(ImageError::too_large(format!(
-            "the {what} image is too large to decode here: {} MB of pixel data from a {} KB file \
-             (a decompression bomb?)",
-            raw >> 20,
-            file_len >> 10
+            "the {what} image is too large to decode here: far more pixel data than its file size \
+             allows (a decompression bomb?)"
         )));
     }
     Ok(())
@@ -187,9 +185,12 @@ pub struct Plan {
     /// JPEG only: the file may be sent untouched if its structure check says it is
     /// `forwardable` (it fits the budget, is within the cap and needs no rotation).
     pub may_pass_through: bool,
-    /// An 8-bit Huffman JPEG (baseline, extended or progressive: what every browser decodes),
-    /// read from the frame header; false for lossless, hierarchical, arithmetic-coded, 12-bit.
-    pub common_jpeg: bool,
+}
+
+/// An 8-bit Huffman JPEG (baseline, extended or progressive: what every browser decodes), read
+/// from the frame header in `head`; false for lossless, hierarchical, arithmetic-coded, 12-bit.
+pub fn common_jpeg(head: &[u8]) -> bool {
+    crate::probe::jpeg_is_common(head)
 }
 
 /// The plan for a file of `len` bytes whose first bytes are `head` (enough for the header; a
@@ -228,7 +229,6 @@ pub fn plan(
         (info.width, info.height)
     };
     let target = target_size(uw, uh, cap, jpeg, max_out_pixels);
-    let common_jpeg = jpeg && crate::probe::jpeg_is_common(head);
     Ok(Plan {
         info,
         orientation,
@@ -237,7 +237,6 @@ pub fn plan(
             && usize::try_from(len).is_ok_and(|n| base64_len(n) <= opts.max_base64_chars)
             && info.width.max(info.height) <= cap
             && orientation == 1,
-        common_jpeg,
     })
 }
 

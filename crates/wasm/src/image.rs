@@ -168,19 +168,6 @@ fn prepared_to_js(p: &imaging::Prepared) -> JsValue {
     o.into()
 }
 
-/// Read an image's header: `{ format, width, height, orientation }` (no decoding).
-#[cfg(feature = "main")]
-#[wasm_bindgen(js_name = probeImage)]
-pub fn probe_image(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let info = imaging::probe(bytes).map_err(|e| error_to_js(&image_error(e)))?;
-    let o = js_sys::Object::new();
-    set(&o, "format", &JsValue::from_str(info.format.as_str()));
-    set(&o, "width", &JsValue::from(info.width));
-    set(&o, "height", &JsValue::from(info.height));
-    set(&o, "orientation", &JsValue::from(info.orientation));
-    Ok(o.into())
-}
-
 /// Base64 of bytes (standard alphabet, padded), for results prepared by the browser codec.
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = base64Encode)]
@@ -210,7 +197,9 @@ pub fn prepare_as_is(bytes: &[u8], settings: JsValue) -> Result<JsValue, JsValue
 /// `imaging::preflight::plan`; the output within the browser's canvas limit): `{ format, width,
 /// height, orientation, targetWidth, targetHeight, dct, numerator, mayPassThrough, commonJpeg }`.
 /// HEIC/AVIF is planned (for a browser that may decode it) only with `heifDecoder`; without it,
-/// it throws the one HEIC message.
+/// it throws the one HEIC message. With an empty `head`: the plan of `width`×`height` pixels
+/// already decoded (a drawable, a HEIF bitmap): the pixel cap, then `{ targetWidth,
+/// targetHeight }` (one export for both keeps the main module small).
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = imagePlan)]
 pub fn image_plan(
@@ -218,13 +207,22 @@ pub fn image_plan(
     byte_length: f64,
     settings: JsValue,
     heif_decoder: bool,
+    width: u32,
+    height: u32,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
         let opts = settings_from_js(&settings)?;
         let max = imaging::preflight::BROWSER_MAX_CANVAS_PIXELS;
+        let o = js_sys::Object::new();
+        if head.is_empty() {
+            let t =
+                imaging::preflight::pixels_plan(width, height, &opts, max).map_err(image_error)?;
+            set(&o, "targetWidth", &JsValue::from(t.width));
+            set(&o, "targetHeight", &JsValue::from(t.height));
+            return Ok(o.into());
+        }
         let p = imaging::preflight::plan(head, byte_length as u64, &opts, max, heif_decoder)
             .map_err(image_error)?;
-        let o = js_sys::Object::new();
         set(&o, "format", &JsValue::from_str(p.info.format.as_str()));
         set(&o, "width", &JsValue::from(p.info.width));
         set(&o, "height", &JsValue::from(p.info.height));
@@ -237,7 +235,9 @@ pub fn image_plan(
         } else {
             (p.info.width, p.info.height)
         };
-        let num = if p.common_jpeg {
+        let common_jpeg =
+            p.info.format == imaging::SourceFormat::Jpeg && imaging::preflight::common_jpeg(head);
+        let num = if common_jpeg {
             imaging::preflight::browser_jpeg_numerator(upright.0, upright.1, &p.target)
         } else {
             8
@@ -248,24 +248,7 @@ pub fn image_plan(
             "mayPassThrough",
             &JsValue::from_bool(p.may_pass_through),
         );
-        set(&o, "commonJpeg", &JsValue::from_bool(p.common_jpeg));
-        Ok(o.into())
-    };
-    run().map_err(|e| error_to_js(&e))
-}
-
-/// Pixels already decoded (a drawable, a HEIF bitmap): the pixel cap, then the output size
-/// `{ width, height }` within the browser's canvas limit.
-#[cfg(feature = "main")]
-#[wasm_bindgen(js_name = pixelsPlan)]
-pub fn pixels_plan(width: u32, height: u32, settings: JsValue) -> Result<JsValue, JsValue> {
-    let run = || -> Result<JsValue, OcrError> {
-        let opts = settings_from_js(&settings)?;
-        let max = imaging::preflight::BROWSER_MAX_CANVAS_PIXELS;
-        let t = imaging::preflight::pixels_plan(width, height, &opts, max).map_err(image_error)?;
-        let o = js_sys::Object::new();
-        set(&o, "width", &JsValue::from(t.width));
-        set(&o, "height", &JsValue::from(t.height));
+        set(&o, "commonJpeg", &JsValue::from_bool(common_jpeg));
         Ok(o.into())
     };
     run().map_err(|e| error_to_js(&e))
@@ -279,92 +262,100 @@ fn format_from_str(s: &str) -> Option<imaging::SourceFormat> {
         .find(|f| f.as_str() == s)
 }
 
-/// The structure check of a file fed in chunks (`imaging::Integrity`): the JS side
-/// pushes the bytes `wants()` asks for (`-1` once the verdict is known) and calls `finish()`:
-/// `{ forwardable, end }` or the typed error.
+/// The structure check (`imaging::Integrity`) of a `byteLength`-byte file: `read(at, n)` returns
+/// the file's bytes from `at` (at most `n`, fewer at the end) for each chunk the check asks for,
+/// so the file is never copied into wasm memory whole. `{ forwardable, end }` or the typed error.
+/// `quick`: see `Integrity::new`.
 #[cfg(feature = "main")]
-#[wasm_bindgen(js_name = ImageCheck)]
-pub struct ImageCheck(imaging::Integrity);
-
-#[cfg(feature = "main")]
-#[wasm_bindgen(js_class = ImageCheck)]
-impl ImageCheck {
-    #[wasm_bindgen(constructor)]
-    pub fn new(format: &str, byte_length: f64, quick: bool) -> Result<ImageCheck, JsValue> {
-        let f = format_from_str(format)
-            .ok_or_else(|| error_to_js(&OcrError::config("internal: unknown image format")))?;
-        Ok(ImageCheck(imaging::Integrity::new(
-            f,
-            byte_length as u64,
-            quick,
-        )))
+#[wasm_bindgen(js_name = checkStructure)]
+pub fn check_structure(
+    format: &str,
+    byte_length: f64,
+    quick: bool,
+    read: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    const CHUNK: u32 = 512 * 1024;
+    let f = format_from_str(format)
+        .ok_or_else(|| error_to_js(&OcrError::config("internal: unknown image format")))?;
+    let mut check = imaging::Integrity::new(f, byte_length as u64, quick);
+    let mut buf = Vec::new();
+    while let Some(at) = check.wants() {
+        let chunk: js_sys::Uint8Array = read
+            .call2(
+                &JsValue::NULL,
+                &JsValue::from(at as f64),
+                &JsValue::from(CHUNK),
+            )?
+            .dyn_into()?;
+        buf.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut buf);
+        check.push(&buf);
     }
-
-    pub fn wants(&self) -> f64 {
-        self.0.wants().map_or(-1.0, |at| at as f64)
-    }
-
-    pub fn push(&mut self, chunk: &[u8]) {
-        self.0.push(chunk);
-    }
-
-    pub fn finish(self) -> Result<JsValue, JsValue> {
-        let v = self.0.finish().map_err(|e| error_to_js(&image_error(e)))?;
-        let o = js_sys::Object::new();
-        set(&o, "forwardable", &JsValue::from_bool(v.forwardable));
-        set(&o, "end", &JsValue::from(v.end as f64));
-        Ok(o.into())
-    }
+    let v = check.finish().map_err(|e| error_to_js(&image_error(e)))?;
+    let o = js_sys::Object::new();
+    set(&o, "forwardable", &JsValue::from_bool(v.forwardable));
+    set(&o, "end", &JsValue::from(v.end as f64));
+    Ok(o.into())
 }
 
-/// The budget search (`imaging::BudgetSearch`) for a canvas encoder: integer qualities. `step()`
-/// returns `{ kind: "sample" | "encode" | "shrink" | "done", quality, width, height, encodes }`.
+/// One step of the budget search (`imaging::BudgetSearch`) for a canvas encoder (integer
+/// qualities), without state on this side: `history` holds what the encoder did so far, three
+/// numbers per step (`0, bytes, factor`: a sample encode; `1, bytes, 0`: a full encode; `2, 0, 0`:
+/// a shrink made), and the search is replayed over it. Returns the next step `{ kind: "sample" |
+/// "encode" | "shrink" | "done", quality, width, height, encodes }` and `keep`: the last full
+/// encode is the best fit so far (the caller keeps its bytes).
 #[cfg(feature = "main")]
-#[wasm_bindgen(js_name = BudgetSearch)]
-pub struct BudgetSearch(imaging::BudgetSearch);
-
-#[cfg(feature = "main")]
-#[wasm_bindgen(js_class = BudgetSearch)]
-impl BudgetSearch {
-    #[wasm_bindgen(constructor)]
-    pub fn new(width: u32, height: u32, settings: JsValue) -> Result<BudgetSearch, JsValue> {
-        let opts = settings_from_js(&settings).map_err(|e| error_to_js(&e))?;
-        Ok(BudgetSearch(imaging::BudgetSearch::new(
-            width,
-            height,
-            opts.max_base64_chars,
-            opts.min_quality as u16 * 10,
-            opts.max_quality as u16 * 10,
-            10,
-        )))
-    }
-
-    pub fn step(&mut self) -> Result<JsValue, JsValue> {
-        let step = self.0.step().map_err(|e| error_to_js(&image_error(e)))?;
-        let o = js_sys::Object::new();
-        let (kind, q) = match step {
-            imaging::BudgetStep::Sample(q) => ("sample", q),
-            imaging::BudgetStep::Encode(q) => ("encode", q),
-            imaging::BudgetStep::Shrink { width, height } => {
-                set(&o, "width", &JsValue::from(width));
-                set(&o, "height", &JsValue::from(height));
-                ("shrink", 0)
-            }
-            imaging::BudgetStep::Done { quality, encodes } => {
-                set(&o, "encodes", &JsValue::from(encodes));
-                ("done", quality)
-            }
+#[wasm_bindgen(js_name = budgetStep)]
+pub fn budget_step(
+    width: u32,
+    height: u32,
+    settings: JsValue,
+    history: &[f64],
+) -> Result<JsValue, JsValue> {
+    use imaging::BudgetStep as S;
+    let opts = settings_from_js(&settings).map_err(|e| error_to_js(&e))?;
+    let mut search = imaging::BudgetSearch::new(
+        width,
+        height,
+        opts.max_base64_chars,
+        opts.min_quality as u16 * 10,
+        opts.max_quality as u16 * 10,
+        10,
+    );
+    let mut done = history.chunks_exact(3);
+    let mut keep = false;
+    let o = js_sys::Object::new();
+    let step = loop {
+        let step = search.step().map_err(|e| error_to_js(&image_error(e)))?;
+        let Some(&[kind, bytes, factor]) = done.next() else {
+            break step;
         };
-        set(&o, "kind", &JsValue::from_str(kind));
-        set(&o, "quality", &JsValue::from(q / 10));
-        Ok(o.into())
-    }
-
-    pub fn sampled(&mut self, bytes: u32, factor: f64) {
-        self.0.sampled(bytes as usize, factor);
-    }
-
-    pub fn encoded(&mut self, bytes: u32) -> bool {
-        self.0.encoded(bytes as usize)
-    }
+        match (step, kind as u8) {
+            (S::Sample(_), 0) => search.sampled(bytes as usize, factor),
+            (S::Encode(_), 1) => keep = search.encoded(bytes as usize),
+            (S::Shrink { .. }, 2) => keep = false,
+            _ => {
+                return Err(error_to_js(&OcrError::config(
+                    "internal: the budget search history does not match",
+                )))
+            }
+        }
+    };
+    let (kind, q) = match step {
+        S::Sample(q) => ("sample", q),
+        S::Encode(q) => ("encode", q),
+        S::Shrink { width, height } => {
+            set(&o, "width", &JsValue::from(width));
+            set(&o, "height", &JsValue::from(height));
+            ("shrink", 0)
+        }
+        S::Done { quality, encodes } => {
+            set(&o, "encodes", &JsValue::from(encodes));
+            ("done", quality)
+        }
+    };
+    set(&o, "kind", &JsValue::from_str(kind));
+    set(&o, "quality", &JsValue::from(q / 10));
+    set(&o, "keep", &JsValue::from_bool(keep));
+    Ok(o.into())
 }
