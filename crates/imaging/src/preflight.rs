@@ -64,6 +64,7 @@ pub fn check_pixels(w: u32, h: u32, max: u64) -> Result<(), ImageError> {
 
 /// Refuses a decode of `raw` bytes of pixel data from a `file_len`-byte file beyond
 /// [`MAX_EXPANSION`] (see there).
+#[cfg(any(feature = "png", feature = "webp", feature = "gif"))]
 pub(crate) fn check_expansion(raw: u64, file_len: usize, what: &str) -> Result<(), ImageError> {
     let allowed = (file_len as u64)
         .saturating_mul(MAX_EXPANSION)
