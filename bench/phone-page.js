@@ -32,6 +32,20 @@ function formBodyBytes(b64) {
   return FORM_HEAD.length + b64.length + 2 * escaped;
 }
 
+let lastBase64 = "";
+
+/**
+ * POST the last run's form body (the real bytes) to the bench's 127.0.0.1 sink and time it until the
+ * answer; phone.mjs has set CDP network emulation (upload throughput) on this page first.
+ */
+export async function uploadLast(url) {
+  const body = FORM_HEAD + lastBase64.replace(/[+/=]/g, (c) => ({ "+": "%2B", "/": "%2F", "=": "%3D" })[c]);
+  const t = now();
+  const r = await fetch(url, { method: "POST", body, headers: { "content-type": "application/x-www-form-urlencoded; charset=UTF-8" } });
+  const got = Number(await r.text());
+  return { ms: now() - t, sent: body.length, got };
+}
+
 /** One measured run: `kind` "ours" (prepareImage, browser codec, `opts` added) or a bench/page.js contestant. */
 export async function runOnce(kind, opts, file, upright) {
   let ms, bytes, width, height;
@@ -39,6 +53,7 @@ export async function runOnce(kind, opts, file, upright) {
     const t = now();
     const p = await ocr.prepareImage(file, { codec: "browser", maxBase64Chars: BUDGET, ...opts });
     ms = now() - t;
+    lastBase64 = p.base64;
     return { ms, base64Length: p.base64Length, bodyBytes: formBodyBytes(p.base64), width: p.width, height: p.height };
   }
   const out = await contestants[kind](file, upright);
@@ -47,5 +62,6 @@ export async function runOnce(kind, opts, file, upright) {
   const o = shared.lastOutput;
   bytes = o instanceof Uint8Array ? o : new Uint8Array(await o.arrayBuffer());
   const b64 = toBase64(bytes);
+  lastBase64 = b64;
   return { ms, base64Length: b64.length, bodyBytes: formBodyBytes(b64), width, height };
 }

@@ -1,10 +1,13 @@
 // `npm run bench`, phone profile: what a phone user waits for, preparation AND upload. Headless
 // Chromium with its CPU throttled 4× through the DevTools protocol (a mid-range phone), then the
 // upload of the exact form body a provider call sends, timed at 1.5 Mbit/s (a weak 4G/3G uplink)
-// as bytes ÷ rate. Writes the "## Phone profile" section of BENCHMARKS.md and docs/bench-phone.svg.
+// as bytes ÷ rate (cross-checked once per case and contestant by POSTing that body to a 127.0.0.1
+// sink under CDP network emulation). Writes the "## Phone profile" section of BENCHMARKS.md (just
+// before "## Worker shim") and docs/bench-phone.svg.
 // Not a test: nothing here fails on a number.
 //   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 3 here)
 //   BENCH_QUICK=1  skip the 48 MP cases
+import { createServer } from "node:http";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
@@ -46,6 +49,17 @@ for (const c of cases) {
 }
 
 // ------------------------------------------------------------------ Chromium, CPU throttled
+// The upload sink: counts the body, answers its length (CORS-readable from the bench page).
+const sink = createServer((req, res) => {
+  let n = 0;
+  req.on("data", (d) => (n += d.length));
+  req.on("end", () => {
+    res.setHeader("access-control-allow-origin", "*");
+    res.end(String(n));
+  });
+});
+await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+const sinkUrl = `http://127.0.0.1:${sink.address().port}/upload`;
 const server = await startStaticServer((p) => {
   if (p === "/__bench.html") return { type: "text/html", body: "<!doctype html><meta charset=utf-8><title>bench</title><body>" };
   const m = /^\/__bench\/(\w+)$/.exec(p);
@@ -60,6 +74,7 @@ await page.evaluate(async () => {
   globalThis.P = await import("/bench/phone-page.js");
 });
 const cdp = await page.context().newCDPSession(page);
+await cdp.send("Network.enable");
 await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
 const load0 = loadavg()[0];
 
@@ -83,11 +98,22 @@ for (const c of cases) {
       results[c.id][k.id].out = out;
     }
   }
+  // Cross-check of the computed upload: the last run's real form body POSTed once per contestant to
+  // the 127.0.0.1 sink with the uplink emulated (CDP Network.emulateNetworkConditions).
+  for (const k of CONTESTANTS) {
+    await page.evaluate(([id, mime, run, upright]) => P.load(id, mime).then((f) => P.runOnce(run[0], run[1] ?? {}, f, upright)), [c.id, c.mime, k.run, c.upright]);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: UPLINK_BITS_PER_S / 8 });
+    const up = await page.evaluate((u) => P.uploadLast(u), sinkUrl);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    if (up.got !== up.sent) log(`sink got ${up.got} bytes of ${up.sent}`);
+    results[c.id][k.id].emulatedUploadMs = up.ms;
+  }
   log(`${c.label}: ${CONTESTANTS.map((k) => `${k.id} ${median(results[c.id][k.id].ms).toFixed(0)} ms`).join(", ")}`);
 }
 await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
 await browser.close();
 await server.close();
+sink.close();
 const load1 = loadavg()[0];
 
 // ------------------------------------------------------------------ numbers
@@ -103,11 +129,14 @@ for (const c of cases) {
     const r = results[c.id][k.id];
     const prepS = median(r.ms) / 1000;
     const up = uploadS(r.out.bodyBytes);
-    rows.push({ c, k, prepS, uploadS: up, totalS: prepS + up, out: r.out });
+    rows.push({ c, k, prepS, uploadS: up, emulatedS: r.emulatedUploadMs / 1000, totalS: prepS + up, out: r.out });
   }
 }
 const totalOf = (cid, kid) => rows.find((x) => x.c.id === cid && x.k.id === kid).totalS;
 const ours = CONTESTANTS.filter((k) => k.run[0] === "ours");
+const devs = rows.map((r) => Math.abs(r.emulatedS / r.uploadS - 1));
+const agreement = `${(Math.max(...devs) * 100).toFixed(1)}% (largest deviation)`;
+const uploadShare = ours.length ? rows.filter((r) => r.k.id === ours[0].id).map((r) => r.uploadS / r.totalS) : [];
 const ratios = Object.fromEntries(ours.map((k) => [k.id, median(cases.map((c) => totalOf(c.id, k.id) / totalOf(c.id, "bic")))]));
 
 // ------------------------------------------------------------------ the plot (hand-written SVG)
@@ -174,22 +203,26 @@ md.push(`- Runs: ${RUNS} measured per case and contestant after one warm-up, int
 md.push("");
 md.push("Method:");
 md.push(`- **Preparation**: the bench's own contestants (same sources, same options as in \"Image preparation\" above) timed in the page with Chromium's CPU throttled ${CPU_SLOWDOWN}× through the DevTools protocol (\`Emulation.setCPUThrottlingRate\`, what DevTools' \"4× slowdown\" does: it throttles the page's renderer main thread; work Chromium does off that thread, such as parts of image decoding, is not slowed, so this is a lower bound for a real mid-range phone).`);
-md.push("- **Upload**: computed, not emulated: the bytes of the exact form body a direct apihz call sends (`id=…&key=…&class=1&type=2&img=<base64>`, built like `crates/core` `apihz::form_body`: every byte outside `[A-Za-z0-9-_.~]` percent-encoded, so base64's `+`, `/` and `=` take 3 bytes each, about +6% over the base64 length; id/key placeholders of typical length) ÷ 1.5 Mbit/s. HTTP headers, TLS, the TCP slow start and the round trips are left out (a few hundred bytes and a few RTTs, the same for every contestant). For browser-image-compression and the native pass the base64 is made from their output blob (not timed).");
+md.push("- **Upload**: computed, not emulated: the bytes of the exact form body a direct apihz call sends (`id=…&key=…&class=1&type=2&img=<base64>`, built like `crates/core` `apihz::form_body`: every byte outside `[A-Za-z0-9-_.~]` percent-encoded, so base64's `+`, `/` and `=` take 3 bytes each, about +6% over the base64 length; id/key placeholders of typical length) ÷ 1.5 Mbit/s. HTTP headers, TLS, the TCP slow start and the round trips are left out (a few hundred bytes and a few RTTs, the same for every contestant). For browser-image-compression and the native pass the base64 is made from their output blob (not timed). Cross-check, not used in the totals: once per case and contestant the real form body is POSTed from the page to a sink on 127.0.0.1 with Chromium's network emulation at the same uplink (CDP \`Network.emulateNetworkConditions\`, \`uploadThroughput\` = 1.5e6 / 8 bytes/s, no added latency), timed until the answer (column \"emulated\"); it agrees with bytes ÷ rate within " + agreement + ".");
 md.push("- **Contestants**: `prepareImage` with the browser codec and today's budget behaviour (`\"budget\"`: spend up to `maxBase64Chars` = 1,000,000), browser-image-compression 2.0.2 with the same output constraints as above (`maxSizeMB` = 750,000 / 1024², `maxWidthOrHeight: 2048`, JPEG, main thread), the native single canvas pass (2048 long side, q 0.9). Another target of ours is one line in `CONTESTANTS` in `bench/phone.mjs` (e.g. `{ id: \"legible\", …, run: [\"ours\", { target: \"legible\" }] }`); it then appears in the table, the plot and the ratio.");
 md.push("");
 md.push(`![Phone profile: preparation and upload time per case and contestant](docs/bench-phone.svg)`);
 md.push("");
-md.push(`| case | contestant | prepare ms (CPU ${CPU_SLOWDOWN}×) | output px | base64 chars | form body bytes | upload s (1.5 Mbit/s) | total s | total × b-i-c |`);
-md.push("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+md.push(`| case | contestant | prepare ms (CPU ${CPU_SLOWDOWN}×) | output px | base64 chars | form body bytes | upload s (1.5 Mbit/s) | upload s, emulated (1 run) | total s | total × b-i-c |`);
+md.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
 for (const r of rows) {
   md.push(
     `| ${r.c.label} | ${r.k.label} | ${(r.prepS * 1000).toFixed(0)} | ${r.out.width}×${r.out.height} | ${fmt(r.out.base64Length)} | ${fmt(r.out.bodyBytes)} | ` +
-      `${r.uploadS.toFixed(2)} | ${r.totalS.toFixed(2)} | ${(r.totalS / totalOf(r.c.id, "bic")).toFixed(2)}× |`,
+      `${r.uploadS.toFixed(2)} | ${r.emulatedS.toFixed(2)} | ${r.totalS.toFixed(2)} | ${(r.totalS / totalOf(r.c.id, "bic")).toFixed(2)}× |`,
   );
 }
 md.push("");
 for (const k of ours) {
   md.push(`**${k.label}: ${ratios[k.id].toFixed(2)}× browser-image-compression's prepare + upload, median over the ${cases.length} cases** (issue 13's target for \`"legible"\`: ≤ 0.4×).`);
+}
+if (uploadShare.length) {
+  md.push("");
+  md.push(`The upload is ${(Math.min(...uploadShare) * 100).toFixed(0)}–${(Math.max(...uploadShare) * 100).toFixed(0)}% of ${ours[0].label}'s total: on a phone the bytes sent, not the CPU, decide the wait.`);
 }
 md.push("");
 const section = md.join("\n") + "\n";
