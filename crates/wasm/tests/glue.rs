@@ -194,3 +194,34 @@ fn option_errors_are_plain_typed_objects_without_the_key() {
         assert_eq!(get(&err, "retryable"), JsValue::FALSE);
     }
 }
+
+#[wasm_bindgen_test]
+fn option_values_must_be_json_data() {
+    let with = |body: &str| {
+        js("o", &format!("{body}; return o"))
+            .call1(&JsValue::NULL, &options("{}"))
+            .unwrap()
+    };
+    for bad in [
+        "o.timeoutMs = new Set([1])",
+        "o.timeoutMs = new ArrayBuffer(4)",
+        "o.timeoutMs = Symbol('x')",
+        "o.timeoutMs = [1, () => 1]",
+        "o.apihz.endpoints = new Map([[1, 'x']])",
+    ] {
+        let err = check_options(with(bad)).err().expect(bad);
+        assert_eq!(code(&err), "CONFIG", "{bad}");
+        let message = get(&err, "message").as_string().unwrap();
+        assert!(
+            message.contains("must be plain JSON data"),
+            "{bad}: {message}"
+        );
+    }
+    // A BigInt integer is that integer; a Map with string keys is an object.
+    for good in [
+        "o.timeoutMs = 30000n",
+        "o.apihz = new Map(Object.entries(o.apihz))",
+    ] {
+        assert!(check_options(with(good)).is_ok(), "{good}");
+    }
+}
