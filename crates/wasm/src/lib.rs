@@ -19,6 +19,8 @@ mod convert;
 #[cfg(feature = "main")]
 mod fetch;
 mod image;
+#[cfg(feature = "quality")]
+mod quality;
 #[cfg(feature = "main")]
 mod recognize;
 #[cfg(feature = "main")]
