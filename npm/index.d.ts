@@ -21,24 +21,67 @@ export interface ResultByDocument {
 }
 
 /**
+ * The instance type of the global class `K` where the project's libraries declare it (the DOM lib,
+ * @types/node, @cloudflare/workers-types), else `never`. The public types name no global that a
+ * Node or Worker project without the DOM lib lacks, so they never collapse to `any`.
+ */
+type GlobalInstance<K extends string> = typeof globalThis extends { [P in K]: { prototype: infer T } } ? T : never;
+
+/** `Blob`/`File` where the runtime's types declare it (browsers, Node, Workers). */
+export type BlobLike = GlobalInstance<"Blob">;
+/** The caller's `AbortSignal` (structural where no library declares it). */
+export type AbortSignalLike = [GlobalInstance<"AbortSignal">] extends [never]
+  ? { readonly aborted: boolean; addEventListener(type: "abort", listener: () => void): void }
+  : GlobalInstance<"AbortSignal">;
+/** What `fetch` answers: the global `Response` where declared. */
+export type ResponseLike = [GlobalInstance<"Response">] extends [never]
+  ? { readonly ok: boolean; readonly status: number; readonly url: string; arrayBuffer(): Promise<ArrayBuffer> }
+  : GlobalInstance<"Response">;
+/** The second argument the library passes to `fetch`: the global `RequestInit` where declared. */
+export type FetchInit = typeof globalThis extends { fetch: (input: never, init?: infer I) => unknown }
+  ? NonNullable<I>
+  : { method: string; headers: Record<string, string>; body: unknown; signal: AbortSignalLike; redirect?: string };
+
+/**
  * Pixels the browser already holds (browsers only): an `ImageBitmap`, a canvas or `OffscreenCanvas`,
  * a loaded `<img>` (same-origin or CORS-enabled), a `<video>` (its current frame, e.g. the camera
- * preview; `readyState >= 2`) or a `VideoFrame`. They are taken as already upright.
+ * preview; `readyState >= 2`) or a `VideoFrame`. They are taken as already upright. `never` in a
+ * project without the DOM lib.
  */
 export type DrawableImage =
-  | ImageBitmap
-  | OffscreenCanvas
-  | HTMLCanvasElement
-  | HTMLImageElement
-  | HTMLVideoElement
-  | VideoFrame;
+  | GlobalInstance<"ImageBitmap">
+  | GlobalInstance<"OffscreenCanvas">
+  | GlobalInstance<"HTMLCanvasElement">
+  | GlobalInstance<"HTMLImageElement">
+  | GlobalInstance<"HTMLVideoElement">
+  | GlobalInstance<"VideoFrame">;
 
 /**
  * The photo: a Blob/File, ArrayBuffer, typed array (Uint8Array, Buffer, DataView), a base64 string,
  * a `data:` URL, an `http(s)://` URL string (apihz fetches it itself; juhe needs bytes), or in
  * browsers a {@link DrawableImage}.
  */
-export type ImageInput = Blob | ArrayBuffer | ArrayBufferView | string | DrawableImage;
+export type ImageInput = BlobLike | ArrayBuffer | ArrayBufferView | string | DrawableImage;
+
+/**
+ * Where one `.wasm` file is: a URL (string, relative to the page in browsers; a path or `file:`
+ * URL in Node), a `Response` (or a promise of one, e.g. `fetch(url)`), its bytes, or a compiled
+ * `WebAssembly.Module`.
+ */
+export type WasmSource =
+  | string
+  | GlobalInstance<"URL">
+  | ResponseLike
+  | PromiseLike<ResponseLike>
+  | ArrayBuffer
+  | ArrayBufferView
+  | (typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never);
+
+/** The package's two WebAssembly modules (`main`: options, providers, results; `codec`: the pure-Rust image codec). */
+export interface WasmLocations {
+  main?: WasmSource;
+  codec?: WasmSource;
+}
 
 export interface ApihzOptions {
   /** Numeric user id from the apihz user centre, e.g. "10000000". */
@@ -92,7 +135,13 @@ export interface PrepareSettings {
 export interface PrepareImageOptions extends PrepareSettings {
   /** The providers' base64 limit; the result never exceeds it. @default 1000000 */
   maxBase64Chars?: number;
+  /** Cancels the preparation: the promise rejects with `AbortedError` at once and the work stops at its next step. */
+  signal?: AbortSignalLike;
+  /** Called with `{ stage: "preparing" }` before the image is decoded and encoded, and `{ stage: "done", image }`. */
+  onProgress?: (event: PrepareProgressEvent) => void;
 }
+
+export type PrepareProgressEvent = { stage: "preparing" } | { stage: "done"; image: PreparedImage };
 
 /** What `prepareImage()` returns (and `onProgress` reports before sending). */
 export interface PreparedImage {
@@ -125,6 +174,8 @@ export interface PreparedImage {
   /** How many full-size JPEG encodes were needed (the small sampled size probes are not counted). */
   encodes: number;
   elapsedMs: number;
+  /** The JPEG as a `Blob` (`image/jpeg`) for a preview (`URL.createObjectURL`) or an upload; created on first read; not enumerable. */
+  readonly blob: BlobLike | null;
 }
 
 export type ProgressEvent =
@@ -142,9 +193,9 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   /** From the first request to the answer, all endpoints included (image preparation not counted). @default 20000 */
   timeoutMs?: number;
   /** Cancels the in-flight request; the promise rejects with `AbortedError`. */
-  signal?: AbortSignal;
+  signal?: AbortSignalLike;
   /** @default globalThis.fetch */
-  fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  fetch?: (input: string, init: FetchInit) => Promise<ResponseLike>;
   /** The providers' base64 limit; the image sent never exceeds it. @default 1000000 */
   maxBase64Chars?: number;
   /** Image preparation settings. */
@@ -174,6 +225,31 @@ export function crossCheck(documents: {
 
 /** Load and compile the WebAssembly module now instead of on the first call. */
 export function ready(): Promise<void>;
+
+/**
+ * Say where the `.wasm` files are, before the first call that needs them (esbuild, a classic
+ * script / IIFE build, a CDN or self-hosted copy). Unset modules keep the default (next to the
+ * package's code). Throws `ConfigError` for a wrong value or a module already loaded.
+ */
+export function configureWasm(locations: WasmLocations): void;
+
+/** The per-app options a client holds: every `recognize()` option but `document`. */
+export type ClientOptions = Omit<Partial<RecognizeOptions>, "document">;
+
+/** What `createClient()` returns: the functions with the client's options under each call's. */
+export interface VehicleDocOcrClient {
+  recognize<D extends DocumentKind>(image: ImageInput, options: Partial<RecognizeOptions<D>> & { document: D }): Promise<ResultByDocument[D]>;
+  /** Uses the client's `prepare` settings and `maxBase64Chars` under the call's options. */
+  prepareImage(image: ImageInput, options?: PrepareImageOptions): Promise<PreparedImage>;
+  crossCheck: typeof crossCheck;
+}
+
+/**
+ * A client that holds the app's options once (`proxyUrl`, `timeoutMs`, `fetch`, `apihz`, `juhe`,
+ * `prepare`, …); each call's options are merged over them (`apihz`, `juhe` and `prepare` one level
+ * deep). The free functions stay.
+ */
+export function createClient(options?: ClientOptions): VehicleDocOcrClient;
 
 export interface VehicleDocOcrErrorFields {
   code?: ErrorCode;

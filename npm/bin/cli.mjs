@@ -1,21 +1,57 @@
 #!/usr/bin/env node
 // npx vehicle-doc-ocr <image-file|http(s)-url> --document <kind> [--timeout-ms N] [--upload base64|multipart]
-// Prints the typed result as JSON. Uses the real providers when APIHZ_ID/APIHZ_KEY (行驶证) or
-// JUHE_KEY (登记证书) are set, otherwise the local provider simulator (only in a checkout of the
-// repository: the simulator is not part of the published package).
+// Prints the typed result as JSON. Uses the providers when APIHZ_ID/APIHZ_KEY (行驶证) or JUHE_KEY
+// (登记证书) are set. Without keys it uses the local provider simulator, but only when this file runs
+// from a checkout of the repository (npm/bin/ next to sim/ under the workspace's package.json): an
+// installed package never loads code from outside itself.
+import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { recognize } from "../src/node.js";
 
 const USAGE = `usage: vehicle-doc-ocr <image-file|http(s)-url> --document vehicleLicenseFront|vehicleLicenseBack|registrationCertificate
        [--timeout-ms 20000] [--upload base64|multipart] [--max-base64-chars 1000000]
-env:   APIHZ_ID, APIHZ_KEY (vehicle licence), JUHE_KEY (registration certificate), APIHZ_ENDPOINTS (comma-separated),
-       JUHE_BASE_URL. Without keys the local provider simulator is used (repository checkout only).`;
+       vehicle-doc-ocr --version | --help
+env:   APIHZ_ID, APIHZ_KEY (vehicle licence, apihz), JUHE_KEY (registration certificate, juhe),
+       APIHZ_ENDPOINTS (comma-separated URLs), JUHE_BASE_URL. Each call to the real providers is billed.
+       Without keys, only in a checkout of the repository: the local provider simulator.`;
 
+const pkgDir = dirname(dirname(realpathSync(fileURLToPath(import.meta.url))));
+
+/** A usage problem: plain text on stderr, exit 2. */
+function usageError(problem) {
+  process.stderr.write(`vehicle-doc-ocr: ${problem}\n\n${USAGE}\n`);
+  process.exit(2);
+}
+
+/** A typed error as JSON on stderr. */
 function fail(code, message, exit = 2) {
   process.stderr.write(JSON.stringify({ error: { code, message } }, null, 2) + "\n");
   process.exit(exit);
 }
+
+/** The repository's simulator, only when this package is the `npm/` folder of a checkout (never an install). */
+function checkoutSimulator() {
+  const root = dirname(pkgDir);
+  if (basename(pkgDir) !== "npm" || pkgDir.split(sep).includes("node_modules")) return null;
+  try {
+    if (JSON.parse(readFileSync(join(root, "package.json"), "utf8")).name !== "vehicle-doc-ocr-workspace") return null;
+  } catch {
+    return null;
+  }
+  const server = join(root, "sim", "server.mjs");
+  return existsSync(server) ? pathToFileURL(server) : null;
+}
+
+const isLocal = (url) => {
+  try {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+};
 
 let args;
 try {
@@ -27,17 +63,23 @@ try {
       upload: { type: "string" },
       "max-base64-chars": { type: "string" },
       help: { type: "boolean", short: "h" },
+      version: { type: "boolean", short: "v" },
     },
   });
 } catch (e) {
-  fail("CONFIG", `${e.message}\n${USAGE}`);
+  usageError(e.message);
 }
 if (args.values.help) {
   process.stdout.write(USAGE + "\n");
   process.exit(0);
 }
+if (args.values.version) {
+  process.stdout.write(JSON.parse(readFileSync(join(pkgDir, "package.json"), "utf8")).version + "\n");
+  process.exit(0);
+}
 const [imageArg] = args.positionals;
-if (!imageArg || !args.values.document) fail("CONFIG", USAGE);
+if (!imageArg) usageError("missing the image (a file path or an http(s) URL)");
+if (!args.values.document) usageError("missing --document");
 
 const env = process.env;
 const haveApihz = Boolean(env.APIHZ_ID && env.APIHZ_KEY);
@@ -48,24 +90,33 @@ if (args.values["max-base64-chars"]) options.maxBase64Chars = Number(args.values
 
 let sim = null;
 if (haveApihz || haveJuhe) {
+  const endpoints = [];
   if (haveApihz) {
     options.apihz = { id: env.APIHZ_ID, key: env.APIHZ_KEY };
     if (env.APIHZ_ENDPOINTS) options.apihz.endpoints = env.APIHZ_ENDPOINTS.split(",").map((s) => s.trim());
+    endpoints.push(...(options.apihz.endpoints ?? ["https://cn.apihz.cn"]));
   }
   if (haveJuhe) {
     options.juhe = { key: env.JUHE_KEY };
     if (env.JUHE_BASE_URL) options.juhe.baseUrl = env.JUHE_BASE_URL;
+    endpoints.push(options.juhe.baseUrl ?? "https://apis.juhe.cn");
   }
+  const names = [haveApihz && "apihz", haveJuhe && "juhe"].filter(Boolean).join(", ");
   process.stderr.write(
-    `[vehicle-doc-ocr] using the REAL providers (${[haveApihz && "apihz", haveJuhe && "juhe"].filter(Boolean).join(", ")}): each call is billed\n`,
+    endpoints.every(isLocal)
+      ? `[vehicle-doc-ocr] using local endpoints for ${names} (${endpoints.join(", ")})\n`
+      : `[vehicle-doc-ocr] using the REAL providers (${names}): each call is billed\n`,
   );
 } else {
-  let startSimulator;
-  try {
-    ({ startSimulator } = await import(new URL("../../sim/server.mjs", import.meta.url)));
-  } catch {
-    fail("CONFIG", "no APIHZ_ID/APIHZ_KEY or JUHE_KEY set, and the provider simulator is only available in a checkout of the repository");
+  const server = checkoutSimulator();
+  if (!server) {
+    fail(
+      "CONFIG",
+      "no provider keys: set APIHZ_ID and APIHZ_KEY (vehicle licence) and/or JUHE_KEY (registration certificate); " +
+        "each call is billed. (The keyless simulator is only in a checkout of the repository, not in the npm package.)",
+    );
   }
+  const { startSimulator } = await import(server.href);
   const credentials = { apihz: { id: "10000000", key: "sim-apihz-key" }, juhe: { key: "sim-juhe-key" } };
   sim = await startSimulator({ port: 0, quiet: true, ...credentials });
   options.apihz = { ...credentials.apihz, endpoints: [sim.apihzUrl] };
@@ -80,7 +131,8 @@ else {
   try {
     image = await readFile(imageArg);
   } catch (e) {
-    fail("INVALID_IMAGE", `cannot read the image file (${e.code ?? "error"})`);
+    await sim?.close();
+    fail("INVALID_IMAGE", `cannot read the image file ${JSON.stringify(imageArg)} (${e.code ?? "error"})`);
   }
 }
 

@@ -6,6 +6,7 @@ import {
 } from "./errors.js";
 import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
+import { checkWasmLocations } from "./wasm.js";
 
 const now = () => (globalThis.performance?.now ? performance.now() : Date.now());
 
@@ -45,13 +46,80 @@ function splitOptions(options) {
   return { signal, fetch, onProgress, rest };
 }
 
+/** `signal` and `onProgress` of prepareImage() (same rules as recognize's). */
+function checkLive(signal, onProgress) {
+  if (signal !== undefined && signal !== null && (typeof signal.aborted !== "boolean" || typeof signal.addEventListener !== "function")) {
+    throw new ConfigError("option `signal` must be an AbortSignal");
+  }
+  if (onProgress !== undefined && onProgress !== null && typeof onProgress !== "function") {
+    throw new ConfigError("option `onProgress` must be a function");
+  }
+}
+
+function callback(onProgress, event) {
+  try {
+    onProgress?.(event);
+  } catch (e) {
+    throw new CallbackFailure(e);
+  }
+}
+
+/** Run `work`, rejecting as soon as `signal` fires (`step` throws the AbortedError); work stops at its next step. */
+function untilAborted(signal, step, work) {
+  if (!signal) return work();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => {
+      try {
+        step();
+      } catch (e) {
+        reject(e);
+      }
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    work().then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** A prepared image with a lazy `blob` (image/jpeg), for previews and uploads; not enumerable. */
+function withBlob(prepared) {
+  let blob;
+  return Object.defineProperty(prepared, "blob", {
+    get: () => (blob ??= typeof Blob === "function" ? new Blob([prepared.bytes], { type: prepared.mimeType }) : null),
+  });
+}
+
+const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
+
+/**
+ * createClient(defaults): `{ recognize, prepareImage, crossCheck }` with the app's options held
+ * once; each call's options are merged over them (`apihz`, `juhe`, `prepare` one level deep).
+ * prepareImage() takes the client's `prepare` settings and `maxBase64Chars`.
+ */
+export function clientOf({ recognize, prepareImage, crossCheck }, defaults = {}) {
+  if (!isObject(defaults)) throw new ConfigError("createClient() takes an options object");
+  const base = { ...defaults };
+  const merge = (a, b) => {
+    if (!isObject(b)) return b; // recognize()/prepareImage() refuse it
+    const o = { ...a, ...b };
+    for (const k of ["apihz", "juhe", "prepare"]) if (isObject(a[k]) && isObject(b[k])) o[k] = { ...a[k], ...b[k] };
+    return o;
+  };
+  const prepareBase = { ...base.prepare, ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }) };
+  return Object.freeze({
+    recognize: (image, options = {}) => recognize(image, merge(base, options)),
+    prepareImage: (image, options = {}) => prepareImage(image, merge(prepareBase, options)),
+    crossCheck,
+  });
+}
+
 /** Memoize a module loader; a failed load is retried by the next call (e.g. a flaky network). */
 function once(load, what) {
   let loading = null;
   return () => {
     loading ??= load().catch((e) => {
       loading = null;
-      throw new ConfigError(`could not load the vehicle-doc-ocr ${what} WebAssembly module`, { cause: e });
+      const why = e instanceof ConfigError ? `: ${e.message}` : "";
+      throw new ConfigError(`could not load the vehicle-doc-ocr ${what} WebAssembly module${why}`, { cause: e });
     });
     return loading;
   };
@@ -90,12 +158,33 @@ function guardTraps(mod) {
 }
 
 /**
- * @param {() => Promise<object>} loadWasm resolves to the initialised main module
- * @param {() => Promise<object>} loadCodec resolves to the initialised image-codec module
+ * @param {(location?: unknown) => Promise<object>} loadWasm resolves to the initialised main module
+ * @param {(location?: unknown) => Promise<object>} loadCodec resolves to the initialised image-codec module
+ * (`location`: what `configureWasm()` was given for that module, if anything)
  */
 export function createApi(loadWasm, loadCodec) {
-  const wasm = once(loadWasm, "main");
-  const codecWasm = once(() => loadCodec().then(guardTraps), "image-codec");
+  let locations = {};
+  const begun = { main: false, codec: false }; // loading or loaded (a failed load may be configured again)
+  const track = (k, load) => () => {
+    begun[k] = true;
+    return load(locations[k]).catch((e) => {
+      begun[k] = false;
+      throw e;
+    });
+  };
+  const wasm = once(track("main", loadWasm), "main");
+  const codecWasm = once(track("codec", (l) => loadCodec(l).then(guardTraps)), "image-codec");
+
+  /** Say where the .wasm files are (before the first call that needs them). */
+  function configureWasm(given) {
+    const next = checkWasmLocations(given);
+    for (const k of ["main", "codec"]) {
+      if (next[k] !== undefined && begun[k]) {
+        throw new ConfigError(`configureWasm(): the ${k} module is already loaded; call configureWasm() before the first call`);
+      }
+    }
+    locations = { ...locations, ...Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined)) };
+  }
 
   /**
    * Prepare bytes (or, in browsers, a drawable) with the codec the settings ask for: `auto` takes
@@ -125,7 +214,7 @@ export function createApi(loadWasm, loadCodec) {
       }
       p = await prepareDrawable(w, codecWasm, input.drawable, settings, !useBrowser);
     }
-    return {
+    return withBlob({
       bytes: p.bytes,
       base64: p.base64,
       mimeType: "image/jpeg",
@@ -142,22 +231,37 @@ export function createApi(loadWasm, loadCodec) {
       codec: p.codec,
       encodes: p.encodes,
       elapsedMs: Math.round((now() - started) * 10) / 10,
-    };
+    });
   }
 
+  /** `signal` stops the work between steps (and rejects at once); `onProgress` sees `preparing`, then `done`. */
   async function prepareImage(image, options = {}) {
     try {
       if (options === null || typeof options !== "object" || Array.isArray(options)) {
         throw new ConfigError("prepareImage options must be an object");
       }
-      const w = await wasm();
-      const settings = w.prepareSettings(options); // CONFIG errors before reading the image
-      const input = await toBytesOrUrl(w, image);
-      if (!(input instanceof Uint8Array) && !input.drawable) {
-        throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
-      }
-      return await prepareBytes(w, input, settings);
+      const { signal, onProgress, ...rest } = options;
+      checkLive(signal, onProgress);
+      const step = () => {
+        if (signal?.aborted) throw new AbortedError("prepareImage was cancelled by the caller's AbortSignal");
+      };
+      return await untilAborted(signal, step, async () => {
+        step();
+        const w = await wasm();
+        const settings = w.prepareSettings(rest); // CONFIG errors before reading the image
+        const input = await toBytesOrUrl(w, image);
+        if (!(input instanceof Uint8Array) && !input.drawable) {
+          throw new InvalidImageError("prepareImage needs the image itself (bytes, Blob, base64), not a URL");
+        }
+        step();
+        callback(onProgress, { stage: "preparing" });
+        const prepared = await prepareBytes(w, input, settings);
+        step();
+        callback(onProgress, { stage: "done", image: prepared });
+        return prepared;
+      });
     } catch (e) {
+      if (e instanceof CallbackFailure) throw e.error;
       throw fromWasm(e);
     }
   }
@@ -205,5 +309,6 @@ export function createApi(loadWasm, loadCodec) {
     }
   }
 
-  return { recognize, prepareImage, crossCheck, ready: () => wasm().then(() => undefined) };
+  const createClient = (defaults) => clientOf({ recognize, prepareImage, crossCheck }, defaults);
+  return { recognize, prepareImage, crossCheck, configureWasm, createClient, ready: () => wasm().then(() => undefined) };
 }

@@ -1,20 +1,25 @@
 // Entry for browsers (native ES modules and bundlers: Vite, webpack 5). Each .wasm is fetched
-// lazily on first use, next to this file (bundlers rewrite `new URL(..., import.meta.url)`).
-// The image-codec module is fetched only when an image must be re-encoded without the canvas.
+// lazily on first use, next to this file (bundlers rewrite `new URL(..., import.meta.url)`), or
+// from where `configureWasm({ main, codec })` says (esbuild, classic scripts, a CDN: then
+// `import.meta.url` is never read). The image-codec module is fetched only when an image must be
+// re-encoded without the canvas.
 import init, * as wasm from "../wasm/vehicle_doc_ocr.js";
 import initCodec, * as codec from "../wasm/vehicle_doc_ocr_image.js";
 import { createApi } from "./api.js";
+import { wasmInput } from "./wasm.js";
 
 const api = createApi(
-  async () => {
-    await init({ module_or_path: new URL("../wasm/vehicle_doc_ocr_bg.wasm", import.meta.url) });
+  async (location) => {
+    const source = location ?? new URL("../wasm/vehicle_doc_ocr_bg.wasm", import.meta.url);
+    await init({ module_or_path: await wasmInput(source, { stream: true }) });
     return wasm;
   },
-  async () => {
-    await initCodec({ module_or_path: new URL("../wasm/vehicle_doc_ocr_image_bg.wasm", import.meta.url) });
+  async (location) => {
+    const source = location ?? new URL("../wasm/vehicle_doc_ocr_image_bg.wasm", import.meta.url);
+    await initCodec({ module_or_path: await wasmInput(source, { stream: true }) });
     return codec;
   },
 );
 
-export const { recognize, prepareImage, crossCheck, ready } = api;
+export const { recognize, prepareImage, crossCheck, ready, configureWasm, createClient } = api;
 export * from "./errors.js";

@@ -1,15 +1,17 @@
-// Entry for Node >= 20: the .wasm files are read from disk next to this file.
+// Entry for Node >= 20.19: the .wasm files are read from disk next to this file, or from where
+// `configureWasm({ main, codec })` says (a path, a file: or http(s) URL, bytes or a Module).
 import { readFile } from "node:fs/promises";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
 import { createApi } from "./api.js";
+import { wasmInput } from "./wasm.js";
 
-const load = (mod, file) => async () => {
-  mod.initSync({ module: await readFile(new URL(`../wasm/${file}`, import.meta.url)) });
+const load = (mod, file) => async (location) => {
+  mod.initSync({ module: await wasmInput(location ?? new URL(`../wasm/${file}`, import.meta.url), { readFile }) });
   return mod;
 };
 
 const api = createApi(load(wasm, "vehicle_doc_ocr_bg.wasm"), load(codec, "vehicle_doc_ocr_image_bg.wasm"));
 
-export const { recognize, prepareImage, crossCheck, ready } = api;
+export const { recognize, prepareImage, crossCheck, ready, configureWasm, createClient } = api;
 export * from "./errors.js";

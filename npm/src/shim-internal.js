@@ -4,7 +4,13 @@
 import module from "../wasm/vehicle_doc_ocr_bg.wasm";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 
-export { recognize, ready } from "./workerd.js";
+import { recognize as recognizeInWorker } from "./workerd.js";
+
+export { ready } from "./workerd.js";
+// The shim chooses the codec itself: without `PREPARE_IN_WORKER` its options carry
+// `prepare: { codec: "none" }`; with it they carry none, which means re-encoding ("auto"), not the
+// workerd entry's send-as-is default.
+export const recognize = (image, options) => recognizeInWorker(image, { prepare: { codec: "auto" }, ...options });
 
 let initialised = false;
 function w() {

@@ -1,21 +1,47 @@
 // Entry for Cloudflare Workers (workerd): wrangler imports each .wasm as a WebAssembly.Module;
 // the image-codec module is instantiated only when an image must be re-encoded.
+//
+// Default fitted to the Workers Free plan (10 ms CPU): `recognize()` sends the image as it is
+// (`prepare.codec` "none") unless the call chooses a codec; re-encoding a 12 MP photo takes about
+// 500 ms of CPU. An image that does not fit as it is gets an error that says what to do.
 import module from "../wasm/vehicle_doc_ocr_bg.wasm";
 import codecModule from "../wasm/vehicle_doc_ocr_image_bg.wasm";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
-import { createApi } from "./api.js";
+import { clientOf, createApi } from "./api.js";
+import { ImageTooLargeError } from "./errors.js";
+import { wasmInput } from "./wasm.js";
 
-const api = createApi(
-  async () => {
-    wasm.initSync({ module });
-    return wasm;
-  },
-  async () => {
-    codec.initSync({ module: codecModule });
-    return codec;
-  },
-);
+const load = (mod, compiled) => async (location) => {
+  mod.initSync({ module: location === undefined ? compiled : await wasmInput(location) });
+  return mod;
+};
+const api = createApi(load(wasm, module), load(codec, codecModule));
 
-export const { recognize, prepareImage, crossCheck, ready } = api;
+const FREE_PLAN =
+  "In a Worker, recognize() sends the image as it is unless you choose a codec: re-encoding a 12 MP photo takes " +
+  "about 500 ms of CPU and the Workers Free plan allows 10 ms. Prepare the photo on the device (prepareImage() in " +
+  'the browser, then send prepared.bytes), or opt in to re-encoding in the Worker with prepare: { codec: "wasm" } (paid plans)';
+
+/** The options with `prepare.codec: "none"` when the caller chose no codec, and whether it was defaulted. */
+function workerDefaults(options) {
+  const prepare = options?.prepare;
+  const chosen = prepare !== undefined && (prepare === null || typeof prepare !== "object" || prepare.codec !== undefined);
+  if (options === null || typeof options !== "object" || Array.isArray(options) || chosen) return [options, false];
+  return [{ ...options, prepare: { ...prepare, codec: "none" } }, true];
+}
+
+async function recognize(image, options) {
+  const [effective, defaulted] = workerDefaults(options);
+  try {
+    return await api.recognize(image, effective);
+  } catch (e) {
+    if (defaulted && e instanceof ImageTooLargeError) throw new ImageTooLargeError(`${e.message}. ${FREE_PLAN}`, { cause: e });
+    throw e;
+  }
+}
+
+export { recognize };
+export const { prepareImage, crossCheck, ready, configureWasm } = api;
+export const createClient = (defaults) => clientOf({ recognize, prepareImage, crossCheck }, defaults);
 export * from "./errors.js";

@@ -3,14 +3,13 @@
 // simulator, with a wrong apihz key and a juhe endpoint that answers 503. The page must drop the
 // simulator notice, and tell the user to check the configuration / try later, in plain words.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import { startSimulator } from "../../sim/server.mjs";
 import { CARD_JPEG, recognizeIn, secretForms, useDemo, withScreenshot } from "./support.mjs";
 
-let sim;
-before(async () => {
-  sim = await startSimulator({ port: 0 });
-});
+// Started at import, before useDemo()'s hook reads its URLs (with a `before` hook here, useDemo's
+// hook was seen to run first and read an undefined URL).
+const sim = await startSimulator({ port: 0 });
 const WRONG_KEY = "not+the/apihz=key-4711";
 const demo = useDemo(() => ({
   env: {

@@ -1,31 +1,22 @@
 // The published package as a user gets it: `npm pack` in npm/, installed into an empty project,
 // imported with a plain `import` in Node, and resolved through the right export condition.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
+import { installPacked, pkgDir, run } from "./packed.mjs";
 
-const run = promisify(execFile);
-const pkgDir = fileURLToPath(new URL("../../npm/", import.meta.url));
 let dir;
-
+let remove;
 before(async () => {
-  dir = await mkdtemp(join(tmpdir(), "vdo-pack-"));
-  await run("npm", ["pack", "--pack-destination", dir, "--silent"], { cwd: pkgDir });
-  const [tgz] = (await readdir(dir)).filter((f) => f.endsWith(".tgz"));
-  await writeFile(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
-  await run("npm", ["install", "--offline", "--no-audit", "--no-fund", "--silent", `./${tgz}`], { cwd: dir });
+  ({ dir, remove } = await installPacked());
 });
-after(() => rm(dir, { recursive: true, force: true }));
+after(() => remove());
 
 test("the tarball holds the code, both wasm modules and the types, and no test or build files", async () => {
   const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: pkgDir });
   const files = JSON.parse(stdout)[0].files.map((f) => f.path);
-  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "bin/cli.mjs", "README.md"]) {
+  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "bin/cli.mjs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.ok(!files.some((f) => /test|fixtures|\.rs$/.test(f)), files.join(", "));
@@ -44,7 +35,7 @@ test("a plain `import` in Node >= 20 gets the API and a working wasm module", as
 });
 
 test("the export map sends each runtime to its entry", async () => {
-  const pkg = JSON.parse(await (await import("node:fs/promises")).readFile(join(pkgDir, "package.json"), "utf8"));
+  const pkg = JSON.parse(await readFile(join(pkgDir, "package.json"), "utf8"));
   const exp = pkg.exports["."];
   assert.equal(exp.workerd, "./src/workerd.js");
   assert.equal(exp.node, "./src/node.js");
@@ -52,4 +43,34 @@ test("the export map sends each runtime to its entry", async () => {
   assert.equal(exp.types, "./index.d.ts");
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", `console.log(import.meta.resolve("vehicle-doc-ocr"))`], { cwd: dir });
   assert.match(stdout.trim(), /vehicle-doc-ocr\/src\/node\.js$/);
+});
+
+test("the installed package holds both license texts and a README that covers every runtime", async () => {
+  const root = join(dir, "node_modules/vehicle-doc-ocr");
+  assert.match(await readFile(join(root, "LICENSE-MIT"), "utf8"), /^MIT License[\s\S]*Permission is hereby granted/);
+  assert.match(await readFile(join(root, "LICENSE-APACHE"), "utf8"), /Apache License\s+Version 2\.0/);
+  const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+  assert.equal(pkg.license, "MIT OR Apache-2.0");
+  for (const k of ["repository", "homepage", "bugs", "keywords"]) assert.ok(pkg[k], `package.json has ${k}`);
+  const readme = await readFile(join(root, "README.md"), "utf8");
+  for (const section of ["Browser", "Node", "Cloudflare Workers", "Options", "Errors", "Command line", "configureWasm", "createClient"]) {
+    assert.ok(readme.includes(section), `the npm README covers ${section}`);
+  }
+});
+
+// engines says >=20.19: from there `require()` of an ES module works without a flag (no top-level
+// await in the entry). This Node is >= 20.19, so a CommonJS user gets the same API.
+test("`require(\"vehicle-doc-ocr\")` works in the Node versions `engines` declares", async () => {
+  const pkg = JSON.parse(await readFile(join(pkgDir, "package.json"), "utf8"));
+  assert.equal(pkg.engines.node, ">=20.19");
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  assert.ok(major > 20 || (major === 20 && minor >= 19), `this test needs Node >= 20.19, got ${process.versions.node}`);
+  const script = `
+    const { prepareImage, createClient, configureWasm, ConfigError } = require("vehicle-doc-ocr");
+    const png = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC", "base64");
+    prepareImage(png).then((p) => console.log(JSON.stringify({ w: p.width, fns: [typeof createClient, typeof configureWasm], c: typeof ConfigError })));
+  `;
+  const { stdout, stderr } = await run(process.execPath, ["-e", script], { cwd: dir });
+  assert.deepEqual(JSON.parse(stdout), { w: 1, fns: ["function", "function"], c: "function" });
+  assert.doesNotMatch(stderr, /ExperimentalWarning/, "no experimental warning for require(esm)");
 });

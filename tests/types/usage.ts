@@ -2,6 +2,8 @@
 // right interface per document, and wrong usage must not compile.
 import {
   AuthError,
+  createClient,
+  prepareImage,
   recognize,
   VehicleDocOcrError,
   type RegistrationCertificate,
@@ -45,6 +47,15 @@ async function usage(file: Blob) {
       console.log(retry, code, e instanceof AuthError);
     }
   }
-  return [plate, vin, registered, seats, mass, length, idNumber, requestId, severity];
+  // With the DOM lib: drawables, the DOM's AbortSignal, fetch and Blob.
+  const canvas = document.createElement("canvas");
+  const p = await prepareImage(canvas, { signal: new AbortController().signal });
+  const preview: Blob | null = p.blob;
+  await prepareImage(await createImageBitmap(file));
+  // @ts-expect-error: a number is not an image
+  await prepareImage(123);
+  const client = createClient({ proxyUrl: "https://x.example", fetch: globalThis.fetch, signal: new AbortController().signal });
+  await client.recognize(new OffscreenCanvas(1, 1), { document: "vehicleLicenseFront" });
+  return [plate, vin, registered, seats, mass, length, idNumber, requestId, severity, preview];
 }
 void usage;

@@ -1,0 +1,53 @@
+// Where the .wasm files come from: `configureWasm({ main, codec })` (for bundlers that do not copy
+// `new URL(..., import.meta.url)` assets, classic scripts, a CDN) and a fetch that checks the
+// answer is WebAssembly before compiling it (a dev server answering index.html says what to do).
+import { ConfigError } from "./errors.js";
+
+const HINT =
+  'with the Vite dev server add optimizeDeps: { exclude: ["vehicle-doc-ocr"] } to vite.config; with esbuild or another ' +
+  "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec })";
+
+const isSource = (v) =>
+  typeof v === "string" || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
+  v instanceof WebAssembly.Module || (typeof Response === "function" && v instanceof Response) ||
+  (v !== null && typeof v === "object" && typeof v.then === "function");
+
+/** Check a `configureWasm()` argument: `{ main?, codec? }`, each a URL, Response, bytes or Module. */
+export function checkWasmLocations(locations) {
+  if (locations === null || typeof locations !== "object" || Array.isArray(locations)) {
+    throw new ConfigError("configureWasm() takes an object { main?, codec? }");
+  }
+  for (const [k, v] of Object.entries(locations)) {
+    if (k !== "main" && k !== "codec") throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected main, codec)`);
+    if (v !== undefined && !isSource(v)) {
+      throw new ConfigError(`configureWasm(): \`${k}\` must be a URL (string or URL), a Response, an ArrayBuffer/typed array or a WebAssembly.Module`);
+    }
+  }
+  return { main: locations.main, codec: locations.codec };
+}
+
+/**
+ * What wasm-bindgen's init takes (a checked `Response` when `stream`, else bytes, or a compiled
+ * Module) for `source`. URLs are fetched (`readFile` reads `file:` URLs and paths in Node).
+ */
+export async function wasmInput(source, { stream = false, readFile = null } = {}) {
+  source = await source;
+  if (source instanceof WebAssembly.Module || source instanceof ArrayBuffer || ArrayBuffer.isView(source)) return source;
+  if (typeof source === "string" || source instanceof URL) {
+    const where = String(source);
+    if (readFile && !/^https?:/i.test(where)) return readFile(source);
+    try {
+      source = await fetch(source);
+    } catch (e) {
+      throw new ConfigError(`could not fetch the WebAssembly at ${where}`, { cause: e });
+    }
+  }
+  const url = source.url || "(the Response given)";
+  if (!source.ok) throw new ConfigError(`HTTP ${source.status} for the WebAssembly at ${url}: ${HINT}`);
+  const type = source.headers.get("content-type") ?? "";
+  if (stream && type.startsWith("application/wasm")) return source; // compiled while downloading
+  const bytes = new Uint8Array(await source.arrayBuffer());
+  if (bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d) return bytes; // "\0asm"
+  const html = type.includes("html") || new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().startsWith("<");
+  throw new ConfigError(`got ${html ? "HTML" : `${type || "an unknown type"}`} instead of WebAssembly at ${url}: ${HINT}`);
+}
