@@ -39,3 +39,5 @@ build_module vehicle_doc_ocr ""
 # The codec can run out of memory on a big photo (a WebAssembly trap): npm/src/api.js then
 # re-instantiates it through the generated __wbg_reset_state.
 build_module vehicle_doc_ocr_image --experimental-reset-state-function --no-default-features --features codec
+# The photo quality report (assessImage), loaded only by callers of assessImage and the capture element.
+build_module vehicle_doc_ocr_quality "" --no-default-features --features quality

@@ -18,6 +18,8 @@
 mod convert;
 #[cfg(feature = "main")]
 mod fetch;
+// The quality module uses only `image_error` from here.
+#[cfg_attr(not(any(feature = "main", feature = "codec")), allow(unused_imports))]
 mod image;
 #[cfg(feature = "quality")]
 mod quality;

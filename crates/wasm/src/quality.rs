@@ -28,7 +28,7 @@ fn parse(options: &JsValue) -> Result<(Layout, Thresholds), OcrError> {
         if !given.is_object() {
             return Err(OcrError::config("option `thresholds` must be an object"));
         }
-        for key in js_sys::Object::keys(given.unchecked_ref()).iter() {
+        for key in js_sys::Object::keys(given.unchecked_ref::<js_sys::Object>()).iter() {
             let name = key.as_string().unwrap_or_default();
             let value = get(&given, &name);
             if value.is_undefined() {
