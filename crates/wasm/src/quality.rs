@@ -6,12 +6,26 @@ use crate::image::image_error;
 use vehicle_doc_ocr_core::{DocumentKind, OcrError};
 use vehicle_doc_ocr_imaging::quality::{self, Layout, Luma, Report, Thresholds, MAX_ANALYSIS_SIDE};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// `{ document?, thresholds? }` → the layout and thresholds (CONFIG errors name the option).
 fn parse(options: &JsValue) -> Result<(Layout, Thresholds), OcrError> {
     let mut t = Thresholds::default();
     if options.is_undefined() || options.is_null() {
         return Ok((Layout::Licence, t));
+    }
+    if !options.is_object() {
+        return Err(OcrError::config(
+            "assessImage options must be an object { document?, thresholds? }",
+        ));
+    }
+    for key in js_sys::Object::keys(options.unchecked_ref::<js_sys::Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !["document", "thresholds", "signal"].contains(&name.as_str()) {
+            return Err(OcrError::config(format!(
+                "unknown assessImage option `{name}` (known: document, thresholds)"
+            )));
+        }
     }
     let document = get(options, "document");
     let layout = if document.is_undefined() || document.is_null() {
