@@ -37,9 +37,9 @@ pub struct RecognizeOptions {
 /// `qualityGate`: check the photo on the device before paying for a call (issue 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QualityGate {
-    /// Refuse with `POOR_IMAGE` before anything is sent (the default; docs/QUALITY.md says why).
+    /// Refuse with `POOR_IMAGE` before anything is sent.
     Block,
-    /// Send anyway and add the report to the result.
+    /// Send anyway and add the report to the result (the default; docs/QUALITY.md says why).
     Warn,
     /// No report.
     Off,
@@ -195,7 +195,7 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     };
 
     let quality_gate = match present(obj, "qualityGate") {
-        None => QualityGate::Block,
+        None => QualityGate::Warn,
         Some(Value::String(g)) if g == "block" => QualityGate::Block,
         Some(Value::String(g)) if g == "warn" => QualityGate::Warn,
         Some(Value::String(g)) if g == "off" => QualityGate::Off,
