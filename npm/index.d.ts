@@ -239,10 +239,15 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   apihz?: ApihzOptions;
   /** Direct mode for the registration certificate. */
   juhe?: JuheOptions;
-  /** The Worker shim (`worker/`): the page never sees a key. */
+  /** The Worker shim (`worker/`): the page never sees a key. Not together with `apihz`/`juhe` (a `ConfigError`). */
   proxyUrl?: string;
-  /** From the first request to the answer, all endpoints included (image preparation not counted). @default 20000 */
+  /**
+   * From the first request to the whole answer read, all endpoints included (image preparation
+   * not counted); a whole number from 1 to 300000. @default 20000
+   */
   timeoutMs?: number;
+  /** The largest answer read from the provider or the shim, in decoded bytes (1 to 2^30). @default 4194304 */
+  maxAnswerBytes?: number;
   /** Cancels the in-flight request; the promise rejects with `AbortedError`. */
   signal?: AbortSignalLike;
   /** @default globalThis.fetch */
@@ -342,13 +347,19 @@ export class PoorImageError extends VehicleDocOcrError {
   readonly reasons: QualityReason[];
   readonly quality: QualityReport | null;
 }
-export class AuthError extends VehicleDocOcrError { readonly code: "AUTH"; static readonly code: "AUTH"; }
-export class QuotaError extends VehicleDocOcrError { readonly code: "QUOTA"; static readonly code: "QUOTA"; }
-export class RateLimitedError extends VehicleDocOcrError { readonly code: "RATE_LIMITED"; static readonly code: "RATE_LIMITED"; }
-export class RecognitionFailedError extends VehicleDocOcrError { readonly code: "RECOGNITION_FAILED"; static readonly code: "RECOGNITION_FAILED"; }
+/**
+ * The provider answered and refused this call: the parent of `AuthError`, `QuotaError`,
+ * `RateLimitedError` and `RecognitionFailedError` (it has no code of its own).
+ */
+export class ProviderRefusedError extends VehicleDocOcrError { readonly code: "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED"; }
+export class AuthError extends ProviderRefusedError { readonly code: "AUTH"; static readonly code: "AUTH"; }
+export class QuotaError extends ProviderRefusedError { readonly code: "QUOTA"; static readonly code: "QUOTA"; }
+export class RateLimitedError extends ProviderRefusedError { readonly code: "RATE_LIMITED"; static readonly code: "RATE_LIMITED"; }
+export class RecognitionFailedError extends ProviderRefusedError { readonly code: "RECOGNITION_FAILED"; static readonly code: "RECOGNITION_FAILED"; }
 export class ProviderError extends VehicleDocOcrError { readonly code: "PROVIDER_ERROR"; static readonly code: "PROVIDER_ERROR"; }
-export class NetworkError extends VehicleDocOcrError { readonly code: "NETWORK"; static readonly code: "NETWORK"; }
-export class TimeoutError extends VehicleDocOcrError { readonly code: "TIMEOUT"; static readonly code: "TIMEOUT"; }
+/** No answer: the connection failed or broke (`NETWORK`), or `timeoutMs` elapsed (`TimeoutError`, `TIMEOUT`). */
+export class NetworkError extends VehicleDocOcrError { readonly code: "NETWORK" | "TIMEOUT"; static readonly code: "NETWORK" | "TIMEOUT"; }
+export class TimeoutError extends NetworkError { readonly code: "TIMEOUT"; static readonly code: "TIMEOUT"; }
 export class AbortedError extends VehicleDocOcrError { readonly code: "ABORTED"; static readonly code: "ABORTED"; }
 
 /** Error class by code. */
