@@ -994,35 +994,32 @@ pub fn decode_luma(
     max_side: u32,
     long_side_cap: u32,
 ) -> Result<(Luma, u32), crate::ImageError> {
-    let info = crate::probe(bytes)?;
-    if info.format == crate::SourceFormat::Heif {
-        return Err(crate::ImageError::unsupported(crate::error::HEIC_MESSAGE));
-    }
+    use crate::{decode, preflight};
     let opts = crate::PrepareOptions::default();
-    if let Some(e) = crate::too_many_pixels(info.width, info.height, opts.max_source_pixels) {
-        return Err(e);
-    }
+    // The same refusals as prepare (HEIC, pixel cap, side limit), then the structure check.
+    let plan = preflight::plan(bytes, bytes.len() as u64, &opts, u64::MAX, false)?;
+    let info = plan.info;
+    let layout = preflight::check_whole(info.format, bytes)?;
     let decode_bytes = crate::limits(&opts).decode_bytes;
     let raster = if info.format == crate::SourceFormat::Jpeg {
-        let layout = crate::jpeg::check_jpeg(bytes)?;
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(crate::ImageError::too_large(
                 "this progressive JPEG is too large to analyse here",
             ));
         }
-        let idct = crate::decode::jpeg_idct_size(info.width, info.height, max_side);
-        crate::decode::decode_jpeg(bytes, &layout.scan_ends, idct, decode_bytes)?
+        let idct = preflight::jpeg_idct_size(info.width, info.height, max_side);
+        decode::decode_jpeg(bytes, &layout.scan_ends, idct, decode_bytes)?
     } else {
-        let fin = crate::encode::scaled_dims(info.width, info.height, max_side);
-        crate::decode::decode_full(info.format, bytes, decode_bytes, Some(fin.0))?
+        let fin = preflight::scaled_dims(info.width, info.height, max_side, u64::MAX);
+        decode::decode_full(info.format, bytes, decode_bytes, Some(fin.0))?
     };
-    let (w, h) = crate::encode::scaled_dims(raster.width, raster.height, max_side);
+    let (w, h) = preflight::scaled_dims(raster.width, raster.height, max_side, u64::MAX);
     let raster = if (w, h) != (raster.width, raster.height) {
         crate::raster::resize_owned(raster, w, h)
     } else {
         raster
     };
-    let raster = crate::raster::orient(raster, info.orientation);
+    let raster = crate::raster::orient(raster, plan.orientation);
     let pixels = if raster.channels == 1 {
         raster.data
     } else {
