@@ -31,7 +31,7 @@ export default {
     }
     const bytes = new Uint8Array(await request.arrayBuffer());
     if (bytes.byteLength > d.capBytes) return answer(shim.reject(req, "tooLarge"));
-    const refused = shim.checkBody(req, bytes.byteLength, bytes.subarray(0, 16));
+    const refused = shim.checkBody(req, bytes);
     if (refused) return answer(refused);
     try {
       const result = await recognize(bytes, d.options);

@@ -3,6 +3,7 @@
 // configuration read once, and its module is not the browser's.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+const CARD_JPEG = new Uint8Array(readFileSync(new URL("../../tests/node/fixtures/card-640x400.jpg", import.meta.url)));
 import { test } from "node:test";
 import { importWasmAsModules } from "../support/wasm-modules.mjs";
 
@@ -33,7 +34,9 @@ test("one shim per env object: the configuration is read once, not on every call
   for (let i = 0; i < 3; i++) {
     assert.equal(entry.shimFor(env), shim);
     assert.equal(shim.decide(req).action, "forward");
-    assert.equal(shim.checkBody(req, 1000, new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), null);
+    assert.equal(shim.checkBody(req, CARD_JPEG), null);
+    // Magic bytes followed by garbage: refused before any provider call (issue 11 item 6).
+    assert.equal(shim.checkBody(req, CARD_JPEG.subarray(0, 400)).status, 400);
     assert.equal(shim.reject(req, "tooLarge").status, 413);
     assert.equal(shim.errorResponse(req, { code: "TIMEOUT", message: "slow", retryable: true }).status, 504);
   }

@@ -230,6 +230,21 @@ describe("body limits", () => {
     assert.deepEqual(stack.sim.calls(), []);
   });
 
+  test("the right magic bytes followed by garbage, or a photo cut short: 400 before any provider call", async () => {
+    const garbage = new Uint8Array(6000).map((_, i) => (i * 2654435761) >>> 13);
+    const ascii = (t) => [...t].map((c) => c.charCodeAt(0));
+    const cases = [
+      ["image/jpeg", [...CARD_JPEG.subarray(0, 20), ...garbage]],
+      ["image/png", [...CARD_PNG.subarray(0, 33), ...garbage]], // signature and IHDR, then garbage
+      ["image/webp", [...ascii("RIFF"), 0x70, 0x17, 0, 0, ...ascii("WEBPVP8 "), ...garbage]],
+      ["image/jpeg", [...CARD_JPEG.subarray(0, CARD_JPEG.length >> 1)]],
+    ];
+    for (const [type, bytes] of cases) {
+      assertError(await post(main, RECOGNIZE_FRONT, new Uint8Array(bytes), imageHeaders({}, type)), 400, "INVALID_IMAGE");
+    }
+    assert.deepEqual(stack.sim.calls(), []);
+  });
+
   test("PREPARE_IN_WORKER=1: an oversize upload is re-encoded in the Worker instead of refused", { timeout: 60_000 }, async () => {
     const oversize = sampleJpeg({ totalBytes: 1_000_000 }); // a real JPEG padded past the 750,000-byte cap
     // By default: refused on its Content-Length.
