@@ -131,6 +131,9 @@ export interface AssessImageOptions {
   thresholds?: QualityThresholds;
 }
 
+/** A result with the quality report `recognize()` adds when `qualityGate` is not "off". */
+export type WithQuality<T> = T & { quality?: QualityReport };
+
 /** The photo quality report (milliseconds; the camera element runs it several times a second). */
 export function assessImage(image: ImageInput, options?: AssessImageOptions): Promise<QualityReport>;
 
@@ -274,7 +277,7 @@ export function prepareImage(image: ImageInput, options?: PrepareImageOptions): 
 export function recognize<D extends DocumentKind>(
   image: ImageInput,
   options: RecognizeOptions<D>,
-): Promise<ResultByDocument[D] & { quality?: QualityReport }>;
+): Promise<WithQuality<ResultByDocument[D]>>;
 
 /**
  * The plate, VIN and engine number must agree across the documents the user has. Returns issues
@@ -301,7 +304,7 @@ export type ClientOptions = Omit<Partial<RecognizeOptions>, "document">;
 
 /** What `createClient()` returns: the functions with the client's options under each call's. */
 export interface VehicleDocOcrClient {
-  recognize<D extends DocumentKind>(image: ImageInput, options: Partial<RecognizeOptions<D>> & { document: D }): Promise<ResultByDocument[D]>;
+  recognize<D extends DocumentKind>(image: ImageInput, options: Partial<RecognizeOptions<D>> & { document: D }): Promise<WithQuality<ResultByDocument[D]>>;
   /** Uses the client's `prepare` settings and `maxBase64Chars` under the call's options. */
   prepareImage(image: ImageInput, options?: PrepareImageOptions): Promise<PreparedImage>;
   crossCheck: typeof crossCheck;

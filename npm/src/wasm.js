@@ -1,11 +1,11 @@
-// Where the .wasm files come from: `configureWasm({ main, codec })` (for bundlers that do not copy
+// Where the .wasm files come from: `configureWasm({ main, codec, quality })` (for bundlers that do not copy
 // `new URL(..., import.meta.url)` assets, classic scripts, a CDN) and a fetch that checks the
 // answer is WebAssembly before compiling it (a dev server answering index.html says what to do).
 import { ConfigError } from "./errors.js";
 
 const HINT =
   'with the Vite dev server add optimizeDeps: { exclude: ["vehicle-doc-ocr"] } to vite.config; with esbuild or another ' +
-  "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec })";
+  "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec, quality })";
 
 const isSource = (v) =>
   typeof v === "string" || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
