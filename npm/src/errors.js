@@ -40,7 +40,7 @@ export const ImageTooLargeError = define("ImageTooLargeError", "IMAGE_TOO_LARGE"
 export class PoorImageError extends VehicleDocOcrError {
   static code = "POOR_IMAGE";
   constructor(message, fields = {}) {
-    super(message, { ...fields, code: "POOR_IMAGE", retryable: false });
+    super(message, { retryable: false, ...fields });
     /** @type {string[]} */
     this.reasons = fields.quality?.reasons ?? [];
     /** @type {object|null} */
