@@ -1,7 +1,7 @@
 //! JPEG encoding (custom Annex K tables at fractional qualities) and the Rust encoder's driver
 //! of the budget search (`budget.rs`).
 
-use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+use jpeg_encoder::{Encoder, ImageBuffer, JpegColorType, SamplingFactor};
 
 use crate::budget::{BudgetSearch, Step};
 use crate::error::ImageError;
@@ -62,18 +62,70 @@ pub(crate) fn encode_jpeg(r: &Raster, q10: Q10) -> Result<Vec<u8>, ImageError> {
     enc.set_sampling_factor(SamplingFactor::F_2_2);
     enc.set_chroma_subsampling_method(jpeg_encoder::ChromaSubsamplingMethod::Average);
     enc.set_optimized_huffman_tables(true);
-    let color = if r.channels == 1 {
-        ColorType::Luma
-    } else {
-        ColorType::Rgb
-    };
     let (w, h) = (
         u16::try_from(r.width).map_err(|_| too_wide())?,
         u16::try_from(r.height).map_err(|_| too_wide())?,
     );
-    enc.encode(&r.data, w, h, color)
-        .map_err(|_| ImageError::invalid("the picture could not be encoded as JPEG"))?;
+    let gray = r.channels == 1;
+    let not_encoded = || ImageError::invalid("the picture could not be encoded as JPEG");
+    // What `Encoder::encode` checks before it encodes.
+    if r.data.len() < usize::from(w) * usize::from(h) * if gray { 1 } else { 3 } {
+        return Err(not_encoded());
+    }
+    let pixels = Pixels {
+        data: &r.data,
+        width: w,
+        height: h,
+        gray,
+    };
+    enc.encode_image(pixels).map_err(|_| not_encoded())?;
     Ok(out)
+}
+
+/// The raster as the encoder's input, gray or RGB. `Encoder::encode` would take any of its nine
+/// byte layouts and so link its block encoder nine times into the codec module.
+struct Pixels<'a> {
+    data: &'a [u8],
+    width: u16,
+    height: u16,
+    gray: bool,
+}
+
+impl ImageBuffer for Pixels<'_> {
+    fn get_jpeg_color_type(&self) -> JpegColorType {
+        if self.gray {
+            JpegColorType::Luma
+        } else {
+            JpegColorType::Ycbcr
+        }
+    }
+
+    fn width(&self) -> u16 {
+        self.width
+    }
+
+    fn height(&self) -> u16 {
+        self.height
+    }
+
+    /// Row `y` as Y (gray) or Y, Cb, Cr (RGB) samples, as the encoder's own gray and RGB buffers do.
+    fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
+        let len = usize::from(self.width) * if self.gray { 1 } else { 3 };
+        let start = usize::from(y) * len;
+        let line = self.data.get(start..start + len).unwrap_or_default();
+        if self.gray {
+            buffers[0].extend_from_slice(line);
+            return;
+        }
+        for p in line.chunks_exact(3) {
+            if let [r, g, b] = *p {
+                let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(r, g, b);
+                buffers[0].push(y);
+                buffers[1].push(cb);
+                buffers[2].push(cr);
+            }
+        }
+    }
 }
 
 fn too_wide() -> ImageError {
@@ -155,6 +207,45 @@ pub(crate) fn fit(
                     encodes,
                 });
             }
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    /// The same bytes as jpeg-encoder's own gray and RGB inputs (`Encoder::encode`), odd sizes
+    /// included (a row that is not a multiple of its 16-pixel chunks).
+    #[test]
+    fn pixels_encode_like_the_encoders_own_layouts() {
+        for (channels, color) in [
+            (1u8, jpeg_encoder::ColorType::Luma),
+            (3, jpeg_encoder::ColorType::Rgb),
+        ] {
+            let (width, height) = (37u32, 23u32);
+            let data: Vec<u8> = (0..width * height * u32::from(channels))
+                .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+                .collect();
+            let r = Raster {
+                width,
+                height,
+                channels,
+                data,
+            };
+            let ours = encode_jpeg(&r, 750).unwrap();
+            let mut theirs = Vec::new();
+            let mut enc = Encoder::new(&mut theirs, 90);
+            enc.set_quantization_tables(
+                jpeg_encoder::QuantizationTableType::Custom(scaled_table(&LUMA, 750)),
+                jpeg_encoder::QuantizationTableType::Custom(scaled_table(&CHROMA, 750)),
+            );
+            enc.set_sampling_factor(SamplingFactor::F_2_2);
+            enc.set_chroma_subsampling_method(jpeg_encoder::ChromaSubsamplingMethod::Average);
+            enc.set_optimized_huffman_tables(true);
+            enc.encode(&r.data, 37, 23, color).unwrap();
+            assert_eq!(ours, theirs, "{channels} channel(s)");
         }
     }
 }

@@ -65,11 +65,72 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
         if has_non_finite(&value, 8) {
             return Err(not_json());
         }
-        let json: serde_json::Value =
-            serde_wasm_bindgen::from_value(value).map_err(|_| not_json())?;
+        let json = js_to_json(&value).ok_or_else(not_json)?;
         map.insert(name, json);
     }
     Ok(serde_json::Value::Object(map))
+}
+
+/// A JS value as JSON data, or `None` when it is not JSON-like: what
+/// `serde_wasm_bindgen::from_value::<serde_json::Value>` accepts, written out because that
+/// deserializer's error messages (which we never show) linked the whole `f64` formatter into the
+/// main module. `null`/`undefined` -> null; safe integers and in-range BigInts -> integers; other
+/// numbers as floats (non-finite -> null); arrays (holes -> null); a `Map` with string keys or a
+/// non-iterable object -> object; anything else (functions, symbols, bytes, Sets...) -> `None`.
+pub fn js_to_json(value: &JsValue) -> Option<serde_json::Value> {
+    use serde_json::Value;
+    if value.loose_eq(&JsValue::NULL) {
+        return Some(Value::Null);
+    }
+    if let Some(b) = value.as_bool() {
+        return Some(Value::Bool(b));
+    }
+    if value.is_bigint() {
+        return match i64::try_from(value.clone()) {
+            Ok(n) => Some(Value::from(n)),
+            Err(v) => u64::try_from(v).ok().map(Value::from),
+        };
+    }
+    if let Some(n) = value.as_f64() {
+        return Some(if js_sys::Number::is_safe_integer(value) {
+            Value::from(n as i64)
+        } else {
+            serde_json::Number::from_f64(n).map_or(Value::Null, Value::Number)
+        });
+    }
+    if let Some(s) = value.as_string() {
+        return Some(Value::String(s));
+    }
+    if let Some(array) = value.dyn_ref::<js_sys::Array>() {
+        return array
+            .iter()
+            .map(|v| js_to_json(&v))
+            .collect::<Option<_>>()
+            .map(Value::Array);
+    }
+    if !value.is_object() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        return None;
+    }
+    let mut map = serde_json::Map::new();
+    let mut entry = |pair: JsValue| -> Option<()> {
+        let pair = pair.unchecked_into::<js_sys::Array>();
+        map.insert(pair.get(0).as_string()?, js_to_json(&pair.get(1))?);
+        Some(())
+    };
+    match js_sys::try_iter(value) {
+        Ok(None) => {
+            for pair in js_sys::Object::entries(value.unchecked_ref()).iter() {
+                entry(pair)?;
+            }
+        }
+        Ok(Some(iter)) if value.is_instance_of::<js_sys::Map>() => {
+            for pair in iter {
+                entry(pair.ok()?)?;
+            }
+        }
+        _ => return None,
+    }
+    Some(Value::Object(map))
 }
 
 /// Whether `value` is, or holds within `depth` levels, a NaN or an infinite number.

@@ -125,7 +125,7 @@ fn image_payload(image: &JsValue, base64: Option<String>) -> Result<ImagePayload
 /// across the documents the user has. Returns the same `issues` shape as a result.
 #[wasm_bindgen(js_name = crossCheck)]
 pub fn cross_check(documents: JsValue) -> Result<JsValue, JsValue> {
-    let value: serde_json::Value = serde_wasm_bindgen::from_value(documents).map_err(|_| {
+    let value = convert::js_to_json(&documents).ok_or_else(|| {
         error_to_js(&OcrError::config(
             "crossCheck takes an object { front?, back?, certificate? } of recognize() results",
         ))
