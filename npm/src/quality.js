@@ -1,10 +1,10 @@
 // The photo quality report (assessImage): every measure and decision is in Rust
 // (crates/imaging/src/quality.rs, its own lazily loaded wasm module). This file only gets the
-// pixels: in a browser, the picture drawn on a small canvas (≤ 1024 px, the browser decodes and
+// pixels: in a browser, the picture drawn on a small canvas (≤ 640 px, the browser decodes and
 // orients it); elsewhere, the bytes, decoded by the quality module itself.
 import { InvalidImageError, UnsupportedFormatError } from "./errors.js";
 
-const ANALYSIS_SIDE = 1024;
+const ANALYSIS_SIDE = 640; // crates/imaging quality::MAX_ANALYSIS_SIDE
 /** The prepared image's long-side cap by default (crates/imaging DEFAULT_MAX_LONG_SIDE_PX). */
 export const DEFAULT_LONG_SIDE = 2048;
 

@@ -23,7 +23,7 @@
 //! (`bench/ocr/`, BENCHMARKS.md) and every one is tunable.
 
 /// Long side of the luma copy the analysis expects (larger inputs are reduced first).
-pub const MAX_ANALYSIS_SIDE: usize = 1024;
+pub const MAX_ANALYSIS_SIDE: usize = 640;
 /// Long side of the copy the document search runs on.
 const DETECT_SIDE: usize = 320;
 /// The document region is resampled to (at most) this height before the blur measure.
@@ -31,7 +31,7 @@ const SHARPNESS_HEIGHT: usize = 256;
 /// A document whose visible part lacks more than this share of its expected size is cut off.
 const CUT_OFF_MISSING: f32 = 0.08;
 /// A pixel at or above this luma is saturated (glare).
-const SATURATED: u8 = 250;
+const SATURATED: u8 = 254;
 
 /// Which document is expected; it sets the layout priors (aspect, printed text size).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -466,9 +466,11 @@ fn glare_ratio(l: &Luma, region: Region) -> f32 {
         seen[start] = true;
         stack.push(start);
         let mut area = 0usize;
+        let (mut x0, mut y0, mut x1, mut y1) = (w, h, 0, 0);
         while let Some(i) = stack.pop() {
             area += 1;
             let (x, y) = (i % w, i / w);
+            (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x), y1.max(y));
             let mut visit = |j: usize| {
                 if !seen[j] && c.pixels[j] >= SATURATED {
                     seen[j] = true;
@@ -488,11 +490,24 @@ fn glare_ratio(l: &Luma, region: Region) -> f32 {
                 visit(i + w);
             }
         }
-        if area >= min_blob {
+        // Glare washes the print out: a blob with print still inside it is bright paper (an
+        // over-exposed but readable document), not a reflection.
+        if area >= min_blob && !has_print(&c, (x0, y0, x1 + 1, y1 + 1)) {
             covered += area;
         }
     }
     covered as f32 / (w * h) as f32
+}
+
+/// Whether at least 2 % of the region's pixels are print (clearly darker than paper).
+fn has_print(c: &Luma, (x0, y0, x1, y1): Region) -> bool {
+    let mut dark = 0usize;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            dark += usize::from(c.at(x, y) < 200);
+        }
+    }
+    dark * 50 > (x1 - x0) * (y1 - y0)
 }
 
 // ---- document search ------------------------------------------------------------------------
