@@ -27,8 +27,11 @@ fn photo(cx: f32, cy: f32, card_w: f32, paper: u8, table: u8, ink: u8) -> Luma {
             let in_row = v > card_h * 0.1 && v < card_h * 0.92 && (v % (glyph * 1.8)) < glyph;
             let col = (u / glyph) as usize;
             let stroke = (u % glyph) < glyph * 0.25 || (v % (glyph * 1.8)) < glyph * 0.22;
-            let inked =
-                in_row && u > card_w * 0.05 && u < card_w * 0.95 && (col + row) % 5 != 0 && stroke;
+            let inked = in_row
+                && u > card_w * 0.05
+                && u < card_w * 0.95
+                && !(col + row).is_multiple_of(5)
+                && stroke;
             px[y * W + x] = if inked { ink } else { paper };
         }
     }
