@@ -6,7 +6,7 @@
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The stable `code` of every error the package throws. */
-export type ErrorCode = "CONFIG" | "INVALID_IMAGE" | "UNSUPPORTED_FORMAT" | "IMAGE_TOO_LARGE" | "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED" | "PROVIDER_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";
+export type ErrorCode = "CONFIG" | "INVALID_IMAGE" | "UNSUPPORTED_FORMAT" | "IMAGE_TOO_LARGE" | "POOR_IMAGE" | "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED" | "PROVIDER_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";
 
 export type Severity = "error" | "warning";
 

@@ -42,3 +42,5 @@ build_module vehicle_doc_ocr ""
 build_module vehicle_doc_ocr_image --experimental-reset-state-function --no-default-features --features codec
 # Loaded only by the Worker (npm/src/shim.js, `vehicle-doc-ocr/worker`), never by a browser.
 build_module vehicle_doc_ocr_shim "" --no-default-features --features shim
+# The photo quality report (assessImage), loaded only by callers of assessImage and the capture element.
+build_module vehicle_doc_ocr_quality "" --no-default-features --features quality

@@ -1,29 +1,32 @@
-// Where the .wasm files come from: `configureWasm({ main, codec })` (for bundlers that do not copy
+// Where the .wasm files come from: `configureWasm({ main, codec, quality })` (for bundlers that do not copy
 // `new URL(..., import.meta.url)` assets, classic scripts, a CDN) and a fetch that checks the
 // answer is WebAssembly before compiling it (a dev server answering index.html says what to do).
 import { ConfigError } from "./errors.js";
 
 const HINT =
   'with the Vite dev server add optimizeDeps: { exclude: ["vehicle-doc-ocr"] } to vite.config; with esbuild or another ' +
-  "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec })";
+  "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec, quality })";
 
 const isSource = (v) =>
   typeof v === "string" || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
   v instanceof WebAssembly.Module || (typeof Response === "function" && v instanceof Response) ||
   (v !== null && typeof v === "object" && typeof v.then === "function");
 
-/** Check a `configureWasm()` argument: `{ main?, codec? }`, each a URL, Response, bytes or Module. */
+/** The wasm modules a caller may locate: recognize/options, the image codec, the quality report. */
+export const MODULES = ["main", "codec", "quality"];
+
+/** Check a `configureWasm()` argument: `{ main?, codec?, quality? }`, each a URL, Response, bytes or Module. */
 export function checkWasmLocations(locations) {
   if (locations === null || typeof locations !== "object" || Array.isArray(locations)) {
-    throw new ConfigError("configureWasm() takes an object { main?, codec? }");
+    throw new ConfigError("configureWasm() takes an object { main?, codec?, quality? }");
   }
   for (const [k, v] of Object.entries(locations)) {
-    if (k !== "main" && k !== "codec") throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected main, codec)`);
+    if (!MODULES.includes(k)) throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected ${MODULES.join(", ")})`);
     if (v !== undefined && !isSource(v)) {
       throw new ConfigError(`configureWasm(): \`${k}\` must be a URL (string or URL), a Response, an ArrayBuffer/typed array or a WebAssembly.Module`);
     }
   }
-  return { main: locations.main, codec: locations.codec };
+  return Object.fromEntries(MODULES.map((k) => [k, locations[k]]));
 }
 
 /**

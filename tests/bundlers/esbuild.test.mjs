@@ -60,7 +60,7 @@ describe("vehicle-doc-ocr bundled by esbuild", { timeout: 110_000 }, () => {
       });
       assert.equal(r.config, true, JSON.stringify(r));
       assert.match(r.message, /HTTP 404 for the WebAssembly at http:\/\/127\.0\.0\.1:\d+\/wasm\/vehicle_doc_ocr_bg\.wasm/);
-      assert.match(r.message, /copy them and pass their locations with configureWasm\(\{ main, codec \}\)/);
+      assert.match(r.message, /copy them and pass their locations with configureWasm\(\{ main, codec, quality \}\)/);
     } finally {
       await b.close();
       await server.close();

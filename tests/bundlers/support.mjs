@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 
 export const REPO = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const APP = join(REPO, "tests/bundlers/app");
-export const WASM_FILES = ["vehicle_doc_ocr_bg.wasm", "vehicle_doc_ocr_image_bg.wasm"];
+export const WASM_FILES = ["vehicle_doc_ocr_bg.wasm", "vehicle_doc_ocr_image_bg.wasm", "vehicle_doc_ocr_quality_bg.wasm"];
 export const MAIN_WASM = WASM_FILES[0];
 export const CODEC_WASM = WASM_FILES[1];
 
@@ -146,15 +146,19 @@ export async function openApp(url) {
 
 /**
  * Which package module each .wasm under `dir` is, by content (bundlers rename and hash files):
- * `{ main: [relative paths], codec: [relative paths] }`.
+ * `{ main, codec, quality, shim, other }`, each a list of relative paths.
  */
 export function wasmOutputs(dir) {
   const main = packageWasm(MAIN_WASM);
   const codec = packageWasm(CODEC_WASM);
-  const out = { main: [], codec: [], other: [] };
+  const quality = packageWasm(WASM_FILES[2]);
+  const shim = packageWasm("vehicle_doc_ocr_shim_bg.wasm");
+  const out = { main: [], codec: [], quality: [], shim: [], other: [] };
   for (const [path, bytes] of wasmFilesUnder(dir)) {
     if (bytes.equals(main)) out.main.push(path);
     else if (bytes.equals(codec)) out.codec.push(path);
+    else if (bytes.equals(quality)) out.quality.push(path);
+    else if (bytes.equals(shim)) out.shim.push(path);
     else out.other.push(path);
   }
   return out;

@@ -30,7 +30,7 @@ describe("createClient", () => {
     const clientFetch = spyFetch();
     const callFetch = spyFetch();
     const client = createClient({ apihz: { ...CREDS.apihz, endpoints: [sim.apihzUrl] }, timeoutMs: 10_000, fetch: clientFetch });
-    assert.deepEqual(Object.keys(client).sort(), ["crossCheck", "prepareImage", "recognize"]);
+    assert.deepEqual(Object.keys(client).sort(), ["assessImage", "crossCheck", "prepareImage", "recognize"]);
 
     const front = await client.recognize(CARD_JPEG, { document: "vehicleLicenseFront" });
     assert.equal(front.document, "vehicleLicenseFront");
@@ -148,7 +148,7 @@ describe("configureWasm", () => {
     assert.deepEqual(r.map((x) => x.code), ["CONFIG", "CONFIG", "CONFIG", "CONFIG"]);
     assert.match(r[0].message, /`main` must be a URL \(string or URL\), a Response, an ArrayBuffer\/typed array or a WebAssembly.Module/);
     assert.match(r[1].message, /unknown module `shim`/);
-    assert.match(r[2].message, /got HTML instead of WebAssembly at .*optimizeDeps: \{ exclude: \["vehicle-doc-ocr"\] \}.*configureWasm\(\{ main, codec \}\)/);
+    assert.match(r[2].message, /got HTML instead of WebAssembly at .*optimizeDeps: \{ exclude: \["vehicle-doc-ocr"\] \}.*configureWasm\(\{ main, codec, quality \}\)/);
     assert.match(r[3].message, /could not load the vehicle-doc-ocr main WebAssembly module/);
   });
 });

@@ -31,7 +31,7 @@ test("a plain `import` in Node >= 20 gets the API and a working wasm module", as
     console.log(JSON.stringify({ isConfig: e instanceof ConfigError, codes: Object.keys(errorClasses).length, w: p.width, codec: p.codec, fn: typeof crossCheck }));
   `;
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: dir });
-  assert.deepEqual(JSON.parse(stdout), { isConfig: true, codes: 12, w: 1, codec: "wasm", fn: "function" });
+  assert.deepEqual(JSON.parse(stdout), { isConfig: true, codes: 13, w: 1, codec: "wasm", fn: "function" });
 });
 
 test("the export map sends each runtime to its entry", async () => {

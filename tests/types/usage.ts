@@ -2,6 +2,8 @@
 // right interface per document, and wrong usage must not compile.
 import {
   AuthError,
+  PoorImageError,
+  assessImage,
   createClient,
   prepareImage,
   recognize,
@@ -9,6 +11,8 @@ import {
   type RegistrationCertificate,
   type VehicleLicenseBack,
   type VehicleLicenseFront,
+  type QualityReason,
+  type WithQuality,
 } from "vehicle-doc-ocr";
 
 type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
@@ -16,19 +20,19 @@ const assertType = <T extends true>(_: T) => {};
 
 async function usage(file: Blob) {
   const front = await recognize(file, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k" } });
-  assertType<Equals<typeof front, VehicleLicenseFront>>(true);
+  assertType<Equals<typeof front, WithQuality<VehicleLicenseFront>>>(true);
   const plate: string | null = front.plateNumber;
   const vin: string | null = front.vin;
   const registered: string | null = front.registerDate;
 
   const back = await recognize(file, { document: "vehicleLicenseBack", proxyUrl: "https://x.example" });
-  assertType<Equals<typeof back, VehicleLicenseBack>>(true);
+  assertType<Equals<typeof back, WithQuality<VehicleLicenseBack>>>(true);
   const seats: number | null = back.approvedPassengers;
   const mass: number | null = back.totalMassKg;
   const length: number | undefined = back.dimensionsMm?.length;
 
   const cert = await recognize("https://example.com/a.jpg", { document: "registrationCertificate", juhe: { key: "k", upload: "multipart" } });
-  assertType<Equals<typeof cert, RegistrationCertificate>>(true);
+  assertType<Equals<typeof cert, WithQuality<RegistrationCertificate>>>(true);
   const idNumber: string | null | undefined = cert.owner?.idNumber;
   const requestId: string | null = cert.requestId;
   const severity: "error" | "warning" | undefined = cert.issues[0]?.severity;
@@ -56,6 +60,21 @@ async function usage(file: Blob) {
   await prepareImage(123);
   const client = createClient({ proxyUrl: "https://x.example", fetch: globalThis.fetch, signal: new AbortController().signal });
   await client.recognize(new OffscreenCanvas(1, 1), { document: "vehicleLicenseFront" });
-  return [plate, vin, registered, seats, mass, length, idNumber, requestId, severity, preview];
+  // The photo quality report and the gate.
+  const q = await assessImage(document.createElement("video"), { document: "registrationCertificate", thresholds: { minSharpness: 0.5 } });
+  const reasons: QualityReason[] = q.reasons;
+  const outline: [number, number][] | undefined = q.document?.quad;
+  // @ts-expect-error: not a reason
+  const fuzzy: QualityReason = "fuzzy";
+  const gated = await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "block" });
+  const verdict: "ok" | "retake" | undefined = gated.quality?.verdict;
+  // @ts-expect-error: not a gate
+  await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "strict" });
+  try {
+    await client.assessImage(file);
+  } catch (e) {
+    if (e instanceof PoorImageError) console.log(e.reasons satisfies QualityReason[]);
+  }
+  return [plate, vin, registered, seats, mass, length, idNumber, requestId, severity, preview, reasons, outline, fuzzy, verdict];
 }
 void usage;

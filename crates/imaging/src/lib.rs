@@ -15,6 +15,7 @@ mod jpeg;
 mod png;
 pub mod preflight;
 mod probe;
+pub mod quality;
 mod raster;
 mod scanpad;
 

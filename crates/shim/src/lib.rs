@@ -315,7 +315,7 @@ pub fn content_type_ok(content_type: Option<&str>) -> bool {
 pub fn status_for(code: ErrorCode) -> u16 {
     match code {
         ErrorCode::Config => 500,
-        ErrorCode::InvalidImage | ErrorCode::RecognitionFailed => 400,
+        ErrorCode::InvalidImage | ErrorCode::RecognitionFailed | ErrorCode::PoorImage => 400,
         ErrorCode::UnsupportedFormat => 415,
         ErrorCode::ImageTooLarge => 413,
         ErrorCode::RateLimited => 429,

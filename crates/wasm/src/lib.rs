@@ -3,13 +3,15 @@
 //! errors back. No decisions live here: they are in `vehicle-doc-ocr-core` and
 //! `vehicle-doc-ocr-imaging`, tested natively.
 //!
-//! The crate builds three wasm modules (see `scripts/build.sh`):
+//! The crate builds four wasm modules (see `scripts/build.sh`):
 //! - feature `main` (default) → `vehicle_doc_ocr_bg.wasm`: `recognize`, options, header probing;
 //! - feature `codec` → `vehicle_doc_ocr_image_bg.wasm`: the pure-Rust image codec, loaded only
 //!   when an image must be re-encoded without the browser's canvas (Node, Workers, old browsers);
 //! - feature `shim` → `vehicle_doc_ocr_shim_bg.wasm`: the Worker shim's decisions
 //!   (`vehicle-doc-ocr-shim`), loaded only by the Worker (`vehicle-doc-ocr/worker`), never by a
-//!   browser.
+//!   browser;
+//! - feature `quality` → `vehicle_doc_ocr_quality_bg.wasm`: the photo quality report
+//!   (`assessImage`), loaded only by its callers and the capture element.
 //!
 //! Every export returns `Result<_, JsValue>`; the `Err` is a plain object
 //! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/api.js`
@@ -21,8 +23,12 @@ mod convert;
 // Public for the glue's own tests (crates/wasm/tests/, wasm-bindgen-test in Node).
 #[cfg(feature = "main")]
 pub mod fetch;
-#[cfg(any(feature = "main", feature = "codec"))]
+#[cfg(any(feature = "main", feature = "codec", feature = "quality"))]
+// The quality module uses only `image_error` from here.
+#[cfg_attr(not(any(feature = "main", feature = "codec")), allow(unused_imports))]
 mod image;
+#[cfg(feature = "quality")]
+mod quality;
 #[cfg(feature = "main")]
 pub mod recognize;
 #[cfg(feature = "shim")]

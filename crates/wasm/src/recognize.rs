@@ -3,6 +3,7 @@
 use crate::convert::{self, error_to_js, to_js};
 use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// The call's options, parsed and checked once by `checkOptions` and consumed by
 /// `recognizePrepared` (one crossing of the options per call).
@@ -15,10 +16,17 @@ pub struct CheckedOptions {
 #[wasm_bindgen]
 impl CheckedOptions {
     /// The effective image settings of `prepare` under the call's `maxBase64Chars` (the object
-    /// `prepareSettings` returns).
+    /// `prepareSettings` returns), plus `qualityGate` (its thresholds are checked by the
+    /// quality module).
     #[wasm_bindgen(getter)]
     pub fn settings(&self) -> JsValue {
-        crate::image::settings_to_js(&self.settings)
+        let settings = crate::image::settings_to_js(&self.settings);
+        convert::set(
+            settings.unchecked_ref(),
+            "qualityGate",
+            &JsValue::from_str(self.options.quality_gate.as_str()),
+        );
+        settings
     }
 }
 

@@ -4,4 +4,8 @@
 import { configureWasm } from "vehicle-doc-ocr";
 import "./main.js";
 
-configureWasm({ main: "./vehicle_doc_ocr_bg.wasm", codec: "./vehicle_doc_ocr_image_bg.wasm" });
+configureWasm({
+  main: "./vehicle_doc_ocr_bg.wasm",
+  codec: "./vehicle_doc_ocr_image_bg.wasm",
+  quality: "./vehicle_doc_ocr_quality_bg.wasm",
+});
