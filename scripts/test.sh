@@ -42,6 +42,9 @@ bash scripts/test-browser-codec.sh
 step "the package through Vite, webpack 5 and native ES modules in Chromium"
 bash scripts/test-bundlers.sh
 
+step "the live capture element with a fake camera in headless Chromium"
+bash scripts/test-capture.sh
+
 step "the demo end to end in headless Chromium"
 bash scripts/test-browser.sh
 step "all tests passed"
