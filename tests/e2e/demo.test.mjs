@@ -216,15 +216,18 @@ describe("the demo page", { timeout: 300_000 }, () => {
       const page = await openPage(camBrowser, demo.stack, log);
       await withScreenshot(page, "camera", async () => {
         await page.locator('input[name="document"][value="vehicleLicenseBack"]').check();
+        await page.evaluate(() => {
+          window.guidance = [];
+          document.addEventListener("guidance", (e) => window.guidance.push(e.detail));
+        });
         await page.locator("#open-camera").click();
         await page.locator("#camera").waitFor({ state: "visible" });
         const live = page.locator("#camera vehicle-doc-capture");
         assert.equal(await live.getAttribute("document"), "vehicleLicenseBack");
         await page.waitForFunction(() => document.querySelector("vehicle-doc-capture")?.shadowRoot.querySelector("video").videoWidth > 0);
         // Guidance from the quality report in the page's language (Chromium's synthetic camera shows no document).
-        const guidance = await page.evaluate(
-          () => new Promise((ok) => document.querySelector("vehicle-doc-capture").addEventListener("guidance", (e) => ok(e.detail), { once: true })),
-        );
+        await page.waitForFunction(() => window.guidance.length > 0);
+        const guidance = await page.evaluate(() => window.guidance.at(-1));
         assert.match(guidance.message, /\p{Script=Han}/u);
         assert.equal(await live.locator("[aria-live=polite]").textContent(), guidance.message);
         await page.screenshot({ path: join(ARTIFACTS, "camera-view.png") });
