@@ -31,7 +31,7 @@ export interface CaptureDetail {
  */
 export declare class VehicleDocCaptureElement extends HTMLElement {
   /** Thresholds passed to assessImage() for every frame and the still. */
-  thresholds: Parameters<typeof assessImage>[1] extends infer O ? (O extends { thresholds?: infer T } ? T : never) : never;
+  thresholds: NonNullable<Parameters<typeof assessImage>[1]>["thresholds"];
   /** "zh-CN" or "en": the `lang` attribute, else the page's language. */
   readonly language: "zh-CN" | "en";
   /** The camera's stream while it runs, else null. */
@@ -44,10 +44,11 @@ export declare class VehicleDocCaptureElement extends HTMLElement {
   addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
 }
 
-export interface VehicleDocCaptureEventMap extends HTMLElementEventMap {
+export interface VehicleDocCaptureEventMap extends Omit<HTMLElementEventMap, "error"> {
   guidance: CustomEvent<CaptureGuidanceDetail>;
   capture: CustomEvent<CaptureDetail>;
-  error: CustomEvent<{ error: Error }> & ErrorEvent;
+  /** A chosen file that could not be assessed: `detail.error` is the typed VehicleDocOcrError. */
+  error: CustomEvent<{ error: Error }>;
 }
 
 declare global {
