@@ -79,6 +79,12 @@ describe("a defocused, dark camera", () => {
   test("stops every camera track when removed from the page", async () => {
     const { page, close } = await open(browser);
     await page.waitForFunction(() => document.querySelector("vehicle-doc-capture").stream?.active);
+    // The torch button only where the track offers one (Chromium's fake camera has none).
+    const torch = await page.evaluate(() => {
+      const el = document.querySelector("vehicle-doc-capture");
+      return { offered: !!el.stream.getVideoTracks()[0].getCapabilities().torch, shown: !el.shadowRoot.querySelector(".torch").hidden };
+    });
+    assert.equal(torch.shown, torch.offered);
     const states = await page.evaluate(() => {
       const el = document.querySelector("vehicle-doc-capture");
       const tracks = el.stream.getTracks();
@@ -112,6 +118,12 @@ describe("a sharp, well-lit document", () => {
       assert.ok(capture.file.size > 10_000, `a real photo, not ${capture.file.size} bytes`);
       assert.equal(capture.quality.verdict, "ok", JSON.stringify(capture.quality));
       assert.equal(capture.quality.document?.found, true);
+      // The camera's full resolution (the generated footage is 1280×720).
+      const size = await page.evaluate(async () => {
+        const bitmap = await createImageBitmap(window.lastFile);
+        return [bitmap.width, bitmap.height];
+      });
+      assert.deepEqual(size, [1280, 720]);
       assert.equal(await page.evaluate(() => document.querySelector("vehicle-doc-capture").stream), null);
       assert.deepEqual(errors, []);
     });
