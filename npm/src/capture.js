@@ -42,7 +42,6 @@ const moved = (a, b) => Math.max(...a.map(([x, y], i) => Math.hypot(x - b[i][0],
 // Importing this module where there is no DOM (server-side rendering) defines nothing and throws nothing.
 export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {}) {
   static observedAttributes = ["lang"];
-  #root;
   #els = {};
   #stream = null;
   #generation = 0; // bumped by stop(): a loop or a capture from an earlier start() ends quietly
@@ -55,14 +54,14 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
 
   constructor() {
     super();
-    this.#root = this.attachShadow({ mode: "open" });
-    this.#root.innerHTML = `<style>${STYLE}</style>
+    const root = this.attachShadow({ mode: "open" });
+    root.innerHTML = `<style>${STYLE}</style>
 <div class="camera" hidden><div class="view"><video muted playsinline autoplay></video>
 <svg viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true"><polygon hidden></polygon></svg>
 <p class="msg" role="status" aria-live="polite"></p></div>
 <div class="bar"><button type="button" class="torch" aria-pressed="false" hidden></button><button type="button" class="shutter" disabled></button></div></div>
 <div class="fallback" hidden><p class="why"></p><label><input type="file" accept="image/*" capture="environment"><span></span></label></div>`;
-    const $ = (s) => this.#root.querySelector(s);
+    const $ = (s) => root.querySelector(s);
     this.#els = { camera: $(".camera"), view: $(".view"), video: $("video"), quad: $("polygon"), msg: $(".msg"), torch: $(".torch"), shutter: $(".shutter"), fallback: $(".fallback"), why: $(".why"), input: $("input"), pick: $("label span") };
     this.#els.shutter.addEventListener("click", () => this.#capture(this.#generation));
     this.#els.torch.addEventListener("click", () => this.#toggleTorch());
@@ -111,9 +110,8 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     }
     if (gen !== this.#generation) return stream.getTracks().forEach((t) => t.stop()); // stop() came first
     this.#stream = stream;
-    const { video, torch, shutter } = this.#els;
-    this.#els.fallback.hidden = true;
-    this.#els.camera.hidden = false;
+    const { video, torch, shutter, fallback, camera } = this.#els;
+    [fallback.hidden, camera.hidden] = [true, false];
     video.srcObject = stream;
     video.play().catch(() => {});
     const track = stream.getVideoTracks()[0];
@@ -139,12 +137,8 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     return UI[this.language];
   }
   #label() {
-    const ui = this.#ui;
-    this.#els.shutter.textContent = ui.shutter;
-    this.#els.shutter.setAttribute("aria-label", ui.shutter);
-    this.#els.torch.textContent = ui.torch;
-    this.#els.pick.textContent = ui.pick;
-    this.#els.why.textContent = ui.noCamera;
+    const [ui, e] = [this.#ui, this.#els];
+    [e.shutter.textContent, e.torch.textContent, e.pick.textContent, e.why.textContent] = [ui.shutter, ui.torch, ui.pick, ui.noCamera];
   }
   #fallback() {
     this.stop();
@@ -179,8 +173,7 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     if (gen === this.#generation) this.#timer = setTimeout(() => this.#loop(gen), INTERVAL_MS);
   }
   #options() {
-    const document = this.getAttribute("document") || undefined;
-    return { document, thresholds: this.thresholds };
+    return { document: this.getAttribute("document") || undefined, thresholds: this.thresholds };
   }
 
   async #react(report, gen) {

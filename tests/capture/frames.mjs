@@ -41,7 +41,7 @@ function sceneSvg() {
 /** One camera frame as JPEG: `sharp` (in focus, daylight) or `poor` (defocused and dark). */
 export async function frame(kind = "sharp") {
   let img = sharp(Buffer.from(sceneSvg()));
-  if (kind === "poor") img = sharp(await img.png().toBuffer()).blur(9).modulate({ brightness: 0.18 });
+  if (kind === "poor") img = sharp(await img.png().toBuffer()).blur(9).modulate({ brightness: 0.12 });
   return img.jpeg({ quality: 90, progressive: false, chromaSubsampling: "4:2:0" }).toBuffer();
 }
 
