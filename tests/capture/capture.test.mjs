@@ -71,6 +71,8 @@ describe("a defocused, dark camera", () => {
       // Not re-announced every frame: only changes are emitted (at most one per distinct message run).
       for (let i = 1; i < guidance.length; i++) assert.notEqual(guidance[i].message, guidance[i - 1].message);
       assert.equal(await page.locator("vehicle-doc-capture .shutter").isEnabled(), true, "the camera is still running");
+      // 360 px wide (the viewport): nothing sticks out.
+      assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), "no horizontal scroll at 360 px");
       assert.deepEqual(errors, []);
     });
     await close();
