@@ -19,13 +19,13 @@
 //      run / requests. Includes workerd's HTTP parsing, miniflare's entry worker and the
 //      outbound fetch: an upper bound of the Worker's billed CPU.
 import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { register } from "node:module";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import { startSimulator } from "../sim/server.mjs";
 import { CARD_JPEG, KEYS, cleanupBundle, startWorker } from "../worker/support/harness.mjs";
+import { importWasmAsModules } from "../worker/support/wasm-modules.mjs";
 
 const N = Number(process.argv[2] ?? 300);
 const WARMUP = 30;
@@ -171,21 +171,7 @@ await sim.close();
 cleanupBundle();
 
 // --- 2. in-process CPU of the same worker module ----------------------------------------------
-register(
-  "data:text/javascript," +
-    encodeURIComponent(`
-export async function load(url, context, next) {
-  if (url.endsWith(".wasm")) {
-    return {
-      format: "module",
-      shortCircuit: true,
-      source: 'import { readFileSync } from "node:fs"; export default new WebAssembly.Module(readFileSync(new URL(' + JSON.stringify(url) + ')));',
-    };
-  }
-  return next(url, context);
-}`),
-  import.meta.url,
-);
+importWasmAsModules();
 const { default: worker } = await import("../worker/src/index.js");
 const providerAnswer = readFileSync(`${ROOT}fixtures/providers/apihz-front.doc.json`, "utf8");
 globalThis.fetch = async () =>

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Build the two wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
-#   vehicle_doc_ocr_bg.wasm        recognize(), options, probing, shim decisions   (feature `main`)
+# Build the three wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
+#   vehicle_doc_ocr_bg.wasm        recognize(), options, probing                    (feature `main`)
 #   vehicle_doc_ocr_image_bg.wasm  the pure-Rust image codec, loaded lazily         (feature `codec`)
+#   vehicle_doc_ocr_shim_bg.wasm   the Worker shim's decisions, loaded by worker/ only (feature `shim`)
 # Each must stay within the 150 KB gzipped budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,3 +40,7 @@ build_module vehicle_doc_ocr ""
 # The codec can run out of memory on a big photo (a WebAssembly trap): npm/src/api.js then
 # re-instantiates it through the generated __wbg_reset_state.
 build_module vehicle_doc_ocr_image --experimental-reset-state-function --no-default-features --features codec
+# Loaded only by the Worker (npm/src/shim.js, `vehicle-doc-ocr/worker`), never by a browser.
+build_module vehicle_doc_ocr_shim "" --no-default-features --features shim
+# The photo quality report (assessImage), loaded only by callers of assessImage and the capture element.
+build_module vehicle_doc_ocr_quality "" --no-default-features --features quality

@@ -14,6 +14,13 @@ cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features codec --quiet -- -D warnings
+cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features shim --quiet -- -D warnings
+# Architecture invariant: the decision crates stay pure Rust (no wasm/JS dependency, even indirect).
+for crate in vehicle-doc-ocr-core vehicle-doc-ocr-imaging vehicle-doc-ocr-shim; do
+  if cargo tree -p "$crate" -e normal --target all --prefix none | grep -E '^(wasm-bindgen|js-sys|web-sys|wasm-bindgen-futures) '; then
+    echo "$crate depends on wasm/JS crates (above): keep it pure Rust, move the glue to crates/wasm" >&2; exit 1
+  fi
+done
 
 step "native tests (pure core, image pipeline)"
 cargo test --workspace --quiet
@@ -28,7 +35,7 @@ node_modules/.bin/tsc -p tests/types
 # Without the DOM lib (Node/Worker projects): no @types at all, then @types/node with the README's Node quick start.
 node_modules/.bin/tsc -p tests/types/tsconfig.nodom.json
 node_modules/.bin/tsc -p tests/types/tsconfig.node.json
-if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
+if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts npm/shim.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
 
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/

@@ -1,12 +1,14 @@
 // The public API, shared by every entry point (browser, node, workerd). Each entry only says
 // how the wasm module is loaded. Orchestration only: every decision is made in Rust.
 import {
-  AbortedError, ConfigError, ImageTooLargeError, InvalidImageError, ProviderError, UnsupportedFormatError, VehicleDocOcrError,
+  AbortedError, ConfigError, ImageTooLargeError, InvalidImageError, PoorImageError, ProviderError, UnsupportedFormatError,
+  VehicleDocOcrError,
   errorClasses,
 } from "./errors.js";
 import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
-import { checkWasmLocations } from "./wasm.js";
+import { assessInput, DEFAULT_LONG_SIDE } from "./quality.js";
+import { MODULES, checkWasmLocations } from "./wasm.js";
 
 const now = () => (globalThis.performance?.now ? performance.now() : Date.now());
 
@@ -91,17 +93,17 @@ function withBlob(prepared) {
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
 /**
- * createClient(defaults): `{ recognize, prepareImage, crossCheck }` with the app's options held
+ * createClient(defaults): `{ recognize, prepareImage, crossCheck, assessImage }` with the app's options held
  * once; each call's options are merged over them (`apihz`, `juhe`, `prepare` one level deep).
  * prepareImage() takes the client's `prepare` settings and `maxBase64Chars`.
  */
-export function clientOf({ recognize, prepareImage, crossCheck }, defaults = {}) {
+export function clientOf({ recognize, prepareImage, crossCheck, assessImage }, defaults = {}) {
   if (!isObject(defaults)) throw new ConfigError("createClient() takes an options object");
   const base = { ...defaults };
   const merge = (a, b) => {
     if (!isObject(b)) return b; // recognize()/prepareImage() refuse it
     const o = { ...a, ...b };
-    for (const k of ["apihz", "juhe", "prepare"]) if (isObject(a[k]) && isObject(b[k])) o[k] = { ...a[k], ...b[k] };
+    for (const k of ["apihz", "juhe", "prepare", "qualityThresholds"]) if (isObject(a[k]) && isObject(b[k])) o[k] = { ...a[k], ...b[k] };
     return o;
   };
   const prepareBase = { ...base.prepare, ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }) };
@@ -109,6 +111,9 @@ export function clientOf({ recognize, prepareImage, crossCheck }, defaults = {})
     recognize: (image, options = {}) => recognize(image, merge(base, options)),
     prepareImage: (image, options = {}) => prepareImage(image, merge(prepareBase, options)),
     crossCheck,
+    // The client's document and thresholds are the report's defaults.
+    assessImage: (image, options = {}) =>
+      assessImage(image, { ...(base.document === undefined ? {} : { document: base.document }), thresholds: base.qualityThresholds, ...options }),
   });
 }
 
@@ -160,11 +165,12 @@ function guardTraps(mod) {
 /**
  * @param {(location?: unknown) => Promise<object>} loadWasm resolves to the initialised main module
  * @param {(location?: unknown) => Promise<object>} loadCodec resolves to the initialised image-codec module
+ * @param {(location?: unknown) => Promise<object>} loadQuality resolves to the initialised quality-report module
  * (`location`: what `configureWasm()` was given for that module, if anything)
  */
-export function createApi(loadWasm, loadCodec) {
+export function createApi(loadWasm, loadCodec, loadQuality) {
   let locations = {};
-  const begun = { main: false, codec: false }; // loading or loaded (a failed load may be configured again)
+  const begun = { main: false, codec: false, quality: false }; // loading or loaded (a failed load may be configured again)
   const track = (k, load) => () => {
     begun[k] = true;
     return load(locations[k]).catch((e) => {
@@ -174,11 +180,12 @@ export function createApi(loadWasm, loadCodec) {
   };
   const wasm = once(track("main", loadWasm), "main");
   const codecWasm = once(track("codec", (l) => loadCodec(l).then(guardTraps)), "image-codec");
+  const qualityWasm = once(track("quality", (l) => loadQuality(l).then(guardTraps)), "quality-report");
 
   /** Say where the .wasm files are (before the first call that needs them). */
   function configureWasm(given) {
     const next = checkWasmLocations(given);
-    for (const k of ["main", "codec"]) {
+    for (const k of MODULES) {
       if (next[k] !== undefined && begun[k]) {
         throw new ConfigError(`configureWasm(): the ${k} module is already loaded; call configureWasm() before the first call`);
       }
@@ -266,6 +273,37 @@ export function createApi(loadWasm, loadCodec) {
     }
   }
 
+  /** The photo quality report (issue 12): `{ verdict, reasons, messages, sharpness, …, elapsedMs }`. */
+  async function assessImage(image, options = {}) {
+    try {
+      const started = now();
+      const w = await wasm();
+      const input = await toBytesOrUrl(w, image);
+      if (!(input instanceof Uint8Array) && !input.drawable) {
+        throw new InvalidImageError("assessImage needs the image itself (bytes, Blob, base64, a canvas or <video>), not a URL");
+      }
+      const report = await assessInput(await qualityWasm(), input, options);
+      return { ...report, elapsedMs: Math.round((now() - started) * 10) / 10 };
+    } catch (e) {
+      throw fromWasm(e);
+    }
+  }
+
+  /**
+   * The quality gate of recognize(): null when off or for a URL; else the report, and for
+   * "block" a PoorImageError when it says to retake the photo (before anything is sent).
+   */
+  async function gate(input, rest, settings) {
+    if (settings.qualityGate === "off" || !(input instanceof Uint8Array || input.drawable)) return null;
+    const started = now();
+    const report = await assessInput(await qualityWasm(), input, { document: rest.document, thresholds: rest.qualityThresholds }, settings.maxLongSidePx ?? DEFAULT_LONG_SIDE);
+    const quality = { ...report, elapsedMs: Math.round((now() - started) * 10) / 10 };
+    if (settings.qualityGate === "block" && quality.verdict === "retake") {
+      throw new PoorImageError(`the photo should be retaken before it is sent: ${quality.messages.en.join("; ")} (reasons: ${quality.reasons.join(", ")}); nothing was sent`, { quality });
+    }
+    return quality;
+  }
+
   async function recognize(image, options) {
     try {
       const { signal, fetch, onProgress, rest } = splitOptions(options);
@@ -286,6 +324,8 @@ export function createApi(loadWasm, loadCodec) {
       if (input.drawable && codec === "none") {
         throw new ConfigError("prepare.codec \"none\" sends bytes as they are, but this image is pixels (canvas, <img>, <video>…): use \"auto\"");
       }
+      const quality = await gate(input, rest, settings);
+      if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         progress({ stage: "preparing" });
         prepared = await prepareBytes(w, input, settings);
@@ -293,7 +333,8 @@ export function createApi(loadWasm, loadCodec) {
       }
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       progress({ stage: "recognizing", image: prepared });
-      return await w.recognizePrepared(payload, rest, signal, fetch);
+      const result = await w.recognizePrepared(payload, rest, signal, fetch);
+      return quality ? { ...result, quality } : result;
     } catch (e) {
       // The caller's own callback failed: that is their error, not a library error to reclassify.
       if (e instanceof CallbackFailure) throw e.error;
@@ -309,6 +350,6 @@ export function createApi(loadWasm, loadCodec) {
     }
   }
 
-  const createClient = (defaults) => clientOf({ recognize, prepareImage, crossCheck }, defaults);
-  return { recognize, prepareImage, crossCheck, configureWasm, createClient, ready: () => wasm().then(() => undefined) };
+  const createClient = (defaults) => clientOf({ recognize, prepareImage, crossCheck, assessImage }, defaults);
+  return { recognize, prepareImage, crossCheck, assessImage, configureWasm, createClient, ready: () => wasm().then(() => undefined) };
 }

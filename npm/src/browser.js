@@ -5,6 +5,7 @@
 // re-encoded without the canvas.
 import init, * as wasm from "../wasm/vehicle_doc_ocr.js";
 import initCodec, * as codec from "../wasm/vehicle_doc_ocr_image.js";
+import initQuality, * as quality from "../wasm/vehicle_doc_ocr_quality.js";
 import { createApi } from "./api.js";
 import { wasmInput } from "./wasm.js";
 
@@ -19,7 +20,12 @@ const api = createApi(
     await initCodec({ module_or_path: await wasmInput(source, { stream: true }) });
     return codec;
   },
+  async (location) => {
+    const source = location ?? new URL("../wasm/vehicle_doc_ocr_quality_bg.wasm", import.meta.url);
+    await initQuality({ module_or_path: await wasmInput(source, { stream: true }) });
+    return quality;
+  },
 );
 
-export const { recognize, prepareImage, crossCheck, ready, configureWasm, createClient } = api;
+export const { recognize, prepareImage, crossCheck, assessImage, ready, configureWasm, createClient } = api;
 export * from "./errors.js";

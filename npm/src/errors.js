@@ -34,6 +34,17 @@ export const ConfigError = define("ConfigError", "CONFIG");
 export const InvalidImageError = define("InvalidImageError", "INVALID_IMAGE");
 export const UnsupportedFormatError = define("UnsupportedFormatError", "UNSUPPORTED_FORMAT");
 export const ImageTooLargeError = define("ImageTooLargeError", "IMAGE_TOO_LARGE");
+/** The photo's quality report says to retake it (`qualityGate: "block"`); nothing was sent. `reasons`, `quality`: the report. */
+export class PoorImageError extends VehicleDocOcrError {
+  static code = "POOR_IMAGE";
+  constructor(message, fields = {}) {
+    super(message, { ...fields, code: "POOR_IMAGE", retryable: false });
+    /** @type {string[]} */
+    this.reasons = fields.quality?.reasons ?? [];
+    /** @type {object|null} */
+    this.quality = fields.quality ?? null;
+  }
+}
 export const AuthError = define("AuthError", "AUTH");
 export const QuotaError = define("QuotaError", "QUOTA");
 export const RateLimitedError = define("RateLimitedError", "RATE_LIMITED");
@@ -47,7 +58,7 @@ export const AbortedError = define("AbortedError", "ABORTED");
 export const errorClasses = Object.freeze(
   Object.fromEntries(
     [
-      ConfigError, InvalidImageError, UnsupportedFormatError, ImageTooLargeError, AuthError, QuotaError,
+      ConfigError, InvalidImageError, UnsupportedFormatError, ImageTooLargeError, PoorImageError, AuthError, QuotaError,
       RateLimitedError, RecognitionFailedError, ProviderError, NetworkError, TimeoutError, AbortedError,
     ].map((c) => [c.code, c]),
   ),

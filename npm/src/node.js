@@ -3,6 +3,7 @@
 import { readFile } from "node:fs/promises";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
+import * as quality from "../wasm/vehicle_doc_ocr_quality.js";
 import { createApi } from "./api.js";
 import { wasmInput } from "./wasm.js";
 
@@ -11,7 +12,11 @@ const load = (mod, file) => async (location) => {
   return mod;
 };
 
-const api = createApi(load(wasm, "vehicle_doc_ocr_bg.wasm"), load(codec, "vehicle_doc_ocr_image_bg.wasm"));
+const api = createApi(
+  load(wasm, "vehicle_doc_ocr_bg.wasm"),
+  load(codec, "vehicle_doc_ocr_image_bg.wasm"),
+  load(quality, "vehicle_doc_ocr_quality_bg.wasm"),
+);
 
-export const { recognize, prepareImage, crossCheck, ready, configureWasm, createClient } = api;
+export const { recognize, prepareImage, crossCheck, assessImage, ready, configureWasm, createClient } = api;
 export * from "./errors.js";

@@ -12,18 +12,21 @@ const isSource = (v) =>
   v instanceof WebAssembly.Module || (typeof Response === "function" && v instanceof Response) ||
   (v !== null && typeof v === "object" && typeof v.then === "function");
 
-/** Check a `configureWasm()` argument: `{ main?, codec? }`, each a URL, Response, bytes or Module. */
+/** The wasm modules a caller may locate: recognize/options, the image codec, the quality report. */
+export const MODULES = ["main", "codec", "quality"];
+
+/** Check a `configureWasm()` argument: `{ main?, codec?, quality? }`, each a URL, Response, bytes or Module. */
 export function checkWasmLocations(locations) {
   if (locations === null || typeof locations !== "object" || Array.isArray(locations)) {
-    throw new ConfigError("configureWasm() takes an object { main?, codec? }");
+    throw new ConfigError("configureWasm() takes an object { main?, codec?, quality? }");
   }
   for (const [k, v] of Object.entries(locations)) {
-    if (k !== "main" && k !== "codec") throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected main, codec)`);
+    if (!MODULES.includes(k)) throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected ${MODULES.join(", ")})`);
     if (v !== undefined && !isSource(v)) {
       throw new ConfigError(`configureWasm(): \`${k}\` must be a URL (string or URL), a Response, an ArrayBuffer/typed array or a WebAssembly.Module`);
     }
   }
-  return { main: locations.main, codec: locations.codec };
+  return Object.fromEntries(MODULES.map((k) => [k, locations[k]]));
 }
 
 /**

@@ -16,7 +16,7 @@ after(() => remove());
 test("the tarball holds the code, both wasm modules and the types, and no test or build files", async () => {
   const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: pkgDir });
   const files = JSON.parse(stdout)[0].files.map((f) => f.path);
-  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "bin/cli.mjs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
+  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "src/shim.js", "shim.d.ts", "wasm/vehicle_doc_ocr_shim_bg.wasm", "wasm/vehicle_doc_ocr_shim.js", "bin/cli.mjs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.ok(!files.some((f) => /test|fixtures|\.rs$/.test(f)), files.join(", "));
@@ -41,6 +41,7 @@ test("the export map sends each runtime to its entry", async () => {
   assert.equal(exp.node, "./src/node.js");
   assert.equal(exp.browser, "./src/browser.js");
   assert.equal(exp.types, "./index.d.ts");
+  assert.deepEqual(pkg.exports["./worker"], { types: "./shim.d.ts", default: "./src/shim.js" });
   const { stdout } = await run(process.execPath, ["--input-type=module", "-e", `console.log(import.meta.resolve("vehicle-doc-ocr"))`], { cwd: dir });
   assert.match(stdout.trim(), /vehicle-doc-ocr\/src\/node\.js$/);
 });

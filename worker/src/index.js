@@ -2,17 +2,12 @@
 // prepared images, so a web page never sees a key. Deploying: docs/SHIM.md.
 //
 // Thin on purpose: every decision (routing, CORS, token, limits, error mapping, configuration)
-// is made in Rust (crates/core/src/shim, unit-tested natively). This file only moves bytes.
+// is made in Rust (crates/shim, unit-tested natively, in a wasm module only Workers load), through
+// the package subpath `vehicle-doc-ocr/worker`. This file only moves bytes. The configuration is
+// read from `env` once per isolate (`shimFor` keeps one shim per `env` object).
 // Nothing here logs a key, an image, a request or a result (they are personal data); the only
 // log line names a misconfigured variable, never its value.
-import {
-  recognize,
-  shimCheckBody,
-  shimConfigProblems,
-  shimDecide,
-  shimErrorResponse,
-  shimReject,
-} from "../../npm/src/shim-internal.js";
+import { recognize, shimFor } from "vehicle-doc-ocr/worker";
 
 /** The request facts the Rust side decides on (header values as received). */
 function facts(request) {
@@ -90,28 +85,29 @@ async function early(request, response) {
 let configChecked = false;
 
 async function handle(request, env, req) {
+  const shim = shimFor(env);
   if (!configChecked) {
     configChecked = true;
-    const problems = shimConfigProblems(env);
+    const problems = shim.configProblems();
     if (problems) console.error(`vehicle-doc-ocr shim: configuration problem: ${problems}`);
   }
-  const d = shimDecide(env, req);
+  const d = shim.decide(req);
   if (d.action === "respond") return early(request, d);
 
   if (env.RATE_LIMITER) {
     const { success } = await env.RATE_LIMITER.limit({ key: d.rateLimitKey });
-    if (!success) return early(request, shimReject(env, req, "rateLimited"));
+    if (!success) return early(request, shim.reject(req, "rateLimited"));
   }
   const bytes = await readCapped(request.body, d.capBytes);
-  if (bytes === null) return answer(shimReject(env, req, "tooLarge"));
-  const refused = shimCheckBody(env, req, bytes.byteLength, bytes.subarray(0, 16));
+  if (bytes === null) return answer(shim.reject(req, "tooLarge"));
+  const refused = shim.checkBody(req, bytes.byteLength, bytes.subarray(0, 16));
   if (refused) return answer(refused);
 
   try {
     const result = await recognize(bytes, d.options);
     return new Response(JSON.stringify(result), { status: 200, headers: d.headers });
   } catch (e) {
-    return answer(shimErrorResponse(env, req, e));
+    return answer(shim.errorResponse(req, e));
   }
 }
 
@@ -123,7 +119,7 @@ export default {
     } catch {
       // A bug or a runtime failure: a generic answer, never the exception's text.
       try {
-        return answer(shimErrorResponse(env, req, null));
+        return answer(shimFor(env).errorResponse(req, null));
       } catch {
         return new Response('{"error":{"code":"PROVIDER_ERROR","message":"internal error in the OCR shim","retryable":false}}', {
           status: 502,

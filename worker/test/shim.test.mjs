@@ -89,6 +89,28 @@ describe("CORS", () => {
     assert.deepEqual(stack.sim.calls(), []);
   });
 
+  test("an Origin that is not one listed origin (null, two joined, a path, control bytes) is refused; whitespace around a listed one is not part of it", async () => {
+    for (const origin of ["null", `${APP}, ${APP}`, `${APP},https://evil.example`, `${APP}/`, `HTTPS://app.example.com`, `${APP}\u0001`]) {
+      const res = await post(main, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ origin }), `POST from ${JSON.stringify(origin)}`);
+      assertError(res, 403, "AUTH");
+      assert.equal(res.headers["access-control-allow-origin"], undefined);
+    }
+    assert.deepEqual(stack.sim.calls(), []);
+    // workerd keeps trailing whitespace in a field value; RFC 9110 says it is not part of it.
+    const res = await post(main, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ origin: `${APP}  \t` }));
+    assert.equal(res.status, 200, res.body);
+    assert.equal(res.headers["access-control-allow-origin"], APP);
+  });
+
+  test("an empty Origin: workerd drops empty fields before the Worker runs, so it is answered as a request without Origin (the shim refuses an empty one it is given: crates/shim tests)", async () => {
+    for (const origin of ["", "   "]) {
+      const res = await post(main, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ origin }), `POST with Origin ${JSON.stringify(origin)}`);
+      const none = await post(main, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders(), "POST without Origin");
+      assert.equal(res.status, none.status, res.body);
+      assert.equal(res.headers["access-control-allow-origin"], undefined);
+    }
+  });
+
   test("preflight: allowed origin gets methods, headers and max-age; others 403; no Origin gets Allow", async () => {
     const pre = (origin) =>
       main.call("/v1/recognize?document=vehicleLicenseFront", {
@@ -257,6 +279,15 @@ describe("abuse protection", () => {
     assert.deepEqual(stack.sim.calls(), []);
     const ok = await post(guarded, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ authorization: `Bearer ${KEYS.SHIM_TOKEN}` }));
     assert.equal(ok.status, 200, ok.body);
+    // Odd spacing: `scheme 1*SP token` (any case), whitespace around the value ignored; a tab
+    // separator, two joined headers or a second word are refused.
+    for (const auth of [`bearer   ${KEYS.SHIM_TOKEN}`, `BEARER ${KEYS.SHIM_TOKEN}  \t`]) {
+      const res = await post(guarded, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ authorization: auth }), "token spacing");
+      assert.equal(res.status, 200, `${JSON.stringify(auth)}: ${res.body}`);
+    }
+    for (const auth of [`Bearer\t${KEYS.SHIM_TOKEN}`, `Bearer ${KEYS.SHIM_TOKEN}, Bearer ${KEYS.SHIM_TOKEN}`, `Bearer ${KEYS.SHIM_TOKEN} x`]) {
+      assertError(await post(guarded, RECOGNIZE_FRONT, CARD_JPEG, imageHeaders({ authorization: auth }), "token spacing"), 401, "AUTH");
+    }
   });
 });
 

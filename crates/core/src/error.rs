@@ -21,6 +21,9 @@ pub enum ErrorCode {
     UnsupportedFormat,
     /// The image cannot be brought under the size budget, or its header announces too many pixels.
     ImageTooLarge,
+    /// The photo's quality report says no OCR engine would read it (`qualityGate: "block"`);
+    /// nothing was sent. Retake the photo.
+    PoorImage,
     /// Wrong, expired or banned key / id; no permission for this API.
     Auth,
     /// The account's balance or call allowance is exhausted.
@@ -40,11 +43,12 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 12] = [
+    pub const ALL: [ErrorCode; 13] = [
         ErrorCode::Config,
         ErrorCode::InvalidImage,
         ErrorCode::UnsupportedFormat,
         ErrorCode::ImageTooLarge,
+        ErrorCode::PoorImage,
         ErrorCode::Auth,
         ErrorCode::Quota,
         ErrorCode::RateLimited,
@@ -66,6 +70,7 @@ impl ErrorCode {
             ErrorCode::InvalidImage => "INVALID_IMAGE",
             ErrorCode::UnsupportedFormat => "UNSUPPORTED_FORMAT",
             ErrorCode::ImageTooLarge => "IMAGE_TOO_LARGE",
+            ErrorCode::PoorImage => "POOR_IMAGE",
             ErrorCode::Auth => "AUTH",
             ErrorCode::Quota => "QUOTA",
             ErrorCode::RateLimited => "RATE_LIMITED",
@@ -84,6 +89,7 @@ impl ErrorCode {
             ErrorCode::InvalidImage => "InvalidImageError",
             ErrorCode::UnsupportedFormat => "UnsupportedFormatError",
             ErrorCode::ImageTooLarge => "ImageTooLargeError",
+            ErrorCode::PoorImage => "PoorImageError",
             ErrorCode::Auth => "AuthError",
             ErrorCode::Quota => "QuotaError",
             ErrorCode::RateLimited => "RateLimitedError",

@@ -28,6 +28,31 @@ pub struct RecognizeOptions {
     pub proxy_url: Option<String>,
     /// The raw `prepare` sub-object (for the image crate), `Null` when absent.
     pub prepare: Value,
+    /// What a photo the quality report says to retake does to the call.
+    pub quality_gate: QualityGate,
+    /// The raw `qualityThresholds` object (checked by the quality module), `Null` when absent.
+    pub quality_thresholds: Value,
+}
+
+/// `qualityGate`: check the photo on the device before paying for a call (issue 12).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualityGate {
+    /// Refuse with `POOR_IMAGE` before anything is sent (the default; docs/QUALITY.md says why).
+    Block,
+    /// Send anyway and add the report to the result.
+    Warn,
+    /// No report.
+    Off,
+}
+
+impl QualityGate {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QualityGate::Block => "block",
+            QualityGate::Warn => "warn",
+            QualityGate::Off => "off",
+        }
+    }
 }
 
 /// `Debug` hides `key` and `id`.
@@ -95,6 +120,8 @@ const TOP_KEYS: &[&str] = &[
     "timeoutMs",
     "maxBase64Chars",
     "prepare",
+    "qualityGate",
+    "qualityThresholds",
     // Taken out by the glue; tolerated if a caller of the core passes them through.
     "signal",
     "fetch",
@@ -167,6 +194,27 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         Some(_) => return Err(OcrError::config("option `prepare` must be an object")),
     };
 
+    let quality_gate = match present(obj, "qualityGate") {
+        None => QualityGate::Block,
+        Some(Value::String(g)) if g == "block" => QualityGate::Block,
+        Some(Value::String(g)) if g == "warn" => QualityGate::Warn,
+        Some(Value::String(g)) if g == "off" => QualityGate::Off,
+        Some(_) => {
+            return Err(OcrError::config(
+                "option `qualityGate` must be \"block\", \"warn\" or \"off\"",
+            ))
+        }
+    };
+    let quality_thresholds = match present(obj, "qualityThresholds") {
+        None => Value::Null,
+        Some(x @ Value::Object(_)) => x.clone(),
+        Some(_) => {
+            return Err(OcrError::config(
+                "option `qualityThresholds` must be an object",
+            ))
+        }
+    };
+
     if proxy_url.is_none() {
         match document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
@@ -194,6 +242,8 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         juhe,
         proxy_url,
         prepare,
+        quality_gate,
+        quality_thresholds,
     })
 }
 

@@ -1,10 +1,11 @@
 //! `proxyUrl` mode, natively: the request to the Worker shim, and its answers back into the same
 //! typed result and the same errors as direct mode (`cargo test -p vehicle-doc-ocr-core shim`).
+//! The round trip through the Worker's own error answers is in `crates/shim/tests/round_trip.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
 mod shim_proxy {
     use serde_json::{json, Value};
-    use vehicle_doc_ocr_core::shim::{proxy, Decision, RequestFacts, Shim};
+    use vehicle_doc_ocr_core::shim::proxy;
     use vehicle_doc_ocr_core::{
         model, options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan,
         Provider, Recognized, Step,
@@ -161,94 +162,6 @@ mod shim_proxy {
                 "{doc}"
             );
         }
-    }
-
-    fn facts() -> RequestFacts {
-        RequestFacts {
-            method: "POST".into(),
-            url: "https://x.dev/v1/recognize?document=vehicleLicenseFront".into(),
-            content_type: Some("image/jpeg".into()),
-            ..Default::default()
-        }
-    }
-
-    /// The Worker's error answer for `e`, read back by the client.
-    fn round_trip(shim: &Shim, e: &OcrError) -> OcrError {
-        let r = shim.error_response(&facts(), e);
-        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err()
-    }
-
-    #[test]
-    fn every_error_comes_back_with_its_code_class_and_provider() {
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            _ => None,
-        });
-        for code in ErrorCode::ALL {
-            let e = OcrError::new(code, format!("{code} happened"))
-                .with_provider(Provider::Apihz)
-                .with_provider_code("400");
-            let back = round_trip(&shim, &e);
-            assert_eq!(back.code, code);
-            // A misconfiguration is the Worker's own problem, whatever provider was involved.
-            let provider = if code == ErrorCode::Config {
-                Provider::Shim
-            } else {
-                Provider::Apihz
-            };
-            assert_eq!(back.provider, Some(provider), "{code}");
-            match code {
-                // The Worker hides its own account's details.
-                ErrorCode::Auth | ErrorCode::Quota | ErrorCode::Config => {
-                    assert!(!back.retryable);
-                    assert_eq!(back.provider_code, None);
-                }
-                _ => {
-                    assert_eq!(back.retryable, e.retryable, "{code}");
-                    assert_eq!(back.provider_code.as_deref(), Some("400"));
-                    assert_eq!(back.message, e.message);
-                }
-            }
-            // No provider words travel, so none come back.
-            assert_eq!(back.provider_message, None);
-        }
-    }
-
-    #[test]
-    fn refusals_by_the_worker_come_back_as_shim_errors() {
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            "SHIM_TOKEN" => Some("0123456789abcdef-token".into()),
-            _ => None,
-        });
-        let Decision::Respond(r) = shim.decide(&facts()) else {
-            panic!("expected a refusal")
-        };
-        assert_eq!(r.status, 401);
-        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
-        assert_eq!(
-            (e.code, e.provider, e.retryable),
-            (ErrorCode::Auth, Some(Provider::Shim), false)
-        );
-        let mut f = facts();
-        f.origin = Some("https://evil.example".into());
-        let Decision::Respond(r) = shim.decide(&f) else {
-            panic!("expected a refusal")
-        };
-        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
-        assert_eq!(
-            (e.code, e.provider),
-            (ErrorCode::Auth, Some(Provider::Shim))
-        );
-        let r = shim.reject(&facts(), vehicle_doc_ocr_core::shim::Rejection::RateLimited);
-        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
-        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
-        assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
     }
 
     #[test]

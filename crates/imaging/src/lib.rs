@@ -12,6 +12,7 @@ mod jpeg;
 #[cfg(feature = "png")]
 mod png;
 mod probe;
+pub mod quality;
 mod raster;
 mod scanpad;
 

@@ -11,7 +11,7 @@ use vehicle_doc_ocr_core::{ErrorCode, OcrError};
 use vehicle_doc_ocr_imaging as imaging;
 use wasm_bindgen::prelude::*;
 
-fn image_error(e: imaging::ImageError) -> OcrError {
+pub(crate) fn image_error(e: imaging::ImageError) -> OcrError {
     let code = match e.kind {
         imaging::ImageErrorKind::Unsupported => ErrorCode::UnsupportedFormat,
         imaging::ImageErrorKind::TooLarge => ErrorCode::ImageTooLarge,

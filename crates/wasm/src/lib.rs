@@ -3,23 +3,32 @@
 //! errors back. No decisions live here: they are in `vehicle-doc-ocr-core` and
 //! `vehicle-doc-ocr-imaging`, tested natively.
 //!
-//! The crate builds two wasm modules (see `scripts/build.sh`):
-//! - feature `main` (default) → `vehicle_doc_ocr_bg.wasm`: `recognize`, options, header probing,
-//!   the Worker shim's decisions;
+//! The crate builds four wasm modules (see `scripts/build.sh`):
+//! - feature `main` (default) → `vehicle_doc_ocr_bg.wasm`: `recognize`, options, header probing;
 //! - feature `codec` → `vehicle_doc_ocr_image_bg.wasm`: the pure-Rust image codec, loaded only
-//!   when an image must be re-encoded without the browser's canvas (Node, Workers, old browsers).
+//!   when an image must be re-encoded without the browser's canvas (Node, Workers, old browsers);
+//! - feature `shim` → `vehicle_doc_ocr_shim_bg.wasm`: the Worker shim's decisions
+//!   (`vehicle-doc-ocr-shim`), loaded only by the Worker (`vehicle-doc-ocr/worker`), never by a
+//!   browser;
+//! - feature `quality` → `vehicle_doc_ocr_quality_bg.wasm`: the photo quality report
+//!   (`assessImage`), loaded only by its callers and the capture element.
 //!
 //! Every export returns `Result<_, JsValue>`; the `Err` is a plain object
 //! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/api.js`
 //! turns into the exported `Error` subclass.
 
-// Helpers shared by both modules; each build uses a subset.
+// Helpers shared by the modules; each build uses a subset.
 #[cfg_attr(not(all(feature = "main", feature = "codec")), allow(dead_code))]
 mod convert;
 #[cfg(feature = "main")]
 mod fetch;
+#[cfg(any(feature = "main", feature = "codec", feature = "quality"))]
+// The quality module uses only `image_error` from here.
+#[cfg_attr(not(any(feature = "main", feature = "codec")), allow(unused_imports))]
 mod image;
+#[cfg(feature = "quality")]
+mod quality;
 #[cfg(feature = "main")]
 mod recognize;
-#[cfg(feature = "main")]
+#[cfg(feature = "shim")]
 mod shim;

@@ -3,18 +3,28 @@
 use crate::convert::{self, error_to_js, to_js};
 use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 /// Parse and check options without doing anything else (CONFIG errors before any heavy work);
 /// returns the effective image settings of `prepare` under the call's `maxBase64Chars` (the
-/// object `prepareSettings` returns). `options` must not contain `signal`/`fetch` (the JS
+/// object `prepareSettings` returns, plus `qualityGate`). `options` must not contain `signal`/`fetch` (the JS
 /// wrapper takes those out).
 #[wasm_bindgen(js_name = checkOptions)]
 pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
-    convert::options_to_json(&options)
-        .and_then(|value| options::parse(&value))
-        .and_then(|o| prepare::parse(&o.prepare, "prepare.", Some(o.max_base64_chars)))
-        .map(|s| crate::image::settings_to_js(&s))
-        .map_err(|e| error_to_js(&e))
+    let run = || -> Result<JsValue, OcrError> {
+        let o = options::parse(&convert::options_to_json(&options)?)?;
+        let s = prepare::parse(&o.prepare, "prepare.", Some(o.max_base64_chars))?;
+        let settings = crate::image::settings_to_js(&s);
+        // The quality gate rides along (its thresholds are checked by the quality module).
+        let obj: &js_sys::Object = settings.unchecked_ref();
+        convert::set(
+            obj,
+            "qualityGate",
+            &JsValue::from_str(o.quality_gate.as_str()),
+        );
+        Ok(settings)
+    };
+    run().map_err(|e| error_to_js(&e))
 }
 
 /// Decode a text image input: returns `{ url }` for an http(s) URL, else the decoded bytes

@@ -1,27 +1,85 @@
-//! Exports for the Cloudflare Worker shim (`worker/src/index.js`, through
-//! `npm/src/shim-internal.js`). Each one converts plain JS values and calls
-//! `vehicle_doc_ocr_core::shim`; every decision is made (and tested) there.
+//! The Worker shim's module (feature `shim`, built as `vehicle_doc_ocr_shim_bg.wasm`, loaded
+//! only by the Worker through `vehicle-doc-ocr/worker`): one class, `Shim`, constructed once per
+//! isolate from the Worker's `env`. Each method converts plain JS values and calls
+//! `vehicle_doc_ocr_shim`; every decision is made (and tested) there.
 //!
-//! `env` is the Worker's `env`; only the string variables in `shim::config::ENV_VARS` are read
-//! (bindings such as `RATE_LIMITER` are never touched). `req` is
+//! `env` is the Worker's `env`; only the string variables in `config::ENV_VARS` are read, once,
+//! by the constructor (bindings such as `RATE_LIMITER` are never touched). `req` is
 //! `{ method, url, origin, authorization, contentType, contentLength, clientIp }` (strings or
-//! null). Answers are `{ status, headers: [[name, value], ...], body: string | null }`.
+//! null). Answers are `{ status, headers: [[name, value], ...], body, drainBytes }` with `body` a
+//! JSON value or null.
 
-use crate::convert::{get, to_js};
-use vehicle_doc_ocr_core::shim::{self, config::ENV_VARS, RequestFacts, Shim};
+use crate::convert::{error_to_js, get, to_js};
 use vehicle_doc_ocr_core::{ErrorCode, OcrError, Provider};
+use vehicle_doc_ocr_shim::{config::ENV_VARS, Rejection, RequestFacts, Shim};
 use wasm_bindgen::prelude::*;
 
-fn shim_from_env(env: &JsValue) -> Shim {
-    let vars: Vec<(&str, Option<String>)> = ENV_VARS
-        .iter()
-        .map(|name| (*name, get(env, name).as_string()))
-        .collect();
-    Shim::from_env(|name| {
-        vars.iter()
-            .find(|(k, _)| *k == name)
-            .and_then(|(_, v)| v.clone())
-    })
+/// The shim configured from one `env` (`new Shim(env)`; keep it for the isolate's life).
+#[wasm_bindgen(js_name = Shim)]
+pub struct ShimHandle {
+    shim: Shim,
+}
+
+#[wasm_bindgen(js_class = Shim)]
+impl ShimHandle {
+    /// Reads the configuration from `env` once. A bad configuration does not throw: every
+    /// request is then refused (`500 CONFIG`) and `configProblems()` says why.
+    #[wasm_bindgen(constructor)]
+    pub fn new(env: JsValue) -> Result<ShimHandle, JsValue> {
+        let vars: Vec<(&str, Option<String>)> = ENV_VARS
+            .iter()
+            .map(|name| (*name, get(&env, name).as_string()))
+            .collect();
+        let shim = Shim::from_env(|name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .and_then(|(_, v)| v.clone())
+        });
+        Ok(ShimHandle { shim })
+    }
+
+    /// The configuration problems by variable name (never values), or `null` when valid. For
+    /// the Worker's deploy log.
+    #[wasm_bindgen(js_name = configProblems)]
+    pub fn config_problems(&self) -> Result<JsValue, JsValue> {
+        Ok(match self.shim.config() {
+            Ok(_) => JsValue::NULL,
+            Err(p) => JsValue::from_str(&p.to_string()),
+        })
+    }
+
+    /// `{ action: "respond", status, headers, body, drainBytes }` or
+    /// `{ action: "forward", document, capBytes, prepareInWorker, rateLimitKey, headers, options }`.
+    pub fn decide(&self, req: JsValue) -> Result<JsValue, JsValue> {
+        out(&self.shim.decide(&facts(&req)))
+    }
+
+    /// `null` if the body may be sent, else the answer. `head`: the body's first bytes (>= 16,
+    /// or all of a shorter body).
+    #[wasm_bindgen(js_name = checkBody)]
+    pub fn check_body(&self, req: JsValue, len: f64, head: &[u8]) -> Result<JsValue, JsValue> {
+        // f64 -> usize saturates; a body length is never negative or fractional.
+        let len = len.max(0.0) as usize;
+        match self.shim.check_body(&facts(&req), len, head) {
+            None => Ok(JsValue::NULL),
+            Some(r) => out(&r),
+        }
+    }
+
+    /// The answer for a rejection the Worker detected: `"rateLimited"` or `"tooLarge"`.
+    pub fn reject(&self, req: JsValue, reason: &str) -> Result<JsValue, JsValue> {
+        let why = Rejection::parse(reason).unwrap_or(Rejection::TooLarge);
+        out(&self.shim.reject(&facts(&req), why))
+    }
+
+    /// The answer for an error `recognize()` rejected with (a `VehicleDocOcrError` or anything
+    /// else: unknown errors become a generic `PROVIDER_ERROR`, their text is never copied).
+    #[wasm_bindgen(js_name = errorResponse)]
+    pub fn error_response(&self, req: JsValue, error: JsValue) -> Result<JsValue, JsValue> {
+        out(&self
+            .shim
+            .error_response(&facts(&req), &error_from_js(&error)))
+    }
 }
 
 fn facts(req: &JsValue) -> RequestFacts {
@@ -38,61 +96,13 @@ fn facts(req: &JsValue) -> RequestFacts {
 }
 
 fn out<T: serde::Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    to_js(value).map_err(|e| crate::convert::error_to_js(&e))
-}
-
-/// The configuration problems by variable name (never values), or `null` when valid. For the
-/// Worker's deploy log.
-#[wasm_bindgen(js_name = shimConfigProblems)]
-pub fn shim_config_problems(env: JsValue) -> JsValue {
-    match shim_from_env(&env).config() {
-        Ok(_) => JsValue::NULL,
-        Err(p) => JsValue::from_str(&p.to_string()),
-    }
-}
-
-/// `{ action: "respond", status, headers, body }` or
-/// `{ action: "forward", document, capBytes, prepareInWorker, rateLimitKey, headers, options }`.
-#[wasm_bindgen(js_name = shimDecide)]
-pub fn shim_decide(env: JsValue, req: JsValue) -> Result<JsValue, JsValue> {
-    out(&shim_from_env(&env).decide(&facts(&req)))
-}
-
-/// `null` if the body may be sent, else the answer. `head`: the body's first bytes (>= 12 or all).
-#[wasm_bindgen(js_name = shimCheckBody)]
-pub fn shim_check_body(
-    env: JsValue,
-    req: JsValue,
-    len: f64,
-    head: &[u8],
-) -> Result<JsValue, JsValue> {
-    // f64 -> usize saturates; a body length is never negative or fractional.
-    let len = len.max(0.0) as usize;
-    match shim_from_env(&env).check_body(&facts(&req), len, head) {
-        None => Ok(JsValue::NULL),
-        Some(r) => out(&r),
-    }
-}
-
-/// The answer for a rejection the Worker detected: `"rateLimited"` or `"tooLarge"`.
-#[wasm_bindgen(js_name = shimReject)]
-pub fn shim_reject(env: JsValue, req: JsValue, reason: &str) -> Result<JsValue, JsValue> {
-    let why = shim::Rejection::parse(reason).unwrap_or(shim::Rejection::TooLarge);
-    out(&shim_from_env(&env).reject(&facts(&req), why))
-}
-
-/// The answer for an error `recognize()` rejected with (a `VehicleDocOcrError` or anything else:
-/// unknown errors become a generic `PROVIDER_ERROR`, their text is never copied).
-#[wasm_bindgen(js_name = shimErrorResponse)]
-pub fn shim_error_response(env: JsValue, req: JsValue, error: JsValue) -> Result<JsValue, JsValue> {
-    let e = error_from_js(&error);
-    out(&shim_from_env(&env).error_response(&facts(&req), &e))
+    to_js(value).map_err(|e| error_to_js(&e))
 }
 
 fn error_from_js(error: &JsValue) -> OcrError {
     let code = get(error, "code")
         .as_string()
-        .and_then(|c| shim::parse_code(&c));
+        .and_then(|c| ErrorCode::parse(&c));
     let Some(code) = code else {
         return OcrError::new(ErrorCode::ProviderError, "internal error in the OCR shim")
             .with_retryable(false);

@@ -7,7 +7,7 @@
 use std::fmt;
 
 /// Default base64 budget: the library's own default, the providers' documented 1M limit.
-pub use crate::options::DEFAULT_MAX_BASE64_CHARS;
+pub use vehicle_doc_ocr_core::options::DEFAULT_MAX_BASE64_CHARS;
 /// Upper bound for `MAX_BASE64_CHARS` (far above anything a provider accepts).
 pub const MAX_MAX_BASE64_CHARS: usize = 20_000_000;
 /// Body cap when `PREPARE_IN_WORKER=1`: the Worker re-encodes oversize uploads itself.
@@ -170,6 +170,13 @@ impl ShimConfig {
         if token.as_ref().is_some_and(|t| t.len() < 16) {
             problems
                 .push("SHIM_TOKEN must be at least 16 characters (use a random value)".to_owned());
+        } else if token.as_deref().is_some_and(|t| !is_bearer_token(t)) {
+            // A value no client can send (`Authorization` is a byte string; RFC 6750's b64token)
+            // would refuse every request while /v1/health says ok.
+            problems.push(
+                "SHIM_TOKEN must use only the bearer-token characters A-Z a-z 0-9 - . _ ~ + / (and = at the end)"
+                    .to_owned(),
+            );
         }
 
         let prepare_in_worker = match get("PREPARE_IN_WORKER").as_deref() {
@@ -259,6 +266,15 @@ impl ShimConfig {
     }
 }
 
+/// RFC 6750's `b64token`: `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="`.
+fn is_bearer_token(t: &str) -> bool {
+    let body = t.trim_end_matches('=');
+    !body.is_empty()
+        && body
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-._~+/".contains(&b))
+}
+
 /// Largest raw image (bytes) whose base64 fits in `max_base64_chars`.
 pub fn budget_bytes(max_base64_chars: usize) -> usize {
     max_base64_chars / 4 * 3
@@ -296,7 +312,7 @@ fn parse_url_list(raw: &str) -> Result<Vec<String>, &'static str> {
 /// The rule `recognize()`'s options apply to the same URL: a value accepted here must not turn
 /// into a `CONFIG` error on every request while `/v1/health` says ok.
 fn check_url(url: &str) -> Result<(), &'static str> {
-    if crate::options::is_http_url(url) {
+    if vehicle_doc_ocr_core::options::is_http_url(url) {
         Ok(())
     } else {
         Err("must hold http(s):// URLs with a host")
@@ -487,9 +503,12 @@ mod tests {
             assert!(with("JUHE_BASE_URL", bad).is_err(), "{bad}");
         }
         let c = with("JUHE_BASE_URL", "https://apis.example/").unwrap();
-        let o = crate::options::parse(
-            &super::super::recognize_options(&c, crate::DocumentKind::RegistrationCertificate)
-                .unwrap(),
+        let o = vehicle_doc_ocr_core::options::parse(
+            &crate::recognize_options(
+                &c,
+                vehicle_doc_ocr_core::DocumentKind::RegistrationCertificate,
+            )
+            .unwrap(),
         )
         .unwrap();
         assert_eq!(o.juhe.unwrap().base_url, "https://apis.example");
@@ -516,6 +535,31 @@ mod tests {
         )]))
         .unwrap();
         assert_eq!(c.allowed_origins, ["https://a.example"]);
+    }
+
+    /// A token no client can send would refuse every request while /v1/health says ok.
+    #[test]
+    fn the_token_must_be_sendable_as_a_bearer_token() {
+        for bad in [
+            "0123456789 abcdef",
+            "0123456789abcdef\u{e9}",
+            "0123456789abcdef\u{7}",
+            "0123456789abc,def",
+            "================",
+            "0123456789=abcdef",
+        ] {
+            let err = ShimConfig::from_env(env(&[("SHIM_TOKEN", bad)])).unwrap_err();
+            assert!(err.to_string().contains("SHIM_TOKEN"), "{bad:?}");
+            assert!(!err.to_string().contains(bad));
+        }
+        for good in [
+            "0123456789abcdef",
+            "Ab0-._~+/Ab0-._~+/==",
+            "tok-0123456789abcdef-shim",
+        ] {
+            let c = ShimConfig::from_env(env(&[("SHIM_TOKEN", good)])).unwrap();
+            assert_eq!(c.token.as_deref(), Some(good));
+        }
     }
 
     #[test]

@@ -1,15 +1,15 @@
-//! The Worker shim's decisions, natively (`cargo test -p vehicle-doc-ocr-core shim`).
+//! The Worker shim's decisions, natively (`cargo test -p vehicle-doc-ocr-shim`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
-// One module so that `cargo test -p vehicle-doc-ocr-core shim` selects these tests too.
+// One module so that `cargo test shim` selects these tests (as before the move out of core).
 mod shim {
     use serde_json::{json, Value};
-    use vehicle_doc_ocr_core::shim::{
+    use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError, Provider};
+    use vehicle_doc_ocr_shim::{
         check_origin, constant_time_eq, content_type_ok, query_param, route, sniff_image,
         split_url, status_for, token_matches, Decision, Forward, OriginVerdict, Rejection,
         RequestFacts, Route, Shim, ShimResponse,
     };
-    use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError, Provider};
 
     const APIHZ_ID: &str = "87654321";
     const APIHZ_KEY: &str = "apihz-secret-key-0001";
@@ -199,6 +199,16 @@ mod shim {
             json!({ "document": "registrationCertificate", "maxBase64Chars": 1_000_000, "juhe": { "key": JUHE_KEY, "baseUrl": "http://127.0.0.1:1234" }, "timeoutMs": 300, "prepare": { "codec": "none" } })
         );
         assert_eq!(f.rate_limit_key, "203.0.113.9");
+        // A blank address is no address (one shared bucket, like an absent one).
+        let mut req = post("?document=registrationCertificate");
+        for (ip, key) in [
+            (Some(" "), "unknown"),
+            (None, "unknown"),
+            (Some(" 198.51.100.7 "), "198.51.100.7"),
+        ] {
+            req.client_ip = ip.map(str::to_owned);
+            assert_eq!(forward(s.decide(&req)).rate_limit_key, key, "{ip:?}");
+        }
         // Debug output of a decision never shows the keys.
         assert!(!format!("{f:?}").contains(JUHE_KEY));
     }
@@ -255,6 +265,49 @@ mod shim {
             respond(s.decide(&with_origin(post("?document=vehicleLicenseFront"), APP))).status,
             403
         );
+    }
+
+    /// Issue 11 item 12: an `Origin` that is present is judged, whatever its value: an empty or
+    /// blank one is not "no Origin" (that would skip the allow-list), it is not an origin at all.
+    #[test]
+    fn malformed_origins_are_refused_like_unlisted_ones() {
+        for origin in [
+            "",
+            " ",
+            "\t",
+            "null",
+            "https://app.example.com, https://app.example.com", // two Origin headers, joined
+            "https://app.example.com,https://evil.example",
+            "https://app.example.com/",
+            "https://app.example.com\u{0}",
+            "https://app.example.com\r\n",
+            "HTTPS://app.example.com",
+        ] {
+            let r =
+                respond(shim().decide(&with_origin(post("?document=vehicleLicenseFront"), origin)));
+            assert_eq!(r.status, 403, "{origin:?}");
+            assert_eq!(error_code(&r), "AUTH");
+            assert_eq!(r.header("access-control-allow-origin"), None, "{origin:?}");
+            assert_eq!(
+                check_origin(&[APP.to_owned()], Some(origin)),
+                OriginVerdict::Denied
+            );
+        }
+        // Whitespace around the value is not part of it (workerd keeps trailing whitespace):
+        // allowed, and the echo is the origin itself.
+        for origin in [
+            " https://app.example.com",
+            "https://app.example.com  ",
+            "https://app.example.com\t",
+        ] {
+            let f =
+                forward(shim().decide(&with_origin(post("?document=vehicleLicenseFront"), origin)));
+            assert!(
+                f.headers
+                    .contains(&("access-control-allow-origin".to_owned(), APP.to_owned())),
+                "{origin:?}"
+            );
+        }
     }
 
     #[test]
@@ -350,6 +403,20 @@ mod shim {
         }
         forward(with(Some(&format!("Bearer {TOKEN}"))));
         forward(with(Some(&format!("bearer  {TOKEN} "))));
+        // Odd spacing: RFC 9110's `scheme 1*SP token`, whitespace around the value ignored.
+        forward(with(Some(&format!(" \tBEARER   {TOKEN}\t"))));
+        for bad in [
+            format!("Bearer\t{TOKEN}"),                // a tab is not the separator
+            format!("Bearer {TOKEN}, Bearer {TOKEN}"), // two headers, joined
+            format!("Bearer {TOKEN} {TOKEN}"),
+            format!("Bearer {TOKEN}x"),
+            format!("Bearer{TOKEN}"),
+            format!("Bearer {TOKEN}\u{0}"),
+            format!("Token {TOKEN}"),
+            String::new(),
+        ] {
+            assert_eq!(respond(with(Some(&bad))).status, 401, "{bad:?}");
+        }
         // Token checked before the document, so an unauthenticated caller learns nothing else.
         let mut r = post("?document=passport");
         r.authorization = None;
@@ -464,6 +531,8 @@ mod shim {
             Some("image/gif"),
             Some("image/heic"),
             Some("multipart/form-data; boundary=x"),
+            Some("image/jpeg, text/html"), // two Content-Type headers, joined
+            Some(""),
         ] {
             let mut req = post("?document=vehicleLicenseFront");
             req.content_type = ct.map(str::to_owned);

@@ -1,0 +1,125 @@
+//! The Worker's answers read back by its client (`proxyUrl` mode in core): every error keeps its
+//! code, class and provider across the round trip (`cargo test -p vehicle-doc-ocr-shim`).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
+
+mod shim_round_trip {
+    use serde_json::json;
+    use vehicle_doc_ocr_core::{
+        options, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider, Recognized, Step,
+    };
+    use vehicle_doc_ocr_shim::{Decision, Rejection, RequestFacts, Shim};
+
+    const JPEG: &[u8] = &[
+        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
+    ];
+    const TODAY: &str = "2026-11-23";
+
+    /// A `proxyUrl` plan that has sent its request to the Worker.
+    fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
+        let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
+        let image = ImagePayload::Image {
+            bytes: JPEG.to_vec(),
+            mime: "image/jpeg",
+        };
+        let mut p = Plan::new(&o, image, Some(TODAY.into())).unwrap();
+        match p.start() {
+            Step::Send(r) => (p, r),
+            Step::Done(r) => panic!("expected a request, got {r:?}"),
+        }
+    }
+
+    fn done(step: Step) -> Result<Recognized, OcrError> {
+        match step {
+            Step::Done(r) => r,
+            Step::Send(r) => panic!("expected the end, got another request to {}", r.url),
+        }
+    }
+
+    fn facts() -> RequestFacts {
+        RequestFacts {
+            method: "POST".into(),
+            url: "https://x.dev/v1/recognize?document=vehicleLicenseFront".into(),
+            content_type: Some("image/jpeg".into()),
+            ..Default::default()
+        }
+    }
+
+    /// The Worker's error answer for `e`, read back by the client.
+    fn round_trip(shim: &Shim, e: &OcrError) -> OcrError {
+        let r = shim.error_response(&facts(), e);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err()
+    }
+
+    #[test]
+    fn every_error_comes_back_with_its_code_class_and_provider() {
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            _ => None,
+        });
+        for code in ErrorCode::ALL {
+            let e = OcrError::new(code, format!("{code} happened"))
+                .with_provider(Provider::Apihz)
+                .with_provider_code("400");
+            let back = round_trip(&shim, &e);
+            assert_eq!(back.code, code);
+            // A misconfiguration is the Worker's own problem, whatever provider was involved.
+            let provider = if code == ErrorCode::Config {
+                Provider::Shim
+            } else {
+                Provider::Apihz
+            };
+            assert_eq!(back.provider, Some(provider), "{code}");
+            match code {
+                // The Worker hides its own account's details.
+                ErrorCode::Auth | ErrorCode::Quota | ErrorCode::Config => {
+                    assert!(!back.retryable);
+                    assert_eq!(back.provider_code, None);
+                }
+                _ => {
+                    assert_eq!(back.retryable, e.retryable, "{code}");
+                    assert_eq!(back.provider_code.as_deref(), Some("400"));
+                    assert_eq!(back.message, e.message);
+                }
+            }
+            // No provider words travel, so none come back.
+            assert_eq!(back.provider_message, None);
+        }
+    }
+
+    #[test]
+    fn refusals_by_the_worker_come_back_as_shim_errors() {
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            "SHIM_TOKEN" => Some("0123456789abcdef-token".into()),
+            _ => None,
+        });
+        let Decision::Respond(r) = shim.decide(&facts()) else {
+            panic!("expected a refusal")
+        };
+        assert_eq!(r.status, 401);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider, e.retryable),
+            (ErrorCode::Auth, Some(Provider::Shim), false)
+        );
+        let mut f = facts();
+        f.origin = Some("https://evil.example".into());
+        let Decision::Respond(r) = shim.decide(&f) else {
+            panic!("expected a refusal")
+        };
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
+        assert_eq!(
+            (e.code, e.provider),
+            (ErrorCode::Auth, Some(Provider::Shim))
+        );
+        let r = shim.reject(&facts(), Rejection::RateLimited);
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
+        assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
+    }
+}

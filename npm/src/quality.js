@@ -1,0 +1,66 @@
+// The photo quality report (assessImage): every measure and decision is in Rust
+// (crates/imaging/src/quality.rs, its own lazily loaded wasm module). This file only gets the
+// pixels: in a browser, the picture drawn on a small canvas (≤ 1024 px, the browser decodes and
+// orients it); elsewhere, the bytes, decoded by the quality module itself.
+import { InvalidImageError, UnsupportedFormatError } from "./errors.js";
+
+const ANALYSIS_SIDE = 1024;
+/** The prepared image's long-side cap by default (crates/imaging DEFAULT_MAX_LONG_SIDE_PX). */
+export const DEFAULT_LONG_SIDE = 2048;
+
+const g = globalThis;
+const hasCanvas = () => typeof g.OffscreenCanvas === "function" || typeof g.document?.createElement === "function";
+
+function canvas2d(width, height) {
+  const c = typeof g.OffscreenCanvas === "function" ? new g.OffscreenCanvas(width, height) : Object.assign(g.document.createElement("canvas"), { width, height });
+  const ctx = c.getContext("2d", { willReadFrequently: true });
+  if (!ctx) throw new UnsupportedFormatError("no 2D canvas here to analyse the picture; pass the image bytes instead");
+  return ctx;
+}
+
+/** RGBA pixels of `source` (a drawable, `width` × `height`) reduced to ≤ ANALYSIS_SIDE. */
+function pixels(source, width, height) {
+  const k = Math.min(1, ANALYSIS_SIDE / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * k));
+  const h = Math.max(1, Math.round(height * k));
+  const ctx = canvas2d(w, h);
+  ctx.drawImage(source, 0, 0, w, h);
+  try {
+    return { rgba: ctx.getImageData(0, 0, w, h).data, width: w, height: h };
+  } catch (e) {
+    if (e?.name === "SecurityError") throw new InvalidImageError("the picture comes from another origin without CORS, so the page may not read its pixels");
+    throw e;
+  }
+}
+
+/**
+ * The report for `input` (bytes or `{ drawable }`, from toBytesOrUrl). `quality`: the loaded
+ * quality module; `longSide`: the prepared image's long-side cap.
+ */
+export async function assessInput(quality, input, options, longSide = DEFAULT_LONG_SIDE) {
+  if (input.drawable) {
+    const d = input.drawable;
+    if (!hasCanvas()) throw new UnsupportedFormatError(`a ${d.kind} input needs a canvas; pass the image bytes instead`);
+    if (!(d.width > 0 && d.height > 0)) throw new InvalidImageError(`the ${d.kind} has no pixels (closed or empty)`);
+    const p = pixels(d.source, d.width, d.height);
+    return quality.assessRgba(p.rgba, p.width, p.height, Math.min(Math.max(d.width, d.height), longSide), options);
+  }
+  if (hasCanvas() && typeof g.createImageBitmap === "function") {
+    // The browser decodes (and orients) the file; a format it cannot decode falls back to Rust.
+    let bitmap = null;
+    try {
+      bitmap = await g.createImageBitmap(new Blob([input]));
+    } catch {
+      bitmap = null;
+    }
+    if (bitmap) {
+      try {
+        const p = pixels(bitmap, bitmap.width, bitmap.height);
+        return quality.assessRgba(p.rgba, p.width, p.height, Math.min(Math.max(bitmap.width, bitmap.height), longSide), options);
+      } finally {
+        bitmap.close();
+      }
+    }
+  }
+  return quality.assessBytes(input, longSide, options);
+}
