@@ -3,7 +3,7 @@
 // by itself on a sharp, well-lit document; the file-input fallback; the camera stopped on removal.
 // The element runs the real assessImage() of the package (the Rust quality report in wasm).
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -14,16 +14,7 @@ import { frame, writeMjpeg } from "./frames.mjs";
 const dir = mkdtempSync(join(tmpdir(), "capture-"));
 let server;
 before(async () => {
-  // DEV ONLY: CAPTURE_STUB=1 serves a stand-in assessImage until the real one lands.
-  const stub = process.env.CAPTURE_STUB === "1";
-  const real = readFileSync(new URL("../../npm/src/browser.js", import.meta.url), "utf8");
-  const stubSrc = readFileSync(new URL("./stub-assess.js", import.meta.url), "utf8");
-  server = await startStaticServer((path) => {
-    if (!stub) return null;
-    if (path === "/npm/src/browser.js") return { type: "text/javascript", body: stubSrc };
-    if (path === "/npm/src/__real_browser.js") return { type: "text/javascript", body: real };
-    return null;
-  });
+  server = await startStaticServer();
 });
 after(async () => {
   await server?.close();

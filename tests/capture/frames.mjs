@@ -17,7 +17,11 @@ const ROWS = [
   "发证日期 2020-05-12",
 ];
 
-/** The scene as an SVG: the card (88:60) at ~62 % of the frame width, turned 2°, on a table. */
+/**
+ * The scene as an SVG: the card (88:60) at ~62 % of the frame width, turned 2°, on a table. The
+ * paper is a light grey-beige, not near-white: the camera path (MJPEG → limited-range YUV → video
+ * frame) stretches the levels, and near-white paper comes out saturated ("overexposed"/"glare").
+ */
 function sceneSvg() {
   const cw = Math.round(W * 0.62);
   const ch = Math.round((cw * 60) / 88);
@@ -32,7 +36,7 @@ function sceneSvg() {
 <defs><pattern id="wood" width="40" height="40" patternUnits="userSpaceOnUse"><rect width="40" height="40" fill="#5d4a3a"/><path d="M0 10h40M0 27h40" stroke="#54422f" stroke-width="3"/></pattern></defs>
 <rect width="${W}" height="${H}" fill="url(#wood)"/>
 <g transform="rotate(2 ${W / 2} ${H / 2})">
-<rect x="${x}" y="${y}" width="${cw}" height="${ch}" rx="10" fill="#f3efe4"/>
+<rect x="${x}" y="${y}" width="${cw}" height="${ch}" rx="10" fill="#d8d2c3"/>
 <g font-family="Noto Sans CJK SC, Noto Serif CJK SC, sans-serif" fill="#1d1d1d">${rows}</g>
 <circle cx="${x + cw - size * 3.2}" cy="${y + ch - size * 3}" r="${size * 2.2}" fill="none" stroke="#c0392b" stroke-width="${size / 5}"/>
 </g></svg>`;
