@@ -1,15 +1,10 @@
 // `import "vehicle-doc-ocr/capture"`: registers <vehicle-doc-capture> (browsers only; needs the DOM lib).
-// The quality report's type is declared by the main entry (assessImage); it is referenced, not repeated.
-import type { assessImage } from "./index.js";
-
-/** What assessImage() resolves to. */
-export type CaptureQuality = Awaited<ReturnType<typeof assessImage>>;
-/** A reason code of the quality report ("blurry", "dark", "tooFar"…). */
-export type CaptureReason = CaptureQuality["reasons"][number];
+// The quality report's types are declared by the main entry (assessImage); referenced, not repeated.
+import type { QualityReason, QualityReport, QualityThresholds } from "./index.js";
 
 export interface CaptureGuidanceDetail {
   /** The report's reasons (empty when the frame is ok: the message then says "hold still" or "ready"). */
-  reasons: CaptureReason[];
+  reasons: QualityReason[];
   /** What the element shows and announces, in its language. */
   message: string;
 }
@@ -17,7 +12,7 @@ export interface CaptureDetail {
   /** The still (image/jpeg from the camera; the chosen file as is from the file-input fallback). */
   file: File;
   /** The quality report of that file. */
-  quality: CaptureQuality;
+  quality: QualityReport;
 }
 
 /**
@@ -31,7 +26,7 @@ export interface CaptureDetail {
  */
 export declare class VehicleDocCaptureElement extends HTMLElement {
   /** Thresholds passed to assessImage() for every frame and the still. */
-  thresholds: NonNullable<Parameters<typeof assessImage>[1]>["thresholds"];
+  thresholds: QualityThresholds | undefined;
   /** "zh-CN" or "en": the `lang` attribute, else the page's language. */
   readonly language: "zh-CN" | "en";
   /** The camera's stream while it runs, else null. */
