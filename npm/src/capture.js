@@ -69,6 +69,7 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     this.#els.video.addEventListener("loadedmetadata", () => {
       const { videoWidth: w, videoHeight: h } = this.#els.video;
       if (w && h) this.#els.view.style.setProperty("--ratio", `${w} / ${h}`);
+      this.#els.shutter.disabled = !this.#stream || !w; // a frame to take
     });
   }
 
@@ -110,14 +111,13 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     }
     if (gen !== this.#generation) return stream.getTracks().forEach((t) => t.stop()); // stop() came first
     this.#stream = stream;
-    const { video, torch, shutter, fallback, camera } = this.#els;
+    const { video, torch, fallback, camera } = this.#els;
     [fallback.hidden, camera.hidden] = [true, false];
     video.srcObject = stream;
     video.play().catch(() => {});
     const track = stream.getVideoTracks()[0];
     torch.hidden = !track?.getCapabilities?.().torch;
     torch.setAttribute("aria-pressed", "false");
-    shutter.disabled = false;
     this.#steady = [];
     this.#loop(gen);
   }
@@ -211,6 +211,7 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
   async #capture(gen) {
     const track = this.#stream?.getVideoTracks()[0];
     if (!track || gen !== this.#generation) return;
+    const shot = ++this.#generation; // ends the analysis loop; a second shutter press or auto capture does nothing
     this.#els.shutter.disabled = true;
     let blob = null;
     if (typeof globalThis.ImageCapture === "function") {
@@ -221,7 +222,7 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
         blob = null; // no photo capabilities (many desktop cameras): the video frame instead
       }
     }
-    if (gen !== this.#generation) return;
+    if (shot !== this.#generation) return; // removed or stopped meanwhile
     blob ??= await jpeg(this.#els.video);
     this.stop();
     await this.#deliver(new File([blob], `document-${Date.now()}.jpg`, { type: "image/jpeg" }));
@@ -233,7 +234,7 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     if (file) await this.#deliver(file);
   }
   async #deliver(file) {
-    let quality = null;
+    let quality;
     try {
       quality = await ocr.assessImage(file, this.#options());
     } catch (error) {

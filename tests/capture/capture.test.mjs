@@ -118,6 +118,7 @@ describe("a sharp, well-lit document", () => {
       });
       assert.deepEqual(size, [1280, 720]);
       assert.equal(await page.evaluate(() => document.querySelector("vehicle-doc-capture").stream), null);
+      assert.equal((await events(page, "capture")).length, 1, "one capture");
       assert.deepEqual(errors, []);
     });
     await close();
