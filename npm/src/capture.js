@@ -22,8 +22,7 @@ video, svg { position: absolute; inset: 0; width: 100%; height: 100%; }
 video { object-fit: fill; background: #111; }
 polygon { fill: rgba(46, 204, 113, 0.12); stroke: #2ecc71; stroke-width: 3; vector-effect: non-scaling-stroke; }
 polygon.retake { fill: none; stroke: #f1c40f; }
-.msg { position: absolute; left: 8px; right: 8px; bottom: 8px; margin: 0; padding: 6px 10px; border-radius: 8px; background: rgba(0, 0, 0, 0.6); text-align: center; }
-.msg:empty { display: none; }
+.msg { margin: 0; padding: 10px 12px 0; min-height: 1.4em; text-align: center; }
 .bar { display: flex; align-items: center; justify-content: center; gap: 24px; padding: 12px; }
 button { font: inherit; color: inherit; background: rgba(255, 255, 255, 0.15); border: 2px solid #fff; border-radius: 999px; min-height: 44px; padding: 0 16px; cursor: pointer; }
 button.shutter { width: 64px; height: 64px; padding: 0; background: #fff; color: #000; font-size: 12px; }
@@ -58,8 +57,8 @@ export class VehicleDocCaptureElement extends (globalThis.HTMLElement ?? class {
     root.innerHTML = `<style>${STYLE}</style>
 <div class="camera" hidden><div class="view"><video muted playsinline autoplay></video>
 <svg viewBox="0 0 1 1" preserveAspectRatio="none" aria-hidden="true"><polygon hidden></polygon></svg>
-<p class="msg" role="status" aria-live="polite"></p></div>
-<div class="bar"><button type="button" class="torch" aria-pressed="false" hidden></button><button type="button" class="shutter" disabled></button></div></div>
+</div>
+<p class="msg" role="status" aria-live="polite"></p><div class="bar"><button type="button" class="torch" aria-pressed="false" hidden></button><button type="button" class="shutter" disabled></button></div></div>
 <div class="fallback" hidden><p class="why"></p><label><input type="file" accept="image/*" capture="environment"><span></span></label></div>`;
     const $ = (s) => root.querySelector(s);
     this.#els = { camera: $(".camera"), view: $(".view"), video: $("video"), quad: $("polygon"), msg: $(".msg"), torch: $(".torch"), shutter: $(".shutter"), fallback: $(".fallback"), why: $(".why"), input: $("input"), pick: $("label span") };
