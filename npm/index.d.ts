@@ -77,11 +77,62 @@ export type WasmSource =
   | ArrayBufferView
   | (typeof globalThis extends { WebAssembly: { Module: { prototype: infer M } } } ? M : never);
 
-/** The package's two WebAssembly modules (`main`: options, providers, results; `codec`: the pure-Rust image codec). */
+/**
+ * The package's WebAssembly modules (`main`: options, providers, results; `codec`: the pure-Rust
+ * image codec; `quality`: the photo quality report of `assessImage()` and the quality gate).
+ */
 export interface WasmLocations {
   main?: WasmSource;
   codec?: WasmSource;
+  quality?: WasmSource;
 }
+
+/** Why a photo should be retaken. */
+export type QualityReason = "blurry" | "dark" | "overexposed" | "glare" | "noDocument" | "tooFar" | "cutOff";
+
+/** Every check's limit (defaults calibrated against a real OCR engine: docs/QUALITY.md). */
+export interface QualityThresholds {
+  /** Below it the photo is `blurry` (0–1, scale-free). @default 0.6 */
+  minSharpness?: number;
+  /** Below this mean luma (0–1) of the document it is `dark`. @default 0.18 */
+  minBrightness?: number;
+  /** Above it it is `overexposed`. @default 0.93 */
+  maxBrightness?: number;
+  /** Above this share of the document covered by saturated blobs it has `glare`. @default 0.02 */
+  maxGlareRatio?: number;
+  /** Below this printed-text height (px, in the image that is sent) it is `tooFar`. @default 12 */
+  minTextHeightPx?: number;
+  /** A document outline scoring lower is not a document (`noDocument`). @default 0.35 */
+  minDocumentScore?: number;
+}
+
+/** The photo quality report: can an OCR engine read this photo (judged on the device, before paying). */
+export interface QualityReport {
+  verdict: "ok" | "retake";
+  reasons: QualityReason[];
+  /** One guidance message per reason, same order, in Chinese and English. */
+  messages: { "zh-CN": string[]; en: string[] };
+  /** 1 = sharp, 0 = flat; measured on the document at a fixed size. */
+  sharpness: number;
+  /** The document's mean luma, 0–1. */
+  brightness: number;
+  /** The share of the document covered by glare blobs. */
+  glareRatio: number;
+  /** The document's outline, corners clockwise from top-left in 0–1 fractions of the frame; null when none was found. */
+  document: { found: true; quad: [number, number][]; fill: number; cutOff: boolean } | null;
+  /** Estimated height of the printed values in the image that is sent, in pixels. */
+  textHeightPx: number | null;
+  elapsedMs: number;
+}
+
+export interface AssessImageOptions {
+  /** Sets the layout priors (the certificate is A4, the licence 88 × 60 mm). @default "vehicleLicenseFront" */
+  document?: DocumentKind;
+  thresholds?: QualityThresholds;
+}
+
+/** The photo quality report (milliseconds; the camera element runs it several times a second). */
+export function assessImage(image: ImageInput, options?: AssessImageOptions): Promise<QualityReport>;
 
 export interface ApihzOptions {
   /** Numeric user id from the apihz user centre, e.g. "10000000". */
@@ -188,10 +239,15 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   apihz?: ApihzOptions;
   /** Direct mode for the registration certificate. */
   juhe?: JuheOptions;
-  /** The Worker shim (`worker/`): the page never sees a key. */
+  /** The Worker shim (`worker/`): the page never sees a key. Not together with `apihz`/`juhe` (a `ConfigError`). */
   proxyUrl?: string;
-  /** From the first request to the answer, all endpoints included (image preparation not counted). @default 20000 */
+  /**
+   * From the first request to the whole answer read, all endpoints included (image preparation
+   * not counted); a whole number from 1 to 300000. @default 20000
+   */
   timeoutMs?: number;
+  /** The largest answer read from the provider or the shim, in decoded bytes (1 to 2^30). @default 4194304 */
+  maxAnswerBytes?: number;
   /** Cancels the in-flight request; the promise rejects with `AbortedError`. */
   signal?: AbortSignalLike;
   /** @default globalThis.fetch */
@@ -202,6 +258,13 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   prepare?: PrepareSettings;
   /** Called when the photo is being prepared and when it is sent. */
   onProgress?: (event: ProgressEvent) => void;
+  /**
+   * Check the photo on the device before paying: "block" rejects a photo to retake with
+   * `PoorImageError` and sends nothing; "warn" sends and adds the report as `quality`; "off".
+   * @default "warn" ("off" in Cloudflare Workers, whose CPU limit does not allow the analysis)
+   */
+  qualityGate?: "block" | "warn" | "off";
+  qualityThresholds?: QualityThresholds;
 }
 
 /** Prepare a photo for OCR: upright, downscaled, JPEG under the base64 budget. */
@@ -211,7 +274,7 @@ export function prepareImage(image: ImageInput, options?: PrepareImageOptions): 
 export function recognize<D extends DocumentKind>(
   image: ImageInput,
   options: RecognizeOptions<D>,
-): Promise<ResultByDocument[D]>;
+): Promise<ResultByDocument[D] & { quality?: QualityReport }>;
 
 /**
  * The plate, VIN and engine number must agree across the documents the user has. Returns issues
@@ -242,6 +305,8 @@ export interface VehicleDocOcrClient {
   /** Uses the client's `prepare` settings and `maxBase64Chars` under the call's options. */
   prepareImage(image: ImageInput, options?: PrepareImageOptions): Promise<PreparedImage>;
   crossCheck: typeof crossCheck;
+  /** Uses the client's `document` and `qualityThresholds` under the call's options. */
+  assessImage: typeof assessImage;
 }
 
 /**
@@ -275,13 +340,26 @@ export class ConfigError extends VehicleDocOcrError { readonly code: "CONFIG"; s
 export class InvalidImageError extends VehicleDocOcrError { readonly code: "INVALID_IMAGE"; static readonly code: "INVALID_IMAGE"; }
 export class UnsupportedFormatError extends VehicleDocOcrError { readonly code: "UNSUPPORTED_FORMAT"; static readonly code: "UNSUPPORTED_FORMAT"; }
 export class ImageTooLargeError extends VehicleDocOcrError { readonly code: "IMAGE_TOO_LARGE"; static readonly code: "IMAGE_TOO_LARGE"; }
-export class AuthError extends VehicleDocOcrError { readonly code: "AUTH"; static readonly code: "AUTH"; }
-export class QuotaError extends VehicleDocOcrError { readonly code: "QUOTA"; static readonly code: "QUOTA"; }
-export class RateLimitedError extends VehicleDocOcrError { readonly code: "RATE_LIMITED"; static readonly code: "RATE_LIMITED"; }
-export class RecognitionFailedError extends VehicleDocOcrError { readonly code: "RECOGNITION_FAILED"; static readonly code: "RECOGNITION_FAILED"; }
+/** The quality gate ("block") says to retake the photo; nothing was sent. */
+export class PoorImageError extends VehicleDocOcrError {
+  readonly code: "POOR_IMAGE";
+  static readonly code: "POOR_IMAGE";
+  readonly reasons: QualityReason[];
+  readonly quality: QualityReport | null;
+}
+/**
+ * The provider answered and refused this call: the parent of `AuthError`, `QuotaError`,
+ * `RateLimitedError` and `RecognitionFailedError` (it has no code of its own).
+ */
+export class ProviderRefusedError extends VehicleDocOcrError { readonly code: "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED"; }
+export class AuthError extends ProviderRefusedError { readonly code: "AUTH"; static readonly code: "AUTH"; }
+export class QuotaError extends ProviderRefusedError { readonly code: "QUOTA"; static readonly code: "QUOTA"; }
+export class RateLimitedError extends ProviderRefusedError { readonly code: "RATE_LIMITED"; static readonly code: "RATE_LIMITED"; }
+export class RecognitionFailedError extends ProviderRefusedError { readonly code: "RECOGNITION_FAILED"; static readonly code: "RECOGNITION_FAILED"; }
 export class ProviderError extends VehicleDocOcrError { readonly code: "PROVIDER_ERROR"; static readonly code: "PROVIDER_ERROR"; }
-export class NetworkError extends VehicleDocOcrError { readonly code: "NETWORK"; static readonly code: "NETWORK"; }
-export class TimeoutError extends VehicleDocOcrError { readonly code: "TIMEOUT"; static readonly code: "TIMEOUT"; }
+/** No answer: the connection failed or broke (`NETWORK`), or `timeoutMs` elapsed (`TimeoutError`, `TIMEOUT`). */
+export class NetworkError extends VehicleDocOcrError { readonly code: "NETWORK" | "TIMEOUT"; static readonly code: "NETWORK" | "TIMEOUT"; }
+export class TimeoutError extends NetworkError { readonly code: "TIMEOUT"; static readonly code: "TIMEOUT"; }
 export class AbortedError extends VehicleDocOcrError { readonly code: "ABORTED"; static readonly code: "ABORTED"; }
 
 /** Error class by code. */

@@ -6,7 +6,7 @@
 export type JsonValue = number | string | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** The stable `code` of every error the package throws. */
-export type ErrorCode = "CONFIG" | "INVALID_IMAGE" | "UNSUPPORTED_FORMAT" | "IMAGE_TOO_LARGE" | "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED" | "PROVIDER_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";
+export type ErrorCode = "CONFIG" | "INVALID_IMAGE" | "UNSUPPORTED_FORMAT" | "IMAGE_TOO_LARGE" | "POOR_IMAGE" | "AUTH" | "QUOTA" | "RATE_LIMITED" | "RECOGNITION_FAILED" | "PROVIDER_ERROR" | "NETWORK" | "TIMEOUT" | "ABORTED";
 
 export type Severity = "error" | "warning";
 
@@ -33,11 +33,25 @@ export interface Owner {
   idNumber: string | null;
 }
 
-/** 行驶证正页 — the vehicle licence's front page (apihz `class=1`). */
+/** Where a result field was read: the provider's own field name or label, and its text. */
+export interface FieldSource {
+  /** The provider's field name or label, as sent. */
+  name: string;
+  /**
+   * That field's whole text as sent (numbers as text; both halves of a composite `a/b`);
+   * `null` when it was not text.
+   */
+  text: string | null;
+}
+
+/** 行驶证正页 — the vehicle licence's front page. */
 export interface VehicleLicenseFront {
   document: "vehicleLicenseFront";
   provider: "apihz" | "juhe" | "shim";
-  /** The provider's order id (juhe `orderid`); `null` for apihz. */
+  /**
+   * The provider's id for the call when it sends one, else an id made for the call by this
+   * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
+   */
   requestId: string | null;
   /** 号牌号码, without spaces or `·`. */
   plateNumber: string | null;
@@ -66,14 +80,23 @@ export interface VehicleLicenseFront {
   /** `true` when `issues` holds no error. */
   valid: boolean;
   issues: Array<FieldIssue>;
-  /** The provider's payload, untouched. */
+  /**
+   * Per result field (camelCase name), the provider's own field or label it was read from
+   * and that field's text as sent; fields the provider did not send are absent.
+   */
+  sources: Partial<Record<string, FieldSource>>;
+  /** The provider's payload, untouched except that the caller's secrets are `[redacted]`. */
   raw: JsonValue;
 }
 
-/** 行驶证副页 — the vehicle licence's back page (apihz `class=2`). */
+/** 行驶证副页 — the vehicle licence's back page. */
 export interface VehicleLicenseBack {
   document: "vehicleLicenseBack";
   provider: "apihz" | "juhe" | "shim";
+  /**
+   * The provider's id for the call when it sends one, else an id made for the call by this
+   * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
+   */
   requestId: string | null;
   /** 号牌号码. */
   plateNumber: string | null;
@@ -103,14 +126,22 @@ export interface VehicleLicenseBack {
   fuelType: string | null;
   valid: boolean;
   issues: Array<FieldIssue>;
+  /**
+   * Per result field (camelCase name), the provider's own field or label it was read from
+   * and that field's text as sent; fields the provider did not send are absent.
+   */
+  sources: Partial<Record<string, FieldSource>>;
   raw: JsonValue;
 }
 
-/** 机动车登记证书 — the motor vehicle registration certificate (juhe). */
+/** 机动车登记证书 — the motor vehicle registration certificate. */
 export interface RegistrationCertificate {
   document: "registrationCertificate";
   provider: "apihz" | "juhe" | "shim";
-  /** juhe's `orderid`. */
+  /**
+   * The provider's id for the call when it sends one, else an id made for the call by this
+   * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
+   */
   requestId: string | null;
   /** 登记编号 (the certificate's number). */
   registrationNumber: string | null;
@@ -189,6 +220,11 @@ export interface RegistrationCertificate {
   issueDate: string | null;
   valid: boolean;
   issues: Array<FieldIssue>;
+  /**
+   * Per result field (camelCase name), the provider's own field or label it was read from
+   * and that field's text as sent; fields the provider did not send are absent.
+   */
+  sources: Partial<Record<string, FieldSource>>;
   raw: JsonValue;
 }
 

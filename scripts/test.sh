@@ -27,6 +27,10 @@ cargo test --workspace --quiet
 # The TypeScript result types are generated from the Rust structs; fail if the committed file is stale.
 cargo test -p vehicle-doc-ocr-core --features ts --quiet --test types
 
+step "the wasm glue's own tests (wasm-bindgen-test in Node: timeout vs abort, timers, error objects)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test -p vehicle-doc-ocr --target wasm32-unknown-unknown
+
 step "wasm build"
 bash scripts/build.sh
 

@@ -4,6 +4,8 @@ import http from "node:http";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { Readable } from "node:stream";
+import { createGzip, constants as zlibConstants } from "node:zlib";
 
 // ---------------------------------------------------------------------------
 // Messages. [doc] = printed in the provider's document; [guess] = NOT verified
@@ -345,6 +347,7 @@ export async function startSimulator(options = {}) {
     res.end(text);
   };
 
+  const GZIP_BOMB_BYTES = 200 * 1024 * 1024;
   const handler = async (req, res) => {
     let url;
     try {
@@ -378,7 +381,7 @@ export async function startSimulator(options = {}) {
     if (fm) {
       fault = fm[1];
       pathname = fm[2];
-      if (!/^(500|502|503|html|malformed|hangup|empty|slow-\d+)$/.test(fault)) {
+      if (!/^(500|502|503|html|malformed|hangup|empty|slow-\d+|redirect-(301|302|303|307|308)|gzip-bomb)$/.test(fault)) {
         log(req, "unknown-fault", 404, "not-found");
         return sendHtml(res, 404, "404 Not Found");
       }
@@ -391,6 +394,17 @@ export async function startSimulator(options = {}) {
 
     const record = { route: r.route, provider: r.provider, billable: false, outcome: "" };
     if (fault) record.fault = fault;
+
+    // A redirect to `?to=<url>` (an attacker's host): the request never reaches the provider.
+    const redirect = /^redirect-(\d+)$/.exec(fault ?? "");
+    if (redirect) {
+      record.outcome = "fault-" + fault;
+      calls.push(record);
+      const status = Number(redirect[1]);
+      log(req, r.route, status, record.outcome);
+      res.writeHead(status, { Location: url.searchParams.get("to") ?? "/", "Content-Length": 0 });
+      return res.end();
+    }
 
     // Faults where the request never reaches the provider.
     if (fault === "500" || fault === "502" || fault === "503" || fault === "html" || fault === "hangup") {
@@ -443,6 +457,28 @@ export async function startSimulator(options = {}) {
     if (fault === "malformed") {
       log(req, r.route, 200, record.outcome + " (malformed)", ans.b64Len);
       return sendJson(res, 200, '{"code":200,"Plate');
+    }
+    if (fault === "gzip-bomb") {
+      // A small gzip answer that expands to GZIP_BOMB_BYTES of JSON whitespace, compressed as it
+      // is read (backpressure) and stopped when the client goes away: the simulator stays light.
+      log(req, r.route, 200, record.outcome + " (gzip-bomb)", ans.b64Len);
+      res.writeHead(200, { "Content-Type": JSON_CT, "Content-Encoding": "gzip" });
+      const chunk = Buffer.alloc(64 * 1024, 0x20);
+      let left = GZIP_BOMB_BYTES;
+      const source = new Readable({
+        read() {
+          if (left <= 0) return this.push(null);
+          left -= chunk.length;
+          this.push(chunk);
+        },
+      });
+      const gzip = createGzip({ level: zlibConstants.Z_BEST_SPEED });
+      res.once("close", () => {
+        source.destroy();
+        gzip.destroy();
+      });
+      source.pipe(gzip).pipe(res);
+      return;
     }
     if (fault === "empty") {
       log(req, r.route, 200, record.outcome + " (empty)", ans.b64Len);

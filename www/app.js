@@ -1,7 +1,7 @@
 // The demo page: photo in, typed fields out, through the Worker shim (no key in the page).
 // Nothing here logs an image or a recognized field (they are personal data): no console output.
 import { ready, recognize } from "vehicle-doc-ocr";
-import { DOCUMENTS, ONLY_WHEN_SET, formatValue, valueAt } from "./fields.js";
+import { DOCUMENTS, ONLY_WHEN_SET, formatValue, sourceOf, valueAt } from "./fields.js";
 import { initialLang, saveLang, t } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
@@ -316,7 +316,7 @@ function renderResult() {
     if (ONLY_WHEN_SET.has(row.path) && value === null) continue;
     const mine = issuesFor(issues, row.path).filter((i) => !used.has(i));
     mine.forEach((i) => used.add(i));
-    trs.push(fieldRow(row, value, mine, r.raw, lang));
+    trs.push(fieldRow(row, value, mine, sourceOf(r, row.path), lang));
   }
   tbody.replaceChildren(...trs);
 
@@ -334,7 +334,7 @@ function renderResult() {
   $("meta").textContent = meta.join(" · ");
 }
 
-function fieldRow(row, value, issues, raw, lang) {
+function fieldRow(row, value, issues, source, lang) {
   const tr = document.createElement("tr");
   tr.dataset.field = row.path;
   const worst = issues.some((i) => i.severity === "error") ? "error" : issues.length ? "warning" : "";
@@ -364,13 +364,15 @@ function fieldRow(row, value, issues, raw, lang) {
   }
   for (const i of issues) td.append(issueItem(i, lang, "div"));
 
-  const rawValue = row.raw(raw);
+  // The provider's own text for this field, as the result names it (`sources`).
+  const rawText = source ? source.text : undefined;
   const details = document.createElement("details");
   details.className = "raw";
   const summary = document.createElement("summary");
   summary.textContent = t(lang, "rawText");
   const code = document.createElement("code");
-  code.textContent = rawValue === undefined ? t(lang, "rawNone") : typeof rawValue === "string" ? rawValue : JSON.stringify(rawValue);
+  code.textContent = rawText === undefined || rawText === null ? t(lang, "rawNone") : rawText;
+  if (source) code.title = source.name;
   details.append(summary, code);
   td.append(details);
   tr.append(th, td);

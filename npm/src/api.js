@@ -315,9 +315,14 @@ export function createApi(loadWasm, loadCodec, loadQuality) {
         }
       };
       const w = await wasm();
-      const settings = w.checkOptions(rest); // the `prepare` settings under the call's maxBase64Chars
+      // Parsed once: `checked` goes on to recognizePrepared, which consumes it.
+      const checked = w.checkOptions(rest);
+      const settings = checked.settings; // the `prepare` settings under the call's maxBase64Chars
       const { codec } = settings;
-      if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
+      const abortedNow = () => {
+        if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
+      };
+      abortedNow();
       const input = await toBytesOrUrl(w, image);
       let payload = input;
       let prepared = null;
@@ -331,9 +336,10 @@ export function createApi(loadWasm, loadCodec, loadQuality) {
         prepared = await prepareBytes(w, input, settings);
         payload = prepared.bytes;
       }
-      if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
+      abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)
       progress({ stage: "recognizing", image: prepared });
-      const result = await w.recognizePrepared(payload, rest, signal, fetch);
+      abortedNow();
+      const result = await w.recognizePrepared(payload.url ?? payload, prepared?.base64, checked, signal, fetch);
       return quality ? { ...result, quality } : result;
     } catch (e) {
       // The caller's own callback failed: that is their error, not a library error to reclassify.

@@ -24,12 +24,14 @@ export class VehicleDocOcrError extends Error {
   }
 }
 
-const define = (name, code) => {
-  const cls = { [name]: class extends VehicleDocOcrError {} }[name];
-  Object.defineProperty(cls, "code", { value: code });
+const define = (name, code, parent = VehicleDocOcrError) => {
+  const cls = { [name]: class extends parent {} }[name];
+  if (code !== undefined) Object.defineProperty(cls, "code", { value: code });
   return cls;
 };
 
+// The tree (as openai-node's APIConnectionError ⊃ APIConnectionTimeoutError): `instanceof` reads
+// naturally; `code` stays the contract.
 export const ConfigError = define("ConfigError", "CONFIG");
 export const InvalidImageError = define("InvalidImageError", "INVALID_IMAGE");
 export const UnsupportedFormatError = define("UnsupportedFormatError", "UNSUPPORTED_FORMAT");
@@ -45,13 +47,16 @@ export class PoorImageError extends VehicleDocOcrError {
     this.quality = fields.quality ?? null;
   }
 }
-export const AuthError = define("AuthError", "AUTH");
-export const QuotaError = define("QuotaError", "QUOTA");
-export const RateLimitedError = define("RateLimitedError", "RATE_LIMITED");
-export const RecognitionFailedError = define("RecognitionFailedError", "RECOGNITION_FAILED");
+/** The provider answered and refused this call (key, balance, rate, unreadable document). No code of its own. */
+export const ProviderRefusedError = define("ProviderRefusedError");
+export const AuthError = define("AuthError", "AUTH", ProviderRefusedError);
+export const QuotaError = define("QuotaError", "QUOTA", ProviderRefusedError);
+export const RateLimitedError = define("RateLimitedError", "RATE_LIMITED", ProviderRefusedError);
+export const RecognitionFailedError = define("RecognitionFailedError", "RECOGNITION_FAILED", ProviderRefusedError);
 export const ProviderError = define("ProviderError", "PROVIDER_ERROR");
 export const NetworkError = define("NetworkError", "NETWORK");
-export const TimeoutError = define("TimeoutError", "TIMEOUT");
+/** `timeoutMs` elapsed: a NetworkError (no answer in time). */
+export const TimeoutError = define("TimeoutError", "TIMEOUT", NetworkError);
 export const AbortedError = define("AbortedError", "ABORTED");
 
 /** code -> class */

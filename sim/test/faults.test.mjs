@@ -128,3 +128,31 @@ test("a client that goes away before the body is complete is not recorded and th
     ["ok"],
   );
 });
+
+for (const status of [301, 307, 308]) {
+  test(`fault redirect-${status}: Location from ?to=, not billable`, async () => {
+    const res = await fetch(`${sim.faultUrl(`redirect-${status}`)}?to=${encodeURIComponent("http://127.0.0.1:9/elsewhere")}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body,
+      redirect: "manual",
+    });
+    assert.equal(res.status, status);
+    assert.equal(res.headers.get("location"), "http://127.0.0.1:9/elsewhere");
+    assert.deepEqual(sim.calls(), [{ route: "apihz", provider: "apihz", billable: false, outcome: `fault-redirect-${status}`, fault: `redirect-${status}` }]);
+  });
+}
+
+test("fault gzip-bomb: a gzip answer that keeps expanding; stops when the client cancels", async () => {
+  const res = await fetch(sim.faultUrl("gzip-bomb"), { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body });
+  assert.equal(res.headers.get("content-encoding"), "gzip");
+  const reader = res.body.getReader();
+  let decoded = 0;
+  while (decoded < 8 * 1024 * 1024) {
+    const { done, value } = await reader.read();
+    assert.ok(!done, "the answer expands past 8 MiB");
+    decoded += value.length;
+  }
+  await reader.cancel();
+  assert.equal(sim.calls()[0].billable, true);
+});

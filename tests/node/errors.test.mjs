@@ -21,3 +21,21 @@ test("one exported Error subclass per Rust ErrorCode, same code and class name",
     assert.equal(e.retryable, true);
   }
 });
+
+test("the error tree: TimeoutError is a NetworkError, provider refusals share ProviderRefusedError", () => {
+  const t = new ocr.TimeoutError("m");
+  assert.ok(t instanceof ocr.NetworkError && t instanceof ocr.VehicleDocOcrError);
+  assert.equal(t.code, "TIMEOUT");
+  assert.equal(t.name, "TimeoutError");
+  assert.ok(!(new ocr.NetworkError("m") instanceof ocr.TimeoutError));
+  for (const cls of [ocr.AuthError, ocr.QuotaError, ocr.RateLimitedError, ocr.RecognitionFailedError]) {
+    const e = new cls("m");
+    assert.ok(e instanceof ocr.ProviderRefusedError, cls.name);
+    assert.equal(e.code, cls.code);
+  }
+  for (const cls of [ocr.ProviderError, ocr.NetworkError, ocr.TimeoutError, ocr.ConfigError, ocr.AbortedError]) {
+    assert.ok(!(new cls("m") instanceof ocr.ProviderRefusedError), cls.name);
+  }
+  // The parent has no code of its own: it never appears in the code -> class table.
+  assert.ok(!Object.values(ocr.errorClasses).includes(ocr.ProviderRefusedError));
+});

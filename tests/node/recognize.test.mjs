@@ -22,7 +22,9 @@ describe("vehicle licence through apihz", () => {
     const r = await recognize(CARD_JPEG, apihzOptions(sim));
     assert.equal(r.document, "vehicleLicenseFront");
     assert.equal(r.provider, "apihz");
-    assert.equal(r.requestId, null);
+    // apihz sends no id: the call's own (crypto.randomUUID()).
+    assert.match(r.requestId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    assert.equal(r.sources.plateNumber.text, r.raw.PlateNo);
     assert.equal(r.raw.code, 200);
     assert.equal(r.plateNumber, r.raw.PlateNo.replace(/[\s·]/g, ""));
     assert.match(r.vin, /^[A-HJ-NPR-Z0-9]{17}$/);

@@ -2,8 +2,11 @@
 //! stable [`ErrorCode`]; the JS glue turns it into an `Error` subclass with the same fields.
 //!
 //! Invariant: no message built here contains a key, an id, a key-bearing URL, image data or a
-//! recognized field. Provider messages are copied only into `provider_message`, and only after
-//! [`redact`] has removed anything that looks like one of the caller's secrets.
+//! recognized field: `message` is the library's own words (and numbers, option names), so it
+//! is never redacted — redacting it would eat words when a key happens to be one (a key
+//! `wrong` turned "rejected the id/key (wrong, expired…)" into "[redacted]"). The provider's
+//! texts are copied only into `provider_message` / `provider_code` and results, and only after
+//! [`redact`] has replaced the caller's secrets in them.
 
 use serde::Serialize;
 use std::fmt;
@@ -190,10 +193,11 @@ impl OcrError {
         self
     }
 
-    /// Remove every occurrence of each secret (and its percent-encoded form) from all text fields.
-    /// Call with the caller's key(s) and id before handing an error out.
+    /// Replace every occurrence of each secret in the provider's texts (`provider_message`,
+    /// `provider_code`) with `[redacted]` (the rule of [`redact`]). `message`, the library's
+    /// own words, is left as is (see the module docs). Call with the caller's key(s) and id,
+    /// and their percent-encoded forms, before handing an error out.
     pub fn redacted(mut self, secrets: &[&str]) -> Self {
-        self.message = redact(&self.message, secrets);
         self.provider_message = self.provider_message.map(|m| redact(&m, secrets));
         self.provider_code = self.provider_code.map(|m| redact(&m, secrets));
         self
@@ -208,12 +212,16 @@ impl fmt::Display for OcrError {
 
 impl std::error::Error for OcrError {}
 
-/// Replace each non-trivial secret in `text` with `[redacted]`.
+/// The shortest secret that is redacted: shorter ones (a 1-char id) would shred ordinary text.
+pub const MIN_REDACTED_CHARS: usize = 4;
+
+/// Replace each occurrence of each secret of at least [`MIN_REDACTED_CHARS`] characters in
+/// `text` with `[redacted]` (exact, case-sensitive matches). Applied to texts that come from a
+/// provider (its messages, every string of its answers), never to the library's own words.
 pub fn redact(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_owned();
     for s in secrets {
-        // Very short strings (e.g. a 1-char id) would shred ordinary text; ids are >= 4 chars.
-        if s.chars().count() >= 4 {
+        if s.chars().count() >= MIN_REDACTED_CHARS && out.contains(s) {
             out = out.replace(s, "[redacted]");
         }
     }
@@ -255,14 +263,34 @@ mod tests {
     }
 
     #[test]
-    fn redaction_removes_secrets_everywhere() {
-        let e = OcrError::new(ErrorCode::Auth, "bad key abcd1234")
+    fn redaction_removes_secrets_from_the_providers_texts() {
+        let e = OcrError::new(ErrorCode::Auth, "apihz rejected the id/key")
             .with_provider_message("key=abcd1234 rejected")
+            .with_provider_code("abcd1234")
             .redacted(&["abcd1234", "1"]);
-        assert!(!e.message.contains("abcd1234"));
         assert_eq!(
             e.provider_message.as_deref(),
             Some("key=[redacted] rejected")
         );
+        assert_eq!(e.provider_code.as_deref(), Some("[redacted]"));
+        assert_eq!(
+            e.message, "apihz rejected the id/key",
+            "a 1-char secret is not redacted"
+        );
+    }
+
+    #[test]
+    fn redaction_never_eats_the_librarys_own_words() {
+        let e = OcrError::new(
+            ErrorCode::Auth,
+            "apihz rejected the id/key (wrong, expired or not allowed for this API)",
+        )
+        .with_provider_message("key wrong")
+        .redacted(&["wrong", "expired"]);
+        assert_eq!(
+            e.message,
+            "apihz rejected the id/key (wrong, expired or not allowed for this API)"
+        );
+        assert_eq!(e.provider_message.as_deref(), Some("key [redacted]"));
     }
 }

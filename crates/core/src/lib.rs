@@ -4,24 +4,23 @@
 //! - [`input`]: classify a text input (base64, data URL, http(s) URL) and sniff image bytes.
 //! - [`wire`]: form/multipart encoding exactly as the providers expect it.
 //! - [`plan`]: the sans-IO request state machine (endpoint failover, no paid retries).
-//! - [`apihz`], [`juhe`]: each provider's request building, response parsing and error mapping.
-//! - [`model`]: the typed results (one struct per document).
+//! - [`providers`]: one module per provider (apihz, juhe, the Worker shim's client): request
+//!   building, answer checks, error codes, and its field names → result fields.
+//! - [`model`]: the typed results (one struct per document), without any wire name.
 //! - [`fields`]: parsing/normalization/validation of individual field values.
 //! - [`error`]: the single error type with stable codes.
 //!
 //! Architecture invariant: this crate has no wasm, JS or network dependency; the glue crate
 //! (`crates/wasm`) performs the IO the [`plan::Plan`] asks for and feeds the answers back.
 
-pub mod apihz;
 pub mod error;
 pub mod fields;
 pub mod input;
-pub mod juhe;
 pub mod model;
 pub mod options;
 pub mod plan;
 pub mod prepare;
-pub mod shim;
+pub mod providers;
 pub mod wire;
 
 pub use error::{ErrorCode, OcrError, Provider};

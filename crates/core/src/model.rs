@@ -1,13 +1,17 @@
-//! Typed results, one struct per document, and the normalizers that build them from a
-//! provider's payload with the [`fields`](crate::fields) rules.
+//! Typed results, one struct per document, and the normalizers that build them with the
+//! [`fields`](crate::fields) rules from what a provider read ([`ProviderFields`], keyed by
+//! result field name). No provider's wire format is known here: each provider module
+//! ([`crate::providers`]) maps its own field names and labels to result fields.
 //!
 //! Serialization: camelCase; every `Option` is written as `null` (never skipped), so each
-//! result object always has the same keys. `raw` is the provider's payload untouched.
+//! result object always has the same keys. `raw` is the provider's payload (redacted of the
+//! caller's secrets, else untouched); `sources` says per result field where it was read.
 
-use crate::fields::{self, Context, Dimensions, FieldIssue, Issues, Owner, Severity};
-use crate::{apihz, juhe, Provider};
+use crate::fields::{self, Context, Dimensions, FieldIssue, Issues, Owner};
+use crate::Provider;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -35,7 +39,79 @@ impl DocumentKind {
     }
 }
 
-/// 行驶证正页 — the vehicle licence's front page (apihz `class=1`).
+/// Where a result field was read: the provider's own field name or label, and its text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct FieldSource {
+    /// The provider's field name or label, as sent.
+    pub name: String,
+    /// That field's whole text as sent (numbers as text; both halves of a composite `a/b`);
+    /// `null` when it was not text.
+    pub text: Option<String>,
+}
+
+/// One document's fields as a provider read them, keyed by result field name (camelCase, as
+/// serialized): what a provider module hands to [`normalize`]. Provider-neutral.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProviderFields(Vec<(&'static str, FieldSource, Option<String>)>);
+
+impl ProviderFields {
+    /// Result field `field` is the provider's field or label `name`, whose text is `text`.
+    /// The first entry for a field wins.
+    pub fn add(&mut self, field: &'static str, name: &str, text: Option<&str>) {
+        self.add_part(field, name, text, text.map(str::to_owned));
+    }
+
+    /// Result field `field` is `value`, a part of the text `text` of the provider's field or
+    /// label `name` (one half of a composite `a/b`). The first entry for a field wins.
+    pub fn add_part(
+        &mut self,
+        field: &'static str,
+        name: &str,
+        text: Option<&str>,
+        value: Option<String>,
+    ) {
+        if self.0.iter().any(|(f, _, _)| *f == field) {
+            return;
+        }
+        let source = FieldSource {
+            name: name.to_owned(),
+            text: text.map(str::to_owned),
+        };
+        self.0.push((field, source, value));
+    }
+
+    /// The text result field `field` is read from.
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _, _)| *f == field)
+            .and_then(|(_, _, v)| v.as_deref())
+    }
+
+    /// The result fields listed, in the order the provider module added them.
+    pub fn names(&self) -> Vec<&'static str> {
+        self.0.iter().map(|(f, _, _)| *f).collect()
+    }
+
+    /// The `sources` of a result; `derived` are `(field, from)` pairs of result fields read
+    /// from another one's text (a VIN suggestion from the VIN).
+    fn sources(&self, derived: &[(&str, &str)]) -> BTreeMap<String, FieldSource> {
+        let mut out: BTreeMap<String, FieldSource> = self
+            .0
+            .iter()
+            .map(|(f, s, _)| ((*f).to_owned(), s.clone()))
+            .collect();
+        for (field, from) in derived {
+            if let Some(s) = out.get(*from).cloned() {
+                out.insert((*field).to_owned(), s);
+            }
+        }
+        out
+    }
+}
+
+/// 行驶证正页 — the vehicle licence's front page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -44,7 +120,8 @@ pub struct VehicleLicenseFront {
     pub document: DocumentKind,
     #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
     pub provider: Provider,
-    /// The provider's order id (juhe `orderid`); `null` for apihz.
+    /// The provider's id for the call when it sends one, else an id made for the call by this
+    /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
     pub request_id: Option<String>,
     /// 号牌号码, without spaces or `·`.
     pub plate_number: Option<String>,
@@ -73,12 +150,16 @@ pub struct VehicleLicenseFront {
     /// `true` when `issues` holds no error.
     pub valid: bool,
     pub issues: Vec<FieldIssue>,
-    /// The provider's payload, untouched.
+    /// Per result field (camelCase name), the provider's own field or label it was read from
+    /// and that field's text as sent; fields the provider did not send are absent.
+    #[cfg_attr(feature = "ts", ts(type = "Partial<Record<string, FieldSource>>"))]
+    pub sources: BTreeMap<String, FieldSource>,
+    /// The provider's payload, untouched except that the caller's secrets are `[redacted]`.
     #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub raw: Value,
 }
 
-/// 行驶证副页 — the vehicle licence's back page (apihz `class=2`).
+/// 行驶证副页 — the vehicle licence's back page.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -87,6 +168,8 @@ pub struct VehicleLicenseBack {
     pub document: DocumentKind,
     #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
     pub provider: Provider,
+    /// The provider's id for the call when it sends one, else an id made for the call by this
+    /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
     pub request_id: Option<String>,
     /// 号牌号码.
     pub plate_number: Option<String>,
@@ -116,11 +199,15 @@ pub struct VehicleLicenseBack {
     pub fuel_type: Option<String>,
     pub valid: bool,
     pub issues: Vec<FieldIssue>,
+    /// Per result field (camelCase name), the provider's own field or label it was read from
+    /// and that field's text as sent; fields the provider did not send are absent.
+    #[cfg_attr(feature = "ts", ts(type = "Partial<Record<string, FieldSource>>"))]
+    pub sources: BTreeMap<String, FieldSource>,
     #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub raw: Value,
 }
 
-/// 机动车登记证书 — the motor vehicle registration certificate (juhe).
+/// 机动车登记证书 — the motor vehicle registration certificate.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
@@ -129,7 +216,8 @@ pub struct RegistrationCertificate {
     pub document: DocumentKind,
     #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
     pub provider: Provider,
-    /// juhe's `orderid`.
+    /// The provider's id for the call when it sends one, else an id made for the call by this
+    /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
     pub request_id: Option<String>,
     /// 登记编号 (the certificate's number).
     pub registration_number: Option<String>,
@@ -208,6 +296,10 @@ pub struct RegistrationCertificate {
     pub issue_date: Option<String>,
     pub valid: bool,
     pub issues: Vec<FieldIssue>,
+    /// Per result field (camelCase name), the provider's own field or label it was read from
+    /// and that field's text as sent; fields the provider did not send are absent.
+    #[cfg_attr(feature = "ts", ts(type = "Partial<Record<string, FieldSource>>"))]
+    pub sources: BTreeMap<String, FieldSource>,
     #[cfg_attr(feature = "ts", ts(type = "JsonValue"))]
     pub raw: Value,
 }
@@ -265,29 +357,27 @@ impl Recognized {
     }
 }
 
-/// Build the typed result for `doc` from a provider payload.
-///
-/// - vehicle licence pages read apihz's flat fields (`PlateNo`, `Vin`, …) from `raw`;
-/// - the certificate reads juhe's `result.res` `desc`/`content` list from `raw`.
-///
-/// `today` (`YYYY-MM-DD`) enables the "not in the future" date checks. Never panics.
+/// Build the typed result for `doc` from what `provider` read (`fields`) and its payload `raw`
+/// (kept in the result as is). `today` (`YYYY-MM-DD`) enables the "not in the future" date
+/// checks. Never panics.
 pub fn normalize(
     doc: DocumentKind,
     provider: Provider,
     request_id: Option<String>,
+    fields: &ProviderFields,
     raw: Value,
     today: Option<String>,
 ) -> Recognized {
     let cx = Context { today };
     match doc {
         DocumentKind::VehicleLicenseFront => {
-            Recognized::VehicleLicenseFront(Box::new(front(provider, request_id, raw, &cx)))
+            Recognized::VehicleLicenseFront(Box::new(front(provider, request_id, fields, raw, &cx)))
         }
         DocumentKind::VehicleLicenseBack => {
-            Recognized::VehicleLicenseBack(Box::new(back(provider, request_id, raw, &cx)))
+            Recognized::VehicleLicenseBack(Box::new(back(provider, request_id, fields, raw)))
         }
         DocumentKind::RegistrationCertificate => Recognized::RegistrationCertificate(Box::new(
-            certificate(provider, request_id, raw, &cx),
+            certificate(provider, request_id, fields, raw, &cx),
         )),
     }
 }
@@ -295,14 +385,14 @@ pub fn normalize(
 fn front(
     provider: Provider,
     request_id: Option<String>,
+    f: &ProviderFields,
     raw: Value,
     cx: &Context,
 ) -> VehicleLicenseFront {
     let mut is = Issues::default();
-    let f = |name: &str| apihz::field(&raw, name).map(|c| c.into_owned());
-    let vin = fields::vin("vin", f("Vin").as_deref(), &mut is);
-    let register_date = fields::date("registerDate", f("RegisterDate").as_deref(), cx, &mut is);
-    let issue_date = fields::date("issueDate", f("IssueDate").as_deref(), cx, &mut is);
+    let vin = fields::vin("vin", f.get("vin"), &mut is);
+    let register_date = fields::date("registerDate", f.get("registerDate"), cx, &mut is);
+    let issue_date = fields::date("issueDate", f.get("issueDate"), cx, &mut is);
     fields::check_date_order(
         ("registerDate", register_date.as_deref()),
         ("issueDate", issue_date.as_deref()),
@@ -313,20 +403,21 @@ fn front(
         document: DocumentKind::VehicleLicenseFront,
         provider,
         request_id,
-        plate_number: fields::plate("plateNumber", f("PlateNo").as_deref(), &mut is),
-        vehicle_type: fields::text(f("VehicleType").as_deref()),
-        owner: fields::text(f("Owner").as_deref()),
-        address: fields::text(f("Address").as_deref()),
-        use_character: fields::text(f("UseCharacter").as_deref()),
-        model: fields::text(f("Model").as_deref()),
+        plate_number: fields::plate("plateNumber", f.get("plateNumber"), &mut is),
+        vehicle_type: fields::text(f.get("vehicleType")),
+        owner: fields::text(f.get("owner")),
+        address: fields::text(f.get("address")),
+        use_character: fields::text(f.get("useCharacter")),
+        model: fields::text(f.get("model")),
         vin: vin.value,
         vin_suggestion: vin.suggestion,
-        engine_number: fields::text(f("EngineNo").as_deref()),
+        engine_number: fields::text(f.get("engineNumber")),
         register_date,
         issue_date,
-        issuing_authority: fields::text(f("Seal").as_deref()),
+        issuing_authority: fields::text(f.get("issuingAuthority")),
         valid: !is.has_errors(),
         issues: is.into_vec(),
+        sources: f.sources(&[("vinSuggestion", "vin")]),
         raw,
     }
 }
@@ -334,344 +425,135 @@ fn front(
 fn back(
     provider: Provider,
     request_id: Option<String>,
+    f: &ProviderFields,
     raw: Value,
-    _cx: &Context,
 ) -> VehicleLicenseBack {
     let mut is = Issues::default();
-    let f = |name: &str| apihz::field(&raw, name).map(|c| c.into_owned());
-    let total_mass_kg = fields::mass_kg("totalMassKg", f("TotalMass").as_deref(), &mut is);
-    let curb_weight_kg = fields::mass_kg("curbWeightKg", f("CurbWeight").as_deref(), &mut is);
+    let total_mass_kg = fields::mass_kg("totalMassKg", f.get("totalMassKg"), &mut is);
+    let curb_weight_kg = fields::mass_kg("curbWeightKg", f.get("curbWeightKg"), &mut is);
     fields::check_masses(
         ("totalMassKg", total_mass_kg),
         ("curbWeightKg", curb_weight_kg),
         &mut is,
     );
-    let record = f("Record");
+    let record = f.get("inspectionRecord");
     VehicleLicenseBack {
         document: DocumentKind::VehicleLicenseBack,
         provider,
         request_id,
-        plate_number: fields::plate("plateNumber", f("PlateNo").as_deref(), &mut is),
-        file_number: fields::text(f("FileNo").as_deref()),
+        plate_number: fields::plate("plateNumber", f.get("plateNumber"), &mut is),
+        file_number: fields::text(f.get("fileNumber")),
         approved_passengers: fields::persons(
             "approvedPassengers",
-            f("AllowNum").as_deref(),
+            f.get("approvedPassengers"),
             &mut is,
         ),
         total_mass_kg,
         curb_weight_kg,
-        approved_load_kg: fields::mass_kg("approvedLoadKg", f("LoadQuality").as_deref(), &mut is),
-        dimensions_mm: fields::dimensions_mm("dimensionsMm", f("ExternalSize").as_deref(), &mut is),
-        traction_mass_kg: fields::mass_kg(
-            "tractionMassKg",
-            f("TotalQuasiMass").as_deref(),
-            &mut is,
-        ),
-        remarks: fields::text(f("Marks").as_deref()),
-        inspection_record: fields::text(record.as_deref()),
+        approved_load_kg: fields::mass_kg("approvedLoadKg", f.get("approvedLoadKg"), &mut is),
+        dimensions_mm: fields::dimensions_mm("dimensionsMm", f.get("dimensionsMm"), &mut is),
+        traction_mass_kg: fields::mass_kg("tractionMassKg", f.get("tractionMassKg"), &mut is),
+        remarks: fields::text(f.get("remarks")),
+        inspection_record: fields::text(record),
         inspection_valid_until: fields::inspection_valid_until(
             "inspectionValidUntil",
-            record.as_deref(),
+            record,
             &mut is,
         ),
-        barcode_number: fields::text(f("SubPageCode").as_deref()),
-        fuel_type: fields::text(f("FuelType").as_deref()),
+        barcode_number: fields::text(f.get("barcodeNumber")),
+        fuel_type: fields::text(f.get("fuelType")),
         valid: !is.has_errors(),
         issues: is.into_vec(),
+        sources: f.sources(&[("inspectionValidUntil", "inspectionRecord")]),
         raw,
     }
-}
-
-/// The certificate's labels (whitespace removed, `/` read as `V`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Label {
-    RegistrationNumber,
-    Owner,
-    RegistrationAuthority,
-    RegistrationDate,
-    PlateNumber,
-    VehicleType,
-    Brand,
-    Model,
-    BodyColor,
-    VinFrame,
-    Origin,
-    EngineNumber,
-    EngineModel,
-    FuelType,
-    DisplacementPower,
-    Manufacturer,
-    Steering,
-    Track,
-    TireCount,
-    TireSpec,
-    LeafSprings,
-    Wheelbase,
-    AxleCount,
-    Dimensions,
-    CargoBox,
-    TotalMass,
-    ApprovedLoad,
-    ApprovedPassengers,
-    TractionMass,
-    CabPassengers,
-    UseCharacter,
-    Acquisition,
-    ManufactureDate,
-    IssuingAuthority,
-    IssueDate,
-}
-
-fn label_of(desc: &str) -> Option<Label> {
-    let l: String = desc
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == '/' || c == '／' { 'V' } else { c })
-        .collect();
-    use Label::*;
-    Some(match l.as_str() {
-        "登记编号" => RegistrationNumber,
-        "登记机关" => RegistrationAuthority,
-        "登记日期" => RegistrationDate,
-        "机动车登记编号" | "号牌号码" => PlateNumber,
-        "车辆类型" => VehicleType,
-        "车辆品牌" => Brand,
-        "车辆型号" => Model,
-        "车身颜色" => BodyColor,
-        "国产V进口" => Origin,
-        "发动机号" | "发动机号码" => EngineNumber,
-        "发动机型号" => EngineModel,
-        "燃料种类" => FuelType,
-        "排量V功率" => DisplacementPower,
-        "制造厂名称" | "制造名称" => Manufacturer,
-        "转向形式" => Steering,
-        "轮距" => Track,
-        "轮胎数" => TireCount,
-        "轮胎规格" => TireSpec,
-        "钢板弹簧片数" => LeafSprings,
-        "轴距" => Wheelbase,
-        "轴数" => AxleCount,
-        "外廓尺寸" => Dimensions,
-        "货厢内部尺寸" => CargoBox,
-        "总质量" => TotalMass,
-        "核定载质量" => ApprovedLoad,
-        "核定载客" => ApprovedPassengers,
-        "准牵引总质量" => TractionMass,
-        "驾驶室载客" => CabPassengers,
-        "使用性质" => UseCharacter,
-        "车辆获得方式" => Acquisition,
-        "车辆出厂日期" => ManufactureDate,
-        "发证机关章" | "发证机关" => IssuingAuthority,
-        "发证日期" => IssueDate,
-        s if s.starts_with("机动车所有人") => Owner,
-        s if s.starts_with("车辆识别代号") => VinFrame,
-        _ => return None,
-    })
 }
 
 fn certificate(
     provider: Provider,
     request_id: Option<String>,
+    f: &ProviderFields,
     raw: Value,
     cx: &Context,
 ) -> RegistrationCertificate {
     let mut is = Issues::default();
-    let mut found: Vec<(Label, Option<String>)> = Vec::new();
-    for (desc, content) in juhe::entries(&raw) {
-        if let Some(label) = label_of(&desc) {
-            // The first occurrence of a label wins.
-            if !found.iter().any(|(l, _)| *l == label) {
-                found.push((label, content));
-            }
-        }
-    }
-    let get = |label: Label| -> Option<&str> {
-        found
-            .iter()
-            .find(|(l, _)| *l == label)
-            .and_then(|(_, c)| c.as_deref())
-    };
-    use Label as L;
-
-    let (vin_raw, frame_raw) = split_pair(get(L::VinFrame));
-    let vin = fields::vin("vin", vin_raw.as_deref(), &mut is);
-    let frame_number = fields::text(frame_raw.as_deref()).map(|f| {
+    let vin = fields::vin("vin", f.get("vin"), &mut is);
+    let frame_number = fields::text(f.get("frameNumber")).map(|f| {
         f.chars()
             .filter(|c| !c.is_whitespace())
             .collect::<String>()
             .to_uppercase()
     });
-    let (disp_raw, power_raw) = split_pair(get(L::DisplacementPower));
-    let displacement_ml = displacement_ml("displacementMl", disp_raw.as_deref(), &mut is);
-    let power_kw = power_kw("powerKw", power_raw.as_deref(), &mut is);
-
-    let registration_date = fields::date("registrationDate", get(L::RegistrationDate), cx, &mut is);
-    let manufacture_date = fields::date("manufactureDate", get(L::ManufactureDate), cx, &mut is);
-    let issue_date = fields::date("issueDate", get(L::IssueDate), cx, &mut is);
+    let registration_date =
+        fields::date("registrationDate", f.get("registrationDate"), cx, &mut is);
+    let manufacture_date = fields::date("manufactureDate", f.get("manufactureDate"), cx, &mut is);
+    let issue_date = fields::date("issueDate", f.get("issueDate"), cx, &mut is);
     fields::check_date_order(
         ("registrationDate", registration_date.as_deref()),
         ("issueDate", issue_date.as_deref()),
         cx,
         &mut is,
     );
-    let total_mass_kg = fields::mass_kg("totalMassKg", get(L::TotalMass), &mut is);
+    let total_mass_kg = fields::mass_kg("totalMassKg", f.get("totalMassKg"), &mut is);
 
     RegistrationCertificate {
         document: DocumentKind::RegistrationCertificate,
         provider,
         request_id,
-        registration_number: fields::text(get(L::RegistrationNumber)),
-        owner: fields::owner("owner", get(L::Owner), &mut is),
-        registration_authority: fields::text(get(L::RegistrationAuthority)),
+        registration_number: fields::text(f.get("registrationNumber")),
+        owner: fields::owner("owner", f.get("owner"), &mut is),
+        registration_authority: fields::text(f.get("registrationAuthority")),
         registration_date,
-        plate_number: fields::plate("plateNumber", get(L::PlateNumber), &mut is),
-        vehicle_type: fields::text(get(L::VehicleType)),
-        brand: fields::text(get(L::Brand)),
-        model: fields::text(get(L::Model)),
-        body_color: fields::text(get(L::BodyColor)),
+        plate_number: fields::plate("plateNumber", f.get("plateNumber"), &mut is),
+        vehicle_type: fields::text(f.get("vehicleType")),
+        brand: fields::text(f.get("brand")),
+        model: fields::text(f.get("model")),
+        body_color: fields::text(f.get("bodyColor")),
         vin: vin.value,
         frame_number,
         vin_suggestion: vin.suggestion,
-        origin: fields::text(get(L::Origin)),
-        engine_number: fields::text(get(L::EngineNumber)),
-        engine_model: fields::text(get(L::EngineModel)),
-        fuel_type: fields::text(get(L::FuelType)),
-        displacement_ml,
-        power_kw,
-        manufacturer: fields::text(get(L::Manufacturer)),
-        steering: fields::text(get(L::Steering)),
-        track_mm: track(get(L::Track)),
-        tire_count: fields::count("tireCount", get(L::TireCount), &mut is),
-        tire_spec: fields::text(get(L::TireSpec)).filter(|t| t.chars().any(|c| c.is_ascii_digit())),
-        leaf_springs: fields::text(get(L::LeafSprings)),
-        wheelbase_mm: fields::length_mm("wheelbaseMm", get(L::Wheelbase), &mut is),
-        axle_count: fields::count("axleCount", get(L::AxleCount), &mut is),
-        dimensions_mm: fields::dimensions_mm("dimensionsMm", get(L::Dimensions), &mut is),
+        origin: fields::text(f.get("origin")),
+        engine_number: fields::text(f.get("engineNumber")),
+        engine_model: fields::text(f.get("engineModel")),
+        fuel_type: fields::text(f.get("fuelType")),
+        displacement_ml: fields::displacement_ml(
+            "displacementMl",
+            f.get("displacementMl"),
+            &mut is,
+        ),
+        power_kw: fields::power_kw("powerKw", f.get("powerKw"), &mut is),
+        manufacturer: fields::text(f.get("manufacturer")),
+        steering: fields::text(f.get("steering")),
+        track_mm: fields::track_mm(f.get("trackMm")),
+        tire_count: fields::count("tireCount", f.get("tireCount"), &mut is),
+        tire_spec: fields::text(f.get("tireSpec"))
+            .filter(|t| t.chars().any(|c| c.is_ascii_digit())),
+        leaf_springs: fields::text(f.get("leafSprings")),
+        wheelbase_mm: fields::length_mm("wheelbaseMm", f.get("wheelbaseMm"), &mut is),
+        axle_count: fields::count("axleCount", f.get("axleCount"), &mut is),
+        dimensions_mm: fields::dimensions_mm("dimensionsMm", f.get("dimensionsMm"), &mut is),
         cargo_box_inner_dimensions_mm: fields::dimensions_mm(
             "cargoBoxInnerDimensionsMm",
-            get(L::CargoBox),
+            f.get("cargoBoxInnerDimensionsMm"),
             &mut is,
         ),
         total_mass_kg,
-        approved_load_kg: fields::mass_kg("approvedLoadKg", get(L::ApprovedLoad), &mut is),
+        approved_load_kg: fields::mass_kg("approvedLoadKg", f.get("approvedLoadKg"), &mut is),
         approved_passengers: fields::persons(
             "approvedPassengers",
-            get(L::ApprovedPassengers),
+            f.get("approvedPassengers"),
             &mut is,
         ),
-        traction_mass_kg: fields::mass_kg("tractionMassKg", get(L::TractionMass), &mut is),
-        cab_passengers: fields::persons("cabPassengers", get(L::CabPassengers), &mut is),
-        use_character: fields::text(get(L::UseCharacter)),
-        acquisition_method: fields::text(get(L::Acquisition)),
+        traction_mass_kg: fields::mass_kg("tractionMassKg", f.get("tractionMassKg"), &mut is),
+        cab_passengers: fields::persons("cabPassengers", f.get("cabPassengers"), &mut is),
+        use_character: fields::text(f.get("useCharacter")),
+        acquisition_method: fields::text(f.get("acquisitionMethod")),
         manufacture_date,
-        issuing_authority: fields::text(get(L::IssuingAuthority)),
+        issuing_authority: fields::text(f.get("issuingAuthority")),
         issue_date,
         valid: !is.has_errors(),
         issues: is.into_vec(),
+        sources: f.sources(&[("vinSuggestion", "vin")]),
         raw,
     }
-}
-
-/// Split a composite `a/b` value (juhe prints `V` in the label where the card has `/`).
-/// One value only → `(value, None)`.
-fn split_pair(raw: Option<&str>) -> (Option<String>, Option<String>) {
-    let Some(t) = raw else { return (None, None) };
-    let mut parts = t.splitn(2, ['/', '／']);
-    let a = parts
-        .next()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    let b = parts
-        .next()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned);
-    (a, b)
-}
-
-/// Full-width forms (digits, `．`, unit letters) folded to ASCII.
-fn ascii_digits(s: &str) -> String {
-    s.chars().map(fields::fold).collect()
-}
-
-/// The leading decimal number of `s` and the rest (trimmed, lower-cased): `"1.6L"` → `(1.6, "l")`.
-fn number_and_unit(s: &str) -> Option<(f64, String)> {
-    let s = ascii_digits(s.trim());
-    let end = s
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
-        .map(|(i, _)| i)
-        .unwrap_or(s.len());
-    let (num, unit) = s.split_at(end);
-    let n: f64 = num.parse().ok()?;
-    n.is_finite().then(|| (n, unit.trim().to_lowercase()))
-}
-
-fn unparsed(is: &mut Issues, field: &str) {
-    is.push(
-        field,
-        fields::codes::QUANTITY_UNREADABLE,
-        Severity::Warning,
-        "the value could not be read as a number; it is kept in `raw` only",
-    );
-}
-
-/// `"1598ml"`, `"1598"`, `"1.6L"` → ml. A bare unit is an empty marker (no issue).
-fn displacement_ml(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<u32> {
-    let t = fields::text(raw)?;
-    if !t
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        return None;
-    }
-    match number_and_unit(&t) {
-        Some((n, u))
-            if (u.is_empty() || u == "ml" || u == "cc" || u == "毫升")
-                && n.fract() == 0.0
-                && (0.0..=f64::from(u32::MAX)).contains(&n) =>
-        {
-            Some(n as u32)
-        }
-        Some((n, u)) if u == "l" || u == "升" => {
-            let ml = (n * 1000.0).round();
-            if (0.0..=f64::from(u32::MAX)).contains(&ml) {
-                Some(ml as u32)
-            } else {
-                unparsed(is, field);
-                None
-            }
-        }
-        _ => {
-            unparsed(is, field);
-            None
-        }
-    }
-}
-
-/// `"85kw"`, `"85"`, `"85.5kW"` → kW.
-fn power_kw(field: &str, raw: Option<&str>, is: &mut Issues) -> Option<f64> {
-    let t = fields::text(raw)?;
-    if !t
-        .chars()
-        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-    {
-        return None;
-    }
-    match number_and_unit(&t) {
-        Some((n, u)) if u.is_empty() || u == "kw" || u == "千瓦" => Some(n),
-        _ => {
-            unparsed(is, field);
-            None
-        }
-    }
-}
-
-/// 轮距 as text without the `mm` unit (`"1560/1570mm"` → `"1560/1570"`); a bare unit → `None`.
-fn track(raw: Option<&str>) -> Option<String> {
-    let t = fields::text(raw)?;
-    let t = ascii_digits(&t);
-    let t = t.trim_end_matches(['m', 'M']).trim().to_owned();
-    (!t.is_empty() && t.chars().any(|c| c.is_ascii_digit())).then_some(t)
 }

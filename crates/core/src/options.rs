@@ -13,13 +13,29 @@ pub const DEFAULT_APIHZ_ENDPOINT: &str = "https://cn.apihz.cn/api/ai/xingshizhen
 /// The default juhe base URL (the doc prints `http://`; browsers on https pages need https).
 pub const DEFAULT_JUHE_BASE_URL: &str = "https://apis.juhe.cn";
 pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
+/// The longest `timeoutMs` (5 minutes), the same rule as the shim's `TIMEOUT_MS`. JS timers take
+/// a signed 32-bit delay: above 2^31-1 ms they fire at once, after the paid request was sent.
+pub const MAX_TIMEOUT_MS: u32 = 300_000;
 pub const DEFAULT_MAX_BASE64_CHARS: usize = 1_000_000;
+/// The default cap on a provider's (or the shim's) answer, counted in decoded bytes: their JSON
+/// answers are a few KB; a compressed "bomb" is cut off at this size.
+pub const DEFAULT_MAX_ANSWER_BYTES: u32 = 4 << 20;
+/// The largest `maxAnswerBytes` a caller may set (1 GiB).
+pub const MAX_MAX_ANSWER_BYTES: u32 = 1 << 30;
+
+/// Whether `ms` is an accepted `timeoutMs` / `TIMEOUT_MS` (1 to [`MAX_TIMEOUT_MS`]).
+pub fn timeout_in_range(ms: u64) -> bool {
+    (1..=u64::from(MAX_TIMEOUT_MS)).contains(&ms)
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecognizeOptions {
     pub document: DocumentKind,
-    /// For the whole call, all endpoints included. Default 20000, > 0.
+    /// For the whole call, all endpoints and the answers' reading included. Default 20000,
+    /// 1 to [`MAX_TIMEOUT_MS`].
     pub timeout_ms: u32,
+    /// The cap on each answer's decoded size. Default [`DEFAULT_MAX_ANSWER_BYTES`].
+    pub max_answer_bytes: u32,
     /// The providers' base64 limit. Default 1,000,000, > 0.
     pub max_base64_chars: usize,
     pub apihz: Option<ApihzOptions>,
@@ -37,9 +53,9 @@ pub struct RecognizeOptions {
 /// `qualityGate`: check the photo on the device before paying for a call (issue 12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QualityGate {
-    /// Refuse with `POOR_IMAGE` before anything is sent (the default; docs/QUALITY.md says why).
+    /// Refuse with `POOR_IMAGE` before anything is sent.
     Block,
-    /// Send anyway and add the report to the result.
+    /// Send anyway and add the report to the result (the default; docs/QUALITY.md says why).
     Warn,
     /// No report.
     Off,
@@ -119,6 +135,7 @@ const TOP_KEYS: &[&str] = &[
     "proxyUrl",
     "timeoutMs",
     "maxBase64Chars",
+    "maxAnswerBytes",
     "prepare",
     "qualityGate",
     "qualityThresholds",
@@ -157,24 +174,30 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         }
     };
 
-    let timeout_ms = match present(obj, "timeoutMs") {
-        None => DEFAULT_TIMEOUT_MS,
-        Some(x) => positive_int(x, u64::from(u32::MAX))
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| {
-                OcrError::config(
-                    "option `timeoutMs` must be a positive whole number of milliseconds",
-                )
-            })?,
+    // One helper for the numeric options (one code path in the wasm module).
+    let int = |key: &str, default: u64, max: u64, msg: &'static str| match present(obj, key) {
+        None => Ok(default),
+        Some(x) => positive_int(x, max).ok_or_else(|| OcrError::config(msg)),
     };
-    let max_base64_chars = match present(obj, "maxBase64Chars") {
-        None => DEFAULT_MAX_BASE64_CHARS,
-        Some(x) => positive_int(x, 1 << 40)
-            .and_then(|n| usize::try_from(n).ok())
-            .ok_or_else(|| {
-                OcrError::config("option `maxBase64Chars` must be a positive whole number")
-            })?,
-    };
+    // positive_int caps each at `max`, so the narrowing conversions below cannot fail.
+    let timeout_ms = int(
+        "timeoutMs",
+        u64::from(DEFAULT_TIMEOUT_MS),
+        u64::from(MAX_TIMEOUT_MS),
+        "option `timeoutMs` must be a whole number of milliseconds from 1 to 300000",
+    )? as u32;
+    let max_answer_bytes = int(
+        "maxAnswerBytes",
+        u64::from(DEFAULT_MAX_ANSWER_BYTES),
+        u64::from(MAX_MAX_ANSWER_BYTES),
+        "option `maxAnswerBytes` must be a whole number of bytes from 1 to 1073741824",
+    )? as u32;
+    let max_base64_chars = int(
+        "maxBase64Chars",
+        DEFAULT_MAX_BASE64_CHARS as u64,
+        1 << 40,
+        "option `maxBase64Chars` must be a positive whole number",
+    )? as usize;
 
     let apihz = match present(obj, "apihz") {
         None => None,
@@ -194,27 +217,13 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         Some(_) => return Err(OcrError::config("option `prepare` must be an object")),
     };
 
-    let quality_gate = match present(obj, "qualityGate") {
-        None => QualityGate::Block,
-        Some(Value::String(g)) if g == "block" => QualityGate::Block,
-        Some(Value::String(g)) if g == "warn" => QualityGate::Warn,
-        Some(Value::String(g)) if g == "off" => QualityGate::Off,
-        Some(_) => {
-            return Err(OcrError::config(
-                "option `qualityGate` must be \"block\", \"warn\" or \"off\"",
-            ))
-        }
-    };
-    let quality_thresholds = match present(obj, "qualityThresholds") {
-        None => Value::Null,
-        Some(x @ Value::Object(_)) => x.clone(),
-        Some(_) => {
-            return Err(OcrError::config(
-                "option `qualityThresholds` must be an object",
-            ))
-        }
-    };
-
+    if proxy_url.is_some() && (apihz.is_some() || juhe.is_some()) {
+        // Conflicting options are refused, not silently resolved (the keys would go unused and
+        // the caller would believe the provider is called directly).
+        return Err(OcrError::config(
+            "options `proxyUrl` and `apihz`/`juhe` exclude each other: the Worker shim holds the keys (keep `proxyUrl`), or call the provider directly (drop `proxyUrl`)",
+        ));
+    }
     if proxy_url.is_none() {
         match document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
@@ -237,6 +246,7 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     Ok(RecognizeOptions {
         document,
         timeout_ms,
+        max_answer_bytes,
         max_base64_chars,
         apihz,
         juhe,
@@ -441,4 +451,92 @@ fn parse_juhe(v: &Value) -> Result<JuheOptions, OcrError> {
         base_url,
         upload,
     })
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const KEY: &str = "s3cret-KEY";
+
+    fn err(v: Value) -> String {
+        let e = parse(&v).expect_err("must be refused");
+        assert_eq!(e.code, ErrorCode::Config);
+        assert!(!e.message.contains(KEY), "{}", e.message);
+        e.message
+    }
+
+    fn front(extra: Value) -> Value {
+        let mut v = json!({"document": "vehicleLicenseFront", "apihz": {"id": "1", "key": KEY}});
+        for (k, x) in extra.as_object().unwrap() {
+            v[k] = x.clone();
+        }
+        v
+    }
+
+    #[test]
+    fn timeout_beyond_the_timer_range_or_not_whole_is_refused() {
+        for t in [
+            json!(0),
+            json!(-1),
+            json!(1.5),
+            json!(300_001),
+            json!(2_147_483_648_u64),
+            json!(4_294_967_296_u64),
+            json!(1e300),
+            json!("20000"),
+        ] {
+            let m = err(front(json!({ "timeoutMs": t })));
+            assert!(
+                m.contains("`timeoutMs`") && m.contains(&MAX_TIMEOUT_MS.to_string()),
+                "{m}"
+            );
+        }
+        for (t, want) in [
+            (json!(1), 1),
+            (json!(300_000), 300_000),
+            (json!(5000.0), 5000),
+        ] {
+            assert_eq!(
+                parse(&front(json!({ "timeoutMs": t }))).unwrap().timeout_ms,
+                want
+            );
+        }
+        assert!(timeout_in_range(1) && timeout_in_range(300_000));
+        assert!(!timeout_in_range(0) && !timeout_in_range(300_001));
+    }
+
+    #[test]
+    fn max_answer_bytes_has_a_default_and_a_range() {
+        assert_eq!(parse(&front(json!({}))).unwrap().max_answer_bytes, 4 << 20);
+        assert_eq!(
+            parse(&front(json!({"maxAnswerBytes": 1024})))
+                .unwrap()
+                .max_answer_bytes,
+            1024
+        );
+        for b in [
+            json!(0),
+            json!(-3),
+            json!(0.5),
+            json!((1_u64 << 30) + 1),
+            json!(true),
+        ] {
+            assert!(err(front(json!({ "maxAnswerBytes": b }))).contains("`maxAnswerBytes`"));
+        }
+    }
+
+    #[test]
+    fn proxy_url_with_provider_keys_is_a_conflict_naming_both() {
+        let proxy = json!("https://shim.example/ocr");
+        let m = err(front(json!({ "proxyUrl": proxy })));
+        assert!(m.contains("`proxyUrl` and `apihz`/`juhe`"), "{m}");
+        let m = err(
+            json!({"document": "registrationCertificate", "proxyUrl": proxy, "juhe": {"key": KEY}}),
+        );
+        assert!(m.contains("`proxyUrl` and `apihz`/`juhe`"), "{m}");
+        assert!(parse(&json!({"document": "vehicleLicenseBack", "proxyUrl": proxy})).is_ok());
+    }
 }

@@ -29,15 +29,15 @@
 //! - juhe: one endpoint, no retry at all.
 //! - A timeout or a caller abort ends the call in the glue: never retried (the request may have
 //!   reached the provider).
+//! - A redirect (HTTP 3xx) is never followed and ends the call (see [`Plan::on_response`]).
 //!
-//! Keys and ids travel only in request bodies, never in a URL; every error leaving the plan is
-//! redacted of them and carries its provider.
+//! The plan knows no provider: [`crate::providers`] builds the requests and reads the answers.
+//! Keys and ids travel only in request bodies, never in a URL; every result and error leaving
+//! the plan is redacted of them (the glue does nothing) and carries its provider.
 
-use crate::options::{JuheUpload, MessageRule};
-use crate::{
-    apihz, juhe, model, wire, DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions,
-    Recognized,
-};
+use crate::error::redact;
+use crate::providers::{self, AnswerContext, Reader, Reading};
+use crate::{DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions, Recognized};
 use serde_json::Value;
 
 /// `Debug` shows the body's length only: it holds the key and the image.
@@ -62,9 +62,15 @@ impl std::fmt::Debug for HttpRequest {
 }
 
 /// What is sent: an image already under the budget, or a remote URL (apihz `type=1`).
+/// `base64`: the standard base64 of `bytes` when the caller already has it (the prepared image
+/// carries it), so it is not computed a second time; ignored unless its length matches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImagePayload {
-    Image { bytes: Vec<u8>, mime: &'static str },
+    Image {
+        bytes: Vec<u8>,
+        mime: &'static str,
+        base64: Option<String>,
+    },
     RemoteUrl(String),
 }
 
@@ -94,11 +100,13 @@ pub struct Plan {
     provider: Provider,
     document: DocumentKind,
     urls: Vec<String>,
+    failover: bool,
     content_type: String,
     body: Vec<u8>,
     secrets: Vec<String>,
-    rules: Vec<MessageRule>,
+    reader: Reader,
     today: Option<String>,
+    request_id: Option<String>,
     state: State,
     last_failure: Option<Failure>,
 }
@@ -118,134 +126,32 @@ impl Plan {
     /// Build the requests for one call. Fails before any request with `CONFIG` (missing provider
     /// options, a URL for juhe or in `proxyUrl` mode) or `IMAGE_TOO_LARGE` (the base64
     /// of the image exceeds `max_base64_chars`; multipart uses the same budget).
+    ///
+    /// The glue passes what the core cannot make itself (it has no clock and no randomness):
+    /// `today` (`YYYY-MM-DD`, for the "not in the future" date checks) and `request_id`, a
+    /// fresh random id for this call (a UUID), the result's `requestId` when the provider sends
+    /// none of its own.
     pub fn new(
         opts: &RecognizeOptions,
         payload: ImagePayload,
         today: Option<String>,
+        request_id: Option<String>,
     ) -> Result<Plan, OcrError> {
-        if let Some(proxy_url) = &opts.proxy_url {
-            // proxyUrl mode (issue 4): one POST of the image to the Worker shim, no key, no
-            // retry; its answer is read by `shim::proxy::answer` (see `on_response`).
-            let req = crate::shim::proxy::request(
-                proxy_url,
-                opts.document,
-                payload,
-                opts.max_base64_chars,
-            )?;
-            return Ok(Plan {
-                provider: Provider::Shim,
-                document: opts.document,
-                urls: vec![req.url],
-                content_type: req.content_type,
-                body: req.body,
-                secrets: Vec::new(),
-                rules: Vec::new(),
-                today,
-                state: State::NotStarted,
-                last_failure: None,
-            });
-        }
-        let too_large =
-            |len: usize, provider: Provider| too_large(len, opts.max_base64_chars, provider);
-        match opts.document {
-            DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => {
-                let a = opts.apihz.as_ref().ok_or_else(|| {
-                    OcrError::config(
-                        "option `apihz` ({ id, key }) is required for the vehicle licence",
-                    )
-                    .with_provider(Provider::Apihz)
-                })?;
-                let secrets = with_encoded(&[&a.key, &a.id]);
-                let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-                let body = match &payload {
-                    ImagePayload::Image { bytes, .. } => {
-                        let len = wire::base64_len(bytes.len());
-                        if len > opts.max_base64_chars {
-                            return Err(too_large(len, Provider::Apihz));
-                        }
-                        let b64 = wire::base64_standard(bytes);
-                        apihz::form_body(&a.id, &a.key, opts.document, apihz::ImgType::Base64, &b64)
-                    }
-                    ImagePayload::RemoteUrl(url) => {
-                        if !crate::options::is_http_url(url) {
-                            return Err(OcrError::new(
-                                ErrorCode::InvalidImage,
-                                "the image URL is not an absolute http(s) URL",
-                            )
-                            .with_retryable(false)
-                            .with_provider(Provider::Apihz)
-                            .redacted(&refs));
-                        }
-                        apihz::form_body(&a.id, &a.key, opts.document, apihz::ImgType::Url, url)
-                    }
-                };
-                Ok(Plan {
-                    provider: Provider::Apihz,
-                    document: opts.document,
-                    urls: a.endpoints.clone(),
-                    content_type: wire::FORM_CONTENT_TYPE.to_owned(),
-                    body: body.into_bytes(),
-                    secrets,
-                    rules: a.message_rules.clone(),
-                    today,
-                    state: State::NotStarted,
-                    last_failure: None,
-                })
-            }
-            DocumentKind::RegistrationCertificate => {
-                let j = opts.juhe.as_ref().ok_or_else(|| {
-                    OcrError::config(
-                        "option `juhe` ({ key }) is required for registrationCertificate",
-                    )
-                    .with_provider(Provider::Juhe)
-                })?;
-                let ImagePayload::Image { bytes, mime } = &payload else {
-                    return Err(OcrError::config(
-                        "juhe (registrationCertificate) needs the image itself: pass a Blob, bytes or base64, not an http(s) URL",
-                    )
-                    .with_provider(Provider::Juhe));
-                };
-                let len = wire::base64_len(bytes.len());
-                if len > opts.max_base64_chars {
-                    return Err(too_large(len, Provider::Juhe));
-                }
-                let (path, content_type, body) = match j.upload {
-                    JuheUpload::Base64 => {
-                        let b64 = wire::base64_standard(bytes);
-                        let body = wire::form_urlencoded(&[("key", &j.key), ("file", &b64)]);
-                        (
-                            juhe::QUERY_PATH,
-                            wire::FORM_CONTENT_TYPE.to_owned(),
-                            body.into_bytes(),
-                        )
-                    }
-                    JuheUpload::Multipart => {
-                        let m = wire::multipart(
-                            &[("key", &j.key)],
-                            wire::FilePart {
-                                name: "file",
-                                filename: wire::filename_for(mime),
-                                mime,
-                                data: bytes,
-                            },
-                        );
-                        (juhe::VERIFY_PATH, m.content_type, m.body)
-                    }
-                };
-                Ok(Plan {
-                    provider: Provider::Juhe,
-                    document: opts.document,
-                    urls: vec![format!("{}{}", j.base_url, path)],
-                    content_type,
-                    body,
-                    secrets: with_encoded(&[&j.key]),
-                    rules: Vec::new(),
-                    today,
-                    state: State::NotStarted,
-                    last_failure: None,
-                })
-            }
-        }
+        let call = providers::prepare(opts, payload)?;
+        Ok(Plan {
+            provider: call.provider,
+            document: opts.document,
+            urls: call.urls,
+            failover: call.failover,
+            content_type: call.content_type,
+            body: call.body,
+            secrets: call.secrets,
+            reader: call.reader,
+            today,
+            request_id,
+            state: State::NotStarted,
+            last_failure: None,
+        })
     }
 
     /// The first request.
@@ -259,36 +165,65 @@ impl Plan {
         }
     }
 
-    /// The answer of the last request (any HTTP status, the whole body).
+    /// The answer of the last request: its HTTP status and whole body.
+    ///
+    /// Redirects are never followed (the glue sends with `redirect: "manual"`): any status
+    /// 300–399 ends the call with `PROVIDER_ERROR` ("answered with a redirect, which is never
+    /// followed"), not retryable, never failed over and nothing re-sent — a redirect would carry
+    /// the key and the image to another host. A browser's opaque redirect (status 0, `type ==
+    /// "opaqueredirect"`) has no status to give: the glue feeds it as
+    /// [`Plan::OPAQUE_REDIRECT_STATUS`] (399).
+    ///
+    /// Every string of an answer (and so every text of the result: `raw`, `sources`, the typed
+    /// values, `providerMessage`) is redacted of the call's secrets before it is read.
     pub fn on_response(&mut self, status: u16, body: &[u8]) -> Step {
         let State::Sent(i) = self.state else {
             return self.not_waiting();
         };
-        if self.provider == Provider::Shim {
-            let result =
-                crate::shim::proxy::answer(self.document, status, body, self.today.clone());
-            return self.finish(result);
+        if (300..=399).contains(&status) {
+            let who = match self.provider {
+                Provider::Shim => "the OCR shim (proxyUrl)".to_owned(),
+                p if self.urls.len() > 1 => {
+                    let n = self.urls.len();
+                    format!("the {} endpoint {} of {n}", p.as_str(), i + 1)
+                }
+                p => format!("the {} endpoint", p.as_str()),
+            };
+            let shown = if status == Self::OPAQUE_REDIRECT_STATUS {
+                "a redirect".to_owned()
+            } else {
+                format!("a redirect (HTTP {status})")
+            };
+            return self.finish(Err(OcrError::new(
+                ErrorCode::ProviderError,
+                format!(
+                    "{who} answered with {shown}, which is never followed; check the endpoint URL"
+                ),
+            )
+            .with_retryable(false)));
         }
-        let answer = serde_json::from_slice::<Value>(body)
+        let mut answer = serde_json::from_slice::<Value>(body)
             .ok()
             .filter(Value::is_object);
-        let Some(answer) = answer else {
-            let failure = if status >= 500 {
-                Failure::Status(status)
-            } else {
-                Failure::NotJson(status)
-            };
-            return self.failed(i, failure);
+        if let Some(a) = answer.as_mut() {
+            redact_json(a, &self.secret_refs());
+        }
+        let cx = AnswerContext {
+            document: self.document,
+            today: self.today.as_deref(),
+            client_request_id: self.request_id.as_deref(),
         };
-        // A JSON object is the provider's answer: final, whatever the status.
-        let result = read_answer(
-            self.provider,
-            self.document,
-            answer,
-            &self.rules,
-            self.today.clone(),
-        );
-        self.finish(result)
+        match self.reader.read(status, answer, &cx) {
+            Reading::Final(result) => self.finish(result),
+            Reading::NotTheProvider => {
+                let failure = if status >= 500 {
+                    Failure::Status(status)
+                } else {
+                    Failure::NotJson(status)
+                };
+                self.failed(i, failure)
+            }
+        }
     }
 
     /// The last request got no answer (connection failure, DNS, the fetch promise rejected).
@@ -299,10 +234,18 @@ impl Plan {
         self.failed(i, Failure::Network)
     }
 
+    /// The status the glue feeds for a browser's opaque redirect (see [`Plan::on_response`]).
+    pub const OPAQUE_REDIRECT_STATUS: u16 = 399;
+
     /// Strings that must never appear in any output (keys, ids, and their percent-encoded
-    /// forms when they differ), for redaction by the glue.
+    /// forms when they differ). Every result and error the plan returns is already redacted
+    /// of them (see [`crate::error::redact`] for the rule).
     pub fn secrets(&self) -> Vec<String> {
         self.secrets.clone()
+    }
+
+    fn secret_refs(&self) -> Vec<&str> {
+        self.secrets.iter().map(String::as_str).collect()
     }
 
     /// The provider this plan calls.
@@ -336,7 +279,7 @@ impl Plan {
     fn failed(&mut self, i: usize, failure: Failure) -> Step {
         self.last_failure = Some(failure);
         let n = self.urls.len();
-        if self.provider == Provider::Apihz && i + 1 < n {
+        if self.failover && i + 1 < n {
             return self.send(i + 1);
         }
         let what = match failure {
@@ -346,12 +289,13 @@ impl Plan {
                 format!("answered HTTP {s} with a body that is not the provider's JSON")
             }
         };
-        let message = match self.provider {
-            Provider::Apihz if n > 1 => format!(
-                "all {n} apihz endpoints were tried and failed; the last (endpoint {n} of {n}) {what}"
-            ),
-            Provider::Apihz => format!("the apihz endpoint (1 endpoint tried) {what}"),
-            _ => format!("{} {what}", self.provider.as_str()),
+        let name = self.provider.as_str();
+        let message = if !self.failover {
+            format!("{name} {what}")
+        } else if n > 1 {
+            format!("all {n} {name} endpoints were tried and failed; the last (endpoint {n} of {n}) {what}")
+        } else {
+            format!("the {name} endpoint (1 endpoint tried) {what}")
         };
         let code = match failure {
             Failure::Network => ErrorCode::Network,
@@ -369,7 +313,7 @@ impl Plan {
 
     fn finish(&mut self, result: Result<Recognized, OcrError>) -> Step {
         self.state = State::Finished;
-        let refs: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        let refs = self.secret_refs();
         Step::Done(result.map_err(|e| {
             let e = if e.provider.is_none() {
                 e.with_provider(self.provider)
@@ -381,51 +325,36 @@ impl Plan {
     }
 }
 
-/// `IMAGE_TOO_LARGE` for an image whose base64 (`len` characters) is over the budget.
-pub(crate) fn too_large(len: usize, max_base64_chars: usize, provider: Provider) -> OcrError {
-    OcrError::new(
-        ErrorCode::ImageTooLarge,
-        format!(
-            "the image is {len} base64 characters, over the budget of maxBase64Chars = {max_base64_chars}; prepare (shrink) it first"
-        ),
-    )
-    .with_retryable(false)
-    .with_provider(provider)
-}
-
-/// A provider's JSON answer (juhe, else apihz) as the typed result or the mapped error: the
-/// answer of a direct call, or the `raw` payload relayed by the Worker shim.
-pub(crate) fn read_answer(
-    provider: Provider,
-    document: DocumentKind,
-    answer: Value,
-    rules: &[MessageRule],
-    today: Option<String>,
-) -> Result<Recognized, OcrError> {
-    let (provider, request_id) = match provider {
-        Provider::Juhe => {
-            juhe::check_answer(&answer)?;
-            (Provider::Juhe, juhe::order_id(&answer))
-        }
-        _ => {
-            apihz::check_answer(&answer, rules)?;
-            (Provider::Apihz, None)
-        }
-    };
-    Ok(model::normalize(
-        document, provider, request_id, answer, today,
-    ))
-}
-
-/// The secrets and, where different, their percent-encoded forms (as they travel in a body).
-fn with_encoded(secrets: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for s in secrets {
-        for form in [s.to_string(), wire::percent_encode(s.as_bytes())] {
-            if !out.contains(&form) {
-                out.push(form);
+/// Every string of `v` (object keys included, and numbers whose text holds a secret) with the
+/// secrets replaced by `[redacted]` (the rule of [`redact`]).
+fn redact_json(v: &mut Value, secrets: &[&str]) {
+    match v {
+        Value::String(s) => {
+            let r = redact(s, secrets);
+            if r != *s {
+                *s = r;
             }
         }
+        Value::Number(n) => {
+            let text = n.to_string();
+            let r = redact(&text, secrets);
+            if r != text {
+                *v = Value::String(r);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| redact_json(i, secrets)),
+        Value::Object(map) => {
+            let redacted_keys = map.keys().any(|k| redact(k, secrets) != *k);
+            if redacted_keys {
+                let old = std::mem::take(map);
+                for (k, mut item) in old {
+                    redact_json(&mut item, secrets);
+                    map.insert(redact(&k, secrets), item);
+                }
+            } else {
+                map.values_mut().for_each(|i| redact_json(i, secrets));
+            }
+        }
+        Value::Null | Value::Bool(_) => {}
     }
-    out
 }

@@ -169,7 +169,7 @@ pub fn filename_for(mime: &str) -> &'static str {
 }
 
 /// An integer code of a provider's JSON answer, a number or a numeric string
-/// (`"code": 200`, `"error_code": "10012"`).
+/// (`"code": 200`, `"code": "10012"`).
 pub(crate) fn int_field(answer: &Value, key: &str) -> Option<i64> {
     match answer.get(key)? {
         Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),

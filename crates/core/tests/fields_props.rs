@@ -148,6 +148,10 @@ proptest! {
         let _ = fields::length_mm("l", Some(&s), &mut is);
         let _ = fields::count("c", Some(&s), &mut is);
         let _ = fields::dimensions_mm("x", Some(&s), &mut is);
+        let _ = fields::displacement_ml("dm", Some(&s), &mut is);
+        let _ = fields::power_kw("pk", Some(&s), &mut is);
+        let _ = fields::track_mm(Some(&s));
+        let _ = fields::split_pair(Some(&s));
         let _ = fields::plate("pl", Some(&s), &mut is);
         let _ = fields::vin("v", Some(&s), &mut is);
         let _ = fields::owner("o", Some(&s), &mut is);
@@ -245,6 +249,15 @@ proptest! {
         let mut is = Issues::default();
         prop_assert_eq!(fields::mass_kg("m", Some(&format!("{n}{unit}")), &mut is), Some(n));
         prop_assert!(!is.has_errors());
+    }
+
+    #[test]
+    fn displacement_litres_round_to_the_nearest_ml(ml in 0u32..100_000_000, unit in prop::sample::select(vec!["L", "l", "升", " L"])) {
+        // `ml` thousandths of a litre, written with three decimals, read back exactly.
+        let mut is = Issues::default();
+        let text = format!("{}.{:03}{unit}", ml / 1000, ml % 1000);
+        prop_assert_eq!(fields::displacement_ml("d", Some(&text), &mut is), Some(ml));
+        prop_assert!(is.0.is_empty());
     }
 
     #[test]

@@ -825,3 +825,102 @@ fn messages_never_contain_the_value() {
         }
     }
 }
+
+/// Displacement and power, read by the one number+unit reader (issue 10: no second parser).
+#[test]
+fn displacement_and_power() {
+    let ml: &[(Option<&str>, Option<u32>, Codes)] = &[
+        (Some("1598ml"), Some(1598), &[]),
+        (Some("1598"), Some(1598), &[]),
+        (Some("1598 CC"), Some(1598), &[]),
+        (Some("1598毫升"), Some(1598), &[]),
+        (Some("1.6L"), Some(1600), &[]),
+        (Some("１．６Ｌ"), Some(1600), &[]),
+        (Some("1.6升"), Some(1600), &[]),
+        // Litres are rounded to the nearest ml (kept from the certificate's former parser).
+        (Some("1.5987L"), Some(1599), &[]),
+        (Some("1.0004l"), Some(1000), &[]),
+        (Some("ml"), None, &[]),
+        (Some("--"), None, &[]),
+        (None, None, &[]),
+        (Some("1598.5ml"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (Some("1598kg"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (Some("一点六升"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+        (
+            Some("99999999999ml"),
+            None,
+            &[(codes::QUANTITY_UNREADABLE, W)],
+        ),
+    ];
+    for (raw, value, want) in ml {
+        let mut is = Issues::default();
+        assert_eq!(
+            fields::displacement_ml("d", *raw, &mut is),
+            *value,
+            "{raw:?}"
+        );
+        assert_eq!(codes_of(&is), *want, "{raw:?}");
+    }
+    let kw: &[(Option<&str>, Option<f64>, Codes)] = &[
+        (Some("85kw"), Some(85.0), &[]),
+        (Some("85"), Some(85.0), &[]),
+        (Some("85.5kW"), Some(85.5), &[]),
+        (Some("８５ｋＷ"), Some(85.0), &[]),
+        (Some("85千瓦"), Some(85.0), &[]),
+        (Some("kw"), None, &[]),
+        (Some("85hp"), None, &[(codes::QUANTITY_UNREADABLE, W)]),
+    ];
+    for (raw, value, want) in kw {
+        let mut is = Issues::default();
+        assert_eq!(fields::power_kw("p", *raw, &mut is), *value, "{raw:?}");
+        assert_eq!(codes_of(&is), *want, "{raw:?}");
+    }
+}
+
+#[test]
+fn track_and_pairs() {
+    assert_eq!(
+        fields::track_mm(Some("1560/1570mm")).as_deref(),
+        Some("1560/1570")
+    );
+    assert_eq!(
+        fields::track_mm(Some("１５６０/１５７０ｍｍ")).as_deref(),
+        Some("1560/1570")
+    );
+    assert_eq!(fields::track_mm(Some("mm")), None);
+    assert_eq!(fields::track_mm(None), None);
+    let pair = |s: Option<&str>| fields::split_pair(s);
+    assert_eq!(
+        pair(Some("1598ml/85kw")),
+        (Some("1598ml".into()), Some("85kw".into()))
+    );
+    assert_eq!(pair(Some(" a ／ b ")), (Some("a".into()), Some("b".into())));
+    assert_eq!(pair(Some("a")), (Some("a".into()), None));
+    assert_eq!(pair(Some("/b")), (None, Some("b".into())));
+    assert_eq!(pair(None), (None, None));
+}
+
+/// One message per issue code, whichever rule pushed it (issue 10: the certificate's former
+/// displacement/power parser had its own wording for `QUANTITY_UNREADABLE`).
+#[test]
+fn one_message_per_issue_code() {
+    let mut is = Issues::default();
+    for v in ["五人", "x kg", "1598kg", "85hp", "4667×1839mm"] {
+        fields::persons("a", Some(v), &mut is);
+        fields::mass_kg("b", Some(v), &mut is);
+        fields::length_mm("c", Some(v), &mut is);
+        fields::count("d", Some(v), &mut is);
+        fields::dimensions_mm("e", Some(v), &mut is);
+        fields::displacement_ml("f", Some(v), &mut is);
+        fields::power_kw("g", Some(v), &mut is);
+    }
+    let mut by_code: std::collections::BTreeMap<&str, std::collections::BTreeSet<&str>> =
+        Default::default();
+    for i in &is.0 {
+        by_code.entry(&i.code).or_default().insert(&i.message);
+    }
+    assert!(by_code.contains_key(codes::QUANTITY_UNREADABLE));
+    for (code, messages) in by_code {
+        assert_eq!(messages.len(), 1, "{code}: {messages:?}");
+    }
+}

@@ -3,10 +3,11 @@
 
 use serde_json::{json, Value};
 use vehicle_doc_ocr_core::model::{
-    self, RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
+    RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
 };
 use vehicle_doc_ocr_core::options::MessageRule;
-use vehicle_doc_ocr_core::{apihz, juhe, DocumentKind, ErrorCode, Provider, Recognized};
+use vehicle_doc_ocr_core::providers::{self as model, apihz, juhe};
+use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, Provider, Recognized};
 
 const APIHZ_FRONT: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
 const APIHZ_BACK: &str = include_str!("../../../fixtures/providers/apihz-back.doc.json");
@@ -45,7 +46,7 @@ fn back(raw: Value) -> VehicleLicenseBack {
 }
 
 fn cert(raw: Value) -> RegistrationCertificate {
-    let id = juhe::order_id(&raw);
+    let id = juhe::request_id(&raw);
     match model::normalize(
         DocumentKind::RegistrationCertificate,
         Provider::Juhe,
@@ -471,4 +472,154 @@ fn front_date_order_and_future_checks() {
         f.issues
     );
     assert!(!f.valid);
+}
+
+/// Issue 10: each result says per field where it was read (the provider's own field name or
+/// label, and its text as sent), so nothing outside the provider module re-encodes the mapping.
+#[test]
+fn results_name_the_source_of_every_field() {
+    let src = |out: &Value, field: &str| {
+        (
+            out["sources"][field]["name"].as_str().map(str::to_owned),
+            out["sources"][field]["text"].as_str().map(str::to_owned),
+        )
+    };
+    let s = |a: &str, b: &str| (Some(a.to_owned()), Some(b.to_owned()));
+
+    let out = serde_json::to_value(Recognized::VehicleLicenseFront(Box::new(front(v(
+        APIHZ_FRONT,
+    )))))
+    .unwrap();
+    assert_eq!(src(&out, "plateNumber"), s("PlateNo", "粤BB4321"));
+    assert_eq!(
+        src(&out, "issuingAuthority"),
+        s("Seal", "广东省深圳市公安局交通警察支队")
+    );
+    assert_eq!(src(&out, "vinSuggestion"), s("Vin", "123456789ABCDEFGH"));
+
+    let out = serde_json::to_value(Recognized::VehicleLicenseBack(Box::new(back(v(
+        APIHZ_BACK,
+    )))))
+    .unwrap();
+    assert_eq!(src(&out, "plateNumber"), s("PlateNo", "粤B 2177C"));
+    assert_eq!(src(&out, "approvedLoadKg"), s("LoadQuality", "--"));
+    assert_eq!(
+        src(&out, "inspectionValidUntil"),
+        s("Record", "检验有效期至2019年11月粤E(01)汽油")
+    );
+
+    let c = cert_with(&[
+        ("车辆识别代号V车架号", "LSVCY6C49MN027789/LSVCY6C49MN027788"),
+        ("排量V功率", "1598ml/85kw"),
+        (
+            "机动车所有人V身份证名称V号码",
+            "张三V居民身份证V110101199003074578",
+        ),
+        (" 总 质 量 ", "1950kg"),
+        ("总质量", "9999kg"),
+    ]);
+    let out = serde_json::to_value(Recognized::RegistrationCertificate(Box::new(c))).unwrap();
+    assert_eq!(
+        src(&out, "frameNumber"),
+        s("车辆识别代号V车架号", "LSVCY6C49MN027789/LSVCY6C49MN027788")
+    );
+    assert_eq!(src(&out, "powerKw"), s("排量V功率", "1598ml/85kw"));
+    assert_eq!(src(&out, "displacementMl"), s("排量V功率", "1598ml/85kw"));
+    assert_eq!(
+        src(&out, "owner").1.as_deref(),
+        Some("张三V居民身份证V110101199003074578")
+    );
+    assert_eq!(
+        src(&out, "totalMassKg"),
+        s("总 质 量", "1950kg"),
+        "the first occurrence of a label wins, named as sent"
+    );
+    assert_eq!(out["totalMassKg"], 1950);
+    // Fields the provider did not send have no source.
+    assert!(out["sources"].get("brand").is_none());
+
+    // A field sent as null is listed without text.
+    let f = front(json!({"code": 200, "PlateNo": null}));
+    assert_eq!(f.sources["plateNumber"].name, "PlateNo");
+    assert_eq!(f.sources["plateNumber"].text, None);
+}
+
+/// Every source names a field of its result: a typo in a provider's table cannot hide.
+#[test]
+fn every_source_is_a_result_field() {
+    let all_juhe: Vec<(&str, &str)> = [
+        "登记编号",
+        "机动车所有人V身份证名称V号码",
+        "登记机关",
+        "登记日期",
+        "机动车登记编号",
+        "车辆类型",
+        "车辆品牌",
+        "车辆型号",
+        "车身颜色",
+        "车辆识别代号V车架号",
+        "国产V进口",
+        "发动机号",
+        "发动机型号",
+        "燃料种类",
+        "排量V功率",
+        "制造厂名称",
+        "转向形式",
+        "轮距",
+        "轮胎数",
+        "轮胎规格",
+        "钢板弹簧片数",
+        "轴距",
+        "轴数",
+        "外廓尺寸",
+        "货厢内部尺寸",
+        "总质量",
+        "核定载质量",
+        "核定载客",
+        "准牵引总质量",
+        "驾驶室载客",
+        "使用性质",
+        "车辆获得方式",
+        "车辆出厂日期",
+        "发证机关章",
+        "发证日期",
+    ]
+    .iter()
+    .map(|l| (*l, "1/2"))
+    .collect();
+    let mut front_all = json!({"code": 200});
+    for (name, _) in apihz::FRONT_FIELDS {
+        front_all[*name] = json!("x");
+    }
+    let mut back_all = json!({"code": 200});
+    for (name, _) in apihz::BACK_FIELDS {
+        back_all[*name] = json!("x");
+    }
+    for (out, expected) in [
+        (
+            serde_json::to_value(Recognized::VehicleLicenseFront(Box::new(front(front_all))))
+                .unwrap(),
+            apihz::FRONT_FIELDS.len() + 1, // + vinSuggestion
+        ),
+        (
+            serde_json::to_value(Recognized::VehicleLicenseBack(Box::new(back(back_all)))).unwrap(),
+            apihz::BACK_FIELDS.len() + 1, // + inspectionValidUntil
+        ),
+        (
+            serde_json::to_value(Recognized::RegistrationCertificate(Box::new(cert_with(
+                &all_juhe,
+            ))))
+            .unwrap(),
+            all_juhe.len() + 3, // + frameNumber, powerKw, vinSuggestion
+        ),
+    ] {
+        let sources = out["sources"].as_object().unwrap();
+        assert_eq!(sources.len(), expected, "{:?}", sources.keys());
+        for field in sources.keys() {
+            assert!(
+                out.get(field).is_some() && field != "sources" && field != "raw",
+                "{field} is not a result field"
+            );
+        }
+    }
 }

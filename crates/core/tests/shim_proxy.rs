@@ -5,10 +5,10 @@
 
 mod shim_proxy {
     use serde_json::{json, Value};
-    use vehicle_doc_ocr_core::shim::proxy;
+    use vehicle_doc_ocr_core::providers::{self as model, shim_client as proxy};
     use vehicle_doc_ocr_core::{
-        model, options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan,
-        Provider, Recognized, Step,
+        options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider,
+        Recognized, Step,
     };
 
     const FRONT_OK: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
@@ -23,12 +23,13 @@ mod shim_proxy {
         ImagePayload::Image {
             bytes: JPEG.to_vec(),
             mime: "image/jpeg",
+            base64: None,
         }
     }
 
     fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
         let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
-        let mut p = Plan::new(&o, image(), Some(TODAY.into())).unwrap();
+        let mut p = Plan::new(&o, image(), Some(TODAY.into()), None).unwrap();
         match p.start() {
             Step::Send(r) => (p, r),
             Step::Done(r) => panic!("expected a request, got {r:?}"),
@@ -93,17 +94,13 @@ mod shim_proxy {
     }
 
     #[test]
-    fn keys_given_with_proxy_url_are_never_sent() {
-        let o = options::parse(&json!({"document": "vehicleLicenseFront",
+    fn keys_given_with_proxy_url_are_refused_before_anything_is_sent() {
+        // Issue 11 item 12: the conflict is refused (options.rs), so a key never reaches a plan.
+        let e = options::parse(&json!({"document": "vehicleLicenseFront",
             "apihz": {"id": "12345678", "key": "never-sent-key"}, "proxyUrl": "https://x.dev"}))
-        .unwrap();
-        let mut p = Plan::new(&o, image(), None).unwrap();
-        let Step::Send(req) = p.start() else {
-            panic!("expected a request")
-        };
-        let all = format!("{} {:?} {:?}", req.url, req.headers, req.body);
-        assert!(!all.contains("never-sent-key") && !all.contains("12345678"));
-        assert_eq!(req.body, JPEG);
+        .unwrap_err();
+        assert_eq!(e.code, ErrorCode::Config);
+        assert!(!e.message.contains("never-sent-key") && !e.message.contains("12345678"));
     }
 
     #[test]
@@ -113,13 +110,13 @@ mod shim_proxy {
         )
         .unwrap();
         let url = ImagePayload::RemoteUrl("https://example.com/a.jpg".into());
-        let e = Plan::new(&o, url, None).unwrap_err();
+        let e = Plan::new(&o, url, None, None).unwrap_err();
         assert_eq!(
             (e.code, e.provider),
             (ErrorCode::Config, Some(Provider::Shim))
         );
         let o = options::parse(&json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev", "maxBase64Chars": 8})).unwrap();
-        let e = Plan::new(&o, image(), None).unwrap_err();
+        let e = Plan::new(&o, image(), None, None).unwrap_err();
         assert_eq!(e.code, ErrorCode::ImageTooLarge);
     }
 
@@ -219,5 +216,56 @@ mod shim_proxy {
         let e = proxy::error_from_json(502, &json!({"error": {"code": "NETWORK"}}));
         assert_eq!((e.retryable, e.provider), (true, Some(Provider::Shim)));
         assert!(e.message.contains("502"));
+    }
+
+    /// Issue 11.21: the Worker's answer carries the id it used; without one (an older Worker),
+    /// the client's own id for the call.
+    #[test]
+    fn request_id_is_the_workers_else_the_clients() {
+        let with_id = |id: Value| {
+            let mut body: Value = serde_json::from_slice(&shim_success(
+                DocumentKind::VehicleLicenseFront,
+                Provider::Apihz,
+                FRONT_OK,
+            ))
+            .unwrap();
+            body["requestId"] = id;
+            body.to_string()
+        };
+        let o = options::parse(
+            &json!({"document": "vehicleLicenseFront", "proxyUrl": "https://x.dev"}),
+        )
+        .unwrap();
+        for (id, expected) in [
+            (json!("worker-id-1"), Some("worker-id-1")),
+            (Value::Null, Some("client-id")),
+            (json!({"x": 1}), Some("client-id")),
+            (json!("x".repeat(500)), Some("client-id")),
+            (json!("a\nb"), Some("client-id")),
+        ] {
+            let mut p = Plan::new(&o, image(), None, Some("client-id".into())).unwrap();
+            let _ = p.start();
+            let r = done(p.on_response(200, with_id(id.clone()).as_bytes())).unwrap();
+            let out = serde_json::to_value(r).unwrap();
+            assert_eq!(out["requestId"].as_str(), expected, "{id}");
+        }
+        // juhe's own id wins, through the Worker too.
+        let (mut p, _) = plan("registrationCertificate", "https://x.dev");
+        let body = shim_success(
+            DocumentKind::RegistrationCertificate,
+            Provider::Juhe,
+            JUHE_OK,
+        );
+        let out = serde_json::to_value(done(p.on_response(200, &body)).unwrap()).unwrap();
+        assert_eq!(out["requestId"], "JH709122051114105062820878");
+    }
+
+    /// The per-field sources come back in proxy mode too (rebuilt from `raw` by this client).
+    #[test]
+    fn sources_come_back_through_the_worker() {
+        let (mut p, _) = plan("vehicleLicenseBack", "https://x.dev");
+        let body = shim_success(DocumentKind::VehicleLicenseBack, Provider::Apihz, BACK_OK);
+        let out = serde_json::to_value(done(p.on_response(200, &body)).unwrap()).unwrap();
+        assert_eq!(out["sources"]["plateNumber"]["text"], "粤B 2177C");
     }
 }

@@ -6,7 +6,7 @@
 use ts_rs::{Config, TS};
 use vehicle_doc_ocr_core::fields::{Dimensions, FieldIssue, Owner, Severity};
 use vehicle_doc_ocr_core::model::{
-    RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
+    FieldSource, RegistrationCertificate, VehicleLicenseBack, VehicleLicenseFront,
 };
 use vehicle_doc_ocr_core::ErrorCode;
 
@@ -123,6 +123,7 @@ fn render() -> String {
         export::<FieldIssue>(&cfg),
         export::<Dimensions>(&cfg),
         export::<Owner>(&cfg),
+        export::<FieldSource>(&cfg),
         export::<VehicleLicenseFront>(&cfg),
         export::<VehicleLicenseBack>(&cfg),
         export::<RegistrationCertificate>(&cfg),

@@ -127,7 +127,7 @@ pub struct Thresholds {
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            min_sharpness: 0.30,
+            min_sharpness: 0.60,
             min_brightness: 0.18,
             max_brightness: 0.93,
             max_glare_ratio: 0.02,

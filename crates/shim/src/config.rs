@@ -5,6 +5,7 @@
 //! open the shim to every page).
 
 use std::fmt;
+use vehicle_doc_ocr_core::options;
 
 /// Default base64 budget: the library's own default, the providers' documented 1M limit.
 pub use vehicle_doc_ocr_core::options::DEFAULT_MAX_BASE64_CHARS;
@@ -204,9 +205,12 @@ impl ShimConfig {
         let timeout_ms = match get("TIMEOUT_MS") {
             None => None,
             Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if (1..=300_000).contains(&n) => Some(n),
+                Ok(n) if options::timeout_in_range(u64::from(n)) => Some(n),
                 _ => {
-                    problems.push("TIMEOUT_MS must be an integer from 1 to 300000".to_owned());
+                    problems.push(format!(
+                        "TIMEOUT_MS must be an integer from 1 to {}",
+                        options::MAX_TIMEOUT_MS
+                    ));
                     None
                 }
             },

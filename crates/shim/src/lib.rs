@@ -41,7 +41,7 @@ use vehicle_doc_ocr_core::error::redact;
 use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError, Provider};
 
 /// The recognition path: one constant for the Worker and its client (`proxyUrl` mode in core).
-pub use vehicle_doc_ocr_core::shim::RECOGNIZE_PATH;
+pub use vehicle_doc_ocr_core::providers::shim_client::RECOGNIZE_PATH;
 /// The health path.
 pub const HEALTH_PATH: &str = "/v1/health";
 /// Preflight cache (Chromium caps it at 7200 s).

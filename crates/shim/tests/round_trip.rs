@@ -20,8 +20,9 @@ mod shim_round_trip {
         let image = ImagePayload::Image {
             bytes: JPEG.to_vec(),
             mime: "image/jpeg",
+            base64: None,
         };
-        let mut p = Plan::new(&o, image, Some(TODAY.into())).unwrap();
+        let mut p = Plan::new(&o, image, Some(TODAY.into()), None).unwrap();
         match p.start() {
             Step::Send(r) => (p, r),
             Step::Done(r) => panic!("expected a request, got {r:?}"),

@@ -20,8 +20,9 @@
 // Helpers shared by the modules; each build uses a subset.
 #[cfg_attr(not(all(feature = "main", feature = "codec")), allow(dead_code))]
 mod convert;
+// Public for the glue's own tests (crates/wasm/tests/, wasm-bindgen-test in Node).
 #[cfg(feature = "main")]
-mod fetch;
+pub mod fetch;
 #[cfg(any(feature = "main", feature = "codec", feature = "quality"))]
 // The quality module uses only `image_error` from here.
 #[cfg_attr(not(any(feature = "main", feature = "codec")), allow(unused_imports))]
@@ -29,6 +30,6 @@ mod image;
 #[cfg(feature = "quality")]
 mod quality;
 #[cfg(feature = "main")]
-mod recognize;
+pub mod recognize;
 #[cfg(feature = "shim")]
 mod shim;

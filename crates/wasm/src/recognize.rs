@@ -5,24 +5,40 @@ use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// Parse and check options without doing anything else (CONFIG errors before any heavy work);
-/// returns the effective image settings of `prepare` under the call's `maxBase64Chars` (the
-/// object `prepareSettings` returns, plus `qualityGate`). `options` must not contain `signal`/`fetch` (the JS
-/// wrapper takes those out).
-#[wasm_bindgen(js_name = checkOptions)]
-pub fn check_options(options: JsValue) -> Result<JsValue, JsValue> {
-    let run = || -> Result<JsValue, OcrError> {
-        let o = options::parse(&convert::options_to_json(&options)?)?;
-        let s = prepare::parse(&o.prepare, "prepare.", Some(o.max_base64_chars))?;
-        let settings = crate::image::settings_to_js(&s);
-        // The quality gate rides along (its thresholds are checked by the quality module).
-        let obj: &js_sys::Object = settings.unchecked_ref();
+/// The call's options, parsed and checked once by `checkOptions` and consumed by
+/// `recognizePrepared` (one crossing of the options per call).
+#[wasm_bindgen]
+pub struct CheckedOptions {
+    options: options::RecognizeOptions,
+    settings: prepare::PrepareSettings,
+}
+
+#[wasm_bindgen]
+impl CheckedOptions {
+    /// The effective image settings of `prepare` under the call's `maxBase64Chars` (the object
+    /// `prepareSettings` returns), plus `qualityGate` (its thresholds are checked by the
+    /// quality module).
+    #[wasm_bindgen(getter)]
+    pub fn settings(&self) -> JsValue {
+        let settings = crate::image::settings_to_js(&self.settings);
         convert::set(
-            obj,
+            settings.unchecked_ref(),
             "qualityGate",
-            &JsValue::from_str(o.quality_gate.as_str()),
+            &JsValue::from_str(self.options.quality_gate.as_str()),
         );
-        Ok(settings)
+        settings
+    }
+}
+
+/// Parse and check options without doing anything else (CONFIG errors before any heavy work).
+/// `options` must not contain `signal`/`fetch` (the JS wrapper takes those out).
+#[wasm_bindgen(js_name = checkOptions)]
+pub fn check_options(options: JsValue) -> Result<CheckedOptions, JsValue> {
+    let run = || -> Result<CheckedOptions, OcrError> {
+        let options = options::parse(&convert::options_to_json(&options)?)?;
+        let settings =
+            prepare::parse(&options.prepare, "prepare.", Some(options.max_base64_chars))?;
+        Ok(CheckedOptions { options, settings })
     };
     run().map_err(|e| error_to_js(&e))
 }
@@ -43,25 +59,27 @@ pub fn decode_text_image(text: &str) -> Result<JsValue, JsValue> {
 }
 
 /// Send an image that is ready to go (already prepared and under budget) or a remote URL, and
-/// return the typed result. `image` is a `Uint8Array` or `{ url }`.
+/// return the typed result. `image` is a `Uint8Array` or the URL string; `base64` the image's
+/// base64 when the caller has it (the prepared image), so it is not computed again.
 #[wasm_bindgen(js_name = recognizePrepared)]
 pub async fn recognize_prepared(
     image: JsValue,
-    options: JsValue,
+    base64: Option<String>,
+    options: CheckedOptions,
     signal: JsValue,
     fetch: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let opts = options.options;
     let run = async {
-        let value = convert::options_to_json(&options)?;
-        let opts = options::parse(&value)?;
-        let payload = image_payload(&image)?;
-        let plan = Plan::new(&opts, payload, Some(convert::today()))?;
-        let secrets = plan.secrets();
-        let secret_refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+        let payload = image_payload(&image, base64)?;
+        // The plan returns results and errors already redacted of the call's secrets.
+        let plan = Plan::new(&opts, payload, Some(convert::today()), Some(call_id()))?;
         let fetch = crate::fetch::resolve_fetch(&fetch)?;
-        crate::fetch::drive(plan, &fetch, &signal, opts.timeout_ms)
-            .await
-            .map_err(|e| e.redacted(&secret_refs))
+        let limits = crate::fetch::Limits {
+            timeout_ms: opts.timeout_ms,
+            max_answer_bytes: opts.max_answer_bytes,
+        };
+        crate::fetch::drive(plan, &fetch, &signal, limits).await
     };
     match run.await {
         Ok(recognized) => to_js(&recognized).map_err(|e| error_to_js(&e)),
@@ -69,17 +87,36 @@ pub async fn recognize_prepared(
     }
 }
 
-fn image_payload(image: &JsValue) -> Result<ImagePayload, OcrError> {
+/// A fresh id for the call (the result's `requestId` when the provider sends none):
+/// `crypto.randomUUID()`, else a random 128-bit hex text from `Math.random`.
+fn call_id() -> String {
+    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into());
+    let uuid = crypto.ok().and_then(|c| {
+        let f = js_sys::Reflect::get(&c, &"randomUUID".into()).ok()?;
+        f.dyn_ref::<js_sys::Function>()?.call0(&c).ok()?.as_string()
+    });
+    uuid.unwrap_or_else(|| {
+        (0..4)
+            .map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32))
+            .collect()
+    })
+}
+
+fn image_payload(image: &JsValue, base64: Option<String>) -> Result<ImagePayload, OcrError> {
     if let Some(bytes) = image.dyn_ref::<js_sys::Uint8Array>() {
         let bytes = bytes.to_vec();
         let mime = input::check_sendable(&bytes)?;
-        return Ok(ImagePayload::Image { bytes, mime });
+        return Ok(ImagePayload::Image {
+            bytes,
+            mime,
+            base64,
+        });
     }
-    match convert::get(image, "url").as_string() {
+    match image.as_string() {
         Some(url) => Ok(ImagePayload::RemoteUrl(url)),
         None => Err(OcrError::new(
             vehicle_doc_ocr_core::ErrorCode::InvalidImage,
-            "internal: the prepared image must be a Uint8Array or { url }",
+            "internal: the prepared image must be a Uint8Array or a URL string",
         )),
     }
 }

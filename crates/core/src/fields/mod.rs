@@ -1,6 +1,6 @@
 //! Field-level parsing, normalization and validation (issue #6).
 //!
-//! Contract used by `model` (the per-document normalizers):
+//! Contract used by `model` (the per-document normalizers) and the provider modules:
 //! - every function takes the provider's raw text (`None` when the provider gave none) and
 //!   returns the normalized value, or `None` for an empty marker (`""`, `"--"`, a bare unit);
 //! - nothing is changed silently: any repair or failed check pushes a [`FieldIssue`];
@@ -13,8 +13,8 @@
 //!
 //! Issue codes are listed in [`codes`] with their severities.
 //!
-//! Submodules: `date` (dates, inspection month, date order), `quantity` (persons, masses,
-//! lengths, counts, dimensions), `plate`, `vin`, `idnum` (owner composite, resident ID and
+//! Submodules: `date` (dates, inspection month, date order), `quantity` (the one number+unit
+//! reader: persons, masses, lengths, counts, dimensions, displacement, power, track, `a/b` pairs), `plate`, `vin`, `idnum` (owner composite, resident ID and
 //! unified social credit code), `cross` (agreement across documents).
 
 use serde::Serialize;
@@ -30,7 +30,10 @@ pub use cross::{cross_check, cross_check_json};
 pub use date::{check_date_order, date, inspection_valid_until};
 pub use idnum::{check_id_number, owner};
 pub use plate::plate;
-pub use quantity::{check_masses, count, dimensions_mm, length_mm, mass_kg, persons};
+pub use quantity::{
+    check_masses, count, dimensions_mm, displacement_ml, length_mm, mass_kg, persons, power_kw,
+    split_pair, track_mm,
+};
 pub use vin::{vin, vin_is_valid};
 
 /// Stable issue codes (the `code` of a [`FieldIssue`]), with their severity.

@@ -1,4 +1,5 @@
-//! Quantities: persons, masses, lengths, counts, dimensions.
+//! Quantities: persons, masses, lengths, counts, dimensions, displacement, power, track. The
+//! one number+unit reader of the crate ([`parse`]); one message per issue code.
 
 use super::{codes, fold, text, Dimensions, Issues};
 
@@ -20,6 +21,15 @@ const LENGTH_UNITS: &[(&str, u64)] = &[
     ("m", 1000),
     ("米", 1000),
 ];
+const DISPLACEMENT_UNITS: &[(&str, u64)] = &[
+    ("", 1),
+    ("ml", 1),
+    ("cc", 1),
+    ("毫升", 1),
+    ("l", 1000),
+    ("升", 1000),
+];
+const POWER_UNITS: &[(&str, u64)] = &[("", 1), ("kw", 1), ("千瓦", 1)];
 const COUNT_UNITS: &[(&str, u64)] = &[
     ("", 1),
     ("个", 1),
@@ -38,10 +48,42 @@ const MAX_MASS_KG: u32 = 100_000;
 const MAX_LENGTH_MM: u32 = 30_000;
 const MAX_COUNT: u32 = 1_000;
 
+/// A number read with its unit: `int.frac` (`frac_len` decimals) times `factor` base units.
+#[derive(Debug, Clone, Copy)]
+struct Number {
+    int: u64,
+    frac: u64,
+    frac_len: u32,
+    factor: u64,
+}
+
+impl Number {
+    /// The value in base units when it is a whole number that fits.
+    fn exact(self) -> Option<u32> {
+        let scale = 10u64.pow(self.frac_len);
+        let frac_base = self.frac * self.factor;
+        if !frac_base.is_multiple_of(scale) {
+            return None;
+        }
+        u32::try_from(self.int * self.factor + frac_base / scale).ok()
+    }
+    /// The value in base units, rounded half up to a whole number (`1.5987 L` → 1599 ml).
+    fn rounded(self) -> Option<u32> {
+        let scale = 10u64.pow(self.frac_len);
+        let frac_base = self.frac * self.factor;
+        u32::try_from(self.int * self.factor + (frac_base + scale / 2) / scale).ok()
+    }
+    /// The value in base units as a decimal (`85.5 kW` → 85.5).
+    fn decimal(self) -> f64 {
+        let scale = 10u64.pow(self.frac_len) as f64;
+        (self.int as f64 + self.frac as f64 / scale) * self.factor as f64
+    }
+}
+
 enum Parsed {
     /// Nothing left once spaces and brackets are removed.
     Empty,
-    Value(u32),
+    Value(Number),
     Unreadable,
 }
 
@@ -54,8 +96,8 @@ fn squeeze(t: &str) -> String {
         .to_lowercase()
 }
 
-/// `"2085kg"`, `"2085 KG"`, `"2.085t"`, `"２０８５"`, `"2085(kg)"` → 2085 with the given units.
-/// A decimal is accepted only when the value in the base unit is a whole number.
+/// The one number+unit reader: `"2085kg"`, `"2085 KG"`, `"2.085t"`, `"２０８５"`, `"2085(kg)"`
+/// with the given units (at most 9 integer and 6 decimal digits).
 fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
     let s = squeeze(t);
     if s.is_empty() {
@@ -86,15 +128,12 @@ fn parse(t: &str, units: &[(&str, u64)]) -> Parsed {
             Err(_) => return Parsed::Unreadable,
         },
     };
-    let scale = 10u64.pow(frac.len() as u32);
-    let frac_base = frac_v * factor;
-    if frac_base % scale != 0 {
-        return Parsed::Unreadable;
-    }
-    match u32::try_from(int * factor + frac_base / scale) {
-        Ok(v) => Parsed::Value(v),
-        Err(_) => Parsed::Unreadable,
-    }
+    Parsed::Value(Number {
+        int,
+        frac: frac_v,
+        frac_len: frac.len() as u32,
+        factor,
+    })
 }
 
 fn unreadable(field: &str, issues: &mut Issues) {
@@ -122,18 +161,35 @@ fn quantity(
     ok: impl Fn(u32) -> bool,
     issues: &mut Issues,
 ) -> Option<u32> {
+    let v = read(field, raw, units, Number::exact, issues)?;
+    if !ok(v) {
+        implausible(field, issues);
+    }
+    Some(v)
+}
+
+/// The text of `raw` read with `units` and turned into a value by `value`; empty markers are
+/// `None`, anything unreadable is `None` + warning `QUANTITY_UNREADABLE`.
+fn read<T>(
+    field: &str,
+    raw: Option<&str>,
+    units: &[(&str, u64)],
+    value: impl Fn(Number) -> Option<T>,
+    issues: &mut Issues,
+) -> Option<T> {
     let t = text(raw)?;
     match parse(&t, units) {
         Parsed::Empty => None,
+        Parsed::Value(n) => match value(n) {
+            Some(v) => Some(v),
+            None => {
+                unreadable(field, issues);
+                None
+            }
+        },
         Parsed::Unreadable => {
             unreadable(field, issues);
             None
-        }
-        Parsed::Value(v) => {
-            if !ok(v) {
-                implausible(field, issues);
-            }
-            Some(v)
         }
     }
 }
@@ -192,9 +248,13 @@ pub fn dimensions_mm(field: &str, raw: Option<&str>, issues: &mut Issues) -> Opt
     let mut sides = Vec::with_capacity(3);
     for p in &parts {
         let p = p.strip_suffix("mm").unwrap_or(p);
-        match parse(p, &[("", 1)]) {
-            Parsed::Value(v) => sides.push(v),
-            _ => {
+        let side = match parse(p, &[("", 1)]) {
+            Parsed::Value(n) => n.exact(),
+            _ => None,
+        };
+        match side {
+            Some(v) => sides.push(v),
+            None => {
                 unreadable(field, issues);
                 return None;
             }
@@ -230,4 +290,53 @@ pub fn check_masses(total: (&str, Option<u32>), curb: (&str, Option<u32>), issue
             );
         }
     }
+}
+
+/// Displacement: `"1598ml"`, `"1598"`, `"1598cc"`, `"1.6L"` → ml. Litres are rounded to the
+/// nearest ml (`"1.5987L"` → 1599); millilitres must be whole. Anything else → `None` + warning
+/// `QUANTITY_UNREADABLE`.
+pub fn displacement_ml(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<u32> {
+    read(
+        field,
+        raw,
+        DISPLACEMENT_UNITS,
+        |n| {
+            if n.factor == 1 {
+                n.exact()
+            } else {
+                n.rounded()
+            }
+        },
+        issues,
+    )
+}
+
+/// Power: `"85kw"`, `"85"`, `"85.5kW"`, `"85千瓦"` → kW (decimals kept).
+pub fn power_kw(field: &str, raw: Option<&str>, issues: &mut Issues) -> Option<f64> {
+    read(field, raw, POWER_UNITS, |n| Some(n.decimal()), issues)
+}
+
+/// Track (轮距) as printed, front/rear, without the `mm` unit and with full-width forms folded:
+/// `"1560/1570mm"` → `"1560/1570"`. Text without any digit (a bare unit) → `None`.
+pub fn track_mm(raw: Option<&str>) -> Option<String> {
+    let t: String = text(raw)?.chars().map(fold).collect();
+    let t = t.trim_end_matches(['m', 'M']).trim().to_owned();
+    (!t.is_empty() && t.chars().any(|c| c.is_ascii_digit())).then_some(t)
+}
+
+/// A composite value printed as `a/b` (full-width `／` too): its two halves, trimmed; one value
+/// only → `(value, None)`; empty halves are `None`.
+pub fn split_pair(raw: Option<&str>) -> (Option<String>, Option<String>) {
+    let Some(t) = raw else { return (None, None) };
+    let mut parts = t.splitn(2, ['/', '／']);
+    let mut half = || {
+        parts
+            .next()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let a = half();
+    let b = half();
+    (a, b)
 }

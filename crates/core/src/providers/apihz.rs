@@ -1,13 +1,58 @@
-//! apihz 行驶证识别 (vehicle licence front/back): request body, answer parsing, error mapping.
+//! apihz 行驶证识别 (vehicle licence front/back): request body, answer checks, error mapping,
+//! and its field names (the flat fields of a successful answer → result fields).
 //!
+//! Request: `POST` form-encoded `id, key, class (1 front / 2 back), type (1 url / 2 base64),
+//! img` to each configured endpoint in turn (failover, see [`crate::plan`]).
 //! Success is `{"code":200, ...fields}` (fields flat beside `code`). Failure is
 //! `{"code":400,"msg":"通讯秘钥错误。"}`: free text only, no sub-code. The message is classified by
 //! a keyword rule table; the table is a GUESS (the doc lists no messages), so callers can put
 //! their own rules first with the `apihz.messageRules` option.
 
+use super::{with_encoded, Call, Reader};
+use crate::model::ProviderFields;
 use crate::options::MessageRule;
-use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider};
+use crate::plan::ImagePayload;
+use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions};
 use serde_json::Value;
+
+/// The requests of a vehicle licence call: the same form body to every endpoint, in order.
+pub(crate) fn prepare(opts: &RecognizeOptions, payload: ImagePayload) -> Result<Call, OcrError> {
+    let a = opts.apihz.as_ref().ok_or_else(|| {
+        OcrError::config("option `apihz` ({ id, key }) is required for the vehicle licence")
+            .with_provider(Provider::Apihz)
+    })?;
+    let secrets = with_encoded(&[&a.key, &a.id]);
+    let body = match payload {
+        ImagePayload::RemoteUrl(url) => {
+            if !crate::options::is_http_url(&url) {
+                return Err(OcrError::new(
+                    ErrorCode::InvalidImage,
+                    "the image URL is not an absolute http(s) URL",
+                )
+                .with_retryable(false)
+                .with_provider(Provider::Apihz));
+            }
+            form_body(&a.id, &a.key, opts.document, ImgType::Url, &url)
+        }
+        image => {
+            let (bytes, _, given) =
+                super::image_within_budget(image, opts.max_base64_chars, Provider::Apihz, "apihz")?;
+            let b64 = super::base64_of(&bytes, given);
+            form_body(&a.id, &a.key, opts.document, ImgType::Base64, &b64)
+        }
+    };
+    Ok(Call {
+        provider: Provider::Apihz,
+        urls: a.endpoints.clone(),
+        failover: true,
+        content_type: wire::FORM_CONTENT_TYPE.to_owned(),
+        body: body.into_bytes(),
+        secrets,
+        reader: Reader::Apihz {
+            rules: a.message_rules.clone(),
+        },
+    })
+}
 
 /// What `img` holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,7 +211,57 @@ pub fn check_answer(answer: &Value, user_rules: &[MessageRule]) -> Result<(), Oc
     }
 }
 
-/// The raw text of a field of a successful answer (strings as they are, numbers as text).
-pub fn field<'a>(answer: &'a Value, name: &str) -> Option<std::borrow::Cow<'a, str>> {
-    answer.get(name).and_then(wire::scalar_text)
+/// apihz sends no id for a call (its documents show none): `None`, so the result carries the
+/// client's id.
+pub fn request_id(_answer: &Value) -> Option<String> {
+    None
+}
+
+/// The front page's fields: apihz name → result field.
+pub const FRONT_FIELDS: &[(&str, &str)] = &[
+    ("PlateNo", "plateNumber"),
+    ("VehicleType", "vehicleType"),
+    ("Owner", "owner"),
+    ("Address", "address"),
+    ("UseCharacter", "useCharacter"),
+    ("Model", "model"),
+    ("Vin", "vin"),
+    ("EngineNo", "engineNumber"),
+    ("RegisterDate", "registerDate"),
+    ("IssueDate", "issueDate"),
+    ("Seal", "issuingAuthority"),
+];
+
+/// The back page's fields: apihz name → result field.
+pub const BACK_FIELDS: &[(&str, &str)] = &[
+    ("PlateNo", "plateNumber"),
+    ("FileNo", "fileNumber"),
+    ("AllowNum", "approvedPassengers"),
+    ("TotalMass", "totalMassKg"),
+    ("CurbWeight", "curbWeightKg"),
+    ("LoadQuality", "approvedLoadKg"),
+    ("ExternalSize", "dimensionsMm"),
+    ("TotalQuasiMass", "tractionMassKg"),
+    ("Marks", "remarks"),
+    ("Record", "inspectionRecord"),
+    ("SubPageCode", "barcodeNumber"),
+    ("FuelType", "fuelType"),
+];
+
+/// The fields of a successful answer (flat beside `code`): strings as they are, numbers as
+/// text; a field that is absent is not listed, one that is not text (null, an array) is listed
+/// without text.
+pub fn fields(document: DocumentKind, answer: &Value) -> ProviderFields {
+    let table = match document {
+        DocumentKind::VehicleLicenseFront => FRONT_FIELDS,
+        DocumentKind::VehicleLicenseBack => BACK_FIELDS,
+        DocumentKind::RegistrationCertificate => &[],
+    };
+    let mut out = ProviderFields::default();
+    for (name, field) in table {
+        if let Some(v) = answer.get(*name) {
+            out.add(field, name, wire::scalar_text(v).as_deref());
+        }
+    }
+    out
 }

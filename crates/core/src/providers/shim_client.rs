@@ -6,39 +6,46 @@
 //! provider's untouched payload (`raw`) with this library's own code, so a client always gets
 //! the shape and the validation of its own version, whatever version the Worker runs.
 //!
-//! No key exists on this side: the request carries only the image and `document`.
+//! No key exists on this side: the request carries only the image and `document`. One POST,
+//! never retried; every answer is final.
+//!
+//! `requestId`: the id the Worker's answer carries (the provider's, or the one the Worker made
+//! for the call), else this client's own id.
 
-use super::RECOGNIZE_PATH;
-use crate::plan::{self, ImagePayload};
-use crate::{wire, DocumentKind, ErrorCode, OcrError, Provider, Recognized};
+use super::{provider_for, AnswerContext, Call, Reader};
+use crate::plan::ImagePayload;
+use crate::{DocumentKind, ErrorCode, OcrError, Provider, RecognizeOptions, Recognized};
 use serde_json::Value;
 
-/// What the plan sends to the Worker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProxyRequest {
-    pub url: String,
-    pub content_type: String,
-    pub body: Vec<u8>,
+/// The Worker's recognize path (the Worker answers it: `vehicle-doc-ocr-shim`, which re-exports this).
+pub const RECOGNIZE_PATH: &str = "/v1/recognize";
+
+/// `POST {proxyUrl}/v1/recognize?document=...` with the image bytes, no key.
+pub(crate) fn prepare(
+    proxy_url: &str,
+    opts: &RecognizeOptions,
+    payload: ImagePayload,
+) -> Result<Call, OcrError> {
+    let (bytes, mime, _) = super::image_within_budget(
+        payload,
+        opts.max_base64_chars,
+        Provider::Shim,
+        "proxyUrl mode",
+    )?;
+    Ok(Call {
+        provider: Provider::Shim,
+        urls: vec![endpoint(proxy_url, opts.document)],
+        failover: false,
+        content_type: mime.to_owned(),
+        body: bytes,
+        secrets: Vec::new(),
+        reader: Reader::Shim,
+    })
 }
 
-/// `POST {proxyUrl}/v1/recognize?document=...` with the image bytes. `proxy_url` is the
-/// Worker's base URL (a URL that already ends with `/v1/recognize` is used as is).
-pub fn request(
-    proxy_url: &str,
-    document: DocumentKind,
-    payload: ImagePayload,
-    max_base64_chars: usize,
-) -> Result<ProxyRequest, OcrError> {
-    let ImagePayload::Image { bytes, mime } = payload else {
-        return Err(OcrError::config(
-            "proxyUrl mode sends the image itself: pass a Blob, bytes or base64, not an http(s) URL",
-        )
-        .with_provider(Provider::Shim));
-    };
-    let len = wire::base64_len(bytes.len());
-    if len > max_base64_chars {
-        return Err(plan::too_large(len, max_base64_chars, Provider::Shim));
-    }
+/// The Worker's URL for `document`. `proxy_url` is the Worker's base URL (a URL that already
+/// ends with `/v1/recognize` is used as is).
+pub fn endpoint(proxy_url: &str, document: DocumentKind) -> String {
     let base = proxy_url.split('#').next().unwrap_or(proxy_url);
     let base = base.trim_end_matches('/');
     let endpoint = if base
@@ -52,32 +59,18 @@ pub fn request(
         format!("{base}{RECOGNIZE_PATH}")
     };
     let sep = if endpoint.contains('?') { '&' } else { '?' };
-    Ok(ProxyRequest {
-        url: format!("{endpoint}{sep}document={}", document.as_str()),
-        content_type: mime.to_owned(),
-        body: bytes,
-    })
+    format!("{endpoint}{sep}document={}", document.as_str())
 }
 
-/// The provider the Worker uses for `document`.
-fn provider_for(document: DocumentKind) -> Provider {
-    match document {
-        DocumentKind::RegistrationCertificate => Provider::Juhe,
-        DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => Provider::Apihz,
-    }
-}
-
-/// The Worker's answer (any status, the whole body) as the typed result or an error.
-pub fn answer(
-    document: DocumentKind,
+/// The Worker's answer (any status; `json` the body when it is a JSON object) as the typed
+/// result or an error.
+pub(crate) fn answer(
     status: u16,
-    body: &[u8],
-    today: Option<String>,
+    json: Option<Value>,
+    cx: &AnswerContext,
 ) -> Result<Recognized, OcrError> {
-    let json = serde_json::from_slice::<Value>(body)
-        .ok()
-        .filter(Value::is_object);
-    let Some(json) = json else {
+    let document = cx.document;
+    let Some(mut json) = json else {
         return Err(non_json(status));
     };
     if status != 200 {
@@ -86,8 +79,8 @@ pub fn answer(
     let expected = provider_for(document);
     let provider_ok = json.get("provider").and_then(Value::as_str) == Some(expected.as_str());
     let document_ok = json.get("document").and_then(Value::as_str) == Some(document.as_str());
-    let raw = json.get("raw").filter(|r| r.is_object());
-    let (true, true, Some(raw)) = (provider_ok, document_ok, raw) else {
+    let raw_ok = json.get("raw").is_some_and(Value::is_object);
+    let (true, true, true) = (provider_ok, document_ok, raw_ok) else {
         return Err(OcrError::new(
             ErrorCode::ProviderError,
             format!(
@@ -99,7 +92,12 @@ pub fn answer(
         .with_retryable(false)
         .with_provider(Provider::Shim));
     };
-    plan::read_answer(expected, document, raw.clone(), &[], today)
+    let id = json
+        .get("requestId")
+        .and_then(super::usable_id)
+        .or_else(|| cx.client_request_id.map(str::to_owned));
+    let raw = json.get_mut("raw").map(Value::take).unwrap_or_default();
+    super::read_answer(expected, raw, &[], cx, id)
 }
 
 /// `{ "error": { code, message, retryable, provider?, providerCode? } }` back into the error the
