@@ -8,10 +8,10 @@ const $ = (id) => document.getElementById(id);
 const BUDGET = 1_000_000;
 const KNOWN_CODES = new Set([
   "CONFIG", "INVALID_IMAGE", "UNSUPPORTED_FORMAT", "IMAGE_TOO_LARGE", "AUTH", "QUOTA", "RATE_LIMITED",
-  "RECOGNITION_FAILED", "PROVIDER_ERROR", "NETWORK", "TIMEOUT", "ABORTED", "POOR_IMAGE",
+  "RECOGNITION_FAILED", "PROVIDER_ERROR", "NETWORK", "TIMEOUT", "ABORTED",
 ]);
 /** Codes where the photo itself is the problem: the user needs a new photo, not a retry. */
-const NEW_PHOTO_CODES = new Set(["INVALID_IMAGE", "UNSUPPORTED_FORMAT", "IMAGE_TOO_LARGE", "POOR_IMAGE"]);
+const NEW_PHOTO_CODES = new Set(["INVALID_IMAGE", "UNSUPPORTED_FORMAT", "IMAGE_TOO_LARGE"]);
 
 const state = {
   lang: initialLang(),
@@ -163,8 +163,6 @@ async function run(image, { camera = false } = {}) {
       code: e && typeof e.code === "string" && (KNOWN_CODES.has(e.code) || e.code === "NO_PROXY") ? e.code : "UNKNOWN",
       provider: e?.provider ?? null,
       providerCode: e?.providerCode ?? null,
-      // POOR_IMAGE (qualityGate "block"): the quality report's guidance, in both languages.
-      guidance: e?.quality?.messages ?? null,
     };
   }
   setStage(null);
@@ -240,8 +238,7 @@ function renderError() {
   box.classList.toggle("cancelled", e.code === "ABORTED");
   box.dataset.code = e.code;
   box.querySelector("h2").hidden = e.code === "ABORTED";
-  const guidance = e.guidance?.[state.lang === "zh" ? "zh-CN" : "en"]?.join(state.lang === "zh" ? "；" : "; ");
-  $("error-text").textContent = t(state.lang, key, { guidance: guidance || "" });
+  $("error-text").textContent = t(state.lang, key);
   const detail = [e.code];
   if (e.providerCode) detail.push(`${e.provider ?? ""} ${e.providerCode}`.trim());
   $("error-code").textContent = detail.join(" · ");
