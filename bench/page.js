@@ -4,6 +4,8 @@ import * as ocr from "/npm/src/browser.js";
 import imageCompression from "/node_modules/browser-image-compression/dist/browser-image-compression.mjs";
 
 export const BUDGET = 1_000_000;
+/** The last contestant's output bytes (a Blob or Uint8Array), for bench/phone-page.js's payload size (not timed). */
+export let lastOutput = null;
 /** browser-image-compression counts MB as 1024 * 1024 bytes: the same budget in decoded bytes. */
 const BIC_MAX_SIZE_MB = (BUDGET / 4) * 3 / (1024 * 1024);
 const now = () => performance.now();
@@ -52,6 +54,7 @@ export const contestants = {
       maxSizeMB: BIC_MAX_SIZE_MB, maxWidthOrHeight: 2048, useWebWorker: false, fileType: "image/jpeg",
     });
     const ms = now() - t;
+    lastOutput = out;
     const [w, h] = await dimsOf(out);
     // Its encodes are not exposed; the base64 still has to be made by the caller (not timed).
     return { ms, base64Length: b64len(out.size), width: w, height: h, encodes: null, quality: null };
@@ -69,6 +72,7 @@ export const contestants = {
     bm.close();
     const blob = await c.convertToBlob({ type: "image/jpeg", quality: 0.9 });
     const ms = now() - t;
+    lastOutput = blob;
     return { ms, base64Length: b64len(blob.size), width: w, height: h, encodes: 1, quality: 90 };
   },
 };

@@ -11,6 +11,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/harness.mjs";
 import { ROOT, startStaticServer } from "../tests/browser/server.mjs";
 import { documentPhoto, encode, withExifOrientation } from "./docgen.mjs";
+import { CASES as ALL_CASES } from "./cases.mjs";
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -18,18 +19,7 @@ const BUDGET = 1_000_000;
 const log = (...a) => console.error("[bench]", ...a);
 
 // ------------------------------------------------------------------ sources
-const CASES = [
-  { id: "card12", label: "12 MP JPEG card 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 1 } },
-  { id: "page12", label: "12 MP JPEG page 4000×3000, noise ±14", w: 4000, h: 3000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 2 } },
-  { id: "iphone12", label: "12 MP JPEG 4032×3024", w: 4032, h: 3024, gen: { glyphFrac: 1 / 80, noise: 6, seed: 3 } },
-  { id: "exif12", label: "12 MP JPEG EXIF 6 (stored 4000×3000)", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 4 }, orientation: 6 },
-  { id: "prog12", label: "12 MP JPEG progressive", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 5 }, progressive: true },
-  // Off the 1/2 snap (4624/2 = 2312 > 2048): common Android size; no issue target, shown for the route.
-  { id: "android16", label: "16 MP JPEG 4624×3472 (no target)", w: 4624, h: 3472, gen: { glyphFrac: 1 / 80, noise: 8, seed: 9 }, noTarget: true },
-  { id: "png12", label: "12 MP PNG 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 4, seed: 6 }, format: "png" },
-  { id: "card48", label: "48 MP JPEG card 8000×6000", w: 8000, h: 6000, gen: { glyphFrac: 1 / 66, noise: 8, seed: 7 }, big: true },
-  { id: "page48", label: "48 MP JPEG page 8000×6000, noise ±14", w: 8000, h: 6000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 8 }, big: true },
-].filter((c) => !QUICK || !c.big);
+const CASES = ALL_CASES.map((c) => ({ ...c })).filter((c) => !QUICK || !c.big);
 
 const dir = mkdtempSync(join(tmpdir(), "vdo-bench-"));
 const files = new Map();
@@ -225,7 +215,8 @@ const out = join(ROOT, "BENCHMARKS.md");
 let shim = "## Worker shim\n\n(placeholder: the Worker shim's numbers go here)\n";
 if (existsSync(out)) {
   const old = readFileSync(out, "utf8");
-  const at = old.indexOf("## Worker shim");
+  // bench/phone.mjs's "## Phone profile" sits just before "## Worker shim": kept too.
+  const at = ["## Phone profile", "## Worker shim"].map((h) => old.indexOf(h)).filter((i) => i >= 0).sort((x, y) => x - y)[0] ?? -1;
   if (at >= 0) shim = old.slice(at);
 }
 writeFileSync(out, md.join("\n") + "\n" + shim);

@@ -55,8 +55,8 @@ export interface Shim {
   configProblems(): string | null;
   /** What to do with a request before its body is read. */
   decide(req: ShimRequest): ShimDecision;
-  /** After reading the body: null if it may be sent, else the answer. `head`: its first 16 bytes (or all). */
-  checkBody(req: ShimRequest, length: number, head: Uint8Array): ShimAnswer | null;
+  /** After reading the body: null if it may be sent, else the answer (its magic bytes and whole structure are checked). */
+  checkBody(req: ShimRequest, body: Uint8Array): ShimAnswer | null;
   /** The answer to a refusal the Worker detected itself. */
   reject(req: ShimRequest, reason: "rateLimited" | "tooLarge"): ShimAnswer;
   /** The answer for whatever `recognize()` rejected with (unknown errors: a generic 502). */

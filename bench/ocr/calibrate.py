@@ -32,7 +32,7 @@ def reports(corpus: str, manifest: dict) -> dict[str, dict]:
     return {os.path.basename(json.loads(line)["file"]): json.loads(line) for line in out.splitlines() if line.strip()}
 
 
-DEFAULTS = {"minSharpness": 0.60, "minBrightness": 0.18, "maxBrightness": 0.93, "maxGlareRatio": 0.02, "minTextHeightPx": 12.0}
+DEFAULTS = {"minSharpness": 0.60, "minBrightness": 0.18, "maxBrightness": 0.99, "maxGlareRatio": 0.2, "minTextHeightPx": 12.0}
 
 
 def verdict(r: dict, t: dict) -> list[str]:
@@ -47,7 +47,7 @@ def verdict(r: dict, t: dict) -> list[str]:
             reasons.append("tooFar")
     if r["brightness"] < t["minBrightness"]:
         reasons.append("dark")
-    elif r["brightness"] > t["maxBrightness"] or r.get("saturated", 0) > 0.5:
+    elif r["brightness"] > t["maxBrightness"]:
         reasons.append("overexposed")
     elif r["glareRatio"] > t["maxGlareRatio"]:
         reasons.append("glare")
@@ -82,10 +82,10 @@ def main() -> None:
     base = score(rows, DEFAULTS)
     # Grid search: the point that maximizes retake subject to pass >= 95 %, then the best balance.
     grid = {
-        "minSharpness": [0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6],
+        "minSharpness": [0.4, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75],
         "minBrightness": [0.1, 0.14, 0.18, 0.22, 0.26],
-        "maxBrightness": [0.9, 0.93, 0.96, 0.99],
-        "maxGlareRatio": [0.01, 0.02, 0.04, 0.08],
+        "maxBrightness": [0.96, 0.98, 0.99, 0.995],
+        "maxGlareRatio": [0.02, 0.05, 0.1, 0.15, 0.2, 0.3],
         "minTextHeightPx": [8, 10, 12, 14, 16, 20],
     }
     best = None

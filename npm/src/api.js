@@ -210,7 +210,8 @@ export function createApi(loadWasm, loadCodec, loadQuality) {
     const useBrowser = settings.codec === "browser" || (settings.codec !== "wasm" && browser);
     let p;
     if (input instanceof Uint8Array) {
-      p = useBrowser
+      // codec "none": the bytes back as they are once the image crate checked their structure.
+      p = settings.codec === "none" ? { ...w.prepareAsIs(input, settings), codec: "none" } : useBrowser
         ? await prepareBytesBrowser(w, codecWasm, input, settings)
         : { ...(await codecWasm()).prepareWasm(input, settings), codec: "wasm" };
     } else {
@@ -224,7 +225,7 @@ export function createApi(loadWasm, loadCodec, loadQuality) {
     return withBlob({
       bytes: p.bytes,
       base64: p.base64,
-      mimeType: "image/jpeg",
+      mimeType: p.mimeType ?? "image/jpeg",
       width: p.width,
       height: p.height,
       byteLength: p.bytes.length,

@@ -751,6 +751,58 @@ test("recognize() in the page prepares a canvas and an oversized photo and never
   assert.ok(calls[1].base64Length >= 0.92 * 400_000, `the noisy photo should use the budget: ${calls[1].base64Length}`);
 });
 
+test("two EXIF orientation segments: the first decides, in both codecs (as browsers and libexif)", async () => {
+  const jpeg = await quadrantJpeg();
+  const two = withExifOrientation(withExifOrientation(jpeg, 3), 6); // 6 first, then 3
+  for (const codec of ["browser", "wasm"]) {
+    const p = await prepareBytes(two, { codec });
+    checkPrepared(p, 1_000_000, codec);
+    assert.equal(p.orientationApplied, 6, codec);
+    assert.deepEqual([p.width, p.height], [400, 640], codec);
+    assert.deepEqual(p.corners, ["blue", "red", "yellow", "green"], `${codec}: rotated once, by the first segment`);
+  }
+});
+
+test("a passthrough JPEG with bytes after its EOI is sent up to EOI only; codec none hands checked bytes back", async () => {
+  const jpeg = await quadrantJpeg();
+  const trailing = new Uint8Array([...jpeg, ...Buffer.from("appended: another image or a maker note"), 0xff, 0xd9]);
+  const pngBytes = png(120, 80, (x) => [x, 40, 200]);
+  const r = await h.page.evaluate(async ([t, p]) => {
+    const out = {};
+    for (const codec of ["browser", "wasm", "none"]) {
+      const got = await T.ocr.prepareImage(T.b64ToBytes(t), { codec });
+      out[codec] = { length: got.bytes.length, passthrough: got.passthrough, end: [...got.bytes.subarray(-2)] };
+    }
+    const asIs = await T.ocr.prepareImage(T.b64ToBytes(p), { codec: "none" });
+    out.png = { length: asIs.bytes.length, mimeType: asIs.mimeType, codec: asIs.codec, passthrough: asIs.passthrough };
+    const refused = (input, o) => T.ocr.prepareImage(input, o).then(() => null, (e) => e.name);
+    out.canvasNone = await refused(T.quadrantCanvas(64, 64), { codec: "none" });
+    out.overBudget = await refused(T.b64ToBytes(p), { codec: "none", maxBase64Chars: 100 });
+    return out;
+  }, [b64(trailing), b64(pngBytes)]);
+  for (const codec of ["browser", "wasm", "none"]) {
+    assert.deepEqual(r[codec], { length: jpeg.length, passthrough: true, end: [0xff, 0xd9] }, codec);
+  }
+  assert.deepEqual(r.png, { length: pngBytes.length, mimeType: "image/png", codec: "none", passthrough: true });
+  assert.equal(r.canvasNone, "ConfigError");
+  assert.equal(r.overBudget, "ImageTooLargeError");
+});
+
+test("decompression bombs under the pixel cap are refused before decoding, in both codecs", async () => {
+  // 1 × 100,000,000 px and a 10000 × 10000 lossless WebP of a few KB: typed errors, no decode.
+  const tall = pngHeaderOnly(1, 100_000_000);
+  const vp8l = Buffer.alloc(4006);
+  vp8l[0] = 0x2f;
+  vp8l.writeUInt32LE(9_999 | (9_999 << 14), 1);
+  const webp = Buffer.concat([Buffer.from("RIFF"), Buffer.alloc(4), Buffer.from("WEBPVP8L"), Buffer.alloc(4), vp8l]);
+  webp.writeUInt32LE(webp.length - 8, 4);
+  webp.writeUInt32LE(vp8l.length, 16);
+  for (const codec of ["browser", "wasm"]) {
+    checkError(await prepareBytes(tall, { codec }), nodeOcr.ImageTooLargeError, /65535/);
+  }
+  checkError(await prepareBytes(new Uint8Array(webp), { codec: "wasm" }), nodeOcr.ImageTooLargeError, /decompression bomb/);
+});
+
 test("no uncaught page errors", () => {
   assert.deepEqual(h.errors.map(String), []);
 });

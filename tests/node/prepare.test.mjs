@@ -198,3 +198,55 @@ test("an exception thrown by the caller's onProgress reaches the caller unchange
   assert.equal(err, mine);
   assert.equal(sim.calls().length, 0);
 });
+
+test("detached buffers and objects that throw are InvalidImageError, not internal errors", async () => {
+  const detachedBuffer = () => {
+    const b = new ArrayBuffer(CARD_JPEG.length);
+    new Uint8Array(b).set(CARD_JPEG);
+    structuredClone(b, { transfer: [b] });
+    return b;
+  };
+  const throwing = new Proxy({}, { get() { throw new Error("trap"); }, getPrototypeOf() { throw new Error("trap"); } });
+  const cases = {
+    "detached ArrayBuffer": detachedBuffer(),
+    "view of a detached buffer": (() => { const u = Uint8Array.from(CARD_JPEG); structuredClone(u.buffer, { transfer: [u.buffer] }); return u; })(),
+    "DataView of a detached buffer": (() => { const b = new ArrayBuffer(4); const v = new DataView(b); structuredClone(b, { transfer: [b] }); return v; })(),
+    "throwing Proxy": throwing,
+    "Blob-like whose arrayBuffer resolves to a detached buffer": { arrayBuffer: async () => detachedBuffer() },
+  };
+  for (const [name, input] of Object.entries(cases)) {
+    for (const call of [() => prepareImage(input, { codec: "wasm" }), () => ocr.recognize(input, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k", endpoints: ["http://127.0.0.1:9/never-reached"] } })]) {
+      const err = await call().then(() => null, (e) => e);
+      assert.ok(err instanceof ocr.InvalidImageError, `${name}: ${err?.name}: ${err?.message}`);
+      assert.equal(err.code, "INVALID_IMAGE", name);
+    }
+  }
+});
+
+test("codec \"none\" hands the checked bytes back untouched (a JPEG up to its EOI), or refuses", async () => {
+  const asIs = await prepareImage(CARD_PNG, { codec: "none" });
+  assert.deepEqual(asIs.bytes, CARD_PNG);
+  assert.deepEqual(new Uint8Array(Buffer.from(asIs.base64, "base64")), CARD_PNG);
+  assert.equal(asIs.mimeType, "image/png");
+  assert.equal(asIs.sourceFormat, "png");
+  assert.equal(asIs.passthrough, true);
+  assert.equal(asIs.encodes, 0);
+  assert.equal(asIs.codec, "none");
+  // Trailing bytes after EOI are never handed on (nor sent): the wasm codec's passthrough too.
+  const trailing = new Uint8Array([...CARD_JPEG, ...new TextEncoder().encode("appended data"), 0xff, 0xd9]);
+  for (const codec of ["none", "wasm"]) {
+    const p = await prepareImage(trailing, { codec });
+    assert.deepEqual(p.bytes, CARD_JPEG, codec);
+    assert.equal(p.passthrough, true, codec);
+  }
+  const garbage = new Uint8Array([...CARD_PNG.subarray(0, 40), ...new Uint8Array(300).fill(7)]);
+  const refusals = [
+    [garbage, {}, ocr.InvalidImageError],
+    [CARD_PNG, { maxBase64Chars: 1000 }, ocr.ImageTooLargeError],
+    [HEIC_HEAD, {}, ocr.UnsupportedFormatError],
+  ];
+  for (const [bytes, opts, cls] of refusals) {
+    const err = await prepareImage(bytes, { codec: "none", ...opts }).then(() => null, (e) => e);
+    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err?.name}: ${err?.message}`);
+  }
+});

@@ -100,7 +100,7 @@ async function handle(request, env, req) {
   }
   const bytes = await readCapped(request.body, d.capBytes);
   if (bytes === null) return answer(shim.reject(req, "tooLarge"));
-  const refused = shim.checkBody(req, bytes.byteLength, bytes.subarray(0, 16));
+  const refused = shim.checkBody(req, bytes);
   if (refused) return answer(refused);
 
   try {

@@ -6,6 +6,7 @@ use crate::{ErrorCode, OcrError};
 use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine;
+use vehicle_doc_ocr_imaging as imaging;
 
 /// What a string image input is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +41,13 @@ pub fn classify_text(s: &str) -> Result<TextImage, OcrError> {
     let lower_head: String = t.chars().take(8).collect::<String>().to_ascii_lowercase();
     if lower_head.starts_with("http://") || lower_head.starts_with("https://") {
         if crate::options::is_http_url(t) {
-            return Ok(TextImage::RemoteUrl(t.to_owned()));
+            // The scheme in lower case (`HTTP://` is refused by apihz's prefix check, billed).
+            let colon = t.find(':').unwrap_or(0);
+            let (scheme, rest) = t.split_at(colon);
+            return Ok(TextImage::RemoteUrl(format!(
+                "{}{rest}",
+                scheme.to_ascii_lowercase()
+            )));
         }
         return Err(invalid("the image URL is not a valid absolute http(s) URL"));
     }
@@ -84,47 +91,23 @@ pub fn decode_base64_lenient(s: &str) -> Option<Vec<u8>> {
     LENIENT.decode(&cleaned).ok()
 }
 
-/// The MIME type of JPEG, PNG, WebP, GIF or BMP bytes, from their magic numbers.
+/// The MIME type of JPEG, PNG, WebP, GIF or BMP bytes, from their magic numbers (the image
+/// crate's sniffer: one for the whole project).
 pub fn sniff(bytes: &[u8]) -> Option<&'static str> {
-    if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some("image/jpeg")
-    } else if bytes.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-        Some("image/png")
-    } else if bytes.len() >= 12 && bytes.starts_with(b"RIFF") && bytes.get(8..12) == Some(b"WEBP") {
-        Some("image/webp")
-    } else if bytes.starts_with(b"GIF87a") || bytes.starts_with(b"GIF89a") {
-        Some("image/gif")
-    } else if bytes.len() >= 14 && bytes.starts_with(b"BM") {
-        Some("image/bmp")
-    } else {
-        None
-    }
+    imaging::sniff(bytes)
+        .filter(|f| *f != imaging::SourceFormat::Heif)
+        .map(imaging::SourceFormat::mime)
 }
 
-/// HEIC/HEIF (ISO-BMFF `ftyp` box with a HEIF brand), e.g. an iPhone photo.
+/// HEIC/HEIF/AVIF (ISO-BMFF `ftyp` box with an image brand), e.g. an iPhone photo.
 pub fn is_heif(bytes: &[u8]) -> bool {
-    const BRANDS: [&[u8; 4]; 10] = [
-        b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1",
-    ];
-    if bytes.get(4..8) != Some(b"ftyp") {
-        return false;
-    }
-    let size = bytes
-        .get(0..4)
-        .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
-        .unwrap_or(0);
-    // Major brand at 8..12, compatible brands from 16 to the end of the box.
-    let end = size.clamp(12, 256).min(bytes.len());
-    let major = bytes.get(8..12);
-    let mut brands =
-        std::iter::once(major).chain((16..end).step_by(4).map(|i| bytes.get(i..i + 4)));
-    brands.any(|b| b.is_some_and(|b| BRANDS.iter().any(|x| x.as_slice() == b)))
+    imaging::is_heif(bytes)
 }
 
 /// Whether the bytes can be sent as they are; returns their MIME type.
 ///
-/// Empty or unknown bytes are `INVALID_IMAGE`; HEIC/HEIF is `UNSUPPORTED_FORMAT` (the providers
-/// do not read it).
+/// Empty or unknown bytes are `INVALID_IMAGE`; HEIC/HEIF/AVIF is `UNSUPPORTED_FORMAT` (the
+/// providers do not read it).
 pub fn check_sendable(bytes: &[u8]) -> Result<&'static str, OcrError> {
     if bytes.is_empty() {
         return Err(invalid("the image is empty (0 bytes)"));
@@ -133,12 +116,10 @@ pub fn check_sendable(bytes: &[u8]) -> Result<&'static str, OcrError> {
         return Ok(mime);
     }
     if is_heif(bytes) {
-        return Err(OcrError::new(
-            ErrorCode::UnsupportedFormat,
-            "the image is HEIC/HEIF, which the OCR providers cannot read: send a JPEG or PNG instead \
-             (convert it first, or choose \"Most Compatible\" under Settings > Camera > Formats on the iPhone)",
-        )
-        .with_retryable(false));
+        return Err(
+            OcrError::new(ErrorCode::UnsupportedFormat, imaging::HEIC_MESSAGE)
+                .with_retryable(false),
+        );
     }
     Err(invalid(
         "the bytes are not a JPEG, PNG, WebP, GIF or BMP image (unknown or corrupt file)",

@@ -216,6 +216,26 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         Some(x @ Value::Object(_)) => x.clone(),
         Some(_) => return Err(OcrError::config("option `prepare` must be an object")),
     };
+    let quality_gate = match present(obj, "qualityGate") {
+        None => QualityGate::Warn,
+        Some(Value::String(g)) if g == "block" => QualityGate::Block,
+        Some(Value::String(g)) if g == "warn" => QualityGate::Warn,
+        Some(Value::String(g)) if g == "off" => QualityGate::Off,
+        Some(_) => {
+            return Err(OcrError::config(
+                "option `qualityGate` must be \"block\", \"warn\" or \"off\"",
+            ))
+        }
+    };
+    let quality_thresholds = match present(obj, "qualityThresholds") {
+        None => Value::Null,
+        Some(x @ Value::Object(_)) => x.clone(),
+        Some(_) => {
+            return Err(OcrError::config(
+                "option `qualityThresholds` must be an object",
+            ))
+        }
+    };
 
     if proxy_url.is_some() && (apihz.is_some() || juhe.is_some()) {
         // Conflicting options are refused, not silently resolved (the keys would go unused and

@@ -194,8 +194,13 @@ fn classify_text_inputs() {
         TextImage::RemoteUrl("https://example.com/a.jpg".into())
     );
     assert_eq!(
-        input::classify_text("HTTP://example.com/a.jpg").unwrap(),
-        TextImage::RemoteUrl("HTTP://example.com/a.jpg".into())
+        input::classify_text("HTTP://example.com/A.jpg").unwrap(),
+        TextImage::RemoteUrl("http://example.com/A.jpg".into()),
+        "the scheme is sent in lower case (apihz refuses `HTTP://`), the rest untouched"
+    );
+    assert_eq!(
+        input::classify_text(" HttpS://Example.com/a.jpg?X=1").unwrap(),
+        TextImage::RemoteUrl("https://Example.com/a.jpg?X=1".into())
     );
     let jpeg = [0xFFu8, 0xD8, 0xFF, 0xE0, 0xFB, 0xEF];
     let std = wire::base64_standard(&jpeg); // "/9j/4Pvv"
@@ -244,12 +249,17 @@ fn classify_text_inputs() {
 fn sniff_and_check_sendable() {
     let mut webp = b"RIFF\0\0\0\0WEBPVP8 ".to_vec();
     webp.extend([0; 8]);
-    let cases: [(&[u8], Option<&str>); 6] = [
+    let cases: [(&[u8], Option<&str>); 7] = [
         (&[0xFF, 0xD8, 0xFF, 0xDB, 0], Some("image/jpeg")),
         (b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", Some("image/png")),
         (&webp, Some("image/webp")),
         (b"GIF89a\x01\0\x01\0", Some("image/gif")),
-        (b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0\x28\0", Some("image/bmp")),
+        (
+            b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0\x01\0\0\0\x01\0\0\0",
+            Some("image/bmp"),
+        ),
+        // A BMP too short for its header is not sniffed as one (same rule as the codec's).
+        (b"BM\x3a\0\0\0\0\0\0\0\x36\0\0\0\x28\0", None),
         (b"hello world, no image", None),
     ];
     for (bytes, mime) in cases {
@@ -278,6 +288,16 @@ fn sniff_and_check_sendable() {
             && e.message.contains("Most Compatible")
     );
     assert!(!input::is_heif(b"ftyp"));
+    // AVIF is refused the same way as HEIC by both the sender and the codec (one sniffer).
+    let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+    assert_eq!(
+        input::check_sendable(avif).unwrap_err().code,
+        ErrorCode::UnsupportedFormat
+    );
+    assert_eq!(
+        vehicle_doc_ocr_imaging::probe(avif).map(|i| i.format),
+        Ok(vehicle_doc_ocr_imaging::SourceFormat::Heif)
+    );
 }
 
 #[test]

@@ -11,18 +11,6 @@ use crate::raster::rgba_to_rgb_white;
 use crate::raster::{is_gray_rgb, over_white, rgb_to_gray_exact, Raster};
 use crate::scanpad::PaddedScans;
 
-/// Largest DCT-domain reduction (1, 1/2, 1/4, 1/8) that still leaves the long side at or above
-/// `min_long`. Returns the idct size (8 = full size, 4 = half, …).
-pub(crate) fn jpeg_idct_size(w: u32, h: u32, min_long: u32) -> u32 {
-    let long = w.max(h);
-    for s in [1u32, 2, 4] {
-        if (long * s).div_ceil(8) >= min_long {
-            return s;
-        }
-    }
-    8
-}
-
 fn jpeg_err(e: jpeg_decoder::Error, in_padding: bool) -> ImageError {
     match e {
         jpeg_decoder::Error::Unsupported(_) => ImageError::unsupported(
@@ -38,7 +26,7 @@ fn jpeg_err(e: jpeg_decoder::Error, in_padding: bool) -> ImageError {
 }
 
 /// Decodes a JPEG at idct size `idct` (8 = full, 4 = 1/2, 2 = 1/4, 1 = 1/8). `scan_ends` comes
-/// from [`crate::jpeg::check_jpeg`]: a scan whose data ends before its last block is refused as
+/// from the structure check (`integrity.rs`): a scan whose data ends before its last block is refused as
 /// truncated instead of being filled with grey.
 pub(crate) fn decode_jpeg(
     b: &[u8],
@@ -140,6 +128,8 @@ pub(crate) fn decode_webp(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErr
             "the WebP image is too large to decode here",
         ));
     }
+    // image-webp holds the whole RGBA picture (and a lossless file its transforms too).
+    crate::preflight::check_expansion(size as u64, b.len(), "WebP")?;
     let alpha = dec.has_alpha();
     let mut buf = vec![0u8; size];
     // Animated files: read_image returns the first frame.
@@ -168,6 +158,7 @@ pub(crate) fn decode_gif(b: &[u8], max_bytes: usize) -> Result<Raster, ImageErro
             "the GIF image is too large to decode here",
         ));
     }
+    crate::preflight::check_expansion((sw as u64) * (sh as u64) * 4, b.len(), "GIF")?;
     let frame = dec
         .read_next_frame()
         .map_err(bad)?
@@ -358,7 +349,7 @@ pub(crate) fn decode_full(
 ) -> Result<Raster, ImageError> {
     match format {
         SourceFormat::Jpeg => {
-            let layout = crate::jpeg::check_jpeg(b)?;
+            let layout = crate::preflight::check_whole(format, b)?;
             decode_jpeg(b, &layout.scan_ends, 8, max_bytes)
         }
         #[cfg(feature = "png")]
@@ -381,7 +372,7 @@ pub(crate) fn decode_full(
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
-    use crate::jpeg::check_jpeg;
+    use crate::preflight::check_whole;
 
     /// Every JPEG variant the tests know: encoders of other projects (committed fixtures) and
     /// jpeg-encoder output in every mode it has.
@@ -486,7 +477,7 @@ mod tests {
     #[test]
     fn padding_leaves_every_complete_file_decoding_byte_identically() {
         for (name, b) in corpus() {
-            let layout = check_jpeg(&b).expect(&name);
+            let layout = check_whole(SourceFormat::Jpeg, &b).expect(&name);
             assert!(!layout.scan_ends.is_empty(), "{name}");
             for scale in [1u16, 2, 4, 8] {
                 let plain = raw_decode(&b[..], scale).unwrap();

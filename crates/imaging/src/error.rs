@@ -67,8 +67,9 @@ impl fmt::Display for ImageError {
 
 impl std::error::Error for ImageError {}
 
-/// The message for HEIC/HEIF input, shared by `probe` users and `prepare`.
-pub(crate) const HEIC_MESSAGE: &str =
-    "HEIC/HEIF photos (the iPhone default) cannot be decoded here. \
-On the iPhone choose Settings > Camera > Formats > \"Most Compatible\" and take the photo again, \
-or send a JPEG or PNG (a screenshot works).";
+/// The one message for HEIC/HEIF/AVIF input: neither codec decodes it here and the OCR providers
+/// do not read it (`crates/core` sends it too).
+pub const HEIC_MESSAGE: &str =
+    "HEIC/HEIF and AVIF photos (the iPhone default) cannot be read here \
+nor by the OCR providers. On the iPhone choose Settings > Camera > Formats > \"Most Compatible\" \
+and take the photo again, or send a JPEG or PNG (a screenshot works).";

@@ -1,5 +1,5 @@
-//! JPEG structure without decoding pixels: one walk over the marker segments ([`Segments`], used
-//! by `probe` up to the frame header and by [`check_jpeg`] to EOI) and the integrity check.
+//! JPEG structure without decoding pixels: the header walk ([`Segments`], used by `probe` up to
+//! the first scan) and the frame/scan arithmetic the integrity machine (`integrity.rs`) uses.
 
 use crate::error::ImageError;
 use crate::probe::be16;
@@ -8,40 +8,25 @@ pub(crate) fn truncated_jpeg() -> ImageError {
     ImageError::invalid("the JPEG data is truncated (the file is incomplete)")
 }
 
-/// One step of the walk.
+/// One step of the header walk.
 pub(crate) enum Item<'a> {
     /// A marker segment (every marker but SOI, EOI, TEM and RSTn, which are skipped) and its
     /// payload (the bytes after the length field), or why the payload cannot be read; the walk
-    /// stops after such an error.
+    /// stops after such an error, and after a scan header (SOS).
     Segment {
         marker: u8,
         payload: Result<&'a [u8], ImageError>,
     },
-    /// The entropy-coded data following the scan header (SOS segment) just returned.
-    Scan(EntropyData),
     /// EOI. The walk ends.
     Eoi,
 }
 
-/// Where a scan's entropy-coded data ends and what it holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct EntropyData {
-    /// Offset of the first 0xFF of the marker that ends the scan (RSTn markers are part of the
-    /// data; fill bytes before the marker are not).
-    pub end: usize,
-    /// RSTn markers inside the data.
-    pub restarts: u64,
-    /// Coded bytes, not counting stuffed zeros and restart markers.
-    pub bytes: u64,
-}
-
-/// Walks the marker segments of a JPEG from just after SOI. Junk between segments is skipped
-/// like libjpeg does. Yields `Err` (and then ends) when the data ends before a marker or inside
-/// a scan.
+/// Walks the marker segments of a JPEG's header from just after SOI up to the first scan
+/// header (what `probe` needs). The whole-file walk is the integrity machine
+/// (`integrity.rs`), which reads files in chunks.
 pub(crate) struct Segments<'a> {
     b: &'a [u8],
     pos: usize,
-    after_sos: bool,
     done: bool,
 }
 
@@ -50,7 +35,6 @@ impl<'a> Segments<'a> {
         Segments {
             b,
             pos: 2,
-            after_sos: false,
             done: false,
         }
     }
@@ -68,46 +52,7 @@ impl<'a> Segments<'a> {
         Ok(p)
     }
 
-    /// Entropy-coded data runs until a marker other than a stuffed 0xFF00 or an RSTn.
-    fn entropy(&mut self) -> Result<EntropyData, ImageError> {
-        let b = self.b;
-        let (mut restarts, mut bytes) = (0u64, 0u64);
-        loop {
-            let off = b
-                .get(self.pos..)
-                .and_then(|s| s.iter().position(|&v| v == 0xFF))
-                .ok_or_else(truncated_jpeg)?;
-            let ff = self.pos + off;
-            bytes += off as u64;
-            let mut q = ff + 1;
-            while b.get(q) == Some(&0xFF) {
-                q += 1;
-            }
-            match *b.get(q).ok_or_else(truncated_jpeg)? {
-                0x00 => {
-                    bytes += 1;
-                    self.pos = q + 1;
-                }
-                0xD0..=0xD7 => {
-                    restarts += 1;
-                    self.pos = q + 1;
-                }
-                _ => {
-                    self.pos = ff;
-                    return Ok(EntropyData {
-                        end: ff,
-                        restarts,
-                        bytes,
-                    });
-                }
-            }
-        }
-    }
-
     fn step(&mut self) -> Result<Item<'a>, ImageError> {
-        if std::mem::take(&mut self.after_sos) {
-            return self.entropy().map(Item::Scan);
-        }
         let b = self.b;
         loop {
             while b.get(self.pos).is_some_and(|&v| v != 0xFF) {
@@ -140,10 +85,9 @@ impl<'a> Iterator for Segments<'a> {
         let item = self.step();
         match &item {
             Ok(Item::Segment {
-                marker: 0xDA,
+                marker,
                 payload: Ok(_),
-            }) => self.after_sos = true,
-            Ok(Item::Segment { payload: Ok(_), .. }) | Ok(Item::Scan(_)) => {}
+            }) if *marker != 0xDA => {}
             _ => self.done = true,
         }
         Some(item)
@@ -153,19 +97,6 @@ impl<'a> Iterator for Segments<'a> {
 /// SOF markers (every 0xC0..=0xCF but DHT, JPG and DAC).
 pub(crate) fn is_sof(marker: u8) -> bool {
     matches!(marker, 0xC0..=0xCF) && !matches!(marker, 0xC4 | 0xC8 | 0xCC)
-}
-
-/// Result of [`check_jpeg`]: the file is whole as far as its structure tells, and this is what
-/// the rest of the pipeline needs from the structure.
-pub(crate) struct JpegLayout {
-    /// Baseline/extended/progressive Huffman with 1 or 3 components (safe to forward untouched).
-    pub forwardable: bool,
-    /// For progressive JPEGs: bytes of the whole-image DCT coefficient buffer a decoder must hold
-    /// (2 bytes per coefficient at full resolution, whatever the output scale). 0 otherwise.
-    pub progressive_coeff_bytes: u64,
-    /// [`EntropyData::end`] of every scan, ascending: where the decoder's input gets the padding
-    /// that exposes a scan cut short (see `scanpad`).
-    pub scan_ends: Vec<usize>,
 }
 
 /// A frame header (SOF payload): size, components (id, h, v sampling) and the largest sampling
@@ -236,7 +167,7 @@ fn scan_units(sof: &[u8], sos: &[u8]) -> Option<(u64, u64)> {
 }
 
 /// Coefficient buffer size of a progressive frame from its SOF payload (0 when unreadable).
-fn coeff_bytes(sof: &[u8]) -> u64 {
+pub(crate) fn coeff_bytes(sof: &[u8]) -> u64 {
     let Some(f) = Frame::parse(sof) else {
         return 0;
     };
@@ -247,21 +178,23 @@ fn coeff_bytes(sof: &[u8]) -> u64 {
         .sum()
 }
 
-/// Whether a scan's data is shorter than its headers say, where that can be told without
-/// decoding: with restart markers it must hold one per interval but the last; a progressive DC
-/// refinement scan (Ss = Se = 0, Ah > 0) codes exactly one bit per block and no Huffman codes (so
-/// the scan padding cannot expose a cut in it), each restart interval padded to a whole byte.
-fn scan_too_short(
+/// Whether a scan's data (`coded` bytes, a stuffed zero counting one; `restarts` RSTn markers)
+/// is shorter than its headers say, where that can be told without decoding: with restart
+/// markers it must hold one per interval but the last; a progressive DC refinement scan (Ss = Se
+/// = 0, Ah > 0) codes exactly one bit per block and no Huffman codes (so the scan padding cannot
+/// expose a cut in it), each restart interval padded to a whole byte.
+pub(crate) fn scan_too_short(
     sof: &[u8],
     sos: &[u8],
     progressive: bool,
     restart_interval: u64,
-    data: &EntropyData,
+    restarts: u64,
+    coded: u64,
 ) -> bool {
     let Some((units, blocks)) = scan_units(sof, sos) else {
         return false;
     };
-    if restart_interval > 0 && data.restarts < units.div_ceil(restart_interval).saturating_sub(1) {
+    if restart_interval > 0 && restarts < units.div_ceil(restart_interval).saturating_sub(1) {
         return true;
     }
     let ns = sos.first().copied().unwrap_or(0) as usize;
@@ -275,71 +208,7 @@ fn scan_too_short(
         0 => bytes(units),
         ri => (units / ri) * bytes(ri) + bytes(units % ri),
     };
-    data.bytes < min
-}
-
-/// Structural check of a whole JPEG: every segment length lies inside the data, at least one scan
-/// exists, and the entropy-coded data of the last scan is followed by an EOI marker. With restart
-/// markers, every scan holds as many as its MCU count implies; a progressive DC refinement scan
-/// holds its one bit per block. (A scan cut short and re-closed without restart markers is
-/// caught while decoding, see `scanpad`.) Decoders pad missing scan data with zeros (a grey/green
-/// lower half); this refuses such files instead.
-pub(crate) fn check_jpeg(b: &[u8]) -> Result<JpegLayout, ImageError> {
-    let mut scans = 0u32;
-    let mut forwardable = false;
-    let mut saw_frame = false;
-    let mut progressive = false;
-    let mut progressive_coeff_bytes = 0u64;
-    let mut frame: &[u8] = &[];
-    let mut scan_header: &[u8] = &[];
-    let mut restart_interval = 0u64;
-    let mut scan_ends = Vec::new();
-    for item in Segments::new(b) {
-        match item? {
-            Item::Eoi => {
-                if scans == 0 || !saw_frame {
-                    return Err(ImageError::invalid(
-                        "the JPEG data contains no image scan (corrupt file)",
-                    ));
-                }
-                return Ok(JpegLayout {
-                    forwardable,
-                    progressive_coeff_bytes,
-                    scan_ends,
-                });
-            }
-            Item::Segment { marker, payload } => {
-                let payload = payload?;
-                if is_sof(marker) {
-                    saw_frame = true;
-                    frame = payload;
-                    let comps = payload.get(5).copied().unwrap_or(0);
-                    forwardable = matches!(marker, 0xC0..=0xC2) && (comps == 1 || comps == 3);
-                    progressive = matches!(marker, 0xC2 | 0xC6 | 0xCA | 0xCE);
-                    if progressive {
-                        progressive_coeff_bytes = coeff_bytes(payload);
-                    }
-                }
-                if marker == 0xDD {
-                    restart_interval = be16(payload, 0).unwrap_or(0) as u64;
-                }
-                if marker == 0xDA {
-                    scans += 1;
-                    scan_header = payload;
-                }
-            }
-            Item::Scan(data) => {
-                scan_ends.push(data.end);
-                // A scan cut short and closed by a marker (which decoders silently fill with
-                // grey), where the headers tell.
-                if scan_too_short(frame, scan_header, progressive, restart_interval, &data) {
-                    return Err(truncated_jpeg());
-                }
-            }
-        }
-    }
-    // The walk ends with EOI or an error, both returned above.
-    Err(truncated_jpeg())
+    coded < min
 }
 
 #[cfg(test)]
@@ -348,15 +217,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn walk_reports_segments_scans_and_the_end() {
-        // SOI, APP0 (2 payload bytes), SOS (1 byte), data with a stuffed FF and an RST, fill
-        // bytes, EOI.
+    fn header_walk_reports_segments_up_to_the_scan_header() {
         let b = [
-            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 7, 8, 0xFF, 0xDA, 0, 3, 9, 1, 2, 0xFF, 0x00, 3, 0xFF,
-            0xD0, 4, 0xFF, 0xFF, 0xD9,
+            0xFF, 0xD8, 0xFF, 0xE0, 0, 4, 7, 8, 0xFF, 0xDA, 0, 3, 9, 1, 2, 0xFF, 0xD9,
         ];
         let items: Vec<_> = Segments::new(&b).map(|i| i.unwrap()).collect();
-        assert_eq!(items.len(), 4);
+        assert_eq!(items.len(), 2);
         match &items[0] {
             Item::Segment { marker, payload } => {
                 assert_eq!(*marker, 0xE0);
@@ -364,22 +230,11 @@ mod tests {
             }
             _ => panic!("segment expected"),
         }
-        match &items[2] {
-            Item::Scan(d) => assert_eq!(
-                *d,
-                EntropyData {
-                    end: 21,
-                    restarts: 1,
-                    bytes: 5
-                }
-            ),
-            _ => panic!("scan expected"),
-        }
-        assert!(matches!(items[3], Item::Eoi));
+        assert!(matches!(items[1], Item::Segment { marker: 0xDA, .. }));
     }
 
     #[test]
-    fn walk_stops_after_an_error() {
+    fn header_walk_stops_after_an_error() {
         let b = [0xFF, 0xD8, 0xFF, 0xE0, 0, 9, 1];
         let items: Vec<_> = Segments::new(&b).collect();
         assert_eq!(items.len(), 1);
@@ -390,9 +245,5 @@ mod tests {
                 ..
             })
         ));
-        let b = [0xFF, 0xD8, 0xFF, 0xDA, 0, 3, 9, 1, 2];
-        let items: Vec<_> = Segments::new(&b).collect();
-        assert_eq!(items.len(), 2);
-        assert!(items[1].is_err());
     }
 }

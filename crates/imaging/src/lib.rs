@@ -5,19 +5,25 @@
 //! No threads, no clock, no filesystem: builds for `wasm32-unknown-unknown` and runs in workerd.
 //! The policy values and the measurements behind them are in `docs/IMAGE_POLICY.md`.
 
+mod budget;
 mod decode;
 mod encode;
 mod error;
+mod integrity;
 mod jpeg;
 #[cfg(feature = "png")]
 mod png;
+pub mod preflight;
 mod probe;
 pub mod quality;
 mod raster;
 mod scanpad;
 
-pub use error::{ImageError, ImageErrorKind};
-pub use probe::{probe, ImageInfo, SourceFormat};
+pub use budget::{BudgetSearch, Step as BudgetStep, AIM, LOW_WATER, MAX_ROUNDS_PER_SIZE};
+pub use error::{ImageError, ImageErrorKind, HEIC_MESSAGE};
+pub use integrity::{Integrity, Verdict};
+pub use preflight::{verify_structure, HARD_MAX_SOURCE_PIXELS};
+pub use probe::{is_heif, probe, sniff, ImageInfo, SourceFormat};
 
 use raster::Raster;
 
@@ -91,11 +97,6 @@ pub fn base64_len(byte_len: usize) -> usize {
     byte_len.div_ceil(3).saturating_mul(4)
 }
 
-/// A decoded picture is accepted without resampling when the DCT-scaled decode is within this
-/// fraction below the wanted long side (saves a resize pass; 4000 px phone photos decode at
-/// 1/2 to 2000 px instead of being resampled to 2048).
-const DCT_SNAP: f64 = 0.9;
-
 /// Progressive JPEGs keep every DCT coefficient of the full-resolution image in memory (2 bytes
 /// each, whatever the output scale): 36 MB at 12 MP 4:2:0, 72 MB at 12 MP 4:4:4 (96 MB wasm peak
 /// measured), 144 MB at 48 MP 4:2:0. Beyond 80 MiB (about 27 MP at 4:2:0, 14 MP at 4:4:4) the
@@ -127,61 +128,32 @@ fn limits(opts: &PrepareOptions) -> Limits {
     }
 }
 
-/// Hard ceiling on pixels whatever `max_source_pixels` says: keeps every pixel-buffer size
-/// (up to 4 bytes per pixel) inside wasm32's 4 GiB address arithmetic.
-pub const HARD_MAX_SOURCE_PIXELS: u64 = 1 << 28;
-
-fn too_many_pixels(w: u32, h: u32, max: u64) -> Option<ImageError> {
-    let px = w as u64 * h as u64;
-    let max = max.min(HARD_MAX_SOURCE_PIXELS);
-    // Integer megapixels, rounded (no float formatting code in the wasm).
-    let mp = |v: u64| (v + 500_000) / 1_000_000;
-    (px > max).then(|| {
-        ImageError::too_large(format!(
-            "the image is {} megapixels, more than the {} megapixel limit",
-            mp(px),
-            mp(max)
-        ))
-    })
-}
-
 /// Decodes, orients, downscales and JPEG-encodes `bytes` so that the base64 of the result fits
 /// `opts.max_base64_chars`. A JPEG that already fits, is within the long-side cap and needs no
 /// rotation is returned untouched.
 pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageError> {
-    let info = probe(bytes)?;
-    if info.format == SourceFormat::Heif {
-        return Err(ImageError::unsupported(error::HEIC_MESSAGE));
-    }
-    if let Some(e) = too_many_pixels(info.width, info.height, opts.max_source_pixels) {
-        return Err(e);
-    }
+    let plan = preflight::plan(bytes, bytes.len() as u64, opts, u64::MAX, false)?;
+    let info = plan.info;
     let lim = limits(opts);
-    let orientation = if opts.apply_orientation {
-        info.orientation
-    } else {
-        1
-    };
+    let orientation = plan.orientation;
     let long = info.width.max(info.height);
     let target_long = long.min(lim.cap);
     let (raster, final_dims) = if info.format == SourceFormat::Jpeg {
-        let layout = jpeg::check_jpeg(bytes)?;
+        let layout = preflight::check_whole(info.format, bytes)?;
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(ImageError::too_large(
                 "this progressive JPEG is too large to decode here (progressive files need the \
                  whole image in memory); send the original camera photo or a smaller image",
             ));
         }
-        if layout.forwardable
-            && base64_len(bytes.len()) <= opts.max_base64_chars
-            && long <= lim.cap
-            && orientation == 1
-        {
+        if plan.may_pass_through && layout.forwardable {
             // Structure alone cannot tell a scan cut short and closed again with EOI (no restart
             // markers): a 1/8-scale decode through the scan padding can, before the file is sent.
             decode::decode_jpeg(bytes, &layout.scan_ends, 1, lim.decode_bytes)?;
+            // What is sent ends at EOI: bytes after it are never forwarded.
+            let end = usize::try_from(layout.end).unwrap_or(bytes.len());
             return Ok(Prepared {
-                jpeg: bytes.to_vec(),
+                jpeg: bytes.get(..end).unwrap_or(bytes).to_vec(),
                 width: info.width,
                 height: info.height,
                 quality: None,
@@ -193,14 +165,20 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
                 passthrough: true,
             });
         }
-        let min_long = (target_long as f64 * DCT_SNAP).ceil() as u32;
-        let idct = decode::jpeg_idct_size(info.width, info.height, min_long);
+        let idct = match plan.target.dct {
+            d @ (2 | 4 | 8) => 8 / d as u32,
+            _ => {
+                let min_long = (target_long as f64 * preflight::DCT_SNAP).ceil() as u32;
+                preflight::jpeg_idct_size(info.width, info.height, min_long)
+            }
+        };
         // The DCT-scaled size is only known after decoding: `finish` works it out.
         let raster = decode::decode_jpeg(bytes, &layout.scan_ends, idct, lim.decode_bytes)?;
         (raster, None)
     } else {
+        preflight::check_whole(info.format, bytes)?;
         // Final size is known from the header; row-by-row decoders (PNG) shrink rows to it.
-        let fin = encode::scaled_dims(info.width, info.height, target_long);
+        let fin = preflight::scaled_dims(info.width, info.height, target_long, u64::MAX);
         let raster = decode::decode_full(info.format, bytes, lim.decode_bytes, Some(fin.0))?;
         (raster, Some(fin))
     };
@@ -217,6 +195,36 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
     )
 }
 
+/// `codec: "none"`: the bytes handed back untouched (a JPEG up to its EOI) once their whole
+/// structure is checked, or refused: over the budget is `TooLarge` (nothing re-encodes them).
+pub fn pass_as_is(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageError> {
+    let info = probe(bytes)?;
+    if info.format == SourceFormat::Heif {
+        return Err(ImageError::unsupported(HEIC_MESSAGE));
+    }
+    let verdict = preflight::check_whole(info.format, bytes)?;
+    let end = usize::try_from(verdict.end).unwrap_or(bytes.len());
+    let out = bytes.get(..end).unwrap_or(bytes);
+    if base64_len(out.len()) > opts.max_base64_chars {
+        return Err(ImageError::too_large(
+            "the image is over maxBase64Chars and codec \"none\" sends it as it is: prepare it \
+             with codec \"auto\" or send a smaller file",
+        ));
+    }
+    Ok(Prepared {
+        jpeg: out.to_vec(),
+        width: info.width,
+        height: info.height,
+        quality: None,
+        source_width: info.width,
+        source_height: info.height,
+        source_format: info.format,
+        orientation_applied: 1,
+        encodes: 0,
+        passthrough: true,
+    })
+}
+
 /// Like [`prepare`] for pixels the caller already decoded (e.g. a browser canvas): RGBA8,
 /// upright, `width * height * 4` bytes. Alpha is flattened on white. `source_format` of the
 /// result is reported as `Png` (lossless pixels); callers that know the real source override it.
@@ -226,12 +234,7 @@ pub fn prepare_rgba(
     height: u32,
     opts: &PrepareOptions,
 ) -> Result<Prepared, ImageError> {
-    if width == 0 || height == 0 {
-        return Err(ImageError::invalid("the picture has no pixels"));
-    }
-    if let Some(e) = too_many_pixels(width, height, opts.max_source_pixels) {
-        return Err(e);
-    }
+    preflight::pixels_plan(width, height, opts, u64::MAX)?;
     let expected = (width as u64) * (height as u64) * 4;
     if rgba.len() as u64 != expected {
         return Err(ImageError::invalid(
@@ -281,8 +284,9 @@ fn finish(
     source_height: u32,
     source_format: SourceFormat,
 ) -> Result<Prepared, ImageError> {
-    let (w, h) =
-        final_dims.unwrap_or_else(|| encode::scaled_dims(raster.width, raster.height, target_long));
+    let (w, h) = final_dims.unwrap_or_else(|| {
+        preflight::scaled_dims(raster.width, raster.height, target_long, u64::MAX)
+    });
     let raster = if (w, h) != (raster.width, raster.height) {
         raster::resize_owned(raster, w, h)
     } else {

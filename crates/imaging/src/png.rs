@@ -138,6 +138,9 @@ pub(crate) fn decode_png(
     if need > max_bytes as u64 {
         return Err(too_large());
     }
+    // Inflated data (filter byte + row) of every pass: the work the decoder does.
+    let inflated = (ht as u64).saturating_mul(widest_row + 1);
+    crate::preflight::check_expansion(inflated, b.len(), "PNG")?;
     let mut stream = IdatStream {
         chunks: idat,
         ci: 0,

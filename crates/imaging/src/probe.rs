@@ -26,6 +26,18 @@ impl SourceFormat {
             SourceFormat::Heif => "heif",
         }
     }
+
+    /// The MIME type (`image/heic` for every HEIF brand, AVIF included).
+    pub fn mime(self) -> &'static str {
+        match self {
+            SourceFormat::Jpeg => "image/jpeg",
+            SourceFormat::Png => "image/png",
+            SourceFormat::Webp => "image/webp",
+            SourceFormat::Gif => "image/gif",
+            SourceFormat::Bmp => "image/bmp",
+            SourceFormat::Heif => "image/heic",
+        }
+    }
 }
 
 /// What the header says. `width`/`height` are the stored (not yet rotated) dimensions; for HEIF
@@ -56,8 +68,9 @@ pub(crate) fn le32(b: &[u8], at: usize) -> Option<u32> {
     bytes_at(b, at).map(u32::from_le_bytes)
 }
 
-/// Sniffs the format from magic bytes.
-pub(crate) fn sniff(bytes: &[u8]) -> Option<SourceFormat> {
+/// The format from magic bytes: the one sniffer of the project (`crates/core` uses it too).
+/// HEIF covers every ISO-BMFF image brand, AVIF included. A BMP needs its 26-byte header.
+pub fn sniff(bytes: &[u8]) -> Option<SourceFormat> {
     if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
         Some(SourceFormat::Jpeg)
     } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
@@ -75,11 +88,13 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<SourceFormat> {
     }
 }
 
-const HEIF_BRANDS: [&[u8; 4]; 10] = [
-    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1", b"avif", b"avis",
+const HEIF_BRANDS: [&[u8; 4]; 12] = [
+    b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"hevm", b"hevs", b"mif1", b"msf1",
+    b"avif", b"avis",
 ];
 
-fn is_heif(bytes: &[u8]) -> bool {
+/// HEIC/HEIF/AVIF: an ISO-BMFF `ftyp` box with an image brand (major or compatible).
+pub fn is_heif(bytes: &[u8]) -> bool {
     if bytes.get(4..8) != Some(b"ftyp") {
         return false;
     }
@@ -150,19 +165,20 @@ pub(crate) fn display_name(f: SourceFormat) -> &'static str {
 
 /// Walks JPEG marker segments up to the first SOF, collecting the EXIF orientation.
 fn probe_jpeg(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
-    let mut orientation = 1u8;
+    // The first Exif segment decides, as browsers and libexif do (a second one is ignored).
+    let mut orientation = None;
     for item in Segments::new(b) {
         let (marker, payload) = match item? {
             Item::Segment { marker, payload } => (marker, payload),
-            Item::Eoi | Item::Scan(_) => break,
+            Item::Eoi => break,
         };
         if marker == 0xDA {
             break;
         }
         let seg = payload?;
         if marker == 0xE1 && seg.starts_with(b"Exif\0\0") {
-            if let Some(o) = seg.get(6..).and_then(exif_orientation) {
-                orientation = o;
+            if orientation.is_none() {
+                orientation = Some(seg.get(6..).and_then(exif_orientation).unwrap_or(1));
             }
         } else if is_sof(marker) {
             let h = be16(seg, 1).ok_or_else(truncated_jpeg)? as u32;
@@ -172,12 +188,27 @@ fn probe_jpeg(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {
                     "this JPEG stores its height after the image data (DNL), which is not supported",
                 ));
             }
-            return Ok((w, h, orientation));
+            return Ok((w, h, orientation.unwrap_or(1)));
         }
     }
     Err(ImageError::invalid(
         "the JPEG data has no frame header (corrupt file)",
     ))
+}
+
+/// An 8-bit Huffman JPEG (baseline, extended or progressive), from the first frame header.
+pub(crate) fn jpeg_is_common(b: &[u8]) -> bool {
+    for item in Segments::new(b) {
+        match item {
+            Ok(Item::Segment {
+                marker,
+                payload: Ok(p),
+            }) if is_sof(marker) => return marker <= 0xC2 && p.first() == Some(&8),
+            Ok(Item::Segment { payload: Ok(_), .. }) => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 fn probe_png(b: &[u8]) -> Result<(u32, u32, u8), ImageError> {

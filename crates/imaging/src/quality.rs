@@ -28,6 +28,8 @@ pub const MAX_ANALYSIS_SIDE: usize = 1024;
 const DETECT_SIDE: usize = 320;
 /// The document region is resampled to (at most) this height before the blur measure.
 const SHARPNESS_HEIGHT: usize = 256;
+/// A document whose visible part lacks more than this share of its expected size is cut off.
+const CUT_OFF_MISSING: f32 = 0.08;
 /// A pixel at or above this luma is saturated (glare).
 const SATURATED: u8 = 250;
 
@@ -129,8 +131,8 @@ impl Default for Thresholds {
         Thresholds {
             min_sharpness: 0.60,
             min_brightness: 0.18,
-            max_brightness: 0.93,
-            max_glare_ratio: 0.02,
+            max_brightness: 0.99,
+            max_glare_ratio: 0.2,
             min_text_height_px: 12.0,
             min_document_score: 0.35,
         }
@@ -317,7 +319,7 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
         ),
     };
     let sharpness = sharpness(&luma, region);
-    let (brightness, saturated_share) = brightness(&luma, region);
+    let brightness = brightness(&luma, region);
     let glare_ratio = match &document {
         Some(_) => glare_ratio(&luma, region),
         None => 0.0,
@@ -342,7 +344,7 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
     }
     if brightness < t.min_brightness {
         reasons.push(Reason::Dark);
-    } else if brightness > t.max_brightness || saturated_share > 0.5 {
+    } else if brightness > t.max_brightness {
         reasons.push(Reason::Overexposed);
     } else if glare_ratio > t.max_glare_ratio {
         reasons.push(Reason::Glare);
@@ -433,23 +435,20 @@ fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
     ((s_f - s_v) / s_f) as f32
 }
 
-/// Mean luma (0–1) of the region and the share of its pixels that are saturated.
-fn brightness(l: &Luma, (x0, y0, x1, y1): Region) -> (f32, f32) {
+/// Mean luma (0–1) of the region.
+fn brightness(l: &Luma, (x0, y0, x1, y1): Region) -> f32 {
     let mut sum = 0u64;
-    let mut sat = 0u64;
     let mut n = 0u64;
     for y in y0..y1.min(l.height) {
         for x in x0..x1.min(l.width) {
-            let v = l.at(x, y);
-            sum += u64::from(v);
-            sat += u64::from(v >= SATURATED);
+            sum += u64::from(l.at(x, y));
             n += 1;
         }
     }
     if n == 0 {
-        return (0.0, 0.0);
+        return 0.0;
     }
-    (sum as f32 / n as f32 / 255.0, sat as f32 / n as f32)
+    sum as f32 / n as f32 / 255.0
 }
 
 /// The share of the region covered by connected saturated blobs of at least 0.3 % of it.
@@ -863,17 +862,37 @@ fn find_document(l: &Luma, layout: Layout, min_score: f32) -> Option<Document> {
             let lens = [dist(c0, c1), dist(c1, c2), dist(c2, c3), dist(c3, c0)];
             let (a, b) = ((lens[0] + lens[2]) / 2.0, (lens[1] + lens[3]) / 2.0);
             let aspect = a.max(b) / a.min(b).max(1.0);
-            let cut = borders == 1;
+            // With a frame border for a side, the sides that meet it are cut short: how much of
+            // the document is missing follows from the layout's aspect and the complete side.
+            let missing = if borders == 1 {
+                let border_on_p = lines[p0].border || lines[p1].border;
+                // Sides 0 and 2 lie on the p lines (length a), sides 1 and 3 on the q lines (b).
+                let (whole, cut_short) = if border_on_p { (a, b) } else { (b, a) };
+                let full = if cut_short < whole {
+                    whole / layout.aspect()
+                } else {
+                    whole * layout.aspect()
+                };
+                (1.0 - cut_short / full.max(1.0)).clamp(0.0, 1.0)
+            } else {
+                0.0
+            };
+            // A few per cent is the document's blank margin at the frame's edge: not cut off.
+            let cut = missing > CUT_OFF_MISSING;
             // Aspect prior: exact for a whole document, lenient for a cut-off one.
-            let aspect_fit = if cut {
+            let aspect_fit = if borders == 1 {
                 1.0
             } else {
                 (-((aspect / layout.aspect()).ln() / 0.18).powi(2)).exp()
             };
             // A document has print inside: a blank sheet or an empty patch of table is not one.
             let ink_fit = (ink_density(&e, &quad) / 0.03).min(1.0);
-            let prior =
-                aspect_fit * ink_fit * (0.6 + 0.4 * fill.sqrt()) * if cut { 0.7 } else { 1.0 };
+            let border_factor = if borders == 1 {
+                0.85 * (1.0 - missing).max(0.3)
+            } else {
+                1.0
+            };
+            let prior = aspect_fit * ink_fit * (0.6 + 0.4 * fill.sqrt()) * border_factor;
             if prior < 0.05 || best.as_ref().is_some_and(|b| prior <= b.0) {
                 continue; // even full edge support would not beat the best quad so far
             }
@@ -994,35 +1013,32 @@ pub fn decode_luma(
     max_side: u32,
     long_side_cap: u32,
 ) -> Result<(Luma, u32), crate::ImageError> {
-    let info = crate::probe(bytes)?;
-    if info.format == crate::SourceFormat::Heif {
-        return Err(crate::ImageError::unsupported(crate::error::HEIC_MESSAGE));
-    }
+    use crate::{decode, preflight};
     let opts = crate::PrepareOptions::default();
-    if let Some(e) = crate::too_many_pixels(info.width, info.height, opts.max_source_pixels) {
-        return Err(e);
-    }
+    // The same refusals as prepare (HEIC, pixel cap, side limit), then the structure check.
+    let plan = preflight::plan(bytes, bytes.len() as u64, &opts, u64::MAX, false)?;
+    let info = plan.info;
+    let layout = preflight::check_whole(info.format, bytes)?;
     let decode_bytes = crate::limits(&opts).decode_bytes;
     let raster = if info.format == crate::SourceFormat::Jpeg {
-        let layout = crate::jpeg::check_jpeg(bytes)?;
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(crate::ImageError::too_large(
                 "this progressive JPEG is too large to analyse here",
             ));
         }
-        let idct = crate::decode::jpeg_idct_size(info.width, info.height, max_side);
-        crate::decode::decode_jpeg(bytes, &layout.scan_ends, idct, decode_bytes)?
+        let idct = preflight::jpeg_idct_size(info.width, info.height, max_side);
+        decode::decode_jpeg(bytes, &layout.scan_ends, idct, decode_bytes)?
     } else {
-        let fin = crate::encode::scaled_dims(info.width, info.height, max_side);
-        crate::decode::decode_full(info.format, bytes, decode_bytes, Some(fin.0))?
+        let fin = preflight::scaled_dims(info.width, info.height, max_side, u64::MAX);
+        decode::decode_full(info.format, bytes, decode_bytes, Some(fin.0))?
     };
-    let (w, h) = crate::encode::scaled_dims(raster.width, raster.height, max_side);
+    let (w, h) = preflight::scaled_dims(raster.width, raster.height, max_side, u64::MAX);
     let raster = if (w, h) != (raster.width, raster.height) {
         crate::raster::resize_owned(raster, w, h)
     } else {
         raster
     };
-    let raster = crate::raster::orient(raster, info.orientation);
+    let raster = crate::raster::orient(raster, plan.orientation);
     let pixels = if raster.channels == 1 {
         raster.data
     } else {

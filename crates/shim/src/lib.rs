@@ -498,28 +498,22 @@ impl Shim {
         })
     }
 
-    /// After the body was read: `None` if it may be sent, else the answer. `head` is at least
-    /// the first 12 bytes (or the whole body when shorter), `len` the body's length.
-    pub fn check_body(&self, req: &RequestFacts, len: usize, head: &[u8]) -> Option<ShimResponse> {
+    /// After the body was read: `None` if it may be sent, else the answer. The whole body is
+    /// checked before anything is paid for: its magic bytes, then its structure (a complete,
+    /// well-formed JPEG/PNG/WebP up to its end, without decoding pixels: issue 11 item 6).
+    pub fn check_body(&self, req: &RequestFacts, body: &[u8]) -> Option<ShimResponse> {
         let echo = self.echo(req);
         let echo = echo.as_deref();
-        if len == 0 {
-            return Some(shim_error(
-                400,
-                echo,
-                ErrorCode::InvalidImage,
-                "the body is empty: send the image bytes",
-                false,
-            ));
+        let invalid = |msg: &str| shim_error(400, echo, ErrorCode::InvalidImage, msg, false);
+        if body.is_empty() {
+            return Some(invalid("the body is empty: send the image bytes"));
         }
         if let Ok(cfg) = &self.config {
-            if len > cfg.body_cap_bytes() {
+            if body.len() > cfg.body_cap_bytes() {
                 return Some(too_large(echo, cfg.body_cap_bytes()));
             }
         }
-        // TODO(lead): also check the whole body's structure before paying (issue 11 item 6):
-        // `vehicle_doc_ocr_imaging::verify_structure(bytes)` needs the body, not only `head`.
-        if sniff_image(head).is_none() {
+        if sniff_image(body).is_none() {
             let msg = "the body is not a JPEG, PNG or WebP image";
             return Some(shim_error(
                 415,
@@ -527,6 +521,11 @@ impl Shim {
                 ErrorCode::UnsupportedFormat,
                 msg,
                 false,
+            ));
+        }
+        if vehicle_doc_ocr_imaging::verify_structure(body).is_err() {
+            return Some(invalid(
+                "the body is not a complete, well-formed image (truncated or corrupt): send the whole photo",
             ));
         }
         None

@@ -583,15 +583,13 @@ mod shim {
     fn body_checks() {
         let s = shim();
         let req = with_origin(post("?document=vehicleLicenseFront"), APP);
-        let jpeg = [
-            0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-        ];
-        let png = *b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
-        let webp = *b"RIFF\x24\0\0\0WEBPVP8 ";
-        assert_eq!(s.check_body(&req, 5000, &jpeg), None);
-        assert_eq!(s.check_body(&req, 5000, &png), None);
-        assert_eq!(s.check_body(&req, 5000, &webp), None);
-        let r = s.check_body(&req, 0, &[]).unwrap();
+        let jpeg = include_bytes!("../../../tests/node/fixtures/card-640x400.jpg");
+        let png = include_bytes!("../../../tests/node/fixtures/card-640x400.png");
+        let webp = include_bytes!("../../imaging/tests/fixtures/lossy.webp");
+        assert_eq!(s.check_body(&req, jpeg), None);
+        assert_eq!(s.check_body(&req, png), None);
+        assert_eq!(s.check_body(&req, webp), None);
+        let r = s.check_body(&req, &[]).unwrap();
         assert_eq!((r.status, error_code(&r).as_str()), (400, "INVALID_IMAGE"));
         for bad in [
             &b"GIF89a......"[..],
@@ -600,17 +598,34 @@ mod shim {
             b"<html>",
             &[0xFF, 0xD8],
         ] {
-            let r = s.check_body(&req, 5000, bad).unwrap();
+            let r = s.check_body(&req, bad).unwrap();
             assert_eq!(
                 (r.status, error_code(&r).as_str()),
                 (415, "UNSUPPORTED_FORMAT")
             );
             assert_eq!(r.header("access-control-allow-origin"), Some(APP));
         }
-        let r = s.check_body(&req, 750_001, &jpeg).unwrap();
+        // Issue 11 item 6: the right magic bytes followed by garbage, or a photo cut short, are
+        // refused before any provider call (each would be billed).
+        let mut garbage = jpeg[..20].to_vec();
+        garbage.extend((0..5000u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8));
+        let mut png_garbage = png[..33].to_vec();
+        png_garbage.extend(std::iter::repeat_n(0x5a, 4000));
+        for bad in [
+            &garbage[..],
+            &png_garbage,
+            &jpeg[..jpeg.len() / 2],
+            &webp[..webp.len() - 10],
+        ] {
+            let r = s.check_body(&req, bad).unwrap();
+            assert_eq!((r.status, error_code(&r).as_str()), (400, "INVALID_IMAGE"));
+        }
+        let mut big = jpeg.to_vec();
+        big.resize(750_001, 0);
+        let r = s.check_body(&req, &big).unwrap();
         assert_eq!(r.status, 413);
-        assert_eq!(sniff_image(&jpeg), Some("image/jpeg"));
-        assert_eq!(sniff_image(&webp), Some("image/webp"));
+        assert_eq!(sniff_image(jpeg), Some("image/jpeg"));
+        assert_eq!(sniff_image(webp), Some("image/webp"));
     }
 
     #[test]

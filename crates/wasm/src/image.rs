@@ -1,6 +1,7 @@
-//! Image preparation exports: the pure-Rust codec (`crates/imaging`) behind `prepareImage()`,
-//! and header probing for the browser codec. Option rules live in `core::prepare`, the
-//! size/quality policy in `crates/imaging`.
+//! Image preparation exports: the pure-Rust codec (`crates/imaging`) behind `prepareImage()`
+//! (module `codec`), and for the browser's canvas codec the image crate's decisions (module
+//! `main`): header probe and plan, the chunk-fed structure check, the budget search. Option rules
+//! live in `core::prepare`, the size/quality policy in `crates/imaging`. Convert and delegate.
 
 #[cfg(feature = "main")]
 use crate::convert::options_to_json;
@@ -76,9 +77,8 @@ pub fn settings_to_js(settings: &PrepareSettings) -> JsValue {
     o.into()
 }
 
-/// The effective settings object made by `prepareSettings` (numbers only): the codec module
-/// reads it without a JSON parser, which keeps that module small.
-#[cfg(feature = "codec")]
+/// The effective settings object made by `prepareSettings` (numbers only): read without a JSON
+/// parser, which keeps the codec module small.
 fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrError> {
     let num = |k: &str| {
         crate::convert::get(settings, k)
@@ -129,7 +129,6 @@ pub fn prepare_rgba_wasm(
     run().map_err(|e| error_to_js(&e))
 }
 
-#[cfg(feature = "codec")]
 fn prepared_to_js(p: &imaging::Prepared) -> JsValue {
     let o = js_sys::Object::new();
     set(&o, "bytes", &js_sys::Uint8Array::from(p.jpeg.as_slice()));
@@ -159,20 +158,14 @@ fn prepared_to_js(p: &imaging::Prepared) -> JsValue {
     );
     set(&o, "encodes", &JsValue::from(p.encodes));
     set(&o, "passthrough", &JsValue::from_bool(p.passthrough));
+    // Only bytes passed through keep their own type; everything encoded here is a JPEG.
+    let mime = if p.passthrough {
+        p.source_format.mime()
+    } else {
+        "image/jpeg"
+    };
+    set(&o, "mimeType", &JsValue::from_str(mime));
     o.into()
-}
-
-/// Read an image's header: `{ format, width, height, orientation }` (no decoding).
-#[cfg(feature = "main")]
-#[wasm_bindgen(js_name = probeImage)]
-pub fn probe_image(bytes: &[u8]) -> Result<JsValue, JsValue> {
-    let info = imaging::probe(bytes).map_err(|e| error_to_js(&image_error(e)))?;
-    let o = js_sys::Object::new();
-    set(&o, "format", &JsValue::from_str(info.format.as_str()));
-    set(&o, "width", &JsValue::from(info.width));
-    set(&o, "height", &JsValue::from(info.height));
-    set(&o, "orientation", &JsValue::from(info.orientation));
-    Ok(o.into())
 }
 
 /// Base64 of bytes (standard alphabet, padded), for results prepared by the browser codec.
@@ -180,4 +173,189 @@ pub fn probe_image(bytes: &[u8]) -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = base64Encode)]
 pub fn base64_encode(bytes: &[u8]) -> String {
     vehicle_doc_ocr_core::wire::base64_standard(bytes)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The browser codec's decisions (main module: the canvas codec must not load the codec module
+// just to decide).
+
+/// `codec: "none"` in the browser: the bytes back untouched after the structure check (see
+/// `imaging::pass_as_is`).
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = prepareAsIs)]
+pub fn prepare_as_is(bytes: &[u8], settings: JsValue) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, OcrError> {
+        let opts = settings_from_js(&settings)?;
+        Ok(prepared_to_js(
+            &imaging::pass_as_is(bytes, &opts).map_err(image_error)?,
+        ))
+    };
+    run().map_err(|e| error_to_js(&e))
+}
+
+/// The plan for a file of `byteLength` bytes from its first bytes `head` (see
+/// `imaging::preflight::plan`; the output within the browser's canvas limit): `{ format, width,
+/// height, orientation, targetWidth, targetHeight, dct, numerator, mayPassThrough, commonJpeg }`.
+/// HEIC/AVIF is planned (for a browser that may decode it) only with `heifDecoder`; without it,
+/// it throws the one HEIC message. With an empty `head`: the plan of `width`×`height` pixels
+/// already decoded (a drawable, a HEIF bitmap): the pixel cap, then `{ targetWidth,
+/// targetHeight }` (one export for both keeps the main module small).
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = imagePlan)]
+pub fn image_plan(
+    head: &[u8],
+    byte_length: f64,
+    settings: JsValue,
+    heif_decoder: bool,
+    width: u32,
+    height: u32,
+) -> Result<JsValue, JsValue> {
+    let run = || -> Result<JsValue, OcrError> {
+        let opts = settings_from_js(&settings)?;
+        let max = imaging::preflight::BROWSER_MAX_CANVAS_PIXELS;
+        let o = js_sys::Object::new();
+        if head.is_empty() {
+            let t =
+                imaging::preflight::pixels_plan(width, height, &opts, max).map_err(image_error)?;
+            set(&o, "targetWidth", &JsValue::from(t.width));
+            set(&o, "targetHeight", &JsValue::from(t.height));
+            return Ok(o.into());
+        }
+        let p = imaging::preflight::plan(head, byte_length as u64, &opts, max, heif_decoder)
+            .map_err(image_error)?;
+        set(&o, "format", &JsValue::from_str(p.info.format.as_str()));
+        set(&o, "width", &JsValue::from(p.info.width));
+        set(&o, "height", &JsValue::from(p.info.height));
+        set(&o, "orientation", &JsValue::from(p.orientation));
+        set(&o, "targetWidth", &JsValue::from(p.target.width));
+        set(&o, "targetHeight", &JsValue::from(p.target.height));
+        set(&o, "dct", &JsValue::from(p.target.dct));
+        let upright = if (5..=8).contains(&p.orientation) {
+            (p.info.height, p.info.width)
+        } else {
+            (p.info.width, p.info.height)
+        };
+        let common_jpeg =
+            p.info.format == imaging::SourceFormat::Jpeg && imaging::preflight::common_jpeg(head);
+        let num = if common_jpeg {
+            imaging::preflight::browser_jpeg_numerator(upright.0, upright.1, &p.target)
+        } else {
+            8
+        };
+        set(&o, "numerator", &JsValue::from(num));
+        set(
+            &o,
+            "mayPassThrough",
+            &JsValue::from_bool(p.may_pass_through),
+        );
+        set(&o, "commonJpeg", &JsValue::from_bool(common_jpeg));
+        Ok(o.into())
+    };
+    run().map_err(|e| error_to_js(&e))
+}
+
+#[cfg(feature = "main")]
+fn format_from_str(s: &str) -> Option<imaging::SourceFormat> {
+    use imaging::SourceFormat as F;
+    [F::Jpeg, F::Png, F::Webp, F::Gif, F::Bmp, F::Heif]
+        .into_iter()
+        .find(|f| f.as_str() == s)
+}
+
+/// The structure check (`imaging::Integrity`) of a `byteLength`-byte file: `read(at, n)` returns
+/// the file's bytes from `at` (at most `n`, fewer at the end) for each chunk the check asks for,
+/// so the file is never copied into wasm memory whole. `{ forwardable, end }` or the typed error.
+/// `quick`: see `Integrity::new`.
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = checkStructure)]
+pub fn check_structure(
+    format: &str,
+    byte_length: f64,
+    quick: bool,
+    read: &js_sys::Function,
+) -> Result<JsValue, JsValue> {
+    const CHUNK: u32 = 512 * 1024;
+    let f = format_from_str(format)
+        .ok_or_else(|| error_to_js(&OcrError::config("internal: unknown image format")))?;
+    let mut check = imaging::Integrity::new(f, byte_length as u64, quick);
+    let mut buf = Vec::new();
+    while let Some(at) = check.wants() {
+        let chunk: js_sys::Uint8Array = read
+            .call2(
+                &JsValue::NULL,
+                &JsValue::from(at as f64),
+                &JsValue::from(CHUNK),
+            )?
+            .dyn_into()?;
+        buf.resize(chunk.length() as usize, 0);
+        chunk.copy_to(&mut buf);
+        check.push(&buf);
+    }
+    let v = check.finish().map_err(|e| error_to_js(&image_error(e)))?;
+    let o = js_sys::Object::new();
+    set(&o, "forwardable", &JsValue::from_bool(v.forwardable));
+    set(&o, "end", &JsValue::from(v.end as f64));
+    Ok(o.into())
+}
+
+/// One step of the budget search (`imaging::BudgetSearch`) for a canvas encoder (integer
+/// qualities), without state on this side: `history` holds what the encoder did so far, three
+/// numbers per step (`0, bytes, factor`: a sample encode; `1, bytes, 0`: a full encode; `2, 0, 0`:
+/// a shrink made), and the search is replayed over it. Returns the next step `{ kind: "sample" |
+/// "encode" | "shrink" | "done", quality, width, height, encodes }` and `keep`: the last full
+/// encode is the best fit so far (the caller keeps its bytes).
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = budgetStep)]
+pub fn budget_step(
+    width: u32,
+    height: u32,
+    settings: JsValue,
+    history: &[f64],
+) -> Result<JsValue, JsValue> {
+    use imaging::BudgetStep as S;
+    let opts = settings_from_js(&settings).map_err(|e| error_to_js(&e))?;
+    let mut search = imaging::BudgetSearch::new(
+        width,
+        height,
+        opts.max_base64_chars,
+        opts.min_quality as u16 * 10,
+        opts.max_quality as u16 * 10,
+        10,
+    );
+    let mut done = history.chunks_exact(3);
+    let mut keep = false;
+    let o = js_sys::Object::new();
+    let step = loop {
+        let step = search.step().map_err(|e| error_to_js(&image_error(e)))?;
+        let Some(&[kind, bytes, factor]) = done.next() else {
+            break step;
+        };
+        match (step, kind as u8) {
+            (S::Sample(_), 0) => search.sampled(bytes as usize, factor),
+            (S::Encode(_), 1) => keep = search.encoded(bytes as usize),
+            (S::Shrink { .. }, 2) => keep = false,
+            _ => {
+                return Err(error_to_js(&OcrError::config(
+                    "internal: the budget search history does not match",
+                )))
+            }
+        }
+    };
+    let (kind, q) = match step {
+        S::Sample(q) => ("sample", q),
+        S::Encode(q) => ("encode", q),
+        S::Shrink { width, height } => {
+            set(&o, "width", &JsValue::from(width));
+            set(&o, "height", &JsValue::from(height));
+            ("shrink", 0)
+        }
+        S::Done { quality, encodes } => {
+            set(&o, "encodes", &JsValue::from(encodes));
+            ("done", quality)
+        }
+    };
+    set(&o, "kind", &JsValue::from_str(kind));
+    set(&o, "quality", &JsValue::from(q / 10));
+    set(&o, "keep", &JsValue::from_bool(keep));
+    Ok(o.into())
 }

@@ -54,13 +54,11 @@ impl ShimHandle {
         out(&self.shim.decide(&facts(&req)))
     }
 
-    /// `null` if the body may be sent, else the answer. `head`: the body's first bytes (>= 16,
-    /// or all of a shorter body).
+    /// `null` if the body may be sent, else the answer. `body`: the whole body, as read under
+    /// the cap (its structure is checked before anything is paid for).
     #[wasm_bindgen(js_name = checkBody)]
-    pub fn check_body(&self, req: JsValue, len: f64, head: &[u8]) -> Result<JsValue, JsValue> {
-        // f64 -> usize saturates; a body length is never negative or fractional.
-        let len = len.max(0.0) as usize;
-        match self.shim.check_body(&facts(&req), len, head) {
+    pub fn check_body(&self, req: JsValue, body: &[u8]) -> Result<JsValue, JsValue> {
+        match self.shim.check_body(&facts(&req), body) {
             None => Ok(JsValue::NULL),
             Some(r) => out(&r),
         }

@@ -1,0 +1,243 @@
+// `npm run bench`, phone profile: what a phone user waits for, preparation AND upload. Headless
+// Chromium with its CPU throttled 4× through the DevTools protocol (a mid-range phone), then the
+// upload of the exact form body a provider call sends, timed at 1.5 Mbit/s (a weak 4G/3G uplink)
+// as bytes ÷ rate (cross-checked once per case and contestant by POSTing that body to a 127.0.0.1
+// sink under CDP network emulation). Writes the "## Phone profile" section of BENCHMARKS.md (just
+// before "## Worker shim") and docs/bench-phone.svg.
+// Not a test: nothing here fails on a number.
+//   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 3 here)
+//   BENCH_QUICK=1  skip the 48 MP cases
+import { createServer } from "node:http";
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/harness.mjs";
+import { ROOT, startStaticServer } from "../tests/browser/server.mjs";
+import { CASES } from "./cases.mjs";
+import { documentPhoto, encode, withExifOrientation } from "./docgen.mjs";
+
+const RUNS = Math.max(3, Number(process.env.BENCH_RUNS ?? 5));
+const QUICK = process.env.BENCH_QUICK === "1";
+const CPU_SLOWDOWN = 4;
+const UPLINK_BITS_PER_S = 1.5e6;
+const log = (...a) => console.error("[bench phone]", ...a);
+
+/**
+ * The contestants, in plot order. `run`: ["ours", prepareImage options] or a bench/page.js contestant.
+ * Adding a target of ours is one line here, e.g.
+ *   { id: "legible", label: 'prepareImage, target "legible"', run: ["ours", { target: "legible" }] },
+ */
+export const CONTESTANTS = [
+  { id: "budget", label: 'prepareImage, "budget" (browser codec)', run: ["ours", {}] },
+  { id: "bic", label: "browser-image-compression", run: ["bic"] },
+  { id: "native", label: "native single pass (q 0.9)", run: ["native"] },
+];
+const PHONE_CASES = ["card12", "page12", "iphone12", "card48", "page48"];
+const cases = CASES.filter((c) => PHONE_CASES.includes(c.id) && (!QUICK || !c.big)).map((c) => ({ ...c }));
+
+// ------------------------------------------------------------------ sources
+const files = new Map();
+for (const c of cases) {
+  const t = Date.now();
+  let bytes = await encode(documentPhoto(c.w, c.h, c.gen), c.w, c.h, { format: c.format ?? "jpeg", progressive: c.progressive });
+  if (c.orientation) bytes = withExifOrientation(bytes, c.orientation);
+  c.mime = c.format === "png" ? "image/png" : "image/jpeg";
+  c.upright = c.orientation >= 5 ? [c.h, c.w] : [c.w, c.h];
+  files.set(c.id, bytes);
+  log(`generated ${c.label}: ${(bytes.length / 1e6).toFixed(1)} MB in ${Date.now() - t} ms`);
+}
+
+// ------------------------------------------------------------------ Chromium, CPU throttled
+// The upload sink: counts the body, answers its length (CORS-readable from the bench page).
+const sink = createServer((req, res) => {
+  let n = 0;
+  req.on("data", (d) => (n += d.length));
+  req.on("end", () => {
+    res.setHeader("access-control-allow-origin", "*");
+    res.end(String(n));
+  });
+});
+await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+const sinkUrl = `http://127.0.0.1:${sink.address().port}/upload`;
+const server = await startStaticServer((p) => {
+  if (p === "/__bench.html") return { type: "text/html", body: "<!doctype html><meta charset=utf-8><title>bench</title><body>" };
+  const m = /^\/__bench\/(\w+)$/.exec(p);
+  return m && files.has(m[1]) ? { type: "application/octet-stream", body: Buffer.from(files.get(m[1])) } : null;
+});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"] });
+const chromiumVersion = browser.version();
+const page = await browser.newPage();
+page.on("pageerror", (e) => log("page error:", e.message));
+await page.goto(`${server.url}/__bench.html`);
+await page.evaluate(async () => {
+  globalThis.P = await import("/bench/phone-page.js");
+});
+const cdp = await page.context().newCDPSession(page);
+await cdp.send("Network.enable");
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: CPU_SLOWDOWN });
+const load0 = loadavg()[0];
+
+const results = {}; // case id -> contestant id -> { ms: [], out }
+const once = (c, k, gc) =>
+  page.evaluate(
+    ([id, mime, run, upright, gc]) => P.load(id, mime).then((f) => (gc && globalThis.gc?.(), P.runOnce(run[0], run[1] ?? {}, f, upright))),
+    [c.id, c.mime, k.run, c.upright, gc],
+  );
+for (const c of cases) {
+  results[c.id] = {};
+  for (const k of CONTESTANTS) {
+    await once(c, k, false); // warm-up (module loads, first-use JIT), throttled like the rest
+    results[c.id][k.id] = { ms: [], out: null };
+  }
+  for (let r = 0; r < RUNS; r++) {
+    for (const k of CONTESTANTS) {
+      // A full GC before each measured run (not timed), interleaved contestants, as in bench/run.mjs.
+      const out = await once(c, k, true);
+      results[c.id][k.id].ms.push(out.ms);
+      results[c.id][k.id].out = out;
+    }
+  }
+  // Cross-check of the computed upload: the last run's real form body POSTed once per contestant to
+  // the 127.0.0.1 sink with the uplink emulated (CDP Network.emulateNetworkConditions).
+  for (const k of CONTESTANTS) {
+    await page.evaluate(([id, mime, run, upright]) => P.load(id, mime).then((f) => P.runOnce(run[0], run[1] ?? {}, f, upright)), [c.id, c.mime, k.run, c.upright]);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: UPLINK_BITS_PER_S / 8 });
+    const up = await page.evaluate((u) => P.uploadLast(u), sinkUrl);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    if (up.got !== up.sent) log(`sink got ${up.got} bytes of ${up.sent}`);
+    results[c.id][k.id].emulatedUploadMs = up.ms;
+  }
+  log(`${c.label}: ${CONTESTANTS.map((k) => `${k.id} ${median(results[c.id][k.id].ms).toFixed(0)} ms`).join(", ")}`);
+}
+await cdp.send("Emulation.setCPUThrottlingRate", { rate: 1 });
+await browser.close();
+await server.close();
+sink.close();
+const load1 = loadavg()[0];
+
+// ------------------------------------------------------------------ numbers
+function median(a) {
+  const s = [...a].sort((x, y) => x - y);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+const uploadS = (bytes) => (bytes * 8) / UPLINK_BITS_PER_S;
+const rows = []; // { c, k, prepS, uploadS, totalS, out }
+for (const c of cases) {
+  for (const k of CONTESTANTS) {
+    const r = results[c.id][k.id];
+    const prepS = median(r.ms) / 1000;
+    const up = uploadS(r.out.bodyBytes);
+    rows.push({ c, k, prepS, uploadS: up, emulatedS: r.emulatedUploadMs / 1000, totalS: prepS + up, out: r.out });
+  }
+}
+const totalOf = (cid, kid) => rows.find((x) => x.c.id === cid && x.k.id === kid).totalS;
+const ours = CONTESTANTS.filter((k) => k.run[0] === "ours");
+const devs = rows.map((r) => Math.abs(r.emulatedS / r.uploadS - 1));
+const agreement = `${(Math.max(...devs) * 100).toFixed(1)}% (largest deviation)`;
+const uploadShare = ours.length ? rows.filter((r) => r.k.id === ours[0].id).map((r) => r.uploadS / r.totalS) : [];
+const ratios = Object.fromEntries(ours.map((k) => [k.id, median(cases.map((c) => totalOf(c.id, k.id) / totalOf(c.id, "bic")))]));
+
+// ------------------------------------------------------------------ the plot (hand-written SVG)
+const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+function svgPlot() {
+  const COLORS = { prep: "#4e79a7", up: "#f28e2b" };
+  const labelW = 300, plotW = 520, right = 70, barH = 16, gap = 5, groupGap = 14, top = 64, axisH = 34;
+  const maxS = Math.max(...rows.map((r) => r.totalS));
+  const step = maxS > 8 ? 2 : maxS > 4 ? 1 : 0.5;
+  const axisMax = Math.ceil(maxS / step) * step;
+  const x = (s) => labelW + (s / axisMax) * plotW;
+  const out = [];
+  let y = top;
+  for (const c of cases) {
+    out.push(`<text x="8" y="${y + 11}" font-weight="bold">${esc(c.label)}</text>`);
+    y += barH + gap;
+    for (const k of CONTESTANTS) {
+      const r = rows.find((q) => q.c.id === c.id && q.k.id === k.id);
+      out.push(`<text x="${labelW - 8}" y="${y + 12}" text-anchor="end">${esc(k.label)}</text>`);
+      out.push(`<rect x="${x(0)}" y="${y}" width="${(x(r.prepS) - x(0)).toFixed(1)}" height="${barH}" fill="${COLORS.prep}"><title>preparation ${r.prepS.toFixed(2)} s</title></rect>`);
+      out.push(`<rect x="${x(r.prepS).toFixed(1)}" y="${y}" width="${(x(r.totalS) - x(r.prepS)).toFixed(1)}" height="${barH}" fill="${COLORS.up}"><title>upload ${r.uploadS.toFixed(2)} s</title></rect>`);
+      out.push(`<text x="${(x(r.totalS) + 4).toFixed(1)}" y="${y + 12}">${r.totalS.toFixed(2)} s</text>`);
+      y += barH + gap;
+    }
+    y += groupGap;
+  }
+  const axisY = y;
+  const ticks = [];
+  for (let s = 0; s <= axisMax + 1e-9; s += step) {
+    ticks.push(`<line x1="${x(s).toFixed(1)}" y1="${top - 6}" x2="${x(s).toFixed(1)}" y2="${axisY}" stroke="#ddd"/>`);
+    ticks.push(`<text x="${x(s).toFixed(1)}" y="${axisY + 14}" text-anchor="middle">${s % 1 ? s.toFixed(1) : s}</text>`);
+  }
+  const W = labelW + plotW + right, H = axisY + axisH;
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${W}" height="${H}" fill="#fff"/>`,
+    `<text x="8" y="20" font-size="14" font-weight="bold">Phone profile: seconds until the photo is at the provider (CPU ${CPU_SLOWDOWN}× slower, uplink 1.5 Mbit/s)</text>`,
+    `<rect x="8" y="32" width="12" height="12" fill="${COLORS.prep}"/><text x="25" y="42">preparation (median, throttled Chromium)</text>`,
+    `<rect x="300" y="32" width="12" height="12" fill="${COLORS.up}"/><text x="317" y="42">upload of the form body at 1.5 Mbit/s (bytes ÷ rate)</text>`,
+    ...ticks,
+    ...out,
+    `<text x="${x(axisMax / 2).toFixed(1)}" y="${axisY + 29}" text-anchor="middle">seconds</text>`,
+    `</svg>`,
+    "",
+  ].join("\n");
+}
+mkdirSync(join(ROOT, "docs"), { recursive: true });
+writeFileSync(join(ROOT, "docs/bench-phone.svg"), svgPlot());
+log("wrote docs/bench-phone.svg");
+
+// ------------------------------------------------------------------ BENCHMARKS.md section
+const fmt = (n) => n.toLocaleString("en-US");
+let cpu = "unknown";
+try {
+  cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
+} catch {}
+const md = [];
+md.push("## Phone profile", "");
+md.push("What a phone user waits for: preparing the photo and uploading it. Generated by `npm run bench` (`bench/phone.mjs`, `bench/phone-page.js`; `BENCH_PHONE_ONLY=1 npm run bench` runs only this section).", "");
+md.push(`- Date: ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`);
+md.push(`- Machine: ${cpu}, ${cpus().length} cores, shared with other jobs (1-minute load average ${load0.toFixed(1)} at the start, ${load1.toFixed(1)} at the end): expect ±20–40% run to run`);
+md.push(`- Browser: Debian Chromium ${chromiumVersion}, headless, \`--disable-gpu\`, driven by playwright-core`);
+md.push(`- Runs: ${RUNS} measured per case and contestant after one warm-up, interleaved, a forced GC (untimed) before each; the median is reported${QUICK ? "; `BENCH_QUICK=1`: no 48 MP cases" : ""}`);
+md.push("");
+md.push("Method:");
+md.push(`- **Preparation**: the bench's own contestants (same sources, same options as in \"Image preparation\" above) timed in the page with Chromium's CPU throttled ${CPU_SLOWDOWN}× through the DevTools protocol (\`Emulation.setCPUThrottlingRate\`, what DevTools' \"4× slowdown\" does: it throttles the page's renderer main thread; work Chromium does off that thread, such as parts of image decoding, is not slowed, so this is a lower bound for a real mid-range phone).`);
+md.push("- **Upload**: computed, not emulated: the bytes of the exact form body a direct apihz call sends (`id=…&key=…&class=1&type=2&img=<base64>`, built like `crates/core` `apihz::form_body`: every byte outside `[A-Za-z0-9-_.~]` percent-encoded, so base64's `+`, `/` and `=` take 3 bytes each, about +6% over the base64 length; id/key placeholders of typical length) ÷ 1.5 Mbit/s. HTTP headers, TLS, the TCP slow start and the round trips are left out (a few hundred bytes and a few RTTs, the same for every contestant). For browser-image-compression and the native pass the base64 is made from their output blob (not timed). Cross-check, not used in the totals: once per case and contestant the real form body is POSTed from the page to a sink on 127.0.0.1 with Chromium's network emulation at the same uplink (CDP \`Network.emulateNetworkConditions\`, \`uploadThroughput\` = 1.5e6 / 8 bytes/s, no added latency), timed until the answer (column \"emulated\"); it agrees with bytes ÷ rate within " + agreement + ".");
+md.push("- **Contestants**: `prepareImage` with the browser codec and today's budget behaviour (`\"budget\"`: spend up to `maxBase64Chars` = 1,000,000), browser-image-compression 2.0.2 with the same output constraints as above (`maxSizeMB` = 750,000 / 1024², `maxWidthOrHeight: 2048`, JPEG, main thread), the native single canvas pass (2048 long side, q 0.9). Another target of ours is one line in `CONTESTANTS` in `bench/phone.mjs` (e.g. `{ id: \"legible\", …, run: [\"ours\", { target: \"legible\" }] }`); it then appears in the table, the plot and the ratio.");
+md.push("");
+md.push(`![Phone profile: preparation and upload time per case and contestant](docs/bench-phone.svg)`);
+md.push("");
+md.push(`| case | contestant | prepare ms (CPU ${CPU_SLOWDOWN}×) | output px | base64 chars | form body bytes | upload s (1.5 Mbit/s) | upload s, emulated (1 run) | total s | total × b-i-c |`);
+md.push("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+for (const r of rows) {
+  md.push(
+    `| ${r.c.label} | ${r.k.label} | ${(r.prepS * 1000).toFixed(0)} | ${r.out.width}×${r.out.height} | ${fmt(r.out.base64Length)} | ${fmt(r.out.bodyBytes)} | ` +
+      `${r.uploadS.toFixed(2)} | ${r.emulatedS.toFixed(2)} | ${r.totalS.toFixed(2)} | ${(r.totalS / totalOf(r.c.id, "bic")).toFixed(2)}× |`,
+  );
+}
+md.push("");
+for (const k of ours) {
+  md.push(`**${k.label}: ${ratios[k.id].toFixed(2)}× browser-image-compression's prepare + upload, median over the ${cases.length} cases** (issue 13's target for \`"legible"\`: ≤ 0.4×).`);
+}
+if (uploadShare.length) {
+  md.push("");
+  md.push(`The upload is ${(Math.min(...uploadShare) * 100).toFixed(0)}–${(Math.max(...uploadShare) * 100).toFixed(0)}% of ${ours[0].label}'s total: on a phone the bytes sent, not the CPU, decide the wait.`);
+}
+md.push("");
+const section = md.join("\n") + "\n";
+
+// Replace our section in place, else put it just before "## Worker shim" (bench/run.mjs keeps both), else append.
+const outPath = join(ROOT, "BENCHMARKS.md");
+const old = existsSync(outPath) ? readFileSync(outPath, "utf8") : "# Benchmarks\n";
+let next;
+const at = old.search(/^## Phone profile/m);
+if (at >= 0) {
+  const rest = old.slice(at + 1).search(/^## /m);
+  next = old.slice(0, at) + section + (rest >= 0 ? old.slice(at + 1 + rest) : "");
+} else {
+  const shim = old.search(/^## Worker shim/m);
+  next = shim >= 0 ? old.slice(0, shim) + section + old.slice(shim) : old.trimEnd() + "\n\n" + section;
+}
+writeFileSync(outPath, next);
+log(`wrote ${outPath}`);
