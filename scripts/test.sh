@@ -39,7 +39,7 @@ node_modules/.bin/tsc -p tests/types
 # Without the DOM lib (Node/Worker projects): no @types at all, then @types/node with the README's Node quick start.
 node_modules/.bin/tsc -p tests/types/tsconfig.nodom.json
 node_modules/.bin/tsc -p tests/types/tsconfig.node.json
-if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts npm/shim.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
+if grep -nE '(:|<|\||,|=)[[:space:]]*any\b' npm/index.d.ts npm/types.d.ts npm/shim.d.ts npm/capture.d.ts; then echo "\`any\` on the public surface" >&2; exit 1; fi
 
 step "simulator and Node suites (real fetch over 127.0.0.1)"
 node --test --test-reporter=spec sim/test/ tests/node/
@@ -52,6 +52,9 @@ bash scripts/test-browser-codec.sh
 
 step "the package through Vite, webpack 5 and native ES modules in Chromium"
 bash scripts/test-bundlers.sh
+
+step "the live capture element with a fake camera in headless Chromium"
+bash scripts/test-capture.sh
 
 step "the demo end to end in headless Chromium"
 bash scripts/test-browser.sh

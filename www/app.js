@@ -47,6 +47,7 @@ function applyLang() {
   renderError();
   renderImage();
   renderResult();
+  updateCapture();
 }
 
 $("lang").addEventListener("click", () => {
@@ -101,14 +102,14 @@ function renderNotices() {
 for (const radio of document.querySelectorAll('input[name="document"]')) {
   radio.addEventListener("change", () => {
     renderNotices();
-    updateGuide();
+    updateCapture();
   });
 }
 
 // ---------------------------------------------------------------- the job
 
-/** `image`: a File/Blob (photo, picked or dropped file) or a canvas (a frame of the live camera). */
-async function run(image) {
+/** `image`: a File/Blob (photo, picked or dropped file, the live camera's still: `camera`) or a canvas. */
+async function run(image, { camera = false } = {}) {
   if (!image) return;
   stopCamera();
   state.controller?.abort();
@@ -117,7 +118,7 @@ async function run(image) {
   state.controller = controller;
   state.file = image;
   const isBlob = typeof Blob !== "undefined" && image instanceof Blob;
-  state.source = { bytes: isBlob ? image.size : null, width: image.width ?? null, height: image.height ?? null, camera: !isBlob };
+  state.source = { bytes: isBlob ? image.size : null, width: image.width ?? null, height: image.height ?? null, camera: camera || !isBlob };
   state.prepared = null;
   state.result = null;
   state.error = null;
@@ -387,9 +388,16 @@ function issueItem(issue, lang, tag) {
 
 // ---------------------------------------------------------------- live camera
 
-const DOC_ASPECT = { vehicleLicenseFront: 88 / 60, vehicleLicenseBack: 88 / 60, registrationCertificate: 190 / 270 };
-function updateGuide() {
-  $("guide").style.setProperty("--aspect", String(DOC_ASPECT[selectedDocument()]));
+// <vehicle-doc-capture> (the package's "vehicle-doc-ocr/capture", loaded on first use): the rear
+// camera with the detected document's outline and the quality report's guidance; it captures by
+// itself once steady frames are ok, or on its shutter; where no camera can be used it shows a file
+// input. Removing it stops the camera.
+const captureLang = () => (state.lang === "zh" ? "zh-CN" : "en");
+function updateCapture() {
+  const el = $("live");
+  if (!el) return;
+  el.setAttribute("lang", captureLang());
+  el.setAttribute("document", selectedDocument());
 }
 
 function cameraMessage(key) {
@@ -400,48 +408,30 @@ function cameraMessage(key) {
 
 $("open-camera").addEventListener("click", async () => {
   cameraMessage(null);
-  if (!navigator.mediaDevices || typeof navigator.mediaDevices.getUserMedia !== "function") {
+  try {
+    await import("vehicle-doc-ocr/capture");
+  } catch {
     cameraMessage("cameraUnavailable");
     return;
   }
-  try {
-    state.stream = await navigator.mediaDevices.getUserMedia({
-      audio: false,
-      video: { facingMode: { ideal: "environment" }, width: { ideal: 3840 }, height: { ideal: 2160 } },
-    });
-  } catch (e) {
-    cameraMessage(e && (e.name === "NotAllowedError" || e.name === "SecurityError") ? "cameraDenied" : "cameraUnavailable");
-    return;
-  }
-  updateGuide();
-  const video = $("video");
-  video.srcObject = state.stream;
+  stopCamera();
+  const el = document.createElement("vehicle-doc-capture");
+  el.id = "live";
+  el.setAttribute("auto", "");
+  el.addEventListener("capture", (e) => run(e.detail.file, { camera: true }));
+  $("camera-slot").append(el);
+  updateCapture();
   $("camera").hidden = false;
   document.body.classList.add("camera-open");
-  video.play().catch(() => {});
 });
 
 function stopCamera() {
-  if (state.stream) for (const track of state.stream.getTracks()) track.stop();
-  state.stream = null;
-  $("video").srcObject = null;
+  $("live")?.remove();
   $("camera").hidden = true;
   document.body.classList.remove("camera-open");
 }
 
 $("close-camera").addEventListener("click", stopCamera);
-
-$("shutter").addEventListener("click", () => {
-  const video = $("video");
-  if (!video.videoWidth) return;
-  // Freeze the frame on a canvas (the camera can stop at once); recognize() prepares the canvas
-  // directly: one JPEG encode, no intermediate file.
-  const canvas = document.createElement("canvas");
-  canvas.width = video.videoWidth;
-  canvas.height = video.videoHeight;
-  canvas.getContext("2d").drawImage(video, 0, 0);
-  run(canvas);
-});
 
 // ---------------------------------------------------------------- drag and drop (desktop)
 
@@ -473,7 +463,6 @@ window.addEventListener("drop", (e) => {
 // ---------------------------------------------------------------- start
 
 applyLang();
-updateGuide();
 const configLoaded = loadConfig();
 // Compile the wasm now rather than on the first photo; say so at once if it cannot load.
 ready().catch(() => {

@@ -55,13 +55,19 @@ export function useDemo(options = {}) {
   return demo;
 }
 
-/** Debian's Chromium. `fakeCamera`: Chromium's synthetic camera, permission granted. */
-export async function launchBrowser({ fakeCamera = false } = {}) {
+/**
+ * Debian's Chromium. `fakeCamera`: Chromium's synthetic camera, permission granted; a path to an
+ * .mjpeg file (concatenated JPEG frames) makes the camera play that file instead, looping.
+ * `args`: more Chromium switches.
+ */
+export async function launchBrowser({ fakeCamera = false, args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     args: [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run",
       ...(fakeCamera ? ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"] : []),
+      ...(typeof fakeCamera === "string" ? [`--use-file-for-fake-video-capture=${fakeCamera}`] : []),
+      ...args,
     ],
   });
 }
