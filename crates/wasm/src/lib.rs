@@ -25,7 +25,10 @@ mod convert;
 pub mod fetch;
 #[cfg(any(feature = "main", feature = "codec", feature = "quality"))]
 // The quality module uses only `image_error` from here.
-#[cfg_attr(not(any(feature = "main", feature = "codec")), allow(unused_imports))]
+#[cfg_attr(
+    not(any(feature = "main", feature = "codec")),
+    allow(unused_imports, dead_code)
+)]
 mod image;
 #[cfg(feature = "quality")]
 mod quality;
