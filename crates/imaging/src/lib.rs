@@ -152,18 +152,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
             decode::decode_jpeg(bytes, &layout.scan_ends, 1, lim.decode_bytes)?;
             // What is sent ends at EOI: bytes after it are never forwarded.
             let end = usize::try_from(layout.end).unwrap_or(bytes.len());
-            return Ok(Prepared {
-                jpeg: bytes.get(..end).unwrap_or(bytes).to_vec(),
-                width: info.width,
-                height: info.height,
-                quality: None,
-                source_width: info.width,
-                source_height: info.height,
-                source_format: info.format,
-                orientation_applied: 1,
-                encodes: 0,
-                passthrough: true,
-            });
+            return Ok(untouched(bytes.get(..end).unwrap_or(bytes), &info));
         }
         let idct = match plan.target.dct {
             d @ (2 | 4 | 8) => 8 / d as u32,
@@ -211,8 +200,13 @@ pub fn pass_as_is(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, Image
              with codec \"auto\" or send a smaller file",
         ));
     }
-    Ok(Prepared {
-        jpeg: out.to_vec(),
+    Ok(untouched(out, &info))
+}
+
+/// The result for bytes sent as they are (`passthrough`): the file's own size and format.
+fn untouched(bytes: &[u8], info: &ImageInfo) -> Prepared {
+    Prepared {
+        jpeg: bytes.to_vec(),
         width: info.width,
         height: info.height,
         quality: None,
@@ -222,7 +216,7 @@ pub fn pass_as_is(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, Image
         orientation_applied: 1,
         encodes: 0,
         passthrough: true,
-    })
+    }
 }
 
 /// Like [`prepare`] for pixels the caller already decoded (e.g. a browser canvas): RGBA8,
