@@ -242,6 +242,7 @@ mod tests {
                 "INVALID_IMAGE",
                 "UNSUPPORTED_FORMAT",
                 "IMAGE_TOO_LARGE",
+                "POOR_IMAGE",
                 "AUTH",
                 "QUOTA",
                 "RATE_LIMITED",
