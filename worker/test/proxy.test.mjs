@@ -28,10 +28,12 @@ describe("recognize({ proxyUrl })", () => {
       document: "vehicleLicenseFront",
       apihz: { id: KEYS.APIHZ_ID, key: KEYS.APIHZ_KEY, endpoints: [stack.sim.apihzUrl] },
     });
-    // Each call has its own requestId (apihz sends none; the one the Worker made comes back).
-    const { requestId: viaShimId, ...viaShimRest } = viaShim;
-    const { requestId: directId, ...directRest } = direct;
+    // Each call has its own requestId (apihz sends none; the one the Worker made comes back) and
+    // its own quality report timing (the report itself is the same photo's).
+    const { requestId: viaShimId, quality: viaShimQuality, ...viaShimRest } = viaShim;
+    const { requestId: directId, quality: directQuality, ...directRest } = direct;
     assert.deepEqual(viaShimRest, directRest);
+    assert.deepEqual({ ...viaShimQuality, elapsedMs: 0 }, { ...directQuality, elapsedMs: 0 });
     assert.match(viaShimId, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
     assert.notEqual(viaShimId, directId);
     assert.deepEqual(leaks(JSON.stringify(viaShim)), []);
