@@ -3,46 +3,18 @@
 //! The round trip through the Worker's own error answers is in `crates/shim/tests/round_trip.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
+#[path = "support/proxy_plan.rs"]
+mod support;
+
 mod shim_proxy {
+    use super::support::{done, image, plan, JPEG, TODAY};
     use serde_json::{json, Value};
     use vehicle_doc_ocr_core::providers::{self as model, shim_client as proxy};
-    use vehicle_doc_ocr_core::{
-        options, DocumentKind, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider,
-        Recognized, Step,
-    };
+    use vehicle_doc_ocr_core::{options, DocumentKind, ErrorCode, ImagePayload, Plan, Provider};
 
     const FRONT_OK: &str = include_str!("../../../fixtures/providers/apihz-front.doc.json");
     const BACK_OK: &str = include_str!("../../../fixtures/providers/apihz-back.doc.json");
     const JUHE_OK: &str = include_str!("../../../fixtures/providers/juhe-query.doc.json");
-    const JPEG: &[u8] = &[
-        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-    ];
-    const TODAY: &str = "2026-11-23";
-
-    fn image() -> ImagePayload {
-        ImagePayload::Image {
-            bytes: JPEG.to_vec(),
-            mime: "image/jpeg",
-            base64: None,
-        }
-    }
-
-    fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
-        let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
-        let mut p = Plan::new(&o, image(), Some(TODAY.into()), None).unwrap();
-        match p.start() {
-            Step::Send(r) => (p, r),
-            Step::Done(r) => panic!("expected a request, got {r:?}"),
-        }
-    }
-
-    fn done(step: Step) -> Result<Recognized, OcrError> {
-        match step {
-            Step::Done(r) => r,
-            Step::Send(r) => panic!("expected the end, got another request to {}", r.url),
-        }
-    }
-
     /// What the Worker would answer for a successful call: the typed result as JSON.
     fn shim_success(doc: DocumentKind, provider: Provider, raw: &str) -> Vec<u8> {
         let raw: Value = serde_json::from_str(raw).unwrap();

@@ -2,39 +2,13 @@
 //! code, class and provider across the round trip (`cargo test -p vehicle-doc-ocr-shim`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 
+#[path = "../../core/tests/support/proxy_plan.rs"]
+mod support;
+
 mod shim_round_trip {
-    use serde_json::json;
-    use vehicle_doc_ocr_core::{
-        options, ErrorCode, HttpRequest, ImagePayload, OcrError, Plan, Provider, Recognized, Step,
-    };
+    use super::support::{done, plan};
+    use vehicle_doc_ocr_core::{ErrorCode, OcrError, Provider};
     use vehicle_doc_ocr_shim::{Decision, Rejection, RequestFacts, Shim};
-
-    const JPEG: &[u8] = &[
-        0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, b'J', b'F', b'I', b'F', 0, 1,
-    ];
-    const TODAY: &str = "2026-11-23";
-
-    /// A `proxyUrl` plan that has sent its request to the Worker.
-    fn plan(doc: &str, proxy_url: &str) -> (Plan, HttpRequest) {
-        let o = options::parse(&json!({"document": doc, "proxyUrl": proxy_url})).unwrap();
-        let image = ImagePayload::Image {
-            bytes: JPEG.to_vec(),
-            mime: "image/jpeg",
-            base64: None,
-        };
-        let mut p = Plan::new(&o, image, Some(TODAY.into()), None).unwrap();
-        match p.start() {
-            Step::Send(r) => (p, r),
-            Step::Done(r) => panic!("expected a request, got {r:?}"),
-        }
-    }
-
-    fn done(step: Step) -> Result<Recognized, OcrError> {
-        match step {
-            Step::Done(r) => r,
-            Step::Send(r) => panic!("expected the end, got another request to {}", r.url),
-        }
-    }
 
     fn facts() -> RequestFacts {
         RequestFacts {
