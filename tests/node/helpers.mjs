@@ -1,6 +1,7 @@
 // Shared helpers of the Node suites: the simulator, options, test images, secret scanning.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import http from "node:http";
 import { VehicleDocOcrError } from "../../npm/src/node.js";
 import { startSimulator } from "../../sim/server.mjs";
 export { withComment } from "../../sim/images.mjs";
@@ -17,6 +18,22 @@ export const CARD_PNG = new Uint8Array(readFileSync(new URL("./fixtures/card-640
 
 export async function startSim() {
   return startSimulator({ port: 0, quiet: true, ...CREDS });
+}
+
+/**
+ * A second host (an attacker's) on 127.0.0.1: records the method of every request it gets and
+ * answers like a provider would. `{ url, hits, close() }`; empty `hits` with `hits.length = 0`.
+ */
+export async function startSink() {
+  const hits = [];
+  const server = http.createServer((req, res) => {
+    hits.push(req.method);
+    req.resume();
+    res.writeHead(200, { "Content-Type": "application/json" });
+    res.end('{"code":200,"msg":"not the provider"}');
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, hits, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
 export function apihzOptions(sim, document = "vehicleLicenseFront", extra = {}) {

@@ -2,33 +2,25 @@
 // the injected fetch does, nothing sent after an abort, a misbehaving fetch is a ConfigError.
 // Real fetch over 127.0.0.1 against the provider simulator.
 import assert from "node:assert/strict";
-import http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import * as ocr from "../../npm/src/node.js";
-import { CARD_JPEG, CARD_PNG, CREDS, apihzOptions, assertNoSecrets, faulty, rejection as rejectionOf, startSim } from "./helpers.mjs";
+import { CARD_JPEG, CARD_PNG, CREDS, apihzOptions, assertNoSecrets, faulty, rejection as rejectionOf, startSim, startSink } from "./helpers.mjs";
 
 const { recognize } = ocr;
 let sim;
 /** A second host (an attacker's): records every request it gets. */
 let elsewhere;
-const hits = [];
 before(async () => {
   sim = await startSim();
-  elsewhere = http.createServer((req, res) => {
-    hits.push(req.method);
-    req.resume();
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end('{"code":200,"msg":"not the provider"}');
-  });
-  await new Promise((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+  elsewhere = await startSink();
 });
 after(async () => {
   await sim.close();
-  await new Promise((resolve) => elsewhere.close(resolve));
+  await elsewhere.close();
 });
 beforeEach(() => {
   sim.reset();
-  hits.length = 0;
+  elsewhere.hits.length = 0;
 });
 
 const rejection = (promise, cls) => rejectionOf(promise, cls, (e) => assertNoSecrets(assert, e, "error"));
@@ -46,11 +38,11 @@ function countingFetch() {
 describe("provider redirects are never followed", () => {
   for (const status of [301, 302, 303, 307, 308]) {
     test(`a ${status} is a ProviderError; the Location host gets nothing`, async () => {
-      const to = `http://127.0.0.1:${elsewhere.address().port}/steal`;
+      const to = `${elsewhere.url}/steal`;
       const endpoint = `${faulty(sim, `redirect-${status}`)}?to=${encodeURIComponent(to)}`;
       const f = countingFetch();
       await rejection(recognize(CARD_JPEG, withEndpoints([endpoint], { fetch: f })), ocr.ProviderError);
-      assert.deepEqual(hits, [], "the redirect target saw no request");
+      assert.deepEqual(elsewhere.hits, [], "the redirect target saw no request");
       assert.deepEqual(f.inits.map((i) => i.redirect), ["manual"]);
       assert.equal(sim.calls().length, 1);
     });

@@ -2,28 +2,20 @@
 // followed (nothing re-posted to the Location host), a gzip answer that expands without end is
 // cut off at maxAnswerBytes. The client is the package in Node (proxyUrl mode).
 import assert from "node:assert/strict";
-import http from "node:http";
 import { after, before, beforeEach, describe, test } from "node:test";
 import * as ocr from "../../npm/src/node.js";
-import { rejection as rejectionOf } from "../../tests/node/helpers.mjs";
+import { rejection as rejectionOf, startSink } from "../../tests/node/helpers.mjs";
 import { CARD_JPEG, leaks, useStack } from "../support/harness.mjs";
 
 const stack = useStack();
 /** A second host (an attacker's): records every request it gets. */
 let elsewhere;
-const hits = [];
 before(async () => {
-  elsewhere = http.createServer((req, res) => {
-    hits.push(req.method);
-    req.resume();
-    res.writeHead(200, { "Content-Type": "application/json" });
-    res.end('{"code":200,"msg":"not the provider"}');
-  });
-  await new Promise((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+  elsewhere = await startSink();
 });
-after(() => new Promise((resolve) => elsewhere.close(resolve)));
+after(() => elsewhere.close());
 beforeEach(() => {
-  hits.length = 0;
+  elsewhere.hits.length = 0;
 });
 
 const rejection = (promise, cls) =>
@@ -35,10 +27,10 @@ const endpoint = (fault, query = "") => `${stack.sim.url}/__fault/${fault}/api/a
 describe("the Worker never follows a provider redirect", () => {
   for (const status of [301, 307, 308]) {
     test(`${status} to another host: ProviderError, the key and image re-posted nowhere`, async () => {
-      const to = encodeURIComponent(`http://127.0.0.1:${elsewhere.address().port}/steal`);
+      const to = encodeURIComponent(`${elsewhere.url}/steal`);
       const w = await stack.worker({ APIHZ_ENDPOINTS: endpoint(`redirect-${status}`, `?to=${to}`) });
       await rejection(ocr.recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: w.url }), ocr.ProviderError);
-      assert.deepEqual(hits, [], "the redirect target saw no request");
+      assert.deepEqual(elsewhere.hits, [], "the redirect target saw no request");
       assert.deepEqual(stack.sim.calls().map((c) => c.outcome), [`fault-redirect-${status}`], "posted once, never re-posted");
       await stack.close(w);
     });
