@@ -49,6 +49,22 @@ fn done(step: Step) -> Result<Recognized, OcrError> {
     }
 }
 
+/// A plan for `opts` that has produced its first request.
+fn sent(opts: &options::RecognizeOptions) -> Plan {
+    let mut plan = Plan::new(opts, image(), None, None).unwrap();
+    send(plan.start());
+    plan
+}
+
+/// A finished plan sends nothing again, whatever the glue feeds it next.
+fn assert_finished(plan: &mut Plan) {
+    assert!(matches!(plan.on_network_error(), Step::Done(Err(_))));
+    assert!(matches!(
+        plan.on_response(200, FRONT_OK.as_bytes()),
+        Step::Done(Err(_))
+    ));
+}
+
 fn form(body: &[u8]) -> Vec<(String, String)> {
     let text = std::str::from_utf8(body).unwrap();
     text.split('&')
@@ -220,8 +236,7 @@ fn juhe_success_and_single_attempt() {
             ErrorCode::Quota,
         ),
     ] {
-        let mut plan = Plan::new(&juhe_opts("base64"), image(), None, None).unwrap();
-        send(plan.start());
+        let mut plan = sent(&juhe_opts("base64"));
         let step = match body {
             None => plan.on_network_error(),
             Some(b) => plan.on_response(status, b),
@@ -300,14 +315,7 @@ fn failover_moves_on_after_network_5xx_and_non_json_then_stops_at_json() {
     assert_eq!(r.document(), DocumentKind::VehicleLicenseFront);
 
     // HTML with 200 moves on; a JSON 400 answer is final even with endpoints left.
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     assert_eq!(
         send(plan.on_response(200, b"<html><body>nginx</body></html>")).url,
         EPS[1]
@@ -317,21 +325,10 @@ fn failover_moves_on_after_network_5xx_and_non_json_then_stops_at_json() {
     assert_eq!(e.code, ErrorCode::Auth);
     assert_eq!(e.provider_code.as_deref(), Some("400"));
     // Never a second request after a JSON answer: the plan is finished.
-    assert!(matches!(plan.on_network_error(), Step::Done(Err(_))));
-    assert!(matches!(
-        plan.on_response(200, FRONT_OK.as_bytes()),
-        Step::Done(Err(_))
-    ));
+    assert_finished(&mut plan);
 
     // A JSON answer with a 5xx status is still the provider's answer: final.
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     let e = done(plan.on_response(
         500,
         b"{\"code\":400,\"msg\":\"\xe4\xbd\x99\xe9\xa2\x9d\xe4\xb8\x8d\xe8\xb6\xb3\"}",
@@ -340,21 +337,13 @@ fn failover_moves_on_after_network_5xx_and_non_json_then_stops_at_json() {
     assert_eq!(e.code, ErrorCode::Quota);
 
     // Malformed JSON moves on.
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     assert_eq!(send(plan.on_response(200, b"{\"code\":200,")).url, EPS[1]);
 }
 
 #[test]
 fn all_endpoints_failed() {
-    let mut plan = Plan::new(&apihz_opts("vehicleLicenseBack", &EPS), image(), None, None).unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseBack", &EPS));
     send(plan.on_response(502, b""));
     send(plan.on_response(200, b"<html>"));
     let e = done(plan.on_network_error()).unwrap_err();
@@ -365,14 +354,7 @@ fn all_endpoints_failed() {
         assert!(!e.message.contains(ep));
     }
 
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseBack", &EPS[..2]),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseBack", &EPS[..2]));
     send(plan.on_network_error());
     let e = done(plan.on_response(504, b"gateway timeout")).unwrap_err();
     assert_eq!(e.code, ErrorCode::ProviderError);
@@ -422,14 +404,7 @@ fn secrets_never_leak() {
         }
     }
     // Failover exhaustion with an endpoint that (unwisely) carries the key.
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &[&key_ep]),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &[&key_ep]));
     errors.push(done(plan.on_network_error()).unwrap_err());
     let mut opts = apihz_opts("vehicleLicenseFront", &[&key_ep]);
     opts.max_base64_chars = 1;
@@ -439,14 +414,7 @@ fn secrets_never_leak() {
         format!("{{\"code\":\"{KEY}\"}}"),
         format!("{{\"msg\":\"{KEY}\"}}"),
     ] {
-        let mut plan = Plan::new(
-            &apihz_opts("vehicleLicenseFront", &EPS),
-            image(),
-            None,
-            None,
-        )
-        .unwrap();
-        send(plan.start());
+        let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
         errors.push(done(plan.on_response(200, body.as_bytes())).unwrap_err());
     }
     assert_eq!((errors.len(), juhe_errors), (19, 20));
@@ -479,14 +447,7 @@ fn debug_output_shows_no_secret() {
 /// A provider that echoes the key percent-encoded is redacted too.
 #[test]
 fn encoded_secret_echo_is_redacted() {
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     let body = json!({"code": 400, "msg": "key=Kq7%2Bzz%2FKEY%3Dunique 错误"}).to_string();
     let e = done(plan.on_response(200, body.as_bytes())).unwrap_err();
     assert!(!e
@@ -568,8 +529,7 @@ fn a_redirect_is_final_and_never_followed() {
                 juhe_opts("base64"),
                 proxy.clone(),
             ] {
-                let mut plan = Plan::new(&opts, image(), None, None).unwrap();
-                send(plan.start());
+                let mut plan = sent(&opts);
                 let e = done(plan.on_response(status, body)).unwrap_err();
                 assert_eq!(e.code, ErrorCode::ProviderError, "{status}");
                 assert!(!e.retryable, "{status}");
@@ -577,32 +537,14 @@ fn a_redirect_is_final_and_never_followed() {
                 assert!(e.message.contains("never followed"), "{}", e.message);
                 assert_eq!(e.provider, Some(plan.provider()));
                 // Finished: nothing is sent again, whatever the glue feeds next.
-                assert!(matches!(plan.on_network_error(), Step::Done(Err(_))));
-                assert!(matches!(
-                    plan.on_response(200, FRONT_OK.as_bytes()),
-                    Step::Done(Err(_))
-                ));
+                assert_finished(&mut plan);
             }
         }
     }
     // The edges of the range are not redirects.
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     assert!(done(plan.on_response(299, FRONT_OK.as_bytes())).is_ok());
-    let mut plan = Plan::new(
-        &apihz_opts("vehicleLicenseFront", &EPS),
-        image(),
-        None,
-        None,
-    )
-    .unwrap();
-    send(plan.start());
+    let mut plan = sent(&apihz_opts("vehicleLicenseFront", &EPS));
     assert_eq!(send(plan.on_response(400, b"<html>")).url, EPS[1]);
 }
 
@@ -660,8 +602,7 @@ fn secrets_echoed_in_a_success_are_redacted_everywhere() {
     let mut cert: Value = serde_json::from_str(JUHE_OK).unwrap();
     cert["result"]["res"][0]["content"] = json!(KEY);
     cert["reason"] = json!(format!("ok {KEY}"));
-    let mut plan = Plan::new(&juhe_opts("base64"), image(), None, None).unwrap();
-    send(plan.start());
+    let mut plan = sent(&juhe_opts("base64"));
     let r = done(plan.on_response(200, cert.to_string().as_bytes())).unwrap();
     let out = serde_json::to_value(&r).unwrap();
     let mut all = Vec::new();
@@ -684,8 +625,7 @@ fn redaction_never_eats_the_librarys_words() {
         let opts = options::parse(&json!({"document": "vehicleLicenseFront",
             "apihz": {"id": "1", "key": key, "endpoints": EPS}}))
         .unwrap();
-        let mut plan = Plan::new(&opts, image(), None, None).unwrap();
-        send(plan.start());
+        let mut plan = sent(&opts);
         let body = json!({"code": 400, "msg": format!("通讯秘钥错误 {key}")}).to_string();
         let e = done(plan.on_response(200, body.as_bytes())).unwrap_err();
         assert_eq!(e.code, ErrorCode::Auth);
@@ -701,8 +641,7 @@ fn redaction_never_eats_the_librarys_words() {
 
         // A success: the library's fixed texts (document, provider, issue codes and messages)
         // are intact; only the provider's texts are redacted.
-        let mut plan = Plan::new(&opts, image(), None, None).unwrap();
-        send(plan.start());
+        let mut plan = sent(&opts);
         let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
         let f = match r {
             Recognized::VehicleLicenseFront(f) => f,
@@ -719,8 +658,7 @@ fn redaction_never_eats_the_librarys_words() {
     let opts = options::parse(&json!({"document": "vehicleLicenseFront",
         "apihz": {"id": "粤", "key": "B", "endpoints": EPS}}))
     .unwrap();
-    let mut plan = Plan::new(&opts, image(), None, None).unwrap();
-    send(plan.start());
+    let mut plan = sent(&opts);
     let r = done(plan.on_response(200, FRONT_OK.as_bytes())).unwrap();
     assert_eq!(serde_json::to_value(&r).unwrap()["plateNumber"], "粤BB4321");
 }
