@@ -42,7 +42,7 @@ export class PoorImageError extends VehicleDocOcrError {
   constructor(message, fields = {}) {
     super(message, { retryable: false, ...fields });
     /** @type {string[]} */
-    this.reasons = fields.quality?.reasons ?? [];
+    this.reasons = fields.quality?.reasons ?? fields.reasons ?? [];
     /** @type {object|null} */
     this.quality = fields.quality ?? null;
   }

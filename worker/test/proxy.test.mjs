@@ -3,6 +3,8 @@
 // and same error classes as direct mode, and no key on the client side.
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
+import sharp from "sharp";
+import { documentPhoto } from "../../bench/docgen.mjs";
 import * as ocr from "../../npm/src/node.js";
 import { rejection as rejectionOf } from "../../tests/node/helpers.mjs";
 import { CARD_JPEG, KEYS, leaks, useStack, withComment } from "../support/harness.mjs";
@@ -107,5 +109,34 @@ describe("recognize({ proxyUrl })", () => {
     const e = await rejection(recognize(CARD_JPEG, { document: "vehicleLicenseFront", proxyUrl: url }), ocr.NetworkError);
     assert.equal(e.provider, "shim");
     assert.deepEqual(stack.sim.calls(), []);
+  });
+});
+
+describe("the Worker's quality gate (QUALITY_GATE)", () => {
+  const W = 1600;
+  const H = 1200;
+  const raw = documentPhoto(W, H, { glyphFrac: 1 / 66, noise: 6, seed: 3 });
+  const photo = (f) => f(sharp(raw, { raw: { width: W, height: H, channels: 3 } })).jpeg({ quality: 80 }).toBuffer().then((b) => new Uint8Array(b));
+  // The client's own gate is off: the Worker decides.
+  const call = (image, w) => recognize(image, { document: "vehicleLicenseFront", proxyUrl: w.url, qualityGate: "off" });
+
+  test('"block": a photo to retake is a PoorImageError with its reasons, and the provider is never paid', async () => {
+    const gated = await worker({ QUALITY_GATE: "block" });
+    const dark = await photo((i) => i.linear(0.08, 0));
+    const e = await rejection(call(dark, gated), ocr.PoorImageError);
+    assert.equal(e.code, "POOR_IMAGE");
+    assert.equal(e.retryable, false);
+    assert.ok(e.reasons.includes("dark"), JSON.stringify(e.reasons));
+    assert.deepEqual(stack.sim.calls(), []);
+    // A sharp, well-lit photo of the same document goes through and is billed once.
+    const result = await call(await photo((i) => i), gated);
+    assert.equal(result.document, "vehicleLicenseFront");
+    assert.equal(stack.sim.calls().length, 1);
+  });
+
+  test("off by default: the same dark photo is sent", async () => {
+    const dark = await photo((i) => i.linear(0.08, 0));
+    await call(dark, shim);
+    assert.equal(stack.sim.calls().length, 1);
   });
 });

@@ -155,6 +155,10 @@ pub struct OcrError {
     pub provider_code: Option<String>,
     /// The provider's own words (redacted of secrets), when it gave any.
     pub provider_message: Option<String>,
+    /// `POOR_IMAGE` only: the quality report's reason codes (`"blurry"`, `"tooFar"`, …), as the
+    /// Worker's quality gate sends them back to a `proxyUrl` client.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
 }
 
 impl OcrError {
@@ -166,6 +170,7 @@ impl OcrError {
             provider: None,
             provider_code: None,
             provider_message: None,
+            reasons: Vec::new(),
         }
     }
 

@@ -18,7 +18,7 @@ pub const PREPARE_UPLOAD_CAP_BYTES: usize = 10 * 1024 * 1024;
 pub const DEFAULT_RATE_LIMIT_PERIOD_SECONDS: u32 = 60;
 
 /// Every variable the shim reads. Nothing else in the environment is looked at.
-pub const ENV_VARS: [&str; 12] = [
+pub const ENV_VARS: [&str; 13] = [
     "APIHZ_ID",
     "APIHZ_KEY",
     "APIHZ_ENDPOINTS",
@@ -31,6 +31,7 @@ pub const ENV_VARS: [&str; 12] = [
     "TIMEOUT_MS",
     "RATE_LIMIT_PERIOD",
     "JUHE_UPLOAD",
+    "QUALITY_GATE",
 ];
 
 #[derive(Clone, PartialEq, Eq)]
@@ -61,6 +62,9 @@ pub struct ShimConfig {
     pub max_base64_chars: usize,
     pub timeout_ms: Option<u32>,
     pub rate_limit_period_seconds: u32,
+    /// `QUALITY_GATE`: the `qualityGate` of every call (`"warn"` or `"block"`); `None`: off, the
+    /// Workers default (the report decodes the photo: paid plans only).
+    pub quality_gate: Option<&'static str>,
 }
 
 /// Keys never reach `{:?}` output.
@@ -75,6 +79,7 @@ impl fmt::Debug for ShimConfig {
             .field("max_base64_chars", &self.max_base64_chars)
             .field("timeout_ms", &self.timeout_ms)
             .field("rate_limit_period_seconds", &self.rate_limit_period_seconds)
+            .field("quality_gate", &self.quality_gate)
             .finish()
     }
 }
@@ -227,6 +232,16 @@ impl ShimConfig {
             }
         };
 
+        let quality_gate = match get("QUALITY_GATE").as_deref() {
+            None | Some("off") => None,
+            Some("warn") => Some("warn"),
+            Some("block") => Some("block"),
+            Some(_) => {
+                problems.push("QUALITY_GATE must be off, warn or block".to_owned());
+                None
+            }
+        };
+
         if !problems.is_empty() {
             return Err(ConfigProblems(problems));
         }
@@ -239,6 +254,7 @@ impl ShimConfig {
             max_base64_chars,
             timeout_ms,
             rate_limit_period_seconds,
+            quality_gate,
         })
     }
 

@@ -579,13 +579,20 @@ impl Shim {
             _ => {
                 let message = redact(&e.message, &redactions);
                 let provider_code = e.provider_code.as_deref().map(|c| redact(c, &redactions));
-                let body = error_body(
+                let mut body = error_body(
                     e.code,
                     &message,
                     e.retryable,
                     provider,
                     provider_code.as_deref(),
                 );
+                // The quality gate's reason codes (no personal data: words like "blurry").
+                if let (Some(Value::Object(m)), false) =
+                    (body.get_mut("error"), e.reasons.is_empty())
+                {
+                    let words = e.reasons.iter().map(|r| Value::from(r.as_str())).collect();
+                    m.insert("reasons".into(), Value::Array(words));
+                }
                 json_response(status, base_headers(echo), body)
             }
         };
@@ -648,6 +655,9 @@ pub fn recognize_options(cfg: &ShimConfig, document: DocumentKind) -> Option<Val
     }
     if let Some(t) = cfg.timeout_ms {
         o.insert("timeoutMs".into(), t.into());
+    }
+    if let Some(gate) = cfg.quality_gate {
+        o.insert("qualityGate".into(), gate.into());
     }
     if !cfg.prepare_in_worker {
         // Free plan: 10 ms CPU. Never re-encode in the Worker; the body cap already keeps the

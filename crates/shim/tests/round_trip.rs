@@ -97,4 +97,64 @@ mod shim_round_trip {
         let e = done(p.on_response(r.status, r.body.unwrap().to_string().as_bytes())).unwrap_err();
         assert_eq!((e.code, e.retryable), (ErrorCode::RateLimited, true));
     }
+
+    /// The Worker's quality gate (`QUALITY_GATE`): the reasons of a POOR_IMAGE come back to the
+    /// client as reason codes, nothing else does.
+    #[test]
+    fn a_poor_image_comes_back_with_its_reasons() {
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            "QUALITY_GATE" => Some("block".into()),
+            _ => None,
+        });
+        let Decision::Forward(f) = shim.decide(&facts()) else {
+            panic!("expected the call to go ahead")
+        };
+        assert_eq!(f.options["qualityGate"], "block");
+        let mut e = OcrError::new(ErrorCode::PoorImage, "the photo should be retaken");
+        e.reasons = vec!["blurry".into(), "tooFar".into()];
+        let r = shim.error_response(&facts(), &e);
+        assert_eq!(r.status, 400);
+        let back = round_trip(&shim, &e);
+        assert_eq!((back.code, back.retryable), (ErrorCode::PoorImage, false));
+        assert_eq!(back.reasons, ["blurry", "tooFar"]);
+        // Anything that is not a reason code is dropped on the client's side.
+        let (mut p, _) = plan("vehicleLicenseFront", "https://x.dev");
+        let body = r#"{"error":{"code":"POOR_IMAGE","message":"retake","retryable":false,"reasons":["dark","<script>",7,"a b"]}}"#;
+        let back = done(p.on_response(400, body.as_bytes())).unwrap_err();
+        assert_eq!(back.reasons, ["dark"]);
+    }
+
+    #[test]
+    fn quality_gate_values_are_checked() {
+        for (value, gate) in [
+            ("off", None),
+            ("warn", Some("warn")),
+            ("block", Some("block")),
+        ] {
+            let shim = Shim::from_env(|name| match name {
+                "APIHZ_ID" => Some("12345678".into()),
+                "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+                "QUALITY_GATE" => Some(value.into()),
+                _ => None,
+            });
+            let Decision::Forward(f) = shim.decide(&facts()) else {
+                panic!("expected the call to go ahead")
+            };
+            assert_eq!(f.options.get("qualityGate").and_then(|v| v.as_str()), gate);
+        }
+        let shim = Shim::from_env(|name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            "QUALITY_GATE" => Some("strict".into()),
+            _ => None,
+        });
+        let problems = shim.config().unwrap_err().to_string();
+        assert!(
+            problems.contains("QUALITY_GATE must be off, warn or block"),
+            "{problems}"
+        );
+        assert!(!problems.contains("strict"));
+    }
 }

@@ -9,7 +9,8 @@
 //! null). Answers are `{ status, headers: [[name, value], ...], body, drainBytes }` with `body` a
 //! JSON value or null.
 
-use crate::convert::{error_to_js, get, to_js};
+use crate::convert::{error_to_js, get, js_to_json, to_js};
+use vehicle_doc_ocr_core::providers::shim_client::reason_codes;
 use vehicle_doc_ocr_core::{ErrorCode, OcrError, Provider};
 use vehicle_doc_ocr_shim::{config::ENV_VARS, Rejection, RequestFacts, Shim};
 use wasm_bindgen::prelude::*;
@@ -115,5 +116,8 @@ fn error_from_js(error: &JsValue) -> OcrError {
         _ => None,
     };
     e.provider_code = get(error, "providerCode").as_string();
+    if code == ErrorCode::PoorImage {
+        e.reasons = reason_codes(js_to_json(&get(error, "reasons")).as_ref());
+    }
     e
 }

@@ -132,7 +132,26 @@ pub fn error_from_json(status: u16, json: &Value) -> OcrError {
         .get("providerCode")
         .and_then(Value::as_str)
         .map(str::to_owned);
+    if code == ErrorCode::PoorImage {
+        out.reasons = reason_codes(e.get("reasons"));
+    }
     out
+}
+
+/// The reason codes of a `POOR_IMAGE` answer: short ASCII words only, at most 16 of them
+/// (anything else in the list is not a reason code and is dropped).
+pub fn reason_codes(list: Option<&Value>) -> Vec<String> {
+    let words = list
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    words
+        .iter()
+        .filter_map(Value::as_str)
+        .filter(|w| !w.is_empty() && w.len() <= 32 && w.bytes().all(|b| b.is_ascii_alphabetic()))
+        .take(16)
+        .map(str::to_owned)
+        .collect()
 }
 
 fn status_error(status: u16, what: &str) -> OcrError {
