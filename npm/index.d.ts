@@ -187,7 +187,7 @@ export interface PrepareSettings {
 }
 
 export interface PrepareImageOptions extends PrepareSettings {
-  /** The providers' base64 limit; the result never exceeds it. @default 1000000 */
+  /** The providers' base64 limit; the result never exceeds it. 1 to 20,000,000. @default 1000000 */
   maxBase64Chars?: number;
   /** Cancels the preparation: the promise rejects with `AbortedError` at once and the work stops at its next step. */
   signal?: AbortSignalLike;
@@ -255,7 +255,7 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   signal?: AbortSignalLike;
   /** @default globalThis.fetch */
   fetch?: (input: string, init: FetchInit) => Promise<ResponseLike>;
-  /** The providers' base64 limit; the image sent never exceeds it. @default 1000000 */
+  /** The providers' base64 limit; the image sent never exceeds it. 1 to 20,000,000. @default 1000000 */
   maxBase64Chars?: number;
   /** Image preparation settings. */
   prepare?: PrepareSettings;

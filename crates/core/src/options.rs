@@ -17,6 +17,9 @@ pub const DEFAULT_TIMEOUT_MS: u32 = 20_000;
 /// a signed 32-bit delay: above 2^31-1 ms they fire at once, after the paid request was sent.
 pub const MAX_TIMEOUT_MS: u32 = 300_000;
 pub const DEFAULT_MAX_BASE64_CHARS: usize = 1_000_000;
+/// The largest budget accepted (`maxBase64Chars`, the Worker's `MAX_BASE64_CHARS`): 20× what the
+/// providers take today, and well inside a 32-bit `usize` (wasm32).
+pub const MAX_MAX_BASE64_CHARS: usize = 20_000_000;
 /// The default cap on a provider's (or the shim's) answer, counted in decoded bytes: their JSON
 /// answers are a few KB; a compressed "bomb" is cut off at this size.
 pub const DEFAULT_MAX_ANSWER_BYTES: u32 = 4 << 20;
@@ -195,8 +198,8 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     let max_base64_chars = int(
         "maxBase64Chars",
         DEFAULT_MAX_BASE64_CHARS as u64,
-        1 << 40,
-        "option `maxBase64Chars` must be a positive whole number",
+        MAX_MAX_BASE64_CHARS as u64,
+        "option `maxBase64Chars` must be a whole number from 1 to 20000000",
     )? as usize;
 
     let apihz = match present(obj, "apihz") {

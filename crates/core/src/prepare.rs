@@ -119,9 +119,13 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
     };
     let max_base64_chars = match budget {
         Some(b) => b,
-        None => int("maxBase64Chars", 1 << 40, "a positive whole number")?
-            .and_then(|n| usize::try_from(n).ok())
-            .unwrap_or(crate::options::DEFAULT_MAX_BASE64_CHARS),
+        None => int(
+            "maxBase64Chars",
+            crate::options::MAX_MAX_BASE64_CHARS as u64,
+            "a whole number from 1 to 20000000",
+        )?
+        .and_then(|n| usize::try_from(n).ok())
+        .unwrap_or(crate::options::DEFAULT_MAX_BASE64_CHARS),
     };
     let max_long_side_px = int(
         "maxLongSidePx",

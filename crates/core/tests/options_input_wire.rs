@@ -155,6 +155,15 @@ fn config_errors_name_the_option_and_never_the_value() {
             json!({"document": "vehicleLicenseFront", "apihz": {"id": "1", "key": SECRET}, "maxBase64Chars": 0}),
             "`maxBase64Chars`",
         ),
+        // Above the cap, and past 2^32 (which a 32-bit wasm usize would have truncated).
+        (
+            json!({"document": "vehicleLicenseFront", "apihz": {"id": "1", "key": SECRET}, "maxBase64Chars": 20_000_001}),
+            "`maxBase64Chars`",
+        ),
+        (
+            json!({"document": "vehicleLicenseFront", "apihz": {"id": "1", "key": SECRET}, "maxBase64Chars": 4_294_967_301u64}),
+            "`maxBase64Chars`",
+        ),
         (
             json!({"document": "vehicleLicenseFront", "apihz": {"id": "1", "key": SECRET}, "proxyUrl": SECRET}),
             "`proxyUrl`",

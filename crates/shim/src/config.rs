@@ -10,7 +10,7 @@ use vehicle_doc_ocr_core::options;
 /// Default base64 budget: the library's own default, the providers' documented 1M limit.
 pub use vehicle_doc_ocr_core::options::DEFAULT_MAX_BASE64_CHARS;
 /// Upper bound for `MAX_BASE64_CHARS` (far above anything a provider accepts).
-pub const MAX_MAX_BASE64_CHARS: usize = 20_000_000;
+pub use vehicle_doc_ocr_core::options::MAX_MAX_BASE64_CHARS;
 /// Body cap when `PREPARE_IN_WORKER=1`: the Worker re-encodes oversize uploads itself.
 pub const PREPARE_UPLOAD_CAP_BYTES: usize = 10 * 1024 * 1024;
 /// Retry-After for the shim's own rate limit when `RATE_LIMIT_PERIOD` is not set: the longest

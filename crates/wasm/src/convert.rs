@@ -63,7 +63,7 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
             continue;
         }
         let not_json = || {
-            OcrError::config(format!("option `{name}` must be plain JSON data (strings, finite numbers, booleans, arrays, objects)"))
+            OcrError::config(format!("option `{name}` must be plain JSON data (strings, finite numbers, booleans, arrays, objects; no cycles)"))
         };
         // JSON has no NaN/Infinity: the conversion would turn them into `null`, i.e. "unset".
         if has_non_finite(&value, 8) {
@@ -82,6 +82,15 @@ pub fn options_to_json(options: &JsValue) -> Result<serde_json::Value, OcrError>
 /// numbers as floats (non-finite -> null); arrays (holes -> null); a `Map` with string keys or a
 /// non-iterable object -> object; anything else (functions, symbols, bytes, Sets...) -> `None`.
 pub fn js_to_json(value: &JsValue) -> Option<serde_json::Value> {
+    to_json(value, MAX_JSON_DEPTH)
+}
+
+/// Nesting deeper than this is not JSON-compatible (`None`): options are a few levels deep, and
+/// an object that holds itself would otherwise recurse until the wasm stack traps (which poisons
+/// the module for the whole page).
+const MAX_JSON_DEPTH: u8 = 32;
+
+fn to_json(value: &JsValue, depth: u8) -> Option<serde_json::Value> {
     use serde_json::Value;
     if value.loose_eq(&JsValue::NULL) {
         return Some(Value::Null);
@@ -105,10 +114,11 @@ pub fn js_to_json(value: &JsValue) -> Option<serde_json::Value> {
     if let Some(s) = value.as_string() {
         return Some(Value::String(s));
     }
+    let depth = depth.checked_sub(1)?;
     if let Some(array) = value.dyn_ref::<js_sys::Array>() {
         return array
             .iter()
-            .map(|v| js_to_json(&v))
+            .map(|v| to_json(&v, depth))
             .collect::<Option<_>>()
             .map(Value::Array);
     }
@@ -118,7 +128,7 @@ pub fn js_to_json(value: &JsValue) -> Option<serde_json::Value> {
     let mut map = serde_json::Map::new();
     let mut entry = |pair: JsValue| -> Option<()> {
         let pair = pair.unchecked_into::<js_sys::Array>();
-        map.insert(pair.get(0).as_string()?, js_to_json(&pair.get(1))?);
+        map.insert(pair.get(0).as_string()?, to_json(&pair.get(1), depth)?);
         Some(())
     };
     match js_sys::try_iter(value) {

@@ -208,6 +208,9 @@ fn option_values_must_be_json_data() {
         "o.timeoutMs = Symbol('x')",
         "o.timeoutMs = [1, () => 1]",
         "o.apihz.endpoints = new Map([[1, 'x']])",
+        // An object that holds itself: refused, not recursed into until the wasm stack traps.
+        "o.apihz.self = o.apihz",
+        "o.apihz.endpoints = []; o.apihz.endpoints.push(o.apihz.endpoints)",
     ] {
         let err = check_options(with(bad)).err().expect(bad);
         assert_eq!(code(&err), "CONFIG", "{bad}");
@@ -224,4 +227,6 @@ fn option_values_must_be_json_data() {
     ] {
         assert!(check_options(with(good)).is_ok(), "{good}");
     }
+    // The module still works after the refusals.
+    assert!(check_options(options("{}")).is_ok());
 }
