@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Build the three wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
+# Build the five wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
 #   vehicle_doc_ocr_bg.wasm        recognize(), options, probing                    (feature `main`)
 #   vehicle_doc_ocr_image_bg.wasm  the pure-Rust image codec, loaded lazily         (feature `codec`)
 #   vehicle_doc_ocr_shim_bg.wasm   the Worker shim's decisions, loaded by worker/ only (feature `shim`)
+#   vehicle_doc_ocr_quality_bg.wasm         the photo quality report on canvas pixels (browsers) (feature `quality`)
+#   vehicle_doc_ocr_quality_decode_bg.wasm  the same with its decoders (Node, Workers)    (feature `quality-decode`)
 # Each must stay within the 150 KB gzipped budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,5 +44,8 @@ build_module vehicle_doc_ocr ""
 build_module vehicle_doc_ocr_image --experimental-reset-state-function --no-default-features --features codec
 # Loaded only by the Worker (npm/src/shim.js, `vehicle-doc-ocr/worker`), never by a browser.
 build_module vehicle_doc_ocr_shim "" --no-default-features --features shim
-# The photo quality report (assessImage), loaded only by callers of assessImage and the capture element.
+# The photo quality report (assessImage), loaded only by callers of assessImage, a gated recognize()
+# and the capture element: in browsers the RGBA entry only (the canvas decodes; no decoder linked),
+# in Node and Workers with its decoders (assessBytes).
 build_module vehicle_doc_ocr_quality "" --no-default-features --features quality
+build_module vehicle_doc_ocr_quality_decode "" --no-default-features --features quality-decode

@@ -3,7 +3,7 @@
 import { readFile } from "node:fs/promises";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
-import * as quality from "../wasm/vehicle_doc_ocr_quality.js";
+import * as quality from "../wasm/vehicle_doc_ocr_quality_decode.js";
 import { createApi } from "./api.js";
 import { wasmInput } from "./wasm.js";
 
@@ -15,7 +15,7 @@ const load = (mod, file) => async (location) => {
 const api = createApi(
   load(wasm, "vehicle_doc_ocr_bg.wasm"),
   load(codec, "vehicle_doc_ocr_image_bg.wasm"),
-  load(quality, "vehicle_doc_ocr_quality_bg.wasm"),
+  load(quality, "vehicle_doc_ocr_quality_decode_bg.wasm"),
 );
 
 export const { recognize, prepareImage, crossCheck, assessImage, ready, configureWasm, createClient } = api;

@@ -62,5 +62,9 @@ export async function assessInput(quality, input, options, longSide = DEFAULT_LO
       }
     }
   }
+  // The browser build of the module has no decoders (the canvas decodes); Node and Workers' has.
+  if (typeof quality.assessBytes !== "function") {
+    throw new UnsupportedFormatError("this browser cannot decode the image to check its quality (send a JPEG or PNG)");
+  }
   return quality.assessBytes(input, longSide, options);
 }

@@ -6,10 +6,10 @@
 // 500 ms of CPU. An image that does not fit as it is gets an error that says what to do.
 import module from "../wasm/vehicle_doc_ocr_bg.wasm";
 import codecModule from "../wasm/vehicle_doc_ocr_image_bg.wasm";
-import qualityModule from "../wasm/vehicle_doc_ocr_quality_bg.wasm";
+import qualityModule from "../wasm/vehicle_doc_ocr_quality_decode_bg.wasm";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
-import * as quality from "../wasm/vehicle_doc_ocr_quality.js";
+import * as quality from "../wasm/vehicle_doc_ocr_quality_decode.js";
 import { clientOf, createApi } from "./api.js";
 import { ImageTooLargeError } from "./errors.js";
 import { wasmInput } from "./wasm.js";

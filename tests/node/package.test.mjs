@@ -13,10 +13,10 @@ before(async () => {
 });
 after(() => remove());
 
-test("the tarball holds the code, both wasm modules and the types, and no test or build files", async () => {
+test("the tarball holds the code, every wasm module and the types, and no test or build files", async () => {
   const { stdout } = await run("npm", ["pack", "--dry-run", "--json"], { cwd: pkgDir });
   const files = JSON.parse(stdout)[0].files.map((f) => f.path);
-  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "src/shim.js", "shim.d.ts", "wasm/vehicle_doc_ocr_shim_bg.wasm", "wasm/vehicle_doc_ocr_shim.js", "bin/cli.mjs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
+  for (const f of ["src/node.js", "src/browser.js", "src/workerd.js", "index.d.ts", "types.d.ts", "wasm/vehicle_doc_ocr_bg.wasm", "wasm/vehicle_doc_ocr_image_bg.wasm", "src/shim.js", "shim.d.ts", "wasm/vehicle_doc_ocr_shim_bg.wasm", "wasm/vehicle_doc_ocr_shim.js", "wasm/vehicle_doc_ocr_quality_bg.wasm", "wasm/vehicle_doc_ocr_quality_decode_bg.wasm", "bin/cli.mjs", "README.md", "LICENSE-MIT", "LICENSE-APACHE"]) {
     assert.ok(files.includes(f), `missing ${f}`);
   }
   assert.ok(!files.some((f) => /test|fixtures|\.rs$/.test(f)), files.join(", "));

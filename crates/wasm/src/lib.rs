@@ -11,7 +11,9 @@
 //!   (`vehicle-doc-ocr-shim`), loaded only by the Worker (`vehicle-doc-ocr/worker`), never by a
 //!   browser;
 //! - feature `quality` → `vehicle_doc_ocr_quality_bg.wasm`: the photo quality report
-//!   (`assessImage`), loaded only by its callers and the capture element.
+//!   (`assessImage`) on RGBA pixels the browser's canvas decoded, loaded only by its callers and
+//!   the capture element; feature `quality-decode` → `vehicle_doc_ocr_quality_decode_bg.wasm`:
+//!   the same plus `assessBytes` (decoders linked), for Node and Workers.
 //!
 //! Every export returns `Result<_, JsValue>`; the `Err` is a plain object
 //! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/api.js`
@@ -23,7 +25,7 @@ mod convert;
 // Public for the glue's own tests (crates/wasm/tests/, wasm-bindgen-test in Node).
 #[cfg(feature = "main")]
 pub mod fetch;
-#[cfg(any(feature = "main", feature = "codec", feature = "quality"))]
+#[cfg(any(feature = "main", feature = "codec", feature = "quality-decode"))]
 // The quality module uses only `image_error` from here.
 #[cfg_attr(
     not(any(feature = "main", feature = "codec")),

@@ -2,6 +2,7 @@
 //! built into its own lazily loaded module (feature `quality`). Converts and delegates only.
 
 use crate::convert::{error_to_js, get, set};
+#[cfg(feature = "quality-decode")]
 use crate::image::image_error;
 use vehicle_doc_ocr_core::{DocumentKind, OcrError};
 use vehicle_doc_ocr_imaging::quality::{self, Layout, Luma, Report, Thresholds, MAX_ANALYSIS_SIDE};
@@ -137,6 +138,8 @@ pub fn assess_rgba(
 }
 
 /// Assess image bytes (decoded here: Node, Workers). `longSideCap`: the prepare long-side cap.
+/// Only in the `quality-decode` build: browsers decode with the canvas and call `assessRgba`.
+#[cfg(feature = "quality-decode")]
 #[wasm_bindgen(js_name = assessBytes)]
 pub fn assess_bytes(
     bytes: &[u8],
