@@ -13,15 +13,16 @@ const WRANGLER_TOML = join(ROOT, "worker/wrangler.toml");
 
 /**
  * `wrangler deploy --dry-run --outdir`: the exact bundle a deploy uploads (wasm as a module), in a
- * new temporary folder named `prefix`…; the caller removes it.
+ * new temporary folder named `prefix`…; the caller removes it. `config`: another wrangler.toml
+ * (bench/peers-worker's), by default the shim's.
  */
-export function bundleWorker(prefix) {
+export function bundleWorker(prefix, config = WRANGLER_TOML) {
   if (!existsSync(join(ROOT, "npm/wasm/vehicle_doc_ocr_bg.wasm"))) {
     throw new Error("npm/wasm/ is missing: run `bash scripts/build.sh` (npm run build) first");
   }
   const dir = mkdtempSync(join(tmpdir(), prefix));
   try {
-    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", WRANGLER_TOML], {
+    execFileSync(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "--outdir", dir, "-c", config], {
       cwd: ROOT,
       env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1", NO_UPDATE_NOTIFIER: "1" },
       stdio: ["ignore", "ignore", "pipe"],
