@@ -258,7 +258,7 @@ const wasmPeers = rows.map(({ results }) => {
   const peers = ["photon", "jsquash"].filter((n) => !results[n].error).map((n) => median(results[n].ms));
   return peers.length ? ours / Math.min(...peers) : NaN;
 });
-md.push("A \\`fetch failed\\` row: the workerd process dropped the connection while that contestant ran (seen with photon on the 4032×3024 photo in one run); nothing was retried.");
+md.push("A `fetch failed` row: the workerd process dropped the connection while that contestant ran (seen with photon on the 4032×3024 photo in one run); nothing was retried.");
 md.push("");
 md.push(`Ours against the fastest wasm peer, per source: ${wasmPeers.map((x) => `${x.toFixed(2)}×`).join(", ")} (issue 13's target: ≤ 0.5×).`);
 md.push("");
