@@ -123,24 +123,8 @@ const spawn = (args) => JSON.parse(execFileSync(process.execPath, ["--max-old-sp
 // VmRSS once ready.
 let bundleDir = null;
 const procKb = (pid, key) => Number(new RegExp(`^${key}:\\s+(\\d+)`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? NaN) * 1024;
-function workerdPid() {
-  const kids = (pid) => {
-    try {
-      return execFileSync("pgrep", ["-P", String(pid)]).toString().trim().split("\n").filter(Boolean).map(Number);
-    } catch {
-      return [];
-    }
-  };
-  const all = [];
-  for (let q = kids(process.pid); q.length; ) {
-    const pid = q.shift();
-    all.push(pid);
-    q.push(...kids(pid));
-  }
-  return all.find((pid) => readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd");
-}
 async function inWorker(name, bytes, { w, h, q }) {
-  const { bundleWorker } = await import("../worker/support/workerd.mjs");
+  const { bundleWorker, workerdPids } = await import("../worker/support/workerd.mjs");
   bundleDir ??= bundleWorker("peers-bundle-", join(ROOT, "bench/peers-worker/wrangler.toml"));
   const { Miniflare } = await import("miniflare");
   const script = readdirSync(bundleDir).find((f) => f.endsWith(".js"));
@@ -155,7 +139,7 @@ async function inWorker(name, bytes, { w, h, q }) {
   });
   try {
     const url = `${await mf.ready}?c=${name}&w=${w}&h=${h}&q=${q ?? 0}`;
-    const pid = workerdPid();
+    const [pid] = workerdPids();
     const baseline = pid ? procKb(pid, "VmRSS") : NaN;
     const call = async () => {
       const res = await fetch(url, { method: "POST", body: bytes });

@@ -18,13 +18,15 @@
 //    - workerd process: utime+stime of the workerd process (/proc/<pid>/stat) over the latency
 //      run / requests. Includes workerd's HTTP parsing, miniflare's entry worker and the
 //      outbound fetch: an upper bound of the Worker's billed CPU.
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import os from "node:os";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { replaceSection } from "../bench/sections.mjs";
 import { startSimulator } from "../sim/server.mjs";
 import { CARD_JPEG, KEYS, cleanupBundle, startWorker } from "../worker/support/harness.mjs";
+import { workerdPids } from "../worker/support/workerd.mjs";
 import { importWasmAsModules } from "../worker/support/wasm-modules.mjs";
 
 const N = Number(process.argv[2] ?? 300);
@@ -46,22 +48,6 @@ async function series(n, fn) {
     out.push(performance.now() - t0);
   }
   return out;
-}
-
-function workerdPids() {
-  const pids = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (comm.startsWith("workerd") && ppid === process.pid) pids.push(d);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return pids;
 }
 
 /** CPU seconds (user + system) used so far by the given processes. */
@@ -262,10 +248,6 @@ with noise) decoded, resized and re-encoded in the Worker costs **${ms(prepareCp
 (same in-process method, ${PREP_N} requests): far over the Free plan's 10 ms, hence off by default.
 `;
 process.stdout.write(md);
-// Replace the "## Worker shim" section of BENCHMARKS.md (the image bench keeps it when it rewrites
-// the file); append it when the file has none yet.
-const benchPath = `${ROOT}BENCHMARKS.md`;
-const current = existsSync(benchPath) ? readFileSync(benchPath, "utf8") : "# Benchmarks\n";
-const at = current.search(/^## Worker shim/m);
-const section = md.replace(/^## Worker shim[^\n]*/m, "## Worker shim");
-writeFileSync(benchPath, (at >= 0 ? current.slice(0, at) : current.trimEnd() + "\n\n") + section);
+// Replace the "## Worker shim" section of BENCHMARKS.md (the file's last; the image bench keeps it
+// when it rewrites the file).
+replaceSection(`${ROOT}BENCHMARKS.md`, "## Worker shim", md.replace(/^## Worker shim[^\n]*/m, "## Worker shim"));

@@ -59,3 +59,20 @@ export function workerOptions(bundleDir, { bindings, rateLimit, host, port, hand
     handleRuntimeStdio,
   };
 }
+
+/** The pids of the workerd processes this Node process started (Miniflare's children). */
+export function workerdPids() {
+  const pids = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (comm.startsWith("workerd") && ppid === process.pid) pids.push(d);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return pids;
+}
