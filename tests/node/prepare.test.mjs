@@ -86,6 +86,21 @@ test("a large detailed photo is downscaled to the long-side cap and spends the b
   }
 });
 
+test('target "legible" sends far fewer characters than "budget" for the same photo, both within the budget', async () => {
+  const photo = png(3000, 2000, documentPixel(9));
+  const budget = await prepareImage(photo, { codec: "wasm", target: "budget" });
+  const legible = await prepareImage(photo, { codec: "wasm", target: "legible" });
+  checkPrepared(budget, 1_000_000);
+  checkPrepared(legible, 1_000_000);
+  assert.deepEqual([legible.width, legible.height], [1600, 1067]);
+  assert.ok(legible.quality <= 85, `q${legible.quality}`);
+  assert.ok(legible.base64Length < 0.7 * budget.base64Length, `legible ${legible.base64Length} vs budget ${budget.base64Length}`);
+  // recognize()'s prepare sub-object takes the same option.
+  const err = await ocr.recognize(photo, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k", endpoints: ["http://127.0.0.1:9/"] }, prepare: { target: "tiny" } }).catch((e) => e);
+  assert.ok(err instanceof ocr.ConfigError);
+  assert.match(err.message, /prepare\.target/);
+});
+
 test("small images are never upscaled", async () => {
   const p = await prepareImage(png(64, 40, documentPixel(2)), { codec: "wasm" });
   checkPrepared(p, 1_000_000);
@@ -168,7 +183,7 @@ test("when the codec runs out of memory (a WebAssembly trap) it is restarted: a 
 });
 
 test("prepareImage options are checked and named", async () => {
-  for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
+  for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ target: "small" }, "target"], [{ target: 1 }, "target"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
     const err = await prepareImage(CARD_JPEG, opts).catch((e) => e);
     assert.ok(err instanceof ocr.ConfigError, name);
     assert.match(err.message, new RegExp(name));
