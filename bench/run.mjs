@@ -7,11 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "no
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
-import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/harness.mjs";
-import { ROOT, startStaticServer } from "../tests/browser/server.mjs";
+import { ROOT } from "../tests/browser/server.mjs";
 import { documentPhoto, encode, withExifOrientation } from "./docgen.mjs";
-import { CASES as ALL_CASES } from "./cases.mjs";
+import { CASES as ALL_CASES, openBenchPage } from "./cases.mjs";
 
 const RUNS = Math.max(5, Number(process.env.BENCH_RUNS ?? 5));
 const QUICK = process.env.BENCH_QUICK === "1";
@@ -38,19 +36,7 @@ for (const c of CASES) {
 }
 
 // ------------------------------------------------------------------ Chromium
-const server = await startStaticServer((p) => {
-  if (p === "/__bench.html") return { type: "text/html", body: "<!doctype html><meta charset=utf-8><title>bench</title><body>" };
-  const m = /^\/__bench\/(\w+)$/.exec(p);
-  return m && files.has(m[1]) ? { type: "application/octet-stream", body: Buffer.from(files.get(m[1])) } : null;
-});
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, "--js-flags=--expose-gc"] });
-const chromiumVersion = browser.version();
-const page = await browser.newPage();
-page.on("pageerror", (e) => log("page error:", e.message));
-await page.goto(`${server.url}/__bench.html`);
-await page.evaluate(async () => {
-  globalThis.B = await import("/bench/page.js");
-});
+const { browser, server, page, chromiumVersion } = await openBenchPage(files, "/bench/page.js", "B", log);
 
 const NAMES = ["browser", "wasm", "bic", "native"];
 const results = {}; // case id -> contestant -> { ms: [], out }

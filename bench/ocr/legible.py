@@ -1,0 +1,118 @@
+"""Issue 13's readability check: does what each size target sends read as well as the photo?
+
+For every photo of a corpus (`CORPUS_SIZE=4000x3000 CORPUS_KIND=legible python corpus.py ...`),
+PP-OCRv4 (`rapidocr-onnxruntime`, as in label.py) reads the full-resolution photo and what the
+package sends for each target (`prepare.mjs`: `prepareImage` of the built npm package), and the
+key fields it reads exactly are counted. Prints, per variant, the field recall over the corpus,
+its difference from the full-resolution photo, the photos read completely, and the payload
+(median and p90 base64 characters, median size and quality).
+
+Usage: python bench/ocr/legible.py <corpus dir> <work dir>
+  (resumable: OCR results are kept in <work dir>/ocr-<variant>.json; writes <work dir>/legible.json)
+  LEGIBLE_VARIANTS='name=<options JSON>;...' replaces the default variants.
+Development and benchmark tooling only: never a dependency of the package.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+from label import field_hits
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# The targets, and two points past "legible" that show where reading starts to suffer.
+VARIANTS = [
+    ("budget", {"target": "budget"}),
+    ("legible", {"target": "legible"}),
+    ("legible-q75", {"target": "legible", "maxQuality": 75}),
+    ("legible-1280", {"target": "legible", "maxLongSidePx": 1280}),
+]
+
+
+def variants() -> list[tuple[str, dict]]:
+    spec = os.environ.get("LEGIBLE_VARIANTS")
+    if not spec:
+        return VARIANTS
+    out = []
+    for part in spec.split(";"):
+        name, _, opts = part.partition("=")
+        out.append((name.strip(), json.loads(opts)))
+    return out
+
+
+def ocr_all(engine, photos: list[dict], folder: str, cache: str) -> dict:
+    done = json.load(open(cache, encoding="utf-8")) if os.path.exists(cache) else {}
+    for photo in photos:
+        name = photo["file"]
+        if name in done:
+            continue
+        t = time.time()
+        result, _ = engine(os.path.join(folder, name))
+        text = "".join(r[1] for r in (result or []))
+        hits = field_hits(photo["values"], photo["keyFields"], text)
+        done[name] = {"hits": hits, "seconds": round(time.time() - t, 2)}
+        json.dump(done, open(cache, "w", encoding="utf-8"), indent=1, ensure_ascii=False)
+    return done
+
+
+def main() -> None:
+    corpus, work = sys.argv[1], sys.argv[2]
+    os.makedirs(work, exist_ok=True)
+    manifest = json.load(open(os.path.join(corpus, "manifest.json"), encoding="utf-8"))
+    photos = [p for p in manifest["photos"] if p["values"] is not None]
+    vs = variants()
+    root = os.path.dirname(os.path.dirname(HERE))
+    subprocess.run(
+        ["node", os.path.join(HERE, "prepare.mjs"), corpus, work] + [f"{n}={json.dumps(o)}" for n, o in vs],
+        check=True,
+        cwd=root,
+    )
+    from rapidocr_onnxruntime import RapidOCR  # late: --help needs no engine
+
+    engine = RapidOCR()
+    rows = []
+    for name, opts in [("full", None)] + vs:
+        folder = corpus if opts is None else os.path.join(work, name)
+        print(f"[legible] reading {name} ({len(photos)} photos)", file=sys.stderr)
+        got = ocr_all(engine, photos, folder, os.path.join(work, f"ocr-{name}.json"))
+        hits = [h for p in photos for h in got[p["file"]]["hits"].values()]
+        whole = sum(all(got[p["file"]]["hits"].values()) for p in photos)
+        row = {"variant": name, "options": opts, "recall": sum(hits) / len(hits), "fields": len(hits),
+               "photosAllRead": whole, "photos": len(photos)}
+        if opts is None:
+            sizes = [os.path.getsize(os.path.join(corpus, p["file"])) for p in photos]
+            b64 = [(n + 2) // 3 * 4 for n in sizes]
+            row.update(size=f"{manifest['size'][0]}×{manifest['size'][1]}", quality=None)
+        else:
+            made = json.load(open(os.path.join(folder, "prepared.json"), encoding="utf-8"))["photos"]
+            ps = [made[p["file"]] for p in photos]
+            b64 = [m["base64Length"] for m in ps]
+            row.update(size=f"{statistics.median(m['width'] for m in ps):.0f}×{statistics.median(m['height'] for m in ps):.0f}",
+                       quality=statistics.median(m["quality"] or 0 for m in ps))
+        b64.sort()
+        row.update(medianBase64=statistics.median(b64), p90Base64=b64[int(0.9 * (len(b64) - 1))], maxBase64=b64[-1])
+        rows.append(row)
+    full = rows[0]["recall"]
+    print(f"\nCorpus: {corpus} ({len(photos)} photos, {rows[0]['fields']} key fields, seed {manifest.get('seed')}, "
+          f"{manifest['size'][0]}×{manifest['size'][1]})\n")
+    print("| what is read | options | field recall | vs full resolution | photos read completely | median base64 chars | p90 | max | median size | median q |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['variant']} | {'–' if r['options'] is None else '`' + json.dumps(r['options']) + '`'} | {100 * r['recall']:.1f} % "
+              f"| {100 * (r['recall'] - full):+.1f} | {r['photosAllRead']}/{r['photos']} | {r['medianBase64']:,.0f} | {r['p90Base64']:,} "
+              f"| {r['maxBase64']:,} | {r['size']} | {'–' if r['quality'] is None else round(r['quality'])} |")
+    legible = next((r for r in rows if r["variant"] == "legible"), None)
+    if legible is not None:
+        loss = 100 * (full - legible["recall"])
+        print(f"\n\"legible\" loses {loss:.1f} points of recall against the full-resolution photo "
+              f"(target: ≤ 1): {'met' if loss <= 1.0 else 'NOT met'}")
+    json.dump({"corpus": corpus, "rows": rows}, open(os.path.join(work, "legible.json"), "w", encoding="utf-8"), indent=1)
+
+
+if __name__ == "__main__":
+    main()
