@@ -3,7 +3,7 @@
 // `budgetStep`). Used by legible.py; development tooling only.
 //   node bench/ocr/prepare.mjs <corpus dir> <out dir> <name>=<prepareImage options JSON>...
 // Writes <out dir>/<name>/<photo>.jpg and <out dir>/<name>/prepared.json (size, quality, base64 length).
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { prepareImage } from "../../npm/src/node.js";
 
@@ -19,7 +19,6 @@ for (const v of variants) {
   const options = JSON.parse(v.slice(eq + 1));
   const dir = join(out, name);
   const index = join(dir, "prepared.json");
-  if (existsSync(index)) continue; // already made (delete the folder to redo)
   mkdirSync(dir, { recursive: true });
   const made = {};
   for (const photo of photos) {
