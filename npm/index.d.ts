@@ -172,7 +172,7 @@ export interface PrepareSettings {
    * 1600 px, the short side kept at ≥ 800 px, JPEG quality at most 85), never more than
    * `maxBase64Chars`; `budget`: spend up to `maxBase64Chars` (the largest size and quality that
    * fit). docs/IMAGE_POLICY.md, "Size target".
-   * @default "budget"
+   * @default "legible"
    */
   target?: "legible" | "budget";
   /** Longest side of the image sent, in pixels. @default 2048 */

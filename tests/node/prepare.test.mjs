@@ -77,7 +77,7 @@ test("EXIF orientation is applied once: rotated photos come out upright", async 
 test("a large detailed photo is downscaled to the long-side cap and spends the budget well", async () => {
   const big = png(3000, 2000, documentPixel(9));
   for (const budget of [1_000_000, 300_000, 50_000]) {
-    const p = await prepareImage(big, { codec: "wasm", maxBase64Chars: budget });
+    const p = await prepareImage(big, { codec: "wasm", target: "budget", maxBase64Chars: budget });
     checkPrepared(p, budget);
     assert.ok(Math.max(p.width, p.height) <= 2048);
     assert.ok(p.base64Length >= 0.92 * budget || p.quality >= 95, `budget use ${(p.base64Length / budget).toFixed(3)} at q${p.quality}`);

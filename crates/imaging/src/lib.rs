@@ -77,9 +77,10 @@ impl SizeTarget {
 }
 
 /// The default size target (see docs/IMAGE_POLICY.md for the evidence).
-pub const DEFAULT_TARGET: SizeTarget = SizeTarget::Budget;
-/// "legible": the long-side cap. Body text of a 行驶证 filling 35 % of a 4:3 frame stays at
-/// ≥ 14 px per character here, a 登记证书 page filling the frame at ≥ 15 px.
+pub const DEFAULT_TARGET: SizeTarget = SizeTarget::Legible;
+/// "legible": the long-side cap. The densest document, a 登记证书 A4 page (3.5 mm body text)
+/// upright in a 4:3 frame, keeps its text at ≥ 13 px, over the quality report's 12 px minimum
+/// (`minTextHeightPx`); a 行驶证 filling a third of the frame keeps ≥ 25 px.
 pub const LEGIBLE_LONG_SIDE_PX: u32 = 1600;
 /// "legible": the short side is never made smaller than this (Tencent asks for ≥ 500 × 800).
 pub const LEGIBLE_MIN_SHORT_SIDE_PX: u32 = 800;

@@ -174,7 +174,7 @@ fn twelve_megapixel_noisy_photo_fills_the_budget_without_going_over() {
         base64_len(jpeg.len()) > 1_000_000,
         "the source must be over budget"
     );
-    let o = opts();
+    let o = with_target(SizeTarget::Budget);
     let p = prepare(&jpeg, &o).unwrap();
     within_budget(&p, &o);
     let used = base64_len(p.jpeg.len()) as f64 / o.max_base64_chars as f64;
@@ -435,7 +435,7 @@ fn forty_eight_megapixel_photo_lands_in_budget_at_dct_scale() {
     let rgb = document_rgb(w, h, 60, 12, 48);
     let jpeg = encode_jpeg(&rgb, w, h, 90, ColorType::Rgb);
     drop(rgb);
-    let o = opts();
+    let o = with_target(SizeTarget::Budget);
     let p = prepare(&jpeg, &o).unwrap();
     within_budget(&p, &o);
     // Decoded at 1/4 in the DCT domain: 2000x1500, no resampling, never above the cap.
