@@ -545,10 +545,7 @@ fn jpeg_cut_short_but_closed_with_eoi_is_invalid_when_restart_markers_tell() {
 }
 
 fn with_target(target: SizeTarget) -> PrepareOptions {
-    PrepareOptions {
-        target,
-        ..opts()
-    }
+    PrepareOptions { target, ..opts() }
 }
 
 /// Issue 13: "legible" sends far fewer bytes than "budget" for a 12 MP photo, at the legible size
@@ -606,7 +603,13 @@ fn legible_target_keeps_the_short_side_floor_and_never_upscales() {
     let p = prepare(&jpeg, &o).unwrap();
     assert_eq!((p.width, p.height), (2000, LEGIBLE_MIN_SHORT_SIDE_PX));
     assert!(p.width <= DEFAULT_MAX_LONG_SIDE_PX);
-    let small = encode_jpeg(&document_rgb(1200, 900, 24, 6, 34), 1200, 900, 95, ColorType::Rgb);
+    let small = encode_jpeg(
+        &document_rgb(1200, 900, 24, 6, 34),
+        1200,
+        900,
+        95,
+        ColorType::Rgb,
+    );
     let png = prepare_rgba(
         &common::rgba_from_rgb(&document_rgb(1200, 900, 24, 6, 34), 255),
         1200,
