@@ -27,7 +27,7 @@ const Q = { card12: 0.87, page12: 0.73, iphone12: 0.87, exif12: 0.87, prog12: 0.
 
 const prep = (mod) => async (f) => {
   const t = now();
-  const p = await mod.prepareImage(f, { codec: "browser", maxBase64Chars: 1_000_000 });
+  const p = await mod.prepareImage(f, { codec: "browser", target: "budget", maxBase64Chars: 1_000_000 });
   return { ms: now() - t, b64: p.base64Length, q: p.quality, enc: p.encodes, w: p.width, h: p.height };
 };
 
@@ -55,7 +55,7 @@ export const variants = {
     const t = now();
     globalThis.__ph = (n) => marks.push([n, +(now() - t).toFixed(1)]);
     try {
-      await cur.prepareImage(f, { codec: "browser", maxBase64Chars: 1_000_000 });
+      await cur.prepareImage(f, { codec: "browser", target: "budget", maxBase64Chars: 1_000_000 });
     } finally {
       globalThis.__ph = null;
     }

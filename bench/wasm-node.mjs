@@ -10,7 +10,7 @@ const wasmFile = (name) => readFileSync(new URL(`../npm/wasm/${name}`, import.me
 main.initSync({ module: wasmFile("vehicle_doc_ocr_bg.wasm") });
 const exports = codec.initSync({ module: wasmFile("vehicle_doc_ocr_image_bg.wasm") });
 const bytes = new Uint8Array(readFileSync(file));
-const settings = main.prepareSettings({ maxBase64Chars: 1_000_000 }, undefined);
+const settings = main.prepareSettings({ target: "budget", maxBase64Chars: 1_000_000 }, undefined);
 const ms = [];
 let last;
 let peakBytes = 0;

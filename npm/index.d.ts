@@ -167,6 +167,14 @@ export interface PrepareSettings {
    * @default "auto"
    */
   codec?: "auto" | "browser" | "wasm" | "none";
+  /**
+   * How many bytes to send. `legible`: the fewest that keep the text readable (long side at most
+   * 1600 px, the short side kept at ≥ 800 px, JPEG quality at most 85), never more than
+   * `maxBase64Chars`; `budget`: spend up to `maxBase64Chars` (the largest size and quality that
+   * fit). docs/IMAGE_POLICY.md, "Size target".
+   * @default "legible"
+   */
+  target?: "legible" | "budget";
   /** Longest side of the image sent, in pixels. @default 2048 */
   maxLongSidePx?: number;
   /** Refuse images whose header announces more pixels than this (decompression bombs). @default 120000000 */

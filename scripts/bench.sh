@@ -8,6 +8,8 @@
 #   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 5; the phone profile: minimum 3)
 #   BENCH_QUICK=1  skip the 48 MP cases
 #   BENCH_PHONE_ONLY=1  only the phone profile (bench/phone.mjs: CPU throttled 4×, upload at 1.5 Mbit/s)
+#   BENCH_OCR_PHOTOS=N  photos of the readability check (default 36; 0 skips it)
+#   OCR_PYTHON=path     the Python with bench/ocr/requirements.txt (default .venv-ocr/bin/python, else python3)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -18,6 +20,22 @@ if [ "${BENCH_PHONE_ONLY:-}" = "1" ]; then
   exit 0
 fi
 node bench/run.mjs
+# Issue 13's readability check: PP-OCRv4 reads the full-resolution photo and what each size
+# target sends (BENCHMARKS.md's "Legible target" section). Only where the OCR engine is installed;
+# about 5-40 s of CPU per photo and variant.
+ocr_python=${OCR_PYTHON:-.venv-ocr/bin/python}
+[ -x "$ocr_python" ] || ocr_python=python3
+ocr_photos=${BENCH_OCR_PHOTOS:-36}
+if [ "$ocr_photos" = "0" ]; then
+  echo "[bench] readability check SKIPPED (BENCH_OCR_PHOTOS=0)" >&2
+elif ! "$ocr_python" -c 'import rapidocr_onnxruntime, cv2' 2>/dev/null; then
+  echo "[bench] readability check SKIPPED: no rapidocr-onnxruntime/opencv in $ocr_python (python3 -m venv .venv-ocr && .venv-ocr/bin/pip install -r bench/ocr/requirements.txt, or set OCR_PYTHON); BENCHMARKS.md keeps its last \"Legible target\" section" >&2
+else
+  ocr_dir=bench/ocr/out/legible-$ocr_photos
+  [ -f "$ocr_dir/corpus/manifest.json" ] ||
+    CORPUS_SIZE=4000x3000 CORPUS_KIND=legible "$ocr_python" bench/ocr/corpus.py "$ocr_dir/corpus" "$ocr_photos"
+  "$ocr_python" bench/ocr/legible.py "$ocr_dir/corpus" "$ocr_dir/work" --write BENCHMARKS.md
+fi
 # The phone profile: preparation with the CPU throttled 4× plus the upload at 1.5 Mbit/s
 # (BENCHMARKS.md's "Phone profile" section and docs/bench-phone.svg).
 node bench/phone.mjs

@@ -10,6 +10,11 @@ glare on the sleeve, noise, the document far away, cut off by the frame, or abse
 The photos are produced at 2048 x 1536, i.e. what the package sends for a 4:3 photo (its long-side
 cap), as JPEG q 88. Ground truth (the field values) goes to `manifest.json`.
 
+`CORPUS_SIZE=4000x3000` renders camera-sized sources instead (documents rendered and blurred in
+proportion), and `CORPUS_KIND=legible` the set the "legible" size target is proven on
+(`legible.py`): realistic photos a user would send, i.e. the document filling 35-95 % of the frame
+and only mild degradations (clean, noise, low light, slight defocus or shake, glare on a sleeve).
+
 Development and benchmark tooling only: never a dependency of the package.
 """
 
@@ -26,7 +31,10 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-W, H = 2048, 1536
+W, H = (int(v) for v in os.environ.get("CORPUS_SIZE", "2048x1536").split("x"))
+# Spatial scale against the 2048 px corpus the degradations were tuned on.
+S = W / 2048
+KIND = os.environ.get("CORPUS_KIND", "gate")
 FONT_SANS = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
 FONT_SERIF = "/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc"
 FONT_BOLD = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
@@ -190,10 +198,21 @@ class Spec:
 
 
 CONDITIONS = ["clean", "defocus", "motion", "dark", "overexposed", "glare", "noise", "far", "cutoff", "absent"]
+# What a user sends after looking at the preview (the "legible" target's corpus).
+LEGIBLE_CONDITIONS = ["clean", "noise", "dark", "defocus", "glare", "motion"]
 
 
 def spec_for(seed: int, i: int) -> Spec:
     rng = random.Random(seed * 100_003 + i)
+    if KIND == "legible":
+        condition = LEGIBLE_CONDITIONS[i % len(LEGIBLE_CONDITIONS)]
+        document = "certificate" if rng.random() < 0.25 else "licence"
+        # Mild: defocus/shake/noise at up to 30 % of the gate corpus's range, glare up to half,
+        # low light from half its range upwards (its level is the gain: higher is brighter).
+        r = rng.random()
+        level = {"dark": 0.5 + 0.5 * r, "glare": 0.5 * r, "clean": r}.get(condition, 0.3 * r)
+        fill = rng.uniform(0.35, 0.95)
+        return Spec(i, document, condition, level, fill, rng.choice(["plain", "wood", "pattern"]), rng.random() < 0.5)
     condition = CONDITIONS[i % len(CONDITIONS)]
     document = "certificate" if rng.random() < 0.25 else "licence"
     fill = rng.uniform(0.35, 0.85)
@@ -243,7 +262,7 @@ def place(doc: Image.Image, spec: Spec, rng: random.Random, bg: np.ndarray) -> t
     warped = cv2.warpPerspective(docarr, m, (W, H), flags=cv2.INTER_AREA)
     mask = cv2.warpPerspective(np.full((dh, dw), 255, np.uint8), m, (W, H), flags=cv2.INTER_LINEAR)
     # A soft shadow under the document.
-    shadow = cv2.GaussianBlur(mask, (0, 0), 12).astype(np.float32) / 255.0
+    shadow = cv2.GaussianBlur(mask, (0, 0), 12 * S).astype(np.float32) / 255.0
     base = bg.astype(np.float32) * (1 - 0.35 * shadow[..., None])
     a = (mask.astype(np.float32) / 255.0)[..., None]
     photo = base * (1 - a) + warped.astype(np.float32) * a
@@ -267,9 +286,9 @@ def degrade(photo: np.ndarray, spec: Spec, rng: random.Random, quad: np.ndarray 
     img = photo.astype(np.float32)
     c, lv = spec.condition, spec.level
     if c == "defocus":
-        img = cv2.GaussianBlur(img, (0, 0), 0.6 + 7.0 * lv ** 1.3)
+        img = cv2.GaussianBlur(img, (0, 0), (0.6 + 7.0 * lv ** 1.3) * S)
     elif c == "motion":
-        length = int(2 + 38 * lv ** 1.2)
+        length = int((2 + 38 * lv ** 1.2) * S)
         k = np.zeros((length, length), np.float32)
         k[length // 2, :] = 1.0
         rotm = cv2.getRotationMatrix2D((length / 2 - 0.5, length / 2 - 0.5), rng.uniform(0, 180), 1.0)
@@ -312,10 +331,10 @@ def make_photo(seed: int, i: int) -> tuple[np.ndarray, dict]:
         # No document: the table, sometimes with a blank sheet or a receipt-sized card without text.
         photo = bg.copy()
         if rng.random() < 0.5:
-            blank = Image.new("RGB", (880, 600), (235, 232, 226))
+            blank = Image.new("RGB", (int(880 * S), int(600 * S)), (235, 232, 226))
             photo, _ = place(blank, spec, rng, bg)
     else:
-        doc = render_licence(values, rng) if spec.document == "licence" else render_certificate(values, rng)
+        doc = render_licence(values, rng, 20.0 * S) if spec.document == "licence" else render_certificate(values, rng, 7.0 * S)
         photo, quad = place(doc, spec, rng, bg)
     photo = degrade(photo, spec, rng, quad)
     meta = {
@@ -348,7 +367,7 @@ def main() -> None:
         if i % 25 == 0:
             print(f"[corpus] {i}/{n}", file=sys.stderr)
     with open(os.path.join(out, "manifest.json"), "w", encoding="utf-8") as f:
-        json.dump({"seed": seed, "size": [W, H], "keyFields": KEY_FIELDS, "photos": manifest}, f, ensure_ascii=False, indent=1)
+        json.dump({"seed": seed, "size": [W, H], "kind": KIND, "keyFields": KEY_FIELDS, "photos": manifest}, f, ensure_ascii=False, indent=1)
 
 
 if __name__ == "__main__":

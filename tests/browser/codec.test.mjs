@@ -415,6 +415,18 @@ test("transparent PNG pixels are flattened on white", async () => {
   assert.deepEqual(p.corners, ["white", "blue", "white", "blue"]);
 });
 
+test('the default target "legible": a 12 MP photo goes out at 1600 px and q ≤ 85, far under what "budget" sends', async () => {
+  const [legible, budget] = await h.page.evaluate(async () => {
+    const photo = await T.noisyJpeg(4000, 3000, { seed: 6, amplitude: 12 });
+    return [await T.run(photo, { target: undefined }), await T.run(photo, { target: "budget" })];
+  });
+  checkPrepared(legible);
+  assert.equal(legible.codec, "browser");
+  assert.deepEqual([legible.width, legible.height], [1600, 1200]);
+  assert.ok(legible.quality <= 85, `q${legible.quality}`);
+  assert.ok(legible.base64Length < 0.7 * budget.base64Length, `legible ${legible.base64Length} vs budget ${budget.base64Length}`);
+});
+
 test("a 12 MP detailed photo: downscaled to the cap, budget spent well, few encodes, at every budget", async () => {
   for (const budget of [1_000_000, 300_000, 50_000]) {
     const p = await h.page.evaluate(async (b) => T.run(await T.noisyJpeg(4000, 3000), { maxBase64Chars: b }), budget);
@@ -729,7 +741,7 @@ test("recognize() in the page prepares a canvas and an oversized photo and never
   };
   await h.page.route(`${sim.url}/**`, route);
   t.after(() => h.page.unroute(`${sim.url}/**`, route));
-  const opts = apihzOptions(sim, "vehicleLicenseFront", { maxBase64Chars: 400_000 });
+  const opts = apihzOptions(sim, "vehicleLicenseFront", { maxBase64Chars: 400_000, prepare: { target: "budget" } });
   const r = await h.page.evaluate(async (o) => {
     const out = {};
     for (const [name, image] of [["canvas", T.quadrantCanvas(3000, 2000)], ["jpeg", new Blob([await T.noisyJpeg(4000, 3000, { seed: 3 })])]]) {

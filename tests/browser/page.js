@@ -90,7 +90,9 @@ function base64Matches(p) {
  */
 export async function run(input, options) {
   try {
-    const p = await ocr.prepareImage(input, options);
+    // This suite checks the budget search, the sizes and the decode routes: under the "budget"
+    // target unless a test names one (the default target has its own test).
+    const p = await ocr.prepareImage(input, { target: "budget", ...options });
     const { bytes, base64, ...fields } = p;
     return {
       ...fields,
@@ -106,7 +108,7 @@ export async function run(input, options) {
 
 /** The untouched-passthrough check needs the bytes themselves. */
 export async function sameBytes(input, options, original) {
-  const p = await ocr.prepareImage(input, options);
+  const p = await ocr.prepareImage(input, { target: "budget", ...options });
   if (p.bytes.length !== original.length) return false;
   for (let i = 0; i < original.length; i++) if (p.bytes[i] !== original[i]) return false;
   return true;

@@ -77,13 +77,28 @@ test("EXIF orientation is applied once: rotated photos come out upright", async 
 test("a large detailed photo is downscaled to the long-side cap and spends the budget well", async () => {
   const big = png(3000, 2000, documentPixel(9));
   for (const budget of [1_000_000, 300_000, 50_000]) {
-    const p = await prepareImage(big, { codec: "wasm", maxBase64Chars: budget });
+    const p = await prepareImage(big, { codec: "wasm", target: "budget", maxBase64Chars: budget });
     checkPrepared(p, budget);
     assert.ok(Math.max(p.width, p.height) <= 2048);
     assert.ok(p.base64Length >= 0.92 * budget || p.quality >= 95, `budget use ${(p.base64Length / budget).toFixed(3)} at q${p.quality}`);
     assert.ok(p.encodes >= 1 && p.encodes <= 6, `encodes ${p.encodes}`);
     assert.equal(p.passthrough, false);
   }
+});
+
+test('target "legible" sends far fewer characters than "budget" for the same photo, both within the budget', async () => {
+  const photo = png(3000, 2000, documentPixel(9));
+  const budget = await prepareImage(photo, { codec: "wasm", target: "budget" });
+  const legible = await prepareImage(photo, { codec: "wasm", target: "legible" });
+  checkPrepared(budget, 1_000_000);
+  checkPrepared(legible, 1_000_000);
+  assert.deepEqual([legible.width, legible.height], [1600, 1067]);
+  assert.ok(legible.quality <= 85, `q${legible.quality}`);
+  assert.ok(legible.base64Length < 0.7 * budget.base64Length, `legible ${legible.base64Length} vs budget ${budget.base64Length}`);
+  // recognize()'s prepare sub-object takes the same option.
+  const err = await ocr.recognize(photo, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k", endpoints: ["http://127.0.0.1:9/"] }, prepare: { target: "tiny" } }).catch((e) => e);
+  assert.ok(err instanceof ocr.ConfigError);
+  assert.match(err.message, /prepare\.target/);
 });
 
 test("small images are never upscaled", async () => {
@@ -168,7 +183,7 @@ test("when the codec runs out of memory (a WebAssembly trap) it is restarted: a 
 });
 
 test("prepareImage options are checked and named", async () => {
-  for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
+  for (const [opts, name] of [[{ codec: "gpu" }, "codec"], [{ target: "small" }, "target"], [{ target: 1 }, "target"], [{ maxLongSidePx: 0 }, "maxLongSidePx"], [{ quality: 5 }, "quality"]]) {
     const err = await prepareImage(CARD_JPEG, opts).catch((e) => e);
     assert.ok(err instanceof ocr.ConfigError, name);
     assert.match(err.message, new RegExp(name));

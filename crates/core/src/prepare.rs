@@ -5,6 +5,7 @@
 use crate::options::{check_keys, positive_int, present};
 use crate::OcrError;
 use serde_json::Value;
+pub use vehicle_doc_ocr_imaging::SizeTarget;
 
 /// Which codec prepares the image.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +35,8 @@ impl Codec {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PrepareSettings {
     pub codec: Codec,
+    /// `None`: the image crate's default target.
+    pub target: Option<SizeTarget>,
     pub max_base64_chars: usize,
     /// `None`: the image crate's policy default.
     pub max_long_side_px: Option<u32>,
@@ -47,6 +50,7 @@ pub struct PrepareSettings {
 /// The keys `prepareImage`'s options may hold; `maxBase64Chars` last.
 const KEYS_WITH_BUDGET: &[&str] = &[
     "codec",
+    "target",
     "maxLongSidePx",
     "maxSourcePixels",
     "minQuality",
@@ -109,6 +113,14 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
             ))
         }
     };
+    let target = match present(obj, "target") {
+        None => None,
+        Some(v) => Some(
+            v.as_str()
+                .and_then(SizeTarget::from_name)
+                .ok_or_else(|| bad(prefix, "target", "\"legible\" or \"budget\""))?,
+        ),
+    };
     let int = |key: &str, max: u64, what: &str| -> Result<Option<u64>, OcrError> {
         match present(obj, key) {
             None => Ok(None),
@@ -158,6 +170,7 @@ pub fn parse(v: &Value, prefix: &str, budget: Option<usize>) -> Result<PrepareSe
     }
     Ok(PrepareSettings {
         codec,
+        target,
         max_base64_chars,
         max_long_side_px,
         max_source_pixels,
@@ -183,13 +196,14 @@ mod tests {
         assert_eq!(s.codec, Codec::Auto);
         assert_eq!(s.max_base64_chars, 5000);
         assert_eq!(s.max_long_side_px, None);
+        assert_eq!(s.target, None);
         let s = parse(&json!({}), "", None).unwrap();
         assert_eq!(s.max_base64_chars, 1_000_000);
     }
 
     #[test]
     fn reads_every_setting() {
-        let v = json!({"codec": "wasm", "maxLongSidePx": 1600, "maxSourcePixels": 50_000_000,
+        let v = json!({"codec": "wasm", "target": "legible", "maxLongSidePx": 1600, "maxSourcePixels": 50_000_000,
                        "minQuality": 60, "maxQuality": 90, "maxBase64Chars": 300_000,
                        "maxDecodeMemoryBytes": 300_000_000});
         let s = parse(&v, "", None).unwrap();
@@ -197,6 +211,7 @@ mod tests {
             s,
             PrepareSettings {
                 codec: Codec::Wasm,
+                target: Some(SizeTarget::Legible),
                 max_base64_chars: 300_000,
                 max_long_side_px: Some(1600),
                 max_source_pixels: Some(50_000_000),
@@ -211,6 +226,8 @@ mod tests {
     fn errors_name_the_option_and_not_the_value() {
         let cases = [
             (json!({"codec": "gpu-secret-xyz"}), "prepare.codec"),
+            (json!({"target": "tiny-secret-xyz"}), "prepare.target"),
+            (json!({"target": 1}), "prepare.target"),
             (json!({"maxLongSidePx": -3}), "prepare.maxLongSidePx"),
             (json!({"minQuality": 101}), "prepare.minQuality"),
             (

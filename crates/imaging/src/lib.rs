@@ -46,6 +46,72 @@ pub struct PrepareOptions {
     /// Progressive JPEGs whose whole-image coefficient buffer would need more bytes are refused
     /// with `TooLarge` (see [`MAX_PROGRESSIVE_COEFF_BYTES`], the default).
     pub max_progressive_coeff_bytes: u64,
+    /// How many of the budget's bytes to spend (see [`SizeTarget`]).
+    pub target: SizeTarget,
+}
+
+/// How many bytes the output spends (option `target`; docs/IMAGE_POLICY.md, "Size target").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SizeTarget {
+    /// The fewest bytes that keep the text legible: the long side at most
+    /// [`LEGIBLE_LONG_SIDE_PX`] (the short side kept at [`LEGIBLE_MIN_SHORT_SIDE_PX`] or more) and
+    /// the quality at most [`LEGIBLE_QUALITY`]; lowered further only when the budget forces it.
+    Legible,
+    /// Spend up to the budget: the largest size and highest quality that fit.
+    Budget,
+}
+
+impl SizeTarget {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SizeTarget::Legible => "legible",
+            SizeTarget::Budget => "budget",
+        }
+    }
+
+    pub fn from_name(s: &str) -> Option<Self> {
+        [SizeTarget::Legible, SizeTarget::Budget]
+            .into_iter()
+            .find(|t| t.as_str() == s)
+    }
+}
+
+/// The default size target (see docs/IMAGE_POLICY.md for the evidence).
+pub const DEFAULT_TARGET: SizeTarget = SizeTarget::Legible;
+/// "legible": the long-side cap. The densest document, a 登记证书 A4 page (3.5 mm body text)
+/// upright in a 4:3 frame, keeps its text at ≥ 13 px, over the quality report's 12 px minimum
+/// (`minTextHeightPx`); a 行驶证 filling a third of the frame keeps ≥ 25 px.
+pub const LEGIBLE_LONG_SIDE_PX: u32 = 1600;
+/// "legible": the short side is never made smaller than this (Tencent asks for ≥ 500 × 800).
+pub const LEGIBLE_MIN_SHORT_SIDE_PX: u32 = 800;
+/// "legible": the quality ceiling (thin strokes keep their edges; see docs/IMAGE_POLICY.md).
+pub const LEGIBLE_QUALITY: u8 = 85;
+
+impl PrepareOptions {
+    /// The long-side cap for an `w`×`h` picture: `max_long_side_px`, and under
+    /// [`SizeTarget::Legible`] at most [`LEGIBLE_LONG_SIDE_PX`], raised for a long thin picture so
+    /// its short side stays at [`LEGIBLE_MIN_SHORT_SIDE_PX`].
+    pub fn long_side_cap(&self, w: u32, h: u32) -> u32 {
+        let cap = self.max_long_side_px.max(1);
+        if self.target != SizeTarget::Legible {
+            return cap;
+        }
+        let (long, short) = (w.max(h) as u64, w.min(h).max(1) as u64);
+        let keep_short = (LEGIBLE_MIN_SHORT_SIDE_PX as u64 * long).div_ceil(short);
+        let legible = keep_short.max(LEGIBLE_LONG_SIDE_PX as u64);
+        cap.min(u32::try_from(legible).unwrap_or(u32::MAX))
+    }
+
+    /// The quality window in tenths for the budget search: `min_quality..=max_quality`, the
+    /// ceiling at most [`LEGIBLE_QUALITY`] under [`SizeTarget::Legible`].
+    pub fn quality_window(&self) -> (u16, u16) {
+        let mut hi = self.max_quality.clamp(1, 100);
+        if self.target == SizeTarget::Legible {
+            hi = hi.min(LEGIBLE_QUALITY);
+        }
+        let lo = self.min_quality.clamp(1, hi);
+        (lo as u16 * 10, hi as u16 * 10)
+    }
 }
 
 /// Output long-side cap (see docs/IMAGE_POLICY.md).
@@ -65,6 +131,7 @@ impl Default for PrepareOptions {
             max_quality: DEFAULT_MAX_QUALITY,
             apply_orientation: true,
             max_progressive_coeff_bytes: MAX_PROGRESSIVE_COEFF_BYTES,
+            target: DEFAULT_TARGET,
         }
     }
 }
@@ -106,18 +173,16 @@ pub fn base64_len(byte_len: usize) -> usize {
 pub const MAX_PROGRESSIVE_COEFF_BYTES: u64 = 80 * 1024 * 1024;
 
 struct Limits {
-    cap: u32,
     min_q: encode::Q10,
     max_q: encode::Q10,
     decode_bytes: usize,
 }
 
 fn limits(opts: &PrepareOptions) -> Limits {
-    let min_q = opts.min_quality.clamp(1, 100);
+    let (min_q, max_q) = opts.quality_window();
     Limits {
-        cap: opts.max_long_side_px.max(1),
-        min_q: min_q as encode::Q10 * 10,
-        max_q: opts.max_quality.clamp(min_q, 100) as encode::Q10 * 10,
+        min_q,
+        max_q,
         decode_bytes: usize::try_from(
             opts.max_source_pixels
                 .min(HARD_MAX_SOURCE_PIXELS)
@@ -137,7 +202,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
     let lim = limits(opts);
     let orientation = plan.orientation;
     let long = info.width.max(info.height);
-    let target_long = long.min(lim.cap);
+    let target_long = long.min(opts.long_side_cap(info.width, info.height));
     let (raster, final_dims) = if info.format == SourceFormat::Jpeg {
         let layout = preflight::check_whole(info.format, bytes)?;
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
@@ -252,7 +317,7 @@ pub fn prepare_rgba(
             data: rgb,
         }
     };
-    let target_long = width.max(height).min(lim.cap);
+    let target_long = width.max(height).min(opts.long_side_cap(width, height));
     finish(
         raster,
         None,

@@ -206,7 +206,7 @@ pub fn plan(
     heif_decoder: bool,
 ) -> Result<Plan, ImageError> {
     let info = probe(head)?;
-    let cap = opts.max_long_side_px.max(1);
+    let cap = opts.long_side_cap(info.width, info.height);
     if info.format == SourceFormat::Heif {
         if !heif_decoder {
             return Err(ImageError::unsupported(HEIC_MESSAGE));
@@ -256,7 +256,7 @@ pub fn pixels_plan(
     Ok(target_size(
         w,
         h,
-        opts.max_long_side_px,
+        opts.long_side_cap(w, h),
         false,
         max_out_pixels,
     ))

@@ -13,7 +13,9 @@ mod common;
 use common::*;
 use jpeg_encoder::ColorType;
 use vehicle_doc_ocr_imaging::{
-    base64_len, prepare, prepare_rgba, probe, ImageErrorKind, PrepareOptions, SourceFormat,
+    base64_len, prepare, prepare_rgba, probe, ImageErrorKind, PrepareOptions, SizeTarget,
+    SourceFormat, DEFAULT_MAX_LONG_SIDE_PX, LEGIBLE_LONG_SIDE_PX, LEGIBLE_MIN_SHORT_SIDE_PX,
+    LEGIBLE_QUALITY,
 };
 
 fn opts() -> PrepareOptions {
@@ -172,7 +174,7 @@ fn twelve_megapixel_noisy_photo_fills_the_budget_without_going_over() {
         base64_len(jpeg.len()) > 1_000_000,
         "the source must be over budget"
     );
-    let o = opts();
+    let o = with_target(SizeTarget::Budget);
     let p = prepare(&jpeg, &o).unwrap();
     within_budget(&p, &o);
     let used = base64_len(p.jpeg.len()) as f64 / o.max_base64_chars as f64;
@@ -433,7 +435,7 @@ fn forty_eight_megapixel_photo_lands_in_budget_at_dct_scale() {
     let rgb = document_rgb(w, h, 60, 12, 48);
     let jpeg = encode_jpeg(&rgb, w, h, 90, ColorType::Rgb);
     drop(rgb);
-    let o = opts();
+    let o = with_target(SizeTarget::Budget);
     let p = prepare(&jpeg, &o).unwrap();
     within_budget(&p, &o);
     // Decoded at 1/4 in the DCT domain: 2000x1500, no resampling, never above the cap.
@@ -540,4 +542,82 @@ fn jpeg_cut_short_but_closed_with_eoi_is_invalid_when_restart_markers_tell() {
             );
         }
     }
+}
+
+fn with_target(target: SizeTarget) -> PrepareOptions {
+    PrepareOptions { target, ..opts() }
+}
+
+/// Issue 13: "legible" sends far fewer bytes than "budget" for a 12 MP photo, at the legible size
+/// and quality, within the budget.
+#[test]
+fn legible_target_sends_fewer_bytes_than_budget_at_the_legible_size() {
+    let (w, h) = (4000, 3000);
+    let rgb = document_rgb(w, h, 40, 10, 31);
+    let jpeg = encode_jpeg(&rgb, w, h, 92, ColorType::Rgb);
+    let budget = prepare(&jpeg, &with_target(SizeTarget::Budget)).unwrap();
+    let o = with_target(SizeTarget::Legible);
+    let legible = prepare(&jpeg, &o).unwrap();
+    within_budget(&legible, &o);
+    assert_eq!(
+        (legible.width, legible.height),
+        (LEGIBLE_LONG_SIDE_PX, LEGIBLE_LONG_SIDE_PX * 3 / 4)
+    );
+    assert!(legible.quality.unwrap() <= LEGIBLE_QUALITY);
+    assert!(
+        legible.jpeg.len() * 3 < budget.jpeg.len() * 2,
+        "legible {} vs budget {} bytes",
+        legible.jpeg.len(),
+        budget.jpeg.len()
+    );
+    // What the picture holds is the same photo, upright and whole.
+    let (dw, dh, _, _) = decode(&legible.jpeg);
+    assert_eq!((dw, dh), (legible.width, legible.height));
+}
+
+/// "legible" never goes over a small budget: it gives up quality, then size, like "budget".
+#[test]
+fn legible_target_stays_within_a_small_budget() {
+    let (w, h) = (4000, 3000);
+    let rgb = document_rgb(w, h, 28, 14, 32);
+    let jpeg = encode_jpeg(&rgb, w, h, 92, ColorType::Rgb);
+    for max_base64_chars in [60_000usize, 150_000] {
+        let o = PrepareOptions {
+            max_base64_chars,
+            ..with_target(SizeTarget::Legible)
+        };
+        let p = prepare(&jpeg, &o).unwrap();
+        within_budget(&p, &o);
+        assert!(p.width <= LEGIBLE_LONG_SIDE_PX);
+    }
+}
+
+/// The size floor: a long thin picture keeps its short side at 800 px (Tencent asks for ≥ 500 ×
+/// 800) within the long-side cap, and a picture already under the legible size is never upscaled.
+#[test]
+fn legible_target_keeps_the_short_side_floor_and_never_upscales() {
+    let (w, h) = (3000, 1200);
+    let rgb = document_rgb(w, h, 40, 6, 33);
+    let jpeg = encode_jpeg(&rgb, w, h, 92, ColorType::Rgb);
+    let o = with_target(SizeTarget::Legible);
+    let p = prepare(&jpeg, &o).unwrap();
+    assert_eq!((p.width, p.height), (2000, LEGIBLE_MIN_SHORT_SIDE_PX));
+    assert!(p.width <= DEFAULT_MAX_LONG_SIDE_PX);
+    let small = encode_jpeg(
+        &document_rgb(1200, 900, 24, 6, 34),
+        1200,
+        900,
+        95,
+        ColorType::Rgb,
+    );
+    let png = prepare_rgba(
+        &common::rgba_from_rgb(&document_rgb(1200, 900, 24, 6, 34), 255),
+        1200,
+        900,
+        &o,
+    )
+    .unwrap();
+    assert_eq!((png.width, png.height), (1200, 900));
+    let p = prepare(&small, &o).unwrap();
+    assert_eq!((p.width, p.height), (1200, 900));
 }

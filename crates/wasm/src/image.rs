@@ -36,6 +36,7 @@ fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
         max_progressive_coeff_bytes: s
             .max_decode_memory_bytes
             .unwrap_or(d.max_progressive_coeff_bytes),
+        target: s.target.unwrap_or(d.target),
     }
 }
 
@@ -49,13 +50,14 @@ pub fn prepare_settings(options: JsValue) -> Result<JsValue, JsValue> {
         .map_err(|e| error_to_js(&e))
 }
 
-/// The effective settings `{ codec, maxBase64Chars, maxLongSidePx, maxSourcePixels, minQuality,
-/// maxQuality, maxDecodeMemoryBytes }`: what the browser codec and `prepareWasm` take.
+/// The effective settings `{ codec, target, maxBase64Chars, maxLongSidePx, maxSourcePixels,
+/// minQuality, maxQuality, maxDecodeMemoryBytes }`: what the browser codec and `prepareWasm` take.
 #[cfg(feature = "main")]
 pub fn settings_to_js(settings: &PrepareSettings) -> JsValue {
     let opts = imaging_options(settings);
     let o = js_sys::Object::new();
     set(&o, "codec", &JsValue::from_str(settings.codec.as_str()));
+    set(&o, "target", &JsValue::from_str(opts.target.as_str()));
     set(
         &o,
         "maxBase64Chars",
@@ -77,8 +79,8 @@ pub fn settings_to_js(settings: &PrepareSettings) -> JsValue {
     o.into()
 }
 
-/// The effective settings object made by `prepareSettings` (numbers only): read without a JSON
-/// parser, which keeps the codec module small.
+/// The effective settings object made by `prepareSettings` (numbers and the target): read
+/// without a JSON parser, which keeps the codec module small.
 fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrError> {
     let num = |k: &str| {
         crate::convert::get(settings, k)
@@ -94,6 +96,10 @@ fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrEr
         max_quality: num("maxQuality")?.min(100.0) as u8,
         apply_orientation: true,
         max_progressive_coeff_bytes: num("maxDecodeMemoryBytes")? as u64,
+        target: crate::convert::get(settings, "target")
+            .as_string()
+            .and_then(|t| imaging::SizeTarget::from_name(&t))
+            .ok_or_else(|| OcrError::config("internal: prepare setting `target` missing"))?,
     })
 }
 
@@ -314,14 +320,9 @@ pub fn budget_step(
 ) -> Result<JsValue, JsValue> {
     use imaging::BudgetStep as S;
     let opts = settings_from_js(&settings).map_err(|e| error_to_js(&e))?;
-    let mut search = imaging::BudgetSearch::new(
-        width,
-        height,
-        opts.max_base64_chars,
-        opts.min_quality as u16 * 10,
-        opts.max_quality as u16 * 10,
-        10,
-    );
+    let (min_q, max_q) = opts.quality_window();
+    let mut search =
+        imaging::BudgetSearch::new(width, height, opts.max_base64_chars, min_q, max_q, 10);
     let mut done = history.chunks_exact(3);
     let mut keep = false;
     let o = js_sys::Object::new();
