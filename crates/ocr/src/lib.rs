@@ -12,11 +12,11 @@
 //! no error or log here contains it.
 
 pub mod engine;
-// pub mod extract;
+pub mod extract;
 pub mod geom;
 
 pub use engine::{Engine, Line, Options};
-// pub use extract::{extract, Acceptance, FieldVerdict, LocalReading};
+pub use extract::{extract, Acceptance, FieldVerdict, LocalReading};
 
 use vehicle_doc_ocr_imaging::ImageError;
 
