@@ -207,17 +207,23 @@ fn distance(a: &[char], b: &[char]) -> usize {
     prev[b.len()]
 }
 
-/// Edit distances a label may be misread by: none for two characters, one up to five, then two.
+/// Edit distances a label may be misread by: none for two characters, one up to seven (the
+/// certificate's title "机动车登记证书" is two edits from "机动车登记编号"), then two.
 fn tolerance(len: usize) -> usize {
     match len {
         0..=2 => 0,
-        3..=5 => 1,
+        3..=7 => 1,
         _ => 2,
     }
 }
 
+/// What may stand between a label and its value (separators, and specks read as punctuation).
 fn is_filler(c: char) -> bool {
-    c.is_whitespace() || matches!(c, ':' | '：' | '.' | '．' | '、' | ',' | '，')
+    c.is_whitespace()
+        || matches!(
+            c,
+            ':' | '：' | '.' | '．' | '、' | ',' | '，' | '^' | '`' | '\'' | '"' | '|' | '_' | '~' | '·'
+        )
 }
 
 /// A label found at the start of a line: which label, and where its value starts (char index).
@@ -284,19 +290,33 @@ fn find_label(chars: &[char], labels: &[Label]) -> Option<Found> {
 #[derive(Clone)]
 struct ReadValue {
     text: String,
-    min_confidence: f32,
+    chars: Vec<(char, f32)>,
+}
+
+impl ReadValue {
+    /// The lowest probability of the characters that make the field: for the certificate's
+    /// owner composite, those of the name (before the first `/`).
+    fn min_confidence_for(&self, kind: Kind) -> f32 {
+        let chars: &[(char, f32)] = if kind == Kind::Owner {
+            let end = self.chars.iter().position(|c| c.0 == '/').unwrap_or(self.chars.len());
+            &self.chars[..end]
+        } else {
+            &self.chars
+        };
+        chars.iter().map(|c| c.1).fold(f32::INFINITY, f32::min)
+    }
 }
 
 fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
     let start = chars.iter().position(|c| !is_filler(c.0))?;
-    let end = chars.iter().rposition(|c| !c.0.is_whitespace())? + 1;
+    let end = chars.iter().rposition(|c| !is_filler(c.0))? + 1;
     if start >= end {
         return None;
     }
     let v = &chars[start..end];
     Some(ReadValue {
         text: v.iter().map(|c| c.0).collect(),
-        min_confidence: v.iter().map(|c| c.1).fold(f32::INFINITY, f32::min),
+        chars: v.to_vec(),
     })
 }
 
@@ -402,7 +422,7 @@ fn verdict(kind: Kind, value: Option<&ReadValue>, field_has_issue: bool) -> Acce
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
-    if !(v.min_confidence >= bar(kind)) {
+    if !(v.min_confidence_for(kind) >= bar(kind)) {
         return Acceptance::LowConfidence;
     }
     Acceptance::Accepted
@@ -444,7 +464,7 @@ pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> Loca
         fields.push(FieldVerdict {
             field: lab.field,
             acceptance: verdict(lab.kind, v, has_issue),
-            min_confidence: v.map_or(0.0, |v| v.min_confidence),
+            min_confidence: v.map_or(0.0, |v| v.min_confidence_for(lab.kind)),
         });
     }
     LocalReading { result, fields }

