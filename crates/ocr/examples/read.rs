@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Instant;
-use vehicle_doc_ocr_local::{engine_from_dir, extract, truth, CHECKOUT_MODELS_DIR};
+use vehicle_doc_ocr_local::{engine_from_dir, truth, CHECKOUT_MODELS_DIR};
 
 #[derive(Default)]
 struct Tally {
@@ -28,7 +28,12 @@ struct Tally {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let dir = PathBuf::from(args.first().expect("corpus dir"));
-    let opt = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
     let every: usize = opt("--every").map_or(1, |v| v.parse().unwrap());
     let limit: usize = opt("--limit").map_or(usize::MAX, |v| v.parse().unwrap());
     let only = opt("--only");
@@ -46,7 +51,8 @@ fn main() {
         .unwrap_or(serde_json::Value::Null);
 
     let t = Instant::now();
-    let engine = engine_from_dir(std::path::Path::new(CHECKOUT_MODELS_DIR)).unwrap_or_else(|e| panic!("{e}"));
+    let engine = engine_from_dir(std::path::Path::new(CHECKOUT_MODELS_DIR))
+        .unwrap_or_else(|e| panic!("{e}"));
     eprintln!("models loaded in {:.2} s", t.elapsed().as_secs_f64());
 
     let mut fields: BTreeMap<String, Tally> = BTreeMap::new();
@@ -70,17 +76,22 @@ fn main() {
         let file = photo["file"].as_str().unwrap();
         let bytes = std::fs::read(dir.join(file)).unwrap();
         let t = Instant::now();
-        let lines = match engine.read_bytes(&bytes) {
-            Ok((_, lines)) => lines,
+        let (lines, reading) = match engine.read_document(&bytes, doc, Some("2026-01-01".into())) {
+            Ok(r) => r,
             Err(e) => {
                 eprintln!("{file}: {}", e.code());
-                Vec::new()
+                let reading = vehicle_doc_ocr_local::extract(doc, &[], None);
+                (Vec::new(), reading)
             }
         };
-        let reading = extract(doc, &lines, Some("2026-01-01".into()));
         let secs = t.elapsed().as_secs_f64();
         times.push(secs);
-        let keys: Vec<&str> = photo["keyFields"].as_array().unwrap().iter().map(|k| k.as_str().unwrap()).collect();
+        let keys: Vec<&str> = photo["keyFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
         let mut all = true;
         let mut wrong = Vec::new();
         let r = &reference[file];
@@ -106,7 +117,9 @@ fn main() {
                     .iter()
                     .find(|f| f.field == field)
                     .map_or(("-", 0.0), |f| (f.acceptance.as_str(), f.min_confidence));
-                wrong.push(format!("{key}: {got:?} (want {want:?}, {why}, min p {conf:.3})"));
+                wrong.push(format!(
+                    "{key}: {got:?} (want {want:?}, {why}, min p {conf:.3})"
+                ));
             }
         }
         let s = settled.entry(condition.clone()).or_default();
@@ -124,7 +137,11 @@ fn main() {
             secs,
             lines.len(),
             all,
-            if verbose && !wrong.is_empty() { format!("\n    {}", wrong.join("\n    ")) } else { String::new() }
+            if verbose && !wrong.is_empty() {
+                format!("\n    {}", wrong.join("\n    "))
+            } else {
+                String::new()
+            }
         );
     }
     println!("\nkey field       n  read right  accepted  wrong accepted  reference hit");
@@ -136,7 +153,11 @@ fn main() {
             100.0 * t.right as f64 / t.n.max(1) as f64,
             100.0 * t.accepted as f64 / t.n.max(1) as f64,
             t.wrong_accepted,
-            if t.ref_n > 0 { format!("{:.1}%", 100.0 * t.ref_hits as f64 / t.ref_n as f64) } else { "-".into() }
+            if t.ref_n > 0 {
+                format!("{:.1}%", 100.0 * t.ref_hits as f64 / t.ref_n as f64)
+            } else {
+                "-".into()
+            }
         );
         tot.n += t.n;
         tot.right += t.right;
@@ -152,12 +173,21 @@ fn main() {
         100.0 * tot.right as f64 / tot.n.max(1) as f64,
         100.0 * tot.accepted as f64 / tot.n.max(1) as f64,
         tot.wrong_accepted,
-        if tot.ref_n > 0 { format!("{:.1}%", 100.0 * tot.ref_hits as f64 / tot.ref_n as f64) } else { "-".into() }
+        if tot.ref_n > 0 {
+            format!("{:.1}%", 100.0 * tot.ref_hits as f64 / tot.ref_n as f64)
+        } else {
+            "-".into()
+        }
     );
     println!("\ncondition     photos  settled locally  reference readable");
     for (c, (s, n)) in &settled {
-        let rr = ref_readable.get(c).map_or("-".to_owned(), |(a, b)| format!("{a}/{b}"));
-        println!("{c:<12} {n:>7} {s:>8} ({:.0}%) {rr:>14}", 100.0 * *s as f64 / (*n).max(1) as f64);
+        let rr = ref_readable
+            .get(c)
+            .map_or("-".to_owned(), |(a, b)| format!("{a}/{b}"));
+        println!(
+            "{c:<12} {n:>7} {s:>8} ({:.0}%) {rr:>14}",
+            100.0 * *s as f64 / (*n).max(1) as f64
+        );
     }
     times.sort_by(f64::total_cmp);
     if !times.is_empty() {

@@ -21,6 +21,8 @@ pub struct Line {
     pub text: String,
     /// Each character of `text` with its probability (the CTC step's maximum).
     pub chars: Vec<(char, f32)>,
+    /// Where each character of `text` was emitted, as a fraction of the line's width (0 = left).
+    pub positions: Vec<f32>,
     /// Mean of the characters' probabilities (0 when no character was read).
     pub confidence: f32,
     /// Where the line is in the picture (pixels of the picture given to [`Engine::read`]).
@@ -95,6 +97,31 @@ impl Engine {
             .map_err(LocalError::Image)?;
         let lines = self.read(&luma)?;
         Ok((luma, lines))
+    }
+
+    /// Reads document `doc` in image bytes: lines, fields, every value read a second time from
+    /// its own crop, the core's checks, the acceptance rule ([`crate::extract_with_reread`]).
+    pub fn read_document(
+        &self,
+        image: &[u8],
+        doc: vehicle_doc_ocr_core::DocumentKind,
+        today: Option<String>,
+    ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
+        let (luma, lines) = self.read_bytes(image)?;
+        let mut failed = None;
+        let reading = crate::extract_with_reread(doc, &lines, today, |line, start| {
+            match self.reread(&luma, line, start) {
+                Ok(l) => l,
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((lines, reading)),
+        }
     }
 
     /// Every text line of the picture, top to bottom then left to right.
@@ -189,6 +216,25 @@ impl Engine {
             .collect())
     }
 
+    /// Reads `line` again from a second crop, its rectangle widened by a fifth of its height
+    /// (a different sampling of the same pixels), for the agreement check of the value that
+    /// starts at character `_start`.
+    pub fn reread(
+        &self,
+        luma: &Luma,
+        line: &Line,
+        _start: usize,
+    ) -> Result<Option<Line>, LocalError> {
+        let r = line.rect;
+        self.recognize(
+            luma,
+            RotatedRect {
+                width: r.width + r.height * 0.2,
+                ..r
+            },
+        )
+    }
+
     /// Reads the text in `r` (picture coordinates); `None` when nothing was read.
     pub fn recognize(&self, luma: &Luma, r: RotatedRect) -> Result<Option<Line>, LocalError> {
         if !(r.width.is_finite() && r.height.is_finite()) || r.height < 2.0 || r.width < 2.0 {
@@ -210,6 +256,7 @@ impl Engine {
             .map_err(|_| LocalError::Inference("recognition output"))?;
         let [_, steps, classes] = probs.shape();
         let mut chars = Vec::new();
+        let mut positions = Vec::new();
         let mut prev = 0usize;
         for t in 0..steps {
             let mut best = (0usize, f32::MIN);
@@ -222,15 +269,18 @@ impl Engine {
             if best.0 != 0 && best.0 != prev {
                 let c = self.dict.get(best.0 - 1).copied().unwrap_or(' ');
                 chars.push((c, best.1));
+                positions.push((t as f32 + 0.5) / steps as f32);
             }
             prev = best.0;
         }
         // Spaces the model read at the ends carry nothing.
         while chars.first().is_some_and(|c| c.0 == ' ') {
             chars.remove(0);
+            positions.remove(0);
         }
         while chars.last().is_some_and(|c| c.0 == ' ') {
             chars.pop();
+            positions.pop();
         }
         if chars.is_empty() {
             return Ok(None);
@@ -239,6 +289,7 @@ impl Engine {
         Ok(Some(Line {
             text: chars.iter().map(|c| c.0).collect(),
             chars,
+            positions,
             confidence,
             rect: r,
         }))

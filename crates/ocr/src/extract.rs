@@ -144,6 +144,8 @@ pub enum Acceptance {
     Shape,
     /// A character was read below the kind's confidence bar.
     LowConfidence,
+    /// Read again from its own crop, the value came out different.
+    Disagreement,
     /// A kind never accepted without a provider (free text).
     NotCheckable,
 }
@@ -156,6 +158,7 @@ impl Acceptance {
             Acceptance::Invalid => "invalid",
             Acceptance::Shape => "shape",
             Acceptance::LowConfidence => "lowConfidence",
+            Acceptance::Disagreement => "disagreement",
             Acceptance::NotCheckable => "notCheckable",
         }
     }
@@ -222,7 +225,21 @@ fn is_filler(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            ':' | '：' | '.' | '．' | '、' | ',' | '，' | '^' | '`' | '\'' | '"' | '|' | '_' | '~' | '·'
+            ':' | '：'
+                | '.'
+                | '．'
+                | '、'
+                | ','
+                | '，'
+                | '^'
+                | '`'
+                | '\''
+                | '"'
+                | '|'
+                | '_'
+                | '~'
+                | '·'
+                | '/'
         )
 }
 
@@ -298,7 +315,11 @@ impl ReadValue {
     /// owner composite, those of the name (before the first `/`).
     fn min_confidence_for(&self, kind: Kind) -> f32 {
         let chars: &[(char, f32)] = if kind == Kind::Owner {
-            let end = self.chars.iter().position(|c| c.0 == '/').unwrap_or(self.chars.len());
+            let end = self
+                .chars
+                .iter()
+                .position(|c| c.0 == '/')
+                .unwrap_or(self.chars.len());
             &self.chars[..end]
         } else {
             &self.chars
@@ -320,8 +341,9 @@ fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
     })
 }
 
-/// The field values found in `lines` for the labels of `labels`.
-fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, ReadValue> {
+/// The field values found in `lines` for the labels of `labels`: per label, the line and the
+/// index of the value's first character in it.
+fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, (usize, usize)> {
     let found: Vec<Option<Found>> = lines
         .iter()
         .map(|line| {
@@ -329,15 +351,15 @@ fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, ReadValue> {
             find_label(&chars, labels)
         })
         .collect();
-    let mut out: BTreeMap<usize, (usize, ReadValue)> = BTreeMap::new();
+    let mut out: BTreeMap<usize, (usize, (usize, usize))> = BTreeMap::new();
     let mut used = vec![false; lines.len()];
     // Values in the label's own line first.
     for (i, f) in found.iter().enumerate() {
         let Some(f) = f else { continue };
-        let rest = &lines[i].chars[f.value_start.min(lines[i].chars.len())..];
-        if let Some(v) = value_of(rest) {
+        let start = f.value_start.min(lines[i].chars.len());
+        if value_of(&lines[i].chars[start..]).is_some() {
             if out.get(&f.label).is_none_or(|(d, _)| f.distance < *d) {
-                out.insert(f.label, (f.distance, v));
+                out.insert(f.label, (f.distance, (i, start)));
             }
             used[i] = true;
         }
@@ -371,9 +393,9 @@ fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, ReadValue> {
             }
         }
         if let Some((_, j)) = best {
-            if let Some(v) = value_of(&lines[j].chars) {
+            if value_of(&lines[j].chars).is_some() {
                 used[j] = true;
-                out.insert(f.label, (f.distance, v));
+                out.insert(f.label, (f.distance, (j, 0)));
             }
         }
     }
@@ -409,7 +431,12 @@ fn shape_ok(kind: Kind, text: &str) -> bool {
 }
 
 /// The acceptance rule (the only one): see the module's documentation.
-fn verdict(kind: Kind, value: Option<&ReadValue>, field_has_issue: bool) -> Acceptance {
+fn verdict(
+    kind: Kind,
+    value: Option<&ReadValue>,
+    agreed: Option<bool>,
+    field_has_issue: bool,
+) -> Acceptance {
     let Some(v) = value else {
         return Acceptance::Missing;
     };
@@ -425,19 +452,61 @@ fn verdict(kind: Kind, value: Option<&ReadValue>, field_has_issue: bool) -> Acce
     if !(v.min_confidence_for(kind) >= bar(kind)) {
         return Acceptance::LowConfidence;
     }
+    if agreed == Some(false) {
+        return Acceptance::Disagreement;
+    }
     Acceptance::Accepted
 }
 
 /// Reads the fields of `doc` from `lines`, normalizes and validates them with the core
 /// (`today`, `YYYY-MM-DD`, enables the "not in the future" checks), and decides per field.
 /// The licence's back page has no label table here yet: its fields are all missing.
+/// Without a second reading of each value ([`extract_with_reread`]) agreement is not checked.
 pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> LocalReading {
+    extract_with_reread(doc, lines, today, |_, _| None)
+}
+
+/// [`extract`], with each value read a second time from its own crop by `reread(line, start)`
+/// (see [`crate::Engine::reread`]): a field is accepted only if both readings agree. The value
+/// and its confidence are the first reading's (the second, from a tighter or looser crop, read
+/// worse on the corpus).
+pub fn extract_with_reread(
+    doc: DocumentKind,
+    lines: &[Line],
+    today: Option<String>,
+    mut reread: impl FnMut(&Line, usize) -> Option<Line>,
+) -> LocalReading {
     let labels: &[Label] = match doc {
         DocumentKind::VehicleLicenseFront => FRONT,
         DocumentKind::RegistrationCertificate => CERTIFICATE,
         DocumentKind::VehicleLicenseBack => &[],
     };
-    let values = locate(lines, labels);
+    let located = locate(lines, labels);
+    let mut values: BTreeMap<usize, ReadValue> = BTreeMap::new();
+    let mut agreement: BTreeMap<usize, bool> = BTreeMap::new();
+    for (&label, &(li, start)) in &located {
+        let Some(first) = value_of(&lines[li].chars[start..]) else {
+            continue;
+        };
+        if let Some(second) = reread(&lines[li], start).and_then(|l| value_of(&l.chars)) {
+            // A value after its label: the second reading of the whole line must end with the
+            // same value, not preceded by another letter or digit.
+            let agreed = if start == 0 {
+                second.text == first.text
+            } else {
+                second
+                    .text
+                    .strip_suffix(first.text.as_str())
+                    .is_some_and(|head| {
+                        head.chars()
+                            .last()
+                            .is_none_or(|c| !c.is_ascii_alphanumeric())
+                    })
+            };
+            agreement.insert(label, agreed);
+        }
+        values.insert(label, first);
+    }
     let mut pf = ProviderFields::default();
     for (i, lab) in labels.iter().enumerate() {
         if let Some(v) = values.get(&i) {
@@ -463,7 +532,7 @@ pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> Loca
         });
         fields.push(FieldVerdict {
             field: lab.field,
-            acceptance: verdict(lab.kind, v, has_issue),
+            acceptance: verdict(lab.kind, v, agreement.get(&i).copied(), has_issue),
             min_confidence: v.map_or(0.0, |v| v.min_confidence_for(lab.kind)),
         });
     }
@@ -479,6 +548,9 @@ mod tests {
         Line {
             text: text.to_owned(),
             chars: text.chars().map(|c| (c, p)).collect(),
+            positions: (0..text.chars().count())
+                .map(|i| (i as f32 + 0.5) / text.chars().count() as f32)
+                .collect(),
             confidence: p,
             rect: RotatedRect {
                 center: [x, y],
@@ -519,8 +591,18 @@ mod tests {
         assert_eq!(d.vehicle_type.as_deref(), Some("小型轿车"));
         assert_eq!(d.vin.as_deref(), Some("LL1WNUJE8JPARFXLA"));
         assert_eq!(d.register_date.as_deref(), Some("2019-08-13"));
-        assert_eq!(d.sources.get("owner").map(|s| s.name.as_str()), Some("所有人"));
-        assert!(r.settled(&["plateNumber", "owner", "vin", "registerDate", "issueDate", "vehicleType"]));
+        assert_eq!(
+            d.sources.get("owner").map(|s| s.name.as_str()),
+            Some("所有人")
+        );
+        assert!(r.settled(&[
+            "plateNumber",
+            "owner",
+            "vin",
+            "registerDate",
+            "issueDate",
+            "vehicleType"
+        ]));
         assert!(!r.accepted("address"));
     }
 
@@ -542,8 +624,33 @@ mod tests {
         let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
         assert!(!r.accepted("owner"));
         assert_eq!(
-            r.fields.iter().find(|f| f.field == "owner").map(|f| f.acceptance),
+            r.fields
+                .iter()
+                .find(|f| f.field == "owner")
+                .map(|f| f.acceptance),
             Some(Acceptance::LowConfidence)
+        );
+    }
+
+    #[test]
+    fn a_second_reading_that_disagrees_is_not_accepted() {
+        let lines = front_lines("LL1WNUJE8JPARFXLA");
+        // The second reading of the whole line reads the owner's name differently.
+        let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, |l, _| {
+            let mut l = l.clone();
+            if let Some(i) = l.chars.iter().position(|c| c.0 == '张') {
+                l.chars[i + 1].0 = '王';
+            }
+            Some(l)
+        });
+        assert!(!r.accepted("owner"));
+        assert!(r.accepted("vin"));
+        assert_eq!(
+            r.fields
+                .iter()
+                .find(|f| f.field == "owner")
+                .map(|f| f.acceptance),
+            Some(Acceptance::Disagreement)
         );
     }
 

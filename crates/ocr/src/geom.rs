@@ -46,7 +46,11 @@ impl RotatedRect {
         let v = self.v();
         let v = [v[0] * sx, v[1] * sy];
         let (lu, lv) = (norm(u), norm(v));
-        let u = if lu > 0.0 { [u[0] / lu, u[1] / lu] } else { [1.0, 0.0] };
+        let u = if lu > 0.0 {
+            [u[0] / lu, u[1] / lu]
+        } else {
+            [1.0, 0.0]
+        };
         RotatedRect {
             center: [self.center[0] * sx, self.center[1] * sy],
             u,
@@ -252,7 +256,14 @@ mod tests {
     #[test]
     fn hull_of_a_self_touching_outline_is_convex() {
         // A ring touching itself at a corner: the per-row extents still give one convex hull.
-        let pts = vec![[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0], [2.0, 2.0], [2.0, 2.0]];
+        let pts = vec![
+            [0.0, 0.0],
+            [4.0, 0.0],
+            [4.0, 4.0],
+            [0.0, 4.0],
+            [2.0, 2.0],
+            [2.0, 2.0],
+        ];
         let h = convex_hull(pts);
         assert_eq!(h.len(), 4);
     }

@@ -18,7 +18,7 @@ pub mod geom;
 pub mod truth;
 
 pub use engine::{Engine, Line, Options};
-pub use extract::{extract, Acceptance, FieldVerdict, LocalReading};
+pub use extract::{extract, extract_with_reread, Acceptance, FieldVerdict, LocalReading};
 
 use vehicle_doc_ocr_imaging::ImageError;
 
@@ -81,6 +81,7 @@ pub fn engine_from_dir(dir: &std::path::Path) -> Result<Engine, String> {
     };
     let det = read("ch_PP-OCRv4_det_infer.onnx")?;
     let rec = read("ch_PP-OCRv4_rec_infer.onnx")?;
-    let dict = String::from_utf8(read("ppocr_keys_v1.txt")?).map_err(|_| "the dictionary is not UTF-8".to_owned())?;
+    let dict = String::from_utf8(read("ppocr_keys_v1.txt")?)
+        .map_err(|_| "the dictionary is not UTF-8".to_owned())?;
     Engine::new(det, rec, &dict).map_err(|e| e.to_string())
 }

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
-use vehicle_doc_ocr_local::{engine_from_dir, extract, truth, CHECKOUT_MODELS_DIR};
+use vehicle_doc_ocr_local::{engine_from_dir, truth, CHECKOUT_MODELS_DIR};
 
 #[test]
 fn fixtures_are_read_and_accepted_fields_are_right() {
@@ -14,8 +14,13 @@ fn fixtures_are_read_and_accepted_fields_are_right() {
     for photo in manifest["photos"].as_array().unwrap() {
         let file = photo["file"].as_str().unwrap();
         let doc = truth::document(photo["document"].as_str().unwrap()).unwrap();
-        let (_, lines) = engine.read_bytes(&std::fs::read(dir.join(file)).unwrap()).unwrap();
-        let reading = extract(doc, &lines, Some("2026-01-01".into()));
+        let (_, reading) = engine
+            .read_document(
+                &std::fs::read(dir.join(file)).unwrap(),
+                doc,
+                Some("2026-01-01".into()),
+            )
+            .unwrap();
         let mut read_right = 0;
         let keys = photo["keyFields"].as_array().unwrap();
         for key in keys {
@@ -27,7 +32,11 @@ fn fixtures_are_read_and_accepted_fields_are_right() {
                 read_right += 1;
             }
             if reading.accepted(field) {
-                assert_eq!(got.as_deref(), Some(want), "{file}: {field} accepted but wrong");
+                assert_eq!(
+                    got.as_deref(),
+                    Some(want),
+                    "{file}: {field} accepted but wrong"
+                );
             }
         }
         // The VIN (check digit) and the dates are read on every fixture.
@@ -39,6 +48,10 @@ fn fixtures_are_read_and_accepted_fields_are_right() {
                 "{file}: {field}"
             );
         }
-        assert!(read_right + 1 >= keys.len(), "{file}: {read_right} of {} key fields read", keys.len());
+        assert!(
+            read_right + 1 >= keys.len(),
+            "{file}: {read_right} of {} key fields read",
+            keys.len()
+        );
     }
 }
