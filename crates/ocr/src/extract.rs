@@ -449,7 +449,9 @@ fn verdict(
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
-    if !(v.min_confidence_for(kind) >= bar(kind)) {
+    // NaN never passes.
+    let confident = v.min_confidence_for(kind) >= bar(kind);
+    if !confident {
         return Acceptance::LowConfidence;
     }
     if agreed == Some(false) {
