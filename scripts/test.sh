@@ -23,6 +23,13 @@ for crate in vehicle-doc-ocr-core vehicle-doc-ocr-imaging vehicle-doc-ocr-shim; 
     echo "$crate depends on wasm/JS crates (above): keep it pure Rust, move the glue to crates/wasm" >&2; exit 1
   fi
 done
+# The on-device reader (crates/ocr) likewise; rten itself declares wasm-bindgen for wasm32 (its
+# optional JS API, unused here), so rten's own subtree is left out of this check, and rten may
+# bring nothing beyond wasm-bindgen.
+if cargo tree -p vehicle-doc-ocr-local -e normal --target all --prefix none --prune rten | grep -E '^(wasm-bindgen|js-sys|web-sys|wasm-bindgen-futures) ' \
+  || cargo tree -p rten -e normal --target all --prefix none | grep -E '^(js-sys|web-sys|wasm-bindgen-futures) '; then
+  echo "vehicle-doc-ocr-local depends on wasm/JS crates (above): keep it pure Rust" >&2; exit 1
+fi
 
 step "native tests (pure core, image pipeline)"
 cargo test --workspace --quiet

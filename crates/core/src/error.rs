@@ -132,6 +132,8 @@ pub enum Provider {
     Juhe,
     /// The Cloudflare Worker shim (`proxyUrl` mode).
     Shim,
+    /// Read on the device (`local`: PP-OCRv4 in `crates/ocr`), no provider called.
+    Local,
 }
 
 impl Provider {
@@ -140,6 +142,7 @@ impl Provider {
             Provider::Apihz => "apihz",
             Provider::Juhe => "juhe",
             Provider::Shim => "shim",
+            Provider::Local => "local",
         }
     }
 }

@@ -118,7 +118,10 @@ impl ProviderFields {
 pub struct VehicleLicenseFront {
     #[cfg_attr(feature = "ts", ts(type = "\"vehicleLicenseFront\""))]
     pub document: DocumentKind,
-    #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"apihz\" | \"juhe\" | \"shim\" | \"local\"")
+    )]
     pub provider: Provider,
     /// The provider's id for the call when it sends one, else an id made for the call by this
     /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
@@ -166,7 +169,10 @@ pub struct VehicleLicenseFront {
 pub struct VehicleLicenseBack {
     #[cfg_attr(feature = "ts", ts(type = "\"vehicleLicenseBack\""))]
     pub document: DocumentKind,
-    #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"apihz\" | \"juhe\" | \"shim\" | \"local\"")
+    )]
     pub provider: Provider,
     /// The provider's id for the call when it sends one, else an id made for the call by this
     /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
@@ -214,7 +220,10 @@ pub struct VehicleLicenseBack {
 pub struct RegistrationCertificate {
     #[cfg_attr(feature = "ts", ts(type = "\"registrationCertificate\""))]
     pub document: DocumentKind,
-    #[cfg_attr(feature = "ts", ts(type = "\"apihz\" | \"juhe\" | \"shim\""))]
+    #[cfg_attr(
+        feature = "ts",
+        ts(type = "\"apihz\" | \"juhe\" | \"shim\" | \"local\"")
+    )]
     pub provider: Provider,
     /// The provider's id for the call when it sends one, else an id made for the call by this
     /// library (a UUID), so a call can be found in the provider's bill or the Worker's logs.

@@ -1,0 +1,206 @@
+//! Benchmark (not a test): reads every photo of a corpus made by bench/ocr/corpus.py and
+//! compares the fields with the ground truth in its manifest.
+//!
+//! `cargo run --release -p vehicle-doc-ocr-local --example read -- <corpus dir> [--every N]
+//! [--only CONDITION] [--limit N] [--verbose]`
+//!
+//! Prints per key field: read right, accepted, accepted but wrong (must be 0); the share of
+//! photos fully settled without a provider (every key field accepted), by condition; time per
+//! photo; peak memory (VmHWM); and, when `<corpus dir>/ocr.json` exists, the Python PP-OCRv4
+//! reference's hits on the same photos. `--verbose` prints the fields read wrong (synthetic data).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Instant;
+use vehicle_doc_ocr_local::{engine_from_dir, truth, CHECKOUT_MODELS_DIR};
+
+#[derive(Default)]
+struct Tally {
+    n: usize,
+    right: usize,
+    accepted: usize,
+    wrong_accepted: usize,
+    ref_hits: usize,
+    ref_n: usize,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = PathBuf::from(args.first().expect("corpus dir"));
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let every: usize = opt("--every").map_or(1, |v| v.parse().unwrap());
+    let limit: usize = opt("--limit").map_or(usize::MAX, |v| v.parse().unwrap());
+    let only = opt("--only");
+    let verbose = args.iter().any(|a| a == "--verbose");
+    let manifest_path = ["manifest.json", "fixtures.json"]
+        .iter()
+        .map(|n| dir.join(n))
+        .find(|p| p.exists())
+        .expect("manifest.json or fixtures.json in the corpus dir");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(manifest_path).unwrap()).unwrap();
+    let reference: serde_json::Value = std::fs::read(dir.join("ocr.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or(serde_json::Value::Null);
+
+    let t = Instant::now();
+    let engine = engine_from_dir(std::path::Path::new(CHECKOUT_MODELS_DIR))
+        .unwrap_or_else(|e| panic!("{e}"));
+    eprintln!("models loaded in {:.2} s", t.elapsed().as_secs_f64());
+
+    let mut fields: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut settled: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut ref_readable: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut times = Vec::new();
+    let photos = manifest["photos"].as_array().unwrap();
+    let mut done = 0;
+    for (i, photo) in photos.iter().enumerate() {
+        if i % every != 0 || done >= limit {
+            continue;
+        }
+        let Some(doc) = photo["document"].as_str().and_then(truth::document) else {
+            continue;
+        };
+        let condition = photo["condition"].as_str().unwrap_or("?").to_owned();
+        if only.as_deref().is_some_and(|o| o != condition) {
+            continue;
+        }
+        done += 1;
+        let file = photo["file"].as_str().unwrap();
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let t = Instant::now();
+        let (lines, reading) = match engine.read_document(&bytes, doc, Some("2026-01-01".into())) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("{file}: {}", e.code());
+                let reading = vehicle_doc_ocr_local::extract(doc, &[], None);
+                (Vec::new(), reading)
+            }
+        };
+        let secs = t.elapsed().as_secs_f64();
+        times.push(secs);
+        let keys: Vec<&str> = photo["keyFields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k.as_str().unwrap())
+            .collect();
+        let mut all = true;
+        let mut wrong = Vec::new();
+        let r = &reference[file];
+        for key in &keys {
+            let field = truth::result_field(doc, key).unwrap();
+            let want = photo["values"][key].as_str().unwrap();
+            let got = truth::value(&reading.result, field);
+            let ok = got.as_deref() == Some(want);
+            let acc = reading.accepted(field);
+            let t = fields.entry((*key).to_owned()).or_default();
+            t.n += 1;
+            t.right += usize::from(ok);
+            t.accepted += usize::from(acc);
+            t.wrong_accepted += usize::from(acc && !ok);
+            if let Some(hit) = r["hits"][key].as_bool() {
+                t.ref_n += 1;
+                t.ref_hits += usize::from(hit);
+            }
+            all &= acc;
+            if !ok || (verbose && !acc) {
+                let (why, conf) = reading
+                    .fields
+                    .iter()
+                    .find(|f| f.field == field)
+                    .map_or(("-", 0.0), |f| (f.acceptance.as_str(), f.min_confidence));
+                wrong.push(format!(
+                    "{key}: {got:?} (want {want:?}, {why}, min p {conf:.3})"
+                ));
+            }
+        }
+        let s = settled.entry(condition.clone()).or_default();
+        s.0 += usize::from(all);
+        s.1 += 1;
+        if let Some(readable) = r["readable"].as_bool() {
+            let e = ref_readable.entry(condition.clone()).or_default();
+            e.0 += usize::from(readable);
+            e.1 += 1;
+        }
+        eprintln!(
+            "{file} {:>11} {:>11} {:5.2} s  lines {:3}  settled {}{}",
+            photo["document"].as_str().unwrap_or("?"),
+            condition,
+            secs,
+            lines.len(),
+            all,
+            if verbose && !wrong.is_empty() {
+                format!("\n    {}", wrong.join("\n    "))
+            } else {
+                String::new()
+            }
+        );
+    }
+    println!("\nkey field       n  read right  accepted  wrong accepted  reference hit");
+    let mut tot = Tally::default();
+    for (k, t) in &fields {
+        println!(
+            "{k:<12} {:>4} {:>10.1}% {:>8.1}% {:>15} {:>13}",
+            t.n,
+            100.0 * t.right as f64 / t.n.max(1) as f64,
+            100.0 * t.accepted as f64 / t.n.max(1) as f64,
+            t.wrong_accepted,
+            if t.ref_n > 0 {
+                format!("{:.1}%", 100.0 * t.ref_hits as f64 / t.ref_n as f64)
+            } else {
+                "-".into()
+            }
+        );
+        tot.n += t.n;
+        tot.right += t.right;
+        tot.accepted += t.accepted;
+        tot.wrong_accepted += t.wrong_accepted;
+        tot.ref_hits += t.ref_hits;
+        tot.ref_n += t.ref_n;
+    }
+    println!(
+        "{:<12} {:>4} {:>10.1}% {:>8.1}% {:>15} {:>13}",
+        "all",
+        tot.n,
+        100.0 * tot.right as f64 / tot.n.max(1) as f64,
+        100.0 * tot.accepted as f64 / tot.n.max(1) as f64,
+        tot.wrong_accepted,
+        if tot.ref_n > 0 {
+            format!("{:.1}%", 100.0 * tot.ref_hits as f64 / tot.ref_n as f64)
+        } else {
+            "-".into()
+        }
+    );
+    println!("\ncondition     photos  settled locally  reference readable");
+    for (c, (s, n)) in &settled {
+        let rr = ref_readable
+            .get(c)
+            .map_or("-".to_owned(), |(a, b)| format!("{a}/{b}"));
+        println!(
+            "{c:<12} {n:>7} {s:>8} ({:.0}%) {rr:>14}",
+            100.0 * *s as f64 / (*n).max(1) as f64
+        );
+    }
+    times.sort_by(f64::total_cmp);
+    if !times.is_empty() {
+        println!(
+            "\ntime per photo (native, this machine): median {:.2} s, max {:.2} s, mean {:.2} s",
+            times[times.len() / 2],
+            times[times.len() - 1],
+            times.iter().sum::<f64>() / times.len() as f64
+        );
+    }
+    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
+        if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM")) {
+            println!("peak memory: {}", l.trim_start_matches("VmHWM:").trim());
+        }
+    }
+}

@@ -1,0 +1,364 @@
+//! Text detection and recognition with the PP-OCRv4 models (rten): photo → text lines.
+//!
+//! Detection (DB): the picture's long side resized to [`Options::det_long_side`] (a multiple of
+//! 32), PP-OCR's ImageNet normalization, the probability map binarized at 0.3, 8-connected
+//! components, their minimum-area rectangles, a box score (mean probability) ≥ 0.6, grown by the
+//! DB unclip (area × 1.6 / perimeter). Recognition (CRNN/SVTR + CTC): each rectangle sampled from
+//! the full-resolution picture (rotation undone) at height 48 and its own width, normalized to
+//! [-1, 1], greedy CTC decoding with the model's dictionary (index 0 blank, the last a space).
+
+use crate::geom::{self, RotatedRect};
+use crate::LocalError;
+use rten::Model;
+use rten_tensor::prelude::*;
+use rten_tensor::NdTensor;
+use vehicle_doc_ocr_imaging::quality::Luma;
+
+/// One recognized line of text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    /// The text as read (personal data: never log it).
+    pub text: String,
+    /// Each character of `text` with its probability (the CTC step's maximum).
+    pub chars: Vec<(char, f32)>,
+    /// Where each character of `text` was emitted, as a fraction of the line's width (0 = left).
+    pub positions: Vec<f32>,
+    /// Mean of the characters' probabilities (0 when no character was read).
+    pub confidence: f32,
+    /// Where the line is in the picture (pixels of the picture given to [`Engine::read`]).
+    pub rect: RotatedRect,
+}
+
+/// Knobs of [`Engine::read`]; `Default` is what the benchmark measured.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Options {
+    /// Long side of the detection input in pixels (rounded to a multiple of 32).
+    pub det_long_side: u32,
+    /// Probability above which a pixel of the detection map is text.
+    pub binarize: f32,
+    /// Minimum mean probability of a detected region.
+    pub box_score: f32,
+    /// DB unclip ratio.
+    pub unclip: f32,
+    /// Longest recognition input, in pixels at height 48 (longer lines are squeezed).
+    pub max_rec_width: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            det_long_side: 1280,
+            binarize: 0.3,
+            box_score: 0.6,
+            unclip: 1.6,
+            max_rec_width: 1600,
+        }
+    }
+}
+
+const REC_HEIGHT: usize = 48;
+const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
+const STD: [f32; 3] = [0.229, 0.224, 0.225];
+
+/// The two models and the dictionary, loaded once.
+pub struct Engine {
+    det: Model,
+    rec: Model,
+    /// Character of class `i + 1` (class 0 is the CTC blank; one past the list is a space).
+    dict: Vec<char>,
+    pub options: Options,
+}
+
+impl Engine {
+    /// Loads the detection and recognition models (ONNX or `.rten` bytes) and the dictionary
+    /// (`ppocr_keys_v1.txt`: one character per line).
+    pub fn new(det: Vec<u8>, rec: Vec<u8>, dict: &str) -> Result<Engine, LocalError> {
+        let det = Model::load(det).map_err(|_| LocalError::Model("the detection model"))?;
+        let rec = Model::load(rec).map_err(|_| LocalError::Model("the recognition model"))?;
+        let dict: Vec<char> = dict
+            .lines()
+            .map(|l| l.trim_end_matches('\r').chars().next().unwrap_or(' '))
+            .collect();
+        if dict.len() < 100 {
+            return Err(LocalError::Model("the dictionary"));
+        }
+        Ok(Engine {
+            det,
+            rec,
+            dict,
+            options: Options::default(),
+        })
+    }
+
+    /// Decodes image bytes with the project's own decoders (JPEG, PNG, WebP, GIF, BMP; EXIF
+    /// orientation applied) to luma, long side at most 2048, then [`Engine::read`].
+    pub fn read_bytes(&self, image: &[u8]) -> Result<(Luma, Vec<Line>), LocalError> {
+        let (luma, _) = vehicle_doc_ocr_imaging::quality::decode_luma(image, 2048, 2048)
+            .map_err(LocalError::Image)?;
+        let lines = self.read(&luma)?;
+        Ok((luma, lines))
+    }
+
+    /// Reads document `doc` in image bytes: lines, fields, every value read a second time from
+    /// its own crop, the core's checks, the acceptance rule ([`crate::extract_with_reread`]).
+    pub fn read_document(
+        &self,
+        image: &[u8],
+        doc: vehicle_doc_ocr_core::DocumentKind,
+        today: Option<String>,
+    ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
+        let (luma, lines) = self.read_bytes(image)?;
+        let mut failed = None;
+        let reading = crate::extract_with_reread(doc, &lines, today, |line, start| {
+            match self.reread(&luma, line, start) {
+                Ok(l) => l,
+                Err(e) => {
+                    failed = Some(e);
+                    None
+                }
+            }
+        });
+        match failed {
+            Some(e) => Err(e),
+            None => Ok((lines, reading)),
+        }
+    }
+
+    /// Every text line of the picture, top to bottom then left to right.
+    pub fn read(&self, luma: &Luma) -> Result<Vec<Line>, LocalError> {
+        let rects = self.detect(luma)?;
+        let mut lines = Vec::with_capacity(rects.len());
+        for r in rects {
+            if let Some(line) = self.recognize(luma, r)? {
+                lines.push(line);
+            }
+        }
+        Ok(lines)
+    }
+
+    /// The text regions, in picture coordinates, in reading order.
+    pub fn detect(&self, luma: &Luma) -> Result<Vec<RotatedRect>, LocalError> {
+        let (w, h) = (luma.width, luma.height);
+        if w < 8 || h < 8 || luma.pixels.len() != w * h {
+            return Err(LocalError::Input("the picture is too small to read"));
+        }
+        let long = self.options.det_long_side.clamp(64, 4096) as f32;
+        let s = long / w.max(h) as f32;
+        let round32 = |v: f32| (((v / 32.0).round() as usize).max(1)) * 32;
+        let (dw, dh) = (round32(w as f32 * s), round32(h as f32 * s));
+        let small = resample(luma, dw, dh);
+        let mut data = vec![0f32; 3 * dw * dh];
+        for c in 0..3 {
+            let plane = &mut data[c * dw * dh..(c + 1) * dw * dh];
+            for (o, &p) in plane.iter_mut().zip(&small) {
+                *o = (p / 255.0 - MEAN[c]) / STD[c];
+            }
+        }
+        let input = NdTensor::from_data([1, 3, dh, dw], data);
+        let out = self
+            .det
+            .run_one(input.view().into(), None)
+            .map_err(|_| LocalError::Inference("detection"))?;
+        let prob: NdTensor<f32, 4> = out
+            .try_into()
+            .map_err(|_| LocalError::Inference("detection output"))?;
+        let shape = prob.shape();
+        if shape[2] != dh || shape[3] != dw {
+            return Err(LocalError::Inference("detection output shape"));
+        }
+        let prob: Vec<f32> = prob.iter().copied().collect();
+        let mask: Vec<bool> = prob.iter().map(|&p| p > self.options.binarize).collect();
+        let (sx, sy) = (w as f32 / dw as f32, h as f32 / dh as f32);
+        let mut rects = Vec::new();
+        for c in geom::components(&mask, dw, dh) {
+            if c.pixels.len() < 10 {
+                continue;
+            }
+            let score =
+                c.pixels.iter().map(|&i| prob[i as usize]).sum::<f32>() / c.pixels.len() as f32;
+            if score < self.options.box_score {
+                continue;
+            }
+            let Some(r) = geom::min_area_rect(&c) else {
+                continue;
+            };
+            if r.height < 3.0 {
+                continue;
+            }
+            let d = r.width * r.height * self.options.unclip / (2.0 * (r.width + r.height));
+            let r = r.grown(d);
+            if r.height < 5.0 {
+                continue;
+            }
+            rects.push(r.scaled(sx, sy));
+        }
+        // Reading order: rows (centres within half a line height) top to bottom, then x.
+        rects.sort_by(|a, b| a.center[1].total_cmp(&b.center[1]));
+        let mut ordered: Vec<Vec<RotatedRect>> = Vec::new();
+        for r in rects {
+            match ordered.last_mut() {
+                Some(row)
+                    if row
+                        .first()
+                        .is_some_and(|f| (r.center[1] - f.center[1]).abs() < f.height * 0.5) =>
+                {
+                    row.push(r)
+                }
+                _ => ordered.push(vec![r]),
+            }
+        }
+        Ok(ordered
+            .into_iter()
+            .flat_map(|mut row| {
+                row.sort_by(|a, b| a.center[0].total_cmp(&b.center[0]));
+                row
+            })
+            .collect())
+    }
+
+    /// Reads `line` again from a second crop, its rectangle widened by a fifth of its height
+    /// (a different sampling of the same pixels), for the agreement check of the value that
+    /// starts at character `_start`.
+    pub fn reread(
+        &self,
+        luma: &Luma,
+        line: &Line,
+        _start: usize,
+    ) -> Result<Option<Line>, LocalError> {
+        let r = line.rect;
+        self.recognize(
+            luma,
+            RotatedRect {
+                width: r.width + r.height * 0.2,
+                ..r
+            },
+        )
+    }
+
+    /// Reads the text in `r` (picture coordinates); `None` when nothing was read.
+    pub fn recognize(&self, luma: &Luma, r: RotatedRect) -> Result<Option<Line>, LocalError> {
+        if !(r.width.is_finite() && r.height.is_finite()) || r.height < 2.0 || r.width < 2.0 {
+            return Ok(None);
+        }
+        let ow = ((r.width / r.height * REC_HEIGHT as f32).round() as usize)
+            .clamp(16, self.options.max_rec_width.max(16) as usize);
+        let crop = crop_rotated(luma, &r, ow, REC_HEIGHT);
+        let data: Vec<f32> = (0..3)
+            .flat_map(|_| crop.iter().map(|&p| p / 127.5 - 1.0))
+            .collect();
+        let input = NdTensor::from_data([1, 3, REC_HEIGHT, ow], data);
+        let out = self
+            .rec
+            .run_one(input.view().into(), None)
+            .map_err(|_| LocalError::Inference("recognition"))?;
+        let probs: NdTensor<f32, 3> = out
+            .try_into()
+            .map_err(|_| LocalError::Inference("recognition output"))?;
+        let [_, steps, classes] = probs.shape();
+        let mut chars = Vec::new();
+        let mut positions = Vec::new();
+        let mut prev = 0usize;
+        for t in 0..steps {
+            let mut best = (0usize, f32::MIN);
+            for k in 0..classes {
+                let p = probs[[0, t, k]];
+                if p > best.1 {
+                    best = (k, p);
+                }
+            }
+            if best.0 != 0 && best.0 != prev {
+                let c = self.dict.get(best.0 - 1).copied().unwrap_or(' ');
+                chars.push((c, best.1));
+                positions.push((t as f32 + 0.5) / steps as f32);
+            }
+            prev = best.0;
+        }
+        // Spaces the model read at the ends carry nothing.
+        while chars.first().is_some_and(|c| c.0 == ' ') {
+            chars.remove(0);
+            positions.remove(0);
+        }
+        while chars.last().is_some_and(|c| c.0 == ' ') {
+            chars.pop();
+            positions.pop();
+        }
+        if chars.is_empty() {
+            return Ok(None);
+        }
+        let confidence = chars.iter().map(|c| c.1).sum::<f32>() / chars.len() as f32;
+        Ok(Some(Line {
+            text: chars.iter().map(|c| c.0).collect(),
+            chars,
+            positions,
+            confidence,
+            rect: r,
+        }))
+    }
+}
+
+/// Area-averaged resampling of a luma picture to `dw` × `dh` (floats, 0–255).
+fn resample(l: &Luma, dw: usize, dh: usize) -> Vec<f32> {
+    let (w, h) = (l.width, l.height);
+    let mut out = vec![0f32; dw * dh];
+    let (fx, fy) = (w as f32 / dw as f32, h as f32 / dh as f32);
+    for y in 0..dh {
+        let y0 = ((y as f32 * fy) as usize).min(h - 1);
+        let y1 = (((y + 1) as f32 * fy).ceil() as usize).clamp(y0 + 1, h);
+        for x in 0..dw {
+            let x0 = ((x as f32 * fx) as usize).min(w - 1);
+            let x1 = (((x + 1) as f32 * fx).ceil() as usize).clamp(x0 + 1, w);
+            let mut sum = 0u32;
+            for yy in y0..y1 {
+                for &p in &l.pixels[yy * w + x0..yy * w + x1] {
+                    sum += p as u32;
+                }
+            }
+            out[y * dw + x] = sum as f32 / ((y1 - y0) * (x1 - x0)) as f32;
+        }
+    }
+    out
+}
+
+/// Samples the rotated rectangle `r` of `l` into an upright `ow` × `oh` picture (bilinear,
+/// supersampled when shrinking; outside the picture is white).
+fn crop_rotated(l: &Luma, r: &RotatedRect, ow: usize, oh: usize) -> Vec<f32> {
+    let (w, h) = (l.width as isize, l.height as isize);
+    let px = |x: isize, y: isize| -> f32 {
+        if x < 0 || y < 0 || x >= w || y >= h {
+            255.0
+        } else {
+            l.pixels[(y * w + x) as usize] as f32
+        }
+    };
+    let bilinear = |x: f32, y: f32| -> f32 {
+        let (x0, y0) = (x.floor(), y.floor());
+        let (ax, ay) = (x - x0, y - y0);
+        let (xi, yi) = (x0 as isize, y0 as isize);
+        let top = px(xi, yi) * (1.0 - ax) + px(xi + 1, yi) * ax;
+        let bot = px(xi, yi + 1) * (1.0 - ax) + px(xi + 1, yi + 1) * ax;
+        top * (1.0 - ay) + bot * ay
+    };
+    let (su, sv) = (r.width / ow as f32, r.height / oh as f32);
+    let k = (su.max(sv).ceil() as usize).clamp(1, 4);
+    let [ux, uy] = r.u;
+    let [vx, vy] = r.v();
+    let (x0, y0) = (
+        r.center[0] - r.width / 2.0 * ux - r.height / 2.0 * vx,
+        r.center[1] - r.width / 2.0 * uy - r.height / 2.0 * vy,
+    );
+    let mut out = vec![255f32; ow * oh];
+    for oy in 0..oh {
+        for ox in 0..ow {
+            let mut sum = 0.0;
+            for j in 0..k {
+                for i in 0..k {
+                    let a = (ox as f32 + (i as f32 + 0.5) / k as f32) * su;
+                    let b = (oy as f32 + (j as f32 + 0.5) / k as f32) * sv;
+                    sum += bilinear(x0 + a * ux + b * vx - 0.5, y0 + a * uy + b * vy - 0.5);
+                }
+            }
+            out[oy * ow + ox] = sum / (k * k) as f32;
+        }
+    }
+    out
+}

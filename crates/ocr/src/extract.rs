@@ -1,0 +1,710 @@
+//! Lines → fields: printed labels matched fuzzily (OCR misreads them: "所有人" as "所得人"),
+//! values found in the label's own line after the label or in the nearest line to its right on
+//! the same row (measured along the label's own direction, so a tilted photo works), then the
+//! core's normalization and validation exactly as for a provider's answer (`provider: "local"`),
+//! then the one acceptance rule of the cascade ([`verdict`]).
+//!
+//! The rule the cascade relies on: a field is accepted without a provider only if it is present,
+//! the core raised no issue about it, its value has the shape its kind must have, and every one
+//! of its characters was read with a probability of at least the kind's bar. When in doubt, the
+//! field is uncertain and the cascade pays a provider.
+
+use crate::engine::Line;
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use vehicle_doc_ocr_core::fields::Severity;
+use vehicle_doc_ocr_core::model::{self, ProviderFields};
+use vehicle_doc_ocr_core::{DocumentKind, Provider, Recognized};
+
+/// What a field's value must look like before it can be accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Checked by the core (plate format).
+    Plate,
+    /// Checked by the core (17 characters, check digit).
+    Vin,
+    /// Checked by the core (a real date, not in the future, in order).
+    Date,
+    /// Letters and digits (engine number, model code).
+    Code,
+    /// A person's or company's name: Chinese characters only.
+    Name,
+    /// One of the printed vehicle types (ends with 车).
+    VehicleType,
+    /// One of the printed use characters.
+    Use,
+    /// A brand and model, `…牌` then letters and digits.
+    BrandModel,
+    /// A brand, `…牌`.
+    Brand,
+    /// The certificate's owner composite `name/ID kind/number`.
+    Owner,
+    /// Free text (address, authority...): never accepted on its own.
+    Text,
+}
+
+/// One printed label: the result field, the label as printed, the certificate's row number.
+struct Label {
+    field: &'static str,
+    label: &'static str,
+    row: u32,
+    kind: Kind,
+}
+
+const fn l(field: &'static str, label: &'static str, row: u32, kind: Kind) -> Label {
+    Label {
+        field,
+        label,
+        row,
+        kind,
+    }
+}
+
+const FRONT: &[Label] = &[
+    l("plateNumber", "号牌号码", 0, Kind::Plate),
+    l("vehicleType", "车辆类型", 0, Kind::VehicleType),
+    l("owner", "所有人", 0, Kind::Name),
+    l("address", "住址", 0, Kind::Text),
+    l("useCharacter", "使用性质", 0, Kind::Use),
+    l("model", "品牌型号", 0, Kind::BrandModel),
+    l("vin", "车辆识别代号", 0, Kind::Vin),
+    l("engineNumber", "发动机号码", 0, Kind::Code),
+    l("registerDate", "注册日期", 0, Kind::Date),
+    l("issueDate", "发证日期", 0, Kind::Date),
+];
+
+const CERTIFICATE: &[Label] = &[
+    l("owner", "机动车所有人/身份证明名称/号码", 1, Kind::Owner),
+    l("registrationAuthority", "登记机关", 2, Kind::Text),
+    l("registrationDate", "登记日期", 3, Kind::Date),
+    l("plateNumber", "机动车登记编号", 4, Kind::Plate),
+    l("vehicleType", "车辆类型", 5, Kind::VehicleType),
+    l("brand", "车辆品牌", 6, Kind::Brand),
+    l("model", "车辆型号", 7, Kind::Code),
+    l("bodyColor", "车身颜色", 8, Kind::Text),
+    l("vin", "车辆识别代号/车架号", 9, Kind::Vin),
+    l("origin", "国产/进口", 10, Kind::Text),
+    l("engineNumber", "发动机号", 11, Kind::Code),
+    l("engineModel", "发动机型号", 12, Kind::Code),
+    l("fuelType", "燃料种类", 13, Kind::Text),
+    l("manufacturer", "制造厂名称", 15, Kind::Text),
+    l("useCharacter", "使用性质", 16, Kind::Use),
+    l("issueDate", "发证日期", 17, Kind::Date),
+];
+
+/// Use characters printed on the documents (GA 802).
+const USES: &[&str] = &[
+    "非营运",
+    "营运",
+    "预约出租客运",
+    "出租客运",
+    "公路客运",
+    "公交客运",
+    "旅游客运",
+    "货运",
+    "危化品运输",
+    "租赁",
+    "警用",
+    "消防",
+    "救护",
+    "工程救险",
+    "营转非",
+    "出租转非",
+    "教练",
+    "幼儿校车",
+    "小学生校车",
+    "中小学生校车",
+    "初中生校车",
+    "专用校车",
+    "其他校车",
+];
+
+/// The lowest per-character probability a field of this kind may have to be accepted. Kinds the
+/// core checks with a check digit or a strict format can afford a lower bar than free text.
+fn bar(kind: Kind) -> f32 {
+    match kind {
+        Kind::Vin => 0.80,
+        Kind::Date | Kind::Plate => 0.90,
+        Kind::Use | Kind::VehicleType => 0.90,
+        Kind::Code | Kind::Name | Kind::BrandModel | Kind::Brand | Kind::Owner => 0.95,
+        Kind::Text => f32::INFINITY,
+    }
+}
+
+/// Letters and digits the recognizer confuses with one another (seen on the corpus: a model code's
+/// final `G` read as `C` with probability 0.97, `0` as `O`). In a value without a check digit
+/// (codes, model, plate) each of them must be read with at least [`CONFUSABLE_BAR`].
+const CONFUSABLE: &str = "CGO0DQB8S5Z2I1LUV";
+const CONFUSABLE_BAR: f32 = 0.99;
+
+/// Whether a field is settled without a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acceptance {
+    /// Read, valid, confident: the cascade keeps it.
+    Accepted,
+    /// No label or no value found.
+    Missing,
+    /// The core raised an issue about it (format, check digit, date).
+    Invalid,
+    /// The value does not have the shape its kind must have.
+    Shape,
+    /// A character was read below the kind's confidence bar.
+    LowConfidence,
+    /// Read again from its own crop, the value came out different.
+    Disagreement,
+    /// A kind never accepted without a provider (free text).
+    NotCheckable,
+}
+
+impl Acceptance {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Acceptance::Accepted => "accepted",
+            Acceptance::Missing => "missing",
+            Acceptance::Invalid => "invalid",
+            Acceptance::Shape => "shape",
+            Acceptance::LowConfidence => "lowConfidence",
+            Acceptance::Disagreement => "disagreement",
+            Acceptance::NotCheckable => "notCheckable",
+        }
+    }
+}
+
+/// The decision about one result field.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldVerdict {
+    /// The result field (camelCase).
+    pub field: &'static str,
+    pub acceptance: Acceptance,
+    /// The lowest probability of the value's characters (0 when missing).
+    pub min_confidence: f32,
+}
+
+/// A document read on the device: the typed result (`provider: "local"`) and, per field the
+/// document has, whether the cascade may keep it without a provider.
+#[derive(Debug, Clone)]
+pub struct LocalReading {
+    pub result: Recognized,
+    pub fields: Vec<FieldVerdict>,
+}
+
+impl LocalReading {
+    /// Whether `field` is accepted.
+    pub fn accepted(&self, field: &str) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.field == field && f.acceptance == Acceptance::Accepted)
+    }
+    /// Whether every one of `fields` is accepted (no provider needed for them).
+    pub fn settled(&self, fields: &[&str]) -> bool {
+        fields.iter().all(|f| self.accepted(f))
+    }
+}
+
+/// Levenshtein distance over characters.
+fn distance(a: &[char], b: &[char]) -> usize {
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != cb);
+            cur[j + 1] = sub.min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Edit distances a label may be misread by: none for two characters, one up to seven (the
+/// certificate's title "机动车登记证书" is two edits from "机动车登记编号"), then two.
+fn tolerance(len: usize) -> usize {
+    match len {
+        0..=2 => 0,
+        3..=7 => 1,
+        _ => 2,
+    }
+}
+
+/// What may stand between a label and its value (separators, and specks read as punctuation).
+fn is_filler(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            ':' | '：'
+                | '.'
+                | '．'
+                | '、'
+                | ','
+                | '，'
+                | '^'
+                | '`'
+                | '\''
+                | '"'
+                | '|'
+                | '_'
+                | '~'
+                | '·'
+                | '/'
+        )
+}
+
+/// A label found at the start of a line: which label, and where its value starts (char index).
+struct Found {
+    label: usize,
+    value_start: usize,
+    distance: usize,
+}
+
+/// The label the line starts with, if any. A leading row number (`"9."`) is skipped and, on
+/// the certificate, breaks ties.
+fn find_label(chars: &[char], labels: &[Label]) -> Option<Found> {
+    let mut i = 0;
+    let mut number = 0u32;
+    while i < chars.len() && chars[i].is_ascii_digit() && i < 2 {
+        number = number * 10 + chars[i].to_digit(10).unwrap_or(0);
+        i += 1;
+    }
+    if i == 0 {
+        number = 0;
+    }
+    while i < chars.len() && is_filler(chars[i]) {
+        i += 1;
+    }
+    let rest = &chars[i..];
+    let mut best: Option<(usize, bool, usize, Found)> = None;
+    for (li, lab) in labels.iter().enumerate() {
+        let lc: Vec<char> = lab.label.chars().collect();
+        let tol = tolerance(lc.len());
+        for k in lc.len().saturating_sub(tol)..=(lc.len() + tol).min(rest.len()) {
+            if k == 0 {
+                continue;
+            }
+            let d = distance(&lc, &rest[..k]);
+            if d > tol {
+                continue;
+            }
+            let numbered = number != 0 && number == lab.row;
+            // Fewer edits first, then the row number agreeing, then the longer label.
+            let better = match &best {
+                None => true,
+                Some((bd, bn, blen, _)) => {
+                    (d, !numbered, usize::MAX - lc.len()) < (*bd, !*bn, usize::MAX - *blen)
+                }
+            };
+            if better {
+                best = Some((
+                    d,
+                    numbered,
+                    lc.len(),
+                    Found {
+                        label: li,
+                        value_start: i + k,
+                        distance: d,
+                    },
+                ));
+            }
+        }
+    }
+    best.map(|(_, _, _, f)| f)
+}
+
+/// A value: its text and its characters' probabilities.
+#[derive(Clone)]
+struct ReadValue {
+    text: String,
+    chars: Vec<(char, f32)>,
+}
+
+impl ReadValue {
+    /// The lowest probability of the characters that make the field: for the certificate's
+    /// owner composite, those of the name (before the first `/`).
+    fn min_confidence_for(&self, kind: Kind) -> f32 {
+        let chars: &[(char, f32)] = if kind == Kind::Owner {
+            let end = self
+                .chars
+                .iter()
+                .position(|c| c.0 == '/')
+                .unwrap_or(self.chars.len());
+            &self.chars[..end]
+        } else {
+            &self.chars
+        };
+        chars.iter().map(|c| c.1).fold(f32::INFINITY, f32::min)
+    }
+}
+
+fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
+    let start = chars.iter().position(|c| !is_filler(c.0))?;
+    let end = chars.iter().rposition(|c| !is_filler(c.0))? + 1;
+    if start >= end {
+        return None;
+    }
+    let v = &chars[start..end];
+    Some(ReadValue {
+        text: v.iter().map(|c| c.0).collect(),
+        chars: v.to_vec(),
+    })
+}
+
+/// The field values found in `lines` for the labels of `labels`: per label, the line and the
+/// index of the value's first character in it.
+fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, (usize, usize)> {
+    let found: Vec<Option<Found>> = lines
+        .iter()
+        .map(|line| {
+            let chars: Vec<char> = line.chars.iter().map(|c| c.0).collect();
+            find_label(&chars, labels)
+        })
+        .collect();
+    let mut out: BTreeMap<usize, (usize, (usize, usize))> = BTreeMap::new();
+    let mut used = vec![false; lines.len()];
+    // Values in the label's own line first.
+    for (i, f) in found.iter().enumerate() {
+        let Some(f) = f else { continue };
+        let start = f.value_start.min(lines[i].chars.len());
+        if value_of(&lines[i].chars[start..]).is_some() {
+            if out.get(&f.label).is_none_or(|(d, _)| f.distance < *d) {
+                out.insert(f.label, (f.distance, (i, start)));
+            }
+            used[i] = true;
+        }
+    }
+    // Then the nearest unlabelled line to the right on the same row.
+    for (i, f) in found.iter().enumerate() {
+        let Some(f) = f else { continue };
+        if out.contains_key(&f.label) {
+            continue;
+        }
+        let lr = &lines[i].rect;
+        let v = lr.v();
+        let mut best: Option<(f32, usize)> = None;
+        for (j, cand) in lines.iter().enumerate() {
+            if j == i || used[j] || found[j].is_some() {
+                continue;
+            }
+            let d = [
+                cand.rect.center[0] - lr.center[0],
+                cand.rect.center[1] - lr.center[1],
+            ];
+            let du = d[0] * lr.u[0] + d[1] * lr.u[1];
+            let dv = d[0] * v[0] + d[1] * v[1];
+            // Left edge of the candidate beyond the label's middle, centre within the row.
+            let left = du - cand.rect.width / 2.0;
+            if left < 0.0 || dv.abs() > 0.5 * lr.height.max(cand.rect.height) {
+                continue;
+            }
+            if best.is_none_or(|(b, _)| left < b) {
+                best = Some((left, j));
+            }
+        }
+        if let Some((_, j)) = best {
+            if value_of(&lines[j].chars).is_some() {
+                used[j] = true;
+                out.insert(f.label, (f.distance, (j, 0)));
+            }
+        }
+    }
+    out.into_iter().map(|(k, (_, v))| (k, v)).collect()
+}
+
+/// The value has the shape its kind must have (the core checks plates, VINs and dates itself).
+fn shape_ok(kind: Kind, text: &str) -> bool {
+    let cjk = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let n = text.chars().count();
+    match kind {
+        Kind::Plate | Kind::Vin | Kind::Date => true,
+        Kind::Code => (4..=24).contains(&n) && text.chars().all(|c| c.is_ascii_alphanumeric()),
+        Kind::Name => (2..=30).contains(&n) && text.chars().all(cjk),
+        Kind::VehicleType => (3..=12).contains(&n) && text.ends_with('车') && text.chars().all(cjk),
+        Kind::Use => USES.contains(&text),
+        Kind::BrandModel => match text.split_once('牌') {
+            Some((brand, code)) => {
+                !brand.is_empty()
+                    && brand.chars().all(cjk)
+                    && code.len() >= 3
+                    && code.chars().all(|c| c.is_ascii_alphanumeric())
+            }
+            None => false,
+        },
+        Kind::Brand => n >= 2 && text.ends_with('牌') && text.chars().all(cjk),
+        Kind::Owner => text
+            .split('/')
+            .next()
+            .is_some_and(|name| (2..=30).contains(&name.chars().count()) && name.chars().all(cjk)),
+        Kind::Text => false,
+    }
+}
+
+/// The acceptance rule (the only one): see the module's documentation.
+fn verdict(
+    kind: Kind,
+    value: Option<&ReadValue>,
+    agreed: Option<bool>,
+    field_has_issue: bool,
+) -> Acceptance {
+    let Some(v) = value else {
+        return Acceptance::Missing;
+    };
+    if kind == Kind::Text {
+        return Acceptance::NotCheckable;
+    }
+    if field_has_issue {
+        return Acceptance::Invalid;
+    }
+    if !shape_ok(kind, &v.text) {
+        return Acceptance::Shape;
+    }
+    // NaN never passes.
+    let confident = v.min_confidence_for(kind) >= bar(kind)
+        && (!matches!(kind, Kind::Code | Kind::BrandModel | Kind::Plate)
+            || v.chars
+                .iter()
+                .filter(|c| CONFUSABLE.contains(c.0))
+                .all(|c| c.1 >= CONFUSABLE_BAR));
+    if !confident {
+        return Acceptance::LowConfidence;
+    }
+    if agreed == Some(false) {
+        return Acceptance::Disagreement;
+    }
+    Acceptance::Accepted
+}
+
+/// Reads the fields of `doc` from `lines`, normalizes and validates them with the core
+/// (`today`, `YYYY-MM-DD`, enables the "not in the future" checks), and decides per field.
+/// The licence's back page has no label table here yet: its fields are all missing.
+/// Without a second reading of each value ([`extract_with_reread`]) agreement is not checked.
+pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> LocalReading {
+    extract_with_reread(doc, lines, today, |_, _| None)
+}
+
+/// [`extract`], with each value read a second time from its own crop by `reread(line, start)`
+/// (see [`crate::Engine::reread`]): a field is accepted only if both readings agree. The value
+/// and its confidence are the first reading's (the second, from a tighter or looser crop, read
+/// worse on the corpus).
+pub fn extract_with_reread(
+    doc: DocumentKind,
+    lines: &[Line],
+    today: Option<String>,
+    mut reread: impl FnMut(&Line, usize) -> Option<Line>,
+) -> LocalReading {
+    let labels: &[Label] = match doc {
+        DocumentKind::VehicleLicenseFront => FRONT,
+        DocumentKind::RegistrationCertificate => CERTIFICATE,
+        DocumentKind::VehicleLicenseBack => &[],
+    };
+    let located = locate(lines, labels);
+    let mut values: BTreeMap<usize, ReadValue> = BTreeMap::new();
+    let mut agreement: BTreeMap<usize, bool> = BTreeMap::new();
+    for (&label, &(li, start)) in &located {
+        let Some(first) = value_of(&lines[li].chars[start..]) else {
+            continue;
+        };
+        if let Some(second) = reread(&lines[li], start).and_then(|l| value_of(&l.chars)) {
+            // A value after its label: the second reading of the whole line must end with the
+            // same value, not preceded by another letter or digit.
+            let agreed = if start == 0 {
+                second.text == first.text
+            } else {
+                second
+                    .text
+                    .strip_suffix(first.text.as_str())
+                    .is_some_and(|head| {
+                        head.chars()
+                            .last()
+                            .is_none_or(|c| !c.is_ascii_alphanumeric())
+                    })
+            };
+            agreement.insert(label, agreed);
+        }
+        values.insert(label, first);
+    }
+    let mut pf = ProviderFields::default();
+    for (i, lab) in labels.iter().enumerate() {
+        if let Some(v) = values.get(&i) {
+            pf.add(lab.field, lab.label, Some(&v.text));
+        }
+    }
+    let raw = json!({
+        "lines": lines.iter().map(|l| json!({
+            "text": l.text,
+            "confidence": l.confidence,
+            "box": l.rect.corners().iter().map(|p| json!([p[0].round(), p[1].round()])).collect::<Vec<Value>>(),
+        })).collect::<Vec<Value>>(),
+    });
+    let result = model::normalize(doc, Provider::Local, None, &pf, raw, today);
+    let issues = result.issues();
+    let mut fields = Vec::new();
+    for (i, lab) in labels.iter().enumerate() {
+        let v = values.get(&i);
+        // The owner composite: the name is judged on `owner` issues, the ID number on its own.
+        let has_issue = issues.iter().any(|is| {
+            is.field == lab.field
+                && (is.severity == Severity::Error || is.severity == Severity::Warning)
+        });
+        fields.push(FieldVerdict {
+            field: lab.field,
+            acceptance: verdict(lab.kind, v, agreement.get(&i).copied(), has_issue),
+            min_confidence: v.map_or(0.0, |v| v.min_confidence_for(lab.kind)),
+        });
+    }
+    LocalReading { result, fields }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::RotatedRect;
+
+    fn line(text: &str, x: f32, y: f32, p: f32) -> Line {
+        Line {
+            text: text.to_owned(),
+            chars: text.chars().map(|c| (c, p)).collect(),
+            positions: (0..text.chars().count())
+                .map(|i| (i as f32 + 0.5) / text.chars().count() as f32)
+                .collect(),
+            confidence: p,
+            rect: RotatedRect {
+                center: [x, y],
+                u: [1.0, 0.0],
+                width: 20.0 * text.chars().count() as f32,
+                height: 40.0,
+            },
+        }
+    }
+
+    fn front_lines(vin: &str) -> Vec<Line> {
+        vec![
+            line("中华人民共和国机动车行驶证", 900.0, 100.0, 0.99),
+            line("号牌号码京A12345", 300.0, 200.0, 0.99),
+            line("车辆类型", 900.0, 200.0, 0.99),
+            line("小型轿车", 1100.0, 205.0, 0.99),
+            line("所得人 张三", 300.0, 260.0, 0.99),
+            line("车辆识别代号", 300.0, 320.0, 0.99),
+            line(vin, 700.0, 322.0, 0.99),
+            line("注册日期2019-08-13", 300.0, 380.0, 0.99),
+            line("发证日期2019-08-13", 900.0, 380.0, 0.99),
+        ]
+    }
+
+    #[test]
+    fn labels_are_matched_fuzzily_and_values_found_beside_them() {
+        let r = extract(
+            DocumentKind::VehicleLicenseFront,
+            &front_lines("LL1WNUJE8JPARFXLA"),
+            Some("2026-01-01".into()),
+        );
+        let Recognized::VehicleLicenseFront(d) = &r.result else {
+            panic!("front expected")
+        };
+        assert_eq!(d.provider, Provider::Local);
+        assert_eq!(d.plate_number.as_deref(), Some("京A12345"));
+        assert_eq!(d.owner.as_deref(), Some("张三"));
+        assert_eq!(d.vehicle_type.as_deref(), Some("小型轿车"));
+        assert_eq!(d.vin.as_deref(), Some("LL1WNUJE8JPARFXLA"));
+        assert_eq!(d.register_date.as_deref(), Some("2019-08-13"));
+        assert_eq!(
+            d.sources.get("owner").map(|s| s.name.as_str()),
+            Some("所有人")
+        );
+        assert!(r.settled(&[
+            "plateNumber",
+            "owner",
+            "vin",
+            "registerDate",
+            "issueDate",
+            "vehicleType"
+        ]));
+        assert!(!r.accepted("address"));
+    }
+
+    #[test]
+    fn a_vin_with_one_character_changed_is_not_accepted() {
+        let r = extract(
+            DocumentKind::VehicleLicenseFront,
+            &front_lines("LL1WNUJE8JPARFXLB"),
+            None,
+        );
+        assert!(!r.accepted("vin"));
+        assert!(r.accepted("plateNumber"));
+    }
+
+    #[test]
+    fn a_low_confidence_character_is_not_accepted() {
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines[4].chars[4].1 = 0.6;
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("owner"));
+        assert_eq!(
+            r.fields
+                .iter()
+                .find(|f| f.field == "owner")
+                .map(|f| f.acceptance),
+            Some(Acceptance::LowConfidence)
+        );
+    }
+
+    #[test]
+    fn a_second_reading_that_disagrees_is_not_accepted() {
+        let lines = front_lines("LL1WNUJE8JPARFXLA");
+        // The second reading of the whole line reads the owner's name differently.
+        let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, |l, _| {
+            let mut l = l.clone();
+            if let Some(i) = l.chars.iter().position(|c| c.0 == '张') {
+                l.chars[i + 1].0 = '王';
+            }
+            Some(l)
+        });
+        assert!(!r.accepted("owner"));
+        assert!(r.accepted("vin"));
+        assert_eq!(
+            r.fields
+                .iter()
+                .find(|f| f.field == "owner")
+                .map(|f| f.acceptance),
+            Some(Acceptance::Disagreement)
+        );
+    }
+
+    #[test]
+    fn a_confusable_character_needs_a_higher_bar() {
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines.push(line("品牌型号大众汽车牌FV7162FBDBG", 900.0, 440.0, 0.999));
+        assert!(extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("model"));
+        // The final G read with 0.97: above the codes' bar (0.95), below the confusables' (0.99).
+        let last = lines.len() - 1;
+        if let Some(c) = lines[last].chars.last_mut() {
+            c.1 = 0.97;
+        }
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("model"));
+    }
+
+    #[test]
+    fn certificate_rows_with_numbers() {
+        let lines = vec![
+            line("3.登记日期", 300.0, 200.0, 0.99),
+            line("2009-12-21", 900.0, 195.0, 0.99),
+            line("11.发动机号", 300.0, 300.0, 0.99),
+            line("865129X9U4", 900.0, 296.0, 0.99),
+            line("12.发动机型号", 300.0, 400.0, 0.99),
+            line("EA321", 900.0, 396.0, 0.99),
+        ];
+        let r = extract(DocumentKind::RegistrationCertificate, &lines, None);
+        let Recognized::RegistrationCertificate(d) = &r.result else {
+            panic!("certificate expected")
+        };
+        assert_eq!(d.registration_date.as_deref(), Some("2009-12-21"));
+        assert_eq!(d.engine_number.as_deref(), Some("865129X9U4"));
+        assert_eq!(d.engine_model.as_deref(), Some("EA321"));
+    }
+
+    #[test]
+    fn distance_counts_edits() {
+        let c = |s: &str| s.chars().collect::<Vec<_>>();
+        assert_eq!(distance(&c("所有人"), &c("所得人")), 1);
+        assert_eq!(distance(&c("发动机号"), &c("发动机型号")), 1);
+        assert_eq!(distance(&c(""), &c("ab")), 2);
+    }
+}

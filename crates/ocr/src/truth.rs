@@ -1,0 +1,61 @@
+//! The corpus's ground-truth field names (bench/ocr/corpus.py's `values`) → result fields, for
+//! the fixture test and the benchmark (`examples/read.rs`). Not used by the reading itself.
+
+use vehicle_doc_ocr_core::{DocumentKind, Recognized};
+
+/// The document kind of a corpus `document` name.
+pub fn document(name: &str) -> Option<DocumentKind> {
+    match name {
+        "licence" => Some(DocumentKind::VehicleLicenseFront),
+        "certificate" => Some(DocumentKind::RegistrationCertificate),
+        _ => None,
+    }
+}
+
+/// The result field a corpus key field is, for `doc`.
+pub fn result_field(doc: DocumentKind, key: &str) -> Option<&'static str> {
+    Some(match (doc, key) {
+        (_, "plate") => "plateNumber",
+        (_, "type") => "vehicleType",
+        (_, "owner") => "owner",
+        (_, "model") => "model",
+        (_, "vin") => "vin",
+        (_, "engine") => "engineNumber",
+        (DocumentKind::RegistrationCertificate, "registerDate") => "registrationDate",
+        (_, "registerDate") => "registerDate",
+        (_, "issueDate") => "issueDate",
+        _ => return None,
+    })
+}
+
+/// The value of result field `field` in `r` as text (the certificate's owner: the name).
+pub fn value(r: &Recognized, field: &str) -> Option<String> {
+    match r {
+        Recognized::VehicleLicenseFront(d) => match field {
+            "plateNumber" => d.plate_number.clone(),
+            "vehicleType" => d.vehicle_type.clone(),
+            "owner" => d.owner.clone(),
+            "model" => d.model.clone(),
+            "vin" => d.vin.clone(),
+            "engineNumber" => d.engine_number.clone(),
+            "registerDate" => d.register_date.clone(),
+            "issueDate" => d.issue_date.clone(),
+            "address" => d.address.clone(),
+            "useCharacter" => d.use_character.clone(),
+            _ => None,
+        },
+        Recognized::RegistrationCertificate(d) => match field {
+            "plateNumber" => d.plate_number.clone(),
+            "vehicleType" => d.vehicle_type.clone(),
+            "owner" => d.owner.as_ref().and_then(|o| o.name.clone()),
+            "model" => d.model.clone(),
+            "vin" => d.vin.clone(),
+            "engineNumber" => d.engine_number.clone(),
+            "registrationDate" => d.registration_date.clone(),
+            "issueDate" => d.issue_date.clone(),
+            "useCharacter" => d.use_character.clone(),
+            _ => None,
+        },
+        Recognized::VehicleLicenseBack(_) => None,
+    }
+}
