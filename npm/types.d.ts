@@ -47,7 +47,7 @@ export interface FieldSource {
 /** 行驶证正页 — the vehicle licence's front page. */
 export interface VehicleLicenseFront {
   document: "vehicleLicenseFront";
-  provider: "apihz" | "juhe" | "shim";
+  provider: "apihz" | "juhe" | "shim" | "local";
   /**
    * The provider's id for the call when it sends one, else an id made for the call by this
    * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
@@ -92,7 +92,7 @@ export interface VehicleLicenseFront {
 /** 行驶证副页 — the vehicle licence's back page. */
 export interface VehicleLicenseBack {
   document: "vehicleLicenseBack";
-  provider: "apihz" | "juhe" | "shim";
+  provider: "apihz" | "juhe" | "shim" | "local";
   /**
    * The provider's id for the call when it sends one, else an id made for the call by this
    * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
@@ -137,7 +137,7 @@ export interface VehicleLicenseBack {
 /** 机动车登记证书 — the motor vehicle registration certificate. */
 export interface RegistrationCertificate {
   document: "registrationCertificate";
-  provider: "apihz" | "juhe" | "shim";
+  provider: "apihz" | "juhe" | "shim" | "local";
   /**
    * The provider's id for the call when it sends one, else an id made for the call by this
    * library (a UUID), so a call can be found in the provider's bill or the Worker's logs.
