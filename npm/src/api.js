@@ -35,7 +35,7 @@ function splitOptions(options) {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ConfigError("options must be an object with at least `document`");
   }
-  const { signal, fetch, onProgress, ...rest } = options;
+  const { signal, fetch, onProgress, local, ...rest } = options;
   if (signal !== undefined && signal !== null && typeof signal.aborted !== "boolean") {
     throw new ConfigError("option `signal` must be an AbortSignal");
   }
@@ -45,7 +45,7 @@ function splitOptions(options) {
   if (onProgress !== undefined && onProgress !== null && typeof onProgress !== "function") {
     throw new ConfigError("option `onProgress` must be a function");
   }
-  return { signal, fetch, onProgress, rest };
+  return { signal, fetch, onProgress, local, rest };
 }
 
 /** `signal` and `onProgress` of prepareImage() (same rules as recognize's). */
@@ -168,7 +168,7 @@ function guardTraps(mod) {
  * @param {(location?: unknown) => Promise<object>} loadQuality resolves to the initialised quality-report module
  * (`location`: what `configureWasm()` was given for that module, if anything)
  */
-export function createApi(loadWasm, loadCodec, loadQuality) {
+export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) {
   let locations = {};
   const begun = { main: false, codec: false, quality: false }; // loading or loaded (a failed load may be configured again)
   const track = (k, load) => () => {
@@ -305,9 +305,32 @@ export function createApi(loadWasm, loadCodec, loadQuality) {
     return quality;
   }
 
+  /**
+   * `recognize(image, { local })` (issue 14): read on the device first; the result is the local
+   * one when Rust says every key field is settled or no provider is configured, else the
+   * provider's call decides. Either way `local` says what was read and accepted per field.
+   */
+  async function recognizeWithLocal(image, options, local, rest) {
+    if (!readLocally) {
+      throw new ConfigError("local reading (option `local`) runs in Node in this version; in browsers it is planned in a Web Worker");
+    }
+    const hasProvider = rest.apihz !== undefined || rest.juhe !== undefined || rest.proxyUrl !== undefined;
+    const w = await wasm();
+    if (hasProvider) w.checkOptions(rest); // CONFIG errors before any work
+    const input = await toBytesOrUrl(w, image);
+    if (!(input instanceof Uint8Array)) throw new InvalidImageError("local reading needs the image bytes (a Uint8Array, Blob or base64), not a URL or pixels");
+    const started = now();
+    const reading = await readLocally(local, input, rest.document);
+    const summary = { settled: reading.settled, fields: reading.fields, elapsedMs: Math.round(now() - started) };
+    if (reading.settled || !hasProvider) return { ...reading.result, local: summary };
+    const { local: _ignored, ...withoutLocal } = options;
+    return { ...(await recognize(image, withoutLocal)), local: summary };
+  }
+
   async function recognize(image, options) {
     try {
-      const { signal, fetch, onProgress, rest } = splitOptions(options);
+      const { signal, fetch, onProgress, local, rest } = splitOptions(options);
+      if (local !== undefined) return await recognizeWithLocal(image, options, local, rest);
       const progress = (event) => {
         try {
           onProgress?.(event);

@@ -5,6 +5,7 @@ import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";
 import * as quality from "../wasm/vehicle_doc_ocr_quality_decode.js";
 import { createApi } from "./api.js";
+import { readLocally } from "./local-node.js";
 import { wasmInput } from "./wasm.js";
 
 const load = (mod, file) => async (location) => {
@@ -16,6 +17,7 @@ const api = createApi(
   load(wasm, "vehicle_doc_ocr_bg.wasm"),
   load(codec, "vehicle_doc_ocr_image_bg.wasm"),
   load(quality, "vehicle_doc_ocr_quality_decode_bg.wasm"),
+  readLocally,
 );
 
 export const { recognize, prepareImage, crossCheck, assessImage, ready, configureWasm, createClient } = api;

@@ -12,6 +12,7 @@
 //! JS API; `scripts/test.sh` checks nothing else brings one). Recognized text is personal data:
 //! no error or log here contains it.
 
+pub mod cascade;
 pub mod engine;
 pub mod extract;
 pub mod geom;

@@ -32,6 +32,8 @@ pub mod fetch;
     allow(unused_imports, dead_code)
 )]
 mod image;
+#[cfg(feature = "local")]
+mod local;
 #[cfg(feature = "quality")]
 mod quality;
 #[cfg(feature = "main")]

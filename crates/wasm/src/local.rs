@@ -1,0 +1,76 @@
+//! `LocalEngine`: on-device reading (`crates/ocr`, PP-OCRv4 through rten) in its own module
+//! (feature `local`). Converts and delegates: the reading, the fields and the acceptance rule are
+//! in `vehicle-doc-ocr-local`.
+
+use crate::convert::{error_to_js, set, to_js};
+use vehicle_doc_ocr_core::{DocumentKind, ErrorCode, OcrError};
+use vehicle_doc_ocr_local::{Engine, LocalError};
+use wasm_bindgen::prelude::*;
+
+fn local_error(e: &LocalError) -> JsValue {
+    let code = match e.code() {
+        "INVALID_IMAGE" => ErrorCode::InvalidImage,
+        "LOCAL_MODEL" => ErrorCode::Config,
+        _ => ErrorCode::ProviderError,
+    };
+    error_to_js(&OcrError::new(code, e.to_string()).with_retryable(false))
+}
+
+/// The engine, built once from the model bytes (the detection and recognition ONNX files and the
+/// recognizer's dictionary).
+#[wasm_bindgen]
+pub struct LocalEngine(Engine);
+
+#[wasm_bindgen]
+impl LocalEngine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(det: Vec<u8>, rec: Vec<u8>, dict: &str) -> Result<LocalEngine, JsValue> {
+        Engine::new(det, rec, dict)
+            .map(LocalEngine)
+            .map_err(|e| local_error(&e))
+    }
+
+    /// Reads `document` in the image bytes: `{ result, settled, fields: [{ field, acceptance,
+    /// minConfidence }] }` (`result` is the typed result with `provider: "local"`; `settled`:
+    /// every key field accepted, so no provider is needed: `vehicle_doc_ocr_local::cascade`).
+    #[wasm_bindgen(js_name = readDocument)]
+    pub fn read_document(&self, image: &[u8], document: &str) -> Result<JsValue, JsValue> {
+        let doc = DocumentKind::parse(document).ok_or_else(|| {
+            error_to_js(&OcrError::config(
+                "option `document` must be \"vehicleLicenseFront\", \"vehicleLicenseBack\" or \"registrationCertificate\"",
+            ))
+        })?;
+        let (_, reading) = self
+            .0
+            .read_document(image, doc, Some(crate::convert::today()))
+            .map_err(|e| local_error(&e))?;
+        let o = js_sys::Object::new();
+        set(
+            &o,
+            "result",
+            &to_js(&reading.result).map_err(|e| error_to_js(&e))?,
+        );
+        let fields: js_sys::Array = reading
+            .fields
+            .iter()
+            .map(|f| -> JsValue {
+                let v = js_sys::Object::new();
+                set(&v, "field", &JsValue::from_str(f.field));
+                set(&v, "acceptance", &JsValue::from_str(f.acceptance.as_str()));
+                set(
+                    &v,
+                    "minConfidence",
+                    &JsValue::from_f64(f64::from(f.min_confidence)),
+                );
+                v.into()
+            })
+            .collect();
+        set(&o, "fields", &fields);
+        set(
+            &o,
+            "settled",
+            &JsValue::from_bool(vehicle_doc_ocr_local::cascade::settled(doc, &reading)),
+        );
+        Ok(o.into())
+    }
+}

@@ -1,0 +1,76 @@
+// recognize(image, { local }) in Node (issue 14): read on this machine with PP-OCRv4 (the local
+// wasm module, rten) on generated photos (crates/ocr/tests/fixtures, made by bench/ocr/fixtures.py
+// with their ground truth), and the cascade against the provider simulator: the provider is called
+// only when a key field is not settled locally. The tests assert what is read, never timings.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, before, beforeEach, describe, test } from "node:test";
+import * as ocr from "../../npm/src/node.js";
+import { apihzOptions, billable, juheOptions, rejection as rejectionOf, startSim } from "./helpers.mjs";
+
+const FIXTURES = new URL("../../crates/ocr/tests/fixtures/", import.meta.url);
+const { photos } = JSON.parse(readFileSync(new URL("fixtures.json", FIXTURES), "utf8"));
+const photo = (file) => new Uint8Array(readFileSync(new URL(file, FIXTURES)));
+const truthOf = (file) => photos.find((p) => p.file === file);
+/** The result field of a corpus key field (crates/ocr/src/truth.rs). */
+const FIELD = { plate: "plateNumber", type: "vehicleType", owner: "owner", model: "model", vin: "vin", engine: "engineNumber", issueDate: "issueDate" };
+const fieldOf = (doc, key) => (key === "registerDate" ? (doc === "certificate" ? "registrationDate" : "registerDate") : FIELD[key]);
+const text = (v) => (v !== null && typeof v === "object" ? v.name : v);
+
+/** Every field the reading accepted equals the truth: the cascade's rule ("never wrong"). */
+function assertAcceptedAreRight(file, r) {
+  const t = truthOf(file);
+  const accepted = r.local.fields.filter((f) => f.acceptance === "accepted").map((f) => f.field);
+  for (const key of t.keyFields) {
+    const field = fieldOf(t.document, key);
+    if (accepted.includes(field)) assert.equal(text(r[field]), t.values[key], `${file}: ${field} accepted`);
+  }
+  return accepted;
+}
+
+const rejection = (promise, cls) => rejectionOf(promise, cls, () => {});
+let sim;
+before(async () => {
+  sim = await startSim();
+});
+after(() => sim.close());
+beforeEach(() => sim.reset());
+
+describe("recognize({ local }) in Node", () => {
+  test("a licence read on this machine: provider \"local\", the accepted fields right, the rest marked", async () => {
+    const r = await ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {} });
+    assert.equal(r.provider, "local");
+    assert.equal(r.document, "vehicleLicenseFront");
+    const accepted = assertAcceptedAreRight("licence-0010.jpg", r);
+    assert.ok(accepted.includes("vin"), JSON.stringify(r.local.fields));
+    assert.equal(r.vin, truthOf("licence-0010.jpg").values.vin);
+    // Free text is never accepted without a provider.
+    assert.equal(r.local.fields.find((f) => f.field === "address").acceptance, "notCheckable");
+    assert.equal(typeof r.local.settled, "boolean");
+    for (const f of r.local.fields) assert.ok(f.minConfidence >= 0 && f.minConfidence <= 1, JSON.stringify(f));
+  });
+
+  test("the cascade: a licence whose key fields are all settled on the device costs no provider call", async () => {
+    const r = await ocr.recognize(photo("licence-0030.jpg"), { ...apihzOptions(sim), local: {} });
+    assert.equal(r.local.settled, true, JSON.stringify(r.local.fields));
+    assert.equal(r.provider, "local");
+    assert.equal(billable(sim), 0);
+    const t = truthOf("licence-0030.jpg");
+    const accepted = assertAcceptedAreRight("licence-0030.jpg", r);
+    for (const key of t.keyFields) assert.ok(accepted.includes(fieldOf(t.document, key)), key);
+  });
+
+  test("the cascade: a certificate not settled on the device is sent to the provider once", async () => {
+    const r = await ocr.recognize(photo("certificate-0000.jpg"), { ...juheOptions(sim), local: {} });
+    assert.equal(r.local.settled, false, JSON.stringify(r.local.fields));
+    assert.equal(r.provider, "juhe");
+    assert.equal(billable(sim), 1);
+  });
+
+  test("bad `local` options are ConfigErrors before anything is read or sent", async () => {
+    await rejection(ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: "yes" }), ocr.ConfigError);
+    const e = await rejection(ocr.recognize(photo("licence-0010.jpg"), { ...juheOptions(sim), local: { models: "/nonexistent/models" } }), ocr.ConfigError);
+    assert.match(e.message, /models/);
+    assert.equal(billable(sim), 0);
+  });
+});
