@@ -29,7 +29,13 @@ const DETECT_SIDE: usize = 320;
 /// The document region is resampled to (at most) this height before the blur measure.
 const SHARPNESS_HEIGHT: usize = 256;
 /// A document whose visible part lacks more than this share of its expected size is cut off.
-const CUT_OFF_MISSING: f32 = 0.08;
+const CUT_OFF_MISSING: f32 = 0.12;
+/// An outline side with paper beyond it (relative luma difference 10 % out vs 10 % in below this)
+/// is a line inside the document, which then continues past it: cut off.
+const PAPER_BEYOND: f32 = 0.02;
+/// With no outline found, a print density at least this over the middle of the frame means the
+/// document fills the frame.
+const FILLS_FRAME_PRINT: f32 = 0.02;
 /// A pixel at or above this luma is saturated (glare).
 const SATURATED: u8 = 254;
 
@@ -48,6 +54,15 @@ impl Layout {
         match self {
             Layout::Licence => 88.0 / 60.0,
             Layout::Certificate => 297.0 / 210.0,
+        }
+    }
+    /// Strokes across columns / across rows (the weaker over the stronger) on a sharp photo:
+    /// the licence prints as many vertical strokes as horizontal ones; the certificate's table
+    /// rules and small print are mostly horizontal.
+    fn stroke_balance(self) -> f32 {
+        match self {
+            Layout::Licence => 1.0,
+            Layout::Certificate => 0.22,
         }
     }
     /// Printed value height / the document's short side.
@@ -124,30 +139,39 @@ pub struct Thresholds {
     pub min_text_height_px: f32,
     /// A quad scoring below this is not a document (`noDocument`).
     pub min_document_score: f32,
+    /// Below this print density (thin dark strokes per pixel) an outline holds no print: a
+    /// blank card or the table (`noDocument`), or print blurred away (`blurry`).
+    pub min_print_density: f32,
+    /// Below this stroke balance the print is smeared in one direction (`blurry`: motion).
+    pub min_stroke_balance: f32,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            min_sharpness: 0.60,
-            min_brightness: 0.18,
+            min_sharpness: 0.55,
+            min_brightness: 0.09,
             max_brightness: 0.99,
-            max_glare_ratio: 0.2,
-            min_text_height_px: 12.0,
+            max_glare_ratio: 0.3,
+            min_text_height_px: 11.0,
             min_document_score: 0.35,
+            min_print_density: 0.002,
+            min_stroke_balance: 0.45,
         }
     }
 }
 
 impl Thresholds {
     /// The names the JS option `thresholds` takes, in order.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 8] = [
         "minSharpness",
         "minBrightness",
         "maxBrightness",
         "maxGlareRatio",
         "minTextHeightPx",
         "minDocumentScore",
+        "minPrintDensity",
+        "minStrokeBalance",
     ];
 
     /// Set one threshold by its JS name; `Err` names what is wrong (never the value).
@@ -160,6 +184,8 @@ impl Thresholds {
             "maxBrightness" if unit => self.max_brightness = v,
             "maxGlareRatio" if unit => self.max_glare_ratio = v,
             "minDocumentScore" if unit => self.min_document_score = v,
+            "minPrintDensity" if unit => self.min_print_density = v,
+            "minStrokeBalance" if unit => self.min_stroke_balance = v,
             "minTextHeightPx" if value.is_finite() && value >= 0.0 => self.min_text_height_px = v,
             "minTextHeightPx" => {
                 return Err(format!("thresholds.{name} must be a number of pixels ≥ 0"))
@@ -199,6 +225,12 @@ pub struct Report {
     pub glare_ratio: f32,
     pub document: Option<Document>,
     pub text_height_px: Option<f32>,
+    /// The share of the document's pixels (on its copy 256 px high) that are thin dark strokes:
+    /// print. A blank card or a table's checks have none; blur removes them.
+    pub print_density: f32,
+    /// The weaker of the strokes seen across rows and across columns over the stronger, over the
+    /// layout's own balance (0–1): motion smears the strokes across its direction only.
+    pub stroke_balance: f32,
 }
 
 impl Report {
@@ -306,7 +338,14 @@ fn luma_of(r: u8, g: u8, b: u8) -> u8 {
 /// (text height is reported at that scale).
 pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -> Report {
     let luma = luma.reduced(MAX_ANALYSIS_SIDE);
-    let document = find_document(&luma, layout, t.min_document_score);
+    let mut document = find_document(&luma, layout, t.min_document_score);
+    // A line inside the document (a row of print, the printed frame) with paper beyond it: the
+    // real document continues past the outline and the frame cuts it.
+    if let Some(d) = document.as_mut() {
+        if paper_beyond(&luma, &d.quad) < PAPER_BEYOND {
+            d.cut_off = true;
+        }
+    }
     // The region the other measures look at: the document's bounding box (shrunk by 8 % so the
     // table does not count), or the middle of the frame when no document was found.
     let region = match &document {
@@ -318,8 +357,15 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
             luma.height * 4 / 5,
         ),
     };
-    let sharpness = sharpness(&luma, region);
     let brightness = brightness(&luma, region);
+    let c = sharpness_copy(&luma, region);
+    let sharpness = sharpness(&c);
+    // Print: thin dark strokes, 20 levels darker than both neighbours 2 px away.
+    let [across_rows, across_cols] = stroke_densities(&c, 2, 20);
+    let print_density = across_rows.max(across_cols);
+    let stroke_balance = (across_rows.min(across_cols) / across_cols.max(across_rows).max(1e-6)
+        / layout.stroke_balance())
+    .min(1.0);
     let glare_ratio = match &document {
         Some(_) => glare_ratio(&luma, region),
         None => 0.0,
@@ -329,37 +375,64 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
         let short = short_side_px(&d.quad, luma.width, luma.height) * scale;
         short * layout.text_ratio()
     });
-
-    let mut reasons = Vec::new();
-    match &document {
-        None => reasons.push(Reason::NoDocument),
-        Some(d) => {
-            if d.cut_off {
-                reasons.push(Reason::CutOff);
-            }
-            if text_height_px.is_some_and(|h| h < t.min_text_height_px) {
-                reasons.push(Reason::TooFar);
-            }
-        }
-    }
-    if brightness < t.min_brightness {
-        reasons.push(Reason::Dark);
-    } else if brightness > t.max_brightness {
-        reasons.push(Reason::Overexposed);
-    } else if glare_ratio > t.max_glare_ratio {
-        reasons.push(Reason::Glare);
-    }
-    // A dark or washed-out photo has little contrast left to judge focus by.
-    if sharpness < t.min_sharpness && !reasons.contains(&Reason::Overexposed) {
-        reasons.push(Reason::Blurry);
-    }
-    Report {
-        reasons,
+    let mut report = Report {
+        reasons: Vec::new(),
         sharpness,
         brightness,
         glare_ratio,
+        print_density,
+        stroke_balance,
         document,
         text_height_px,
+    };
+    report.reasons = report.judge(t);
+    report
+}
+
+impl Report {
+    /// The reasons to retake with thresholds `t` (everything but `minDocumentScore`, which the
+    /// document search uses): a rule is written once, here.
+    pub fn judge(&self, t: &Thresholds) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        let blurry = self.sharpness < t.min_sharpness;
+        match &self.document {
+            // No outline, but the middle of the frame is full of print: the document fills the
+            // frame (a scan, or its edges washed out by light).
+            None if self.print_density >= FILLS_FRAME_PRINT && self.stroke_balance >= 0.5 => {}
+            None => reasons.push(Reason::NoDocument),
+            Some(d) => {
+                // An outline with no print inside: a blank card or a patch of table, unless the
+                // print is blurred away.
+                if self.print_density < t.min_print_density && !blurry {
+                    reasons.push(Reason::NoDocument);
+                }
+                if d.cut_off {
+                    reasons.push(Reason::CutOff);
+                }
+                if self
+                    .text_height_px
+                    .is_some_and(|h| h < t.min_text_height_px)
+                {
+                    reasons.push(Reason::TooFar);
+                }
+            }
+        }
+        if self.brightness < t.min_brightness {
+            reasons.push(Reason::Dark);
+        } else if self.brightness > t.max_brightness {
+            reasons.push(Reason::Overexposed);
+        } else if self.glare_ratio > t.max_glare_ratio {
+            reasons.push(Reason::Glare);
+        }
+        // A dark or washed-out photo has little contrast left to judge focus by. Motion smears
+        // the strokes across its direction only: the balance of the two falls.
+        let smeared = self.document.is_some()
+            && (self.stroke_balance < t.min_stroke_balance
+                || (self.print_density < t.min_print_density && blurry));
+        if (blurry || smeared) && !reasons.contains(&Reason::Overexposed) {
+            reasons.push(Reason::Blurry);
+        }
+        reasons
     }
 }
 
@@ -382,18 +455,25 @@ fn crop(l: &Luma, (x0, y0, x1, y1): Region) -> Luma {
     }
 }
 
-/// Crété-Roffet blur measure on the region at a fixed height; 1 − blur, so 1 is sharp.
-fn sharpness(l: &Luma, region: Region) -> f32 {
+/// The region resampled to (at most) [`SHARPNESS_HEIGHT`] px high, for the blur and print
+/// measures (a fixed scale: the same document at 2 or 48 MP measures the same).
+fn sharpness_copy(l: &Luma, region: Region) -> Luma {
     let c = crop(l, region);
     let h = c.height.min(SHARPNESS_HEIGHT);
     let w = (c.width * h / c.height.max(1)).clamp(1, c.width);
-    let c = if h < c.height { c.resampled(w, h) } else { c };
+    if h < c.height {
+        c.resampled(w, h)
+    } else {
+        c
+    }
+}
+
+/// Crété-Roffet blur measure along rows and columns, taking the worse; 1 − blur, so 1 is sharp.
+fn sharpness(c: &Luma) -> f32 {
     if c.width < 12 || c.height < 12 {
         return 0.0;
     }
-    let blur_v = blur_effect(&c, false);
-    let blur_h = blur_effect(&c, true);
-    1.0 - blur_v.max(blur_h)
+    1.0 - blur_effect(c, true).max(blur_effect(c, false))
 }
 
 fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
@@ -433,6 +513,92 @@ fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
         return 1.0;
     }
     ((s_f - s_v) / s_f) as f32
+}
+
+/// The shares of pixels that are thin dark strokes: darker by `contrast` than both neighbours
+/// `r` pixels away along the row (a stroke across the row), and along the column. The edge of a
+/// dark area (a table's checks) is not a stroke; a blank card has none.
+fn stroke_densities(c: &Luma, r: usize, contrast: u8) -> [f32; 2] {
+    let (w, h) = (c.width, c.height);
+    if w <= 2 * r || h <= 2 * r {
+        return [0.0; 2];
+    }
+    let (mut rows, mut cols) = (0u32, 0u32);
+    for y in r..h - r {
+        for x in r..w - r {
+            let v = c.at(x, y).saturating_add(contrast);
+            rows += u32::from(c.at(x - r, y) > v && c.at(x + r, y) > v);
+            cols += u32::from(c.at(x, y - r) > v && c.at(x, y + r) > v);
+        }
+    }
+    let n = ((w - 2 * r) * (h - 2 * r)) as f32;
+    [rows as f32 / n, cols as f32 / n]
+}
+
+/// How much the picture just outside the quad's sides looks like its inside: for each side not
+/// on the frame's border, the median over points along it of |luma 10 % outside − luma 10 %
+/// inside| / luma inside; the smallest over the sides. A document's edge has the table outside
+/// (a large difference); a line inside the document (a row of print, the printed frame) has
+/// paper on both sides (≈ 0): the real document continues there.
+fn paper_beyond(l: &Luma, q: &[[f32; 2]; 4]) -> f32 {
+    let p = q.map(|[x, y]| [x * l.width as f32, y * l.height as f32]);
+    let c = [
+        p.iter().map(|v| v[0]).sum::<f32>() / 4.0,
+        p.iter().map(|v| v[1]).sum::<f32>() / 4.0,
+    ];
+    let size = (polygon_area(&p)).sqrt();
+    let near_border = |v: [f32; 2]| {
+        let m = 0.02 * l.width.max(l.height) as f32;
+        v[0] < m || v[1] < m || v[0] > l.width as f32 - m || v[1] > l.height as f32 - m
+    };
+    let sample = |v: [f32; 2]| -> Option<f32> {
+        let (x, y) = (v[0].round(), v[1].round());
+        if x < 1.0 || y < 1.0 || x >= l.width as f32 - 1.0 || y >= l.height as f32 - 1.0 {
+            return None;
+        }
+        let (x, y) = (x as usize, y as usize);
+        let mut s = 0u32;
+        for yy in y - 1..=y + 1 {
+            for xx in x - 1..=x + 1 {
+                s += u32::from(l.at(xx, yy));
+            }
+        }
+        Some(s as f32 / 9.0)
+    };
+    let mut best = f32::INFINITY;
+    for i in 0..4 {
+        let (a, b) = (p[i], p[(i + 1) % 4]);
+        if near_border(a) && near_border(b) {
+            continue; // a side on the frame's border
+        }
+        let len = dist(a, b).max(1.0);
+        let mut n = [(b[1] - a[1]) / len, (a[0] - b[0]) / len];
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        if (mid[0] - c[0]) * n[0] + (mid[1] - c[1]) * n[1] < 0.0 {
+            n = [-n[0], -n[1]];
+        }
+        let step = 0.1 * size;
+        let mut diffs = Vec::new();
+        for t in 1..10 {
+            let f = t as f32 / 10.0;
+            let on = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+            let out = sample([on[0] + n[0] * step, on[1] + n[1] * step]);
+            let inn = sample([on[0] - n[0] * step, on[1] - n[1] * step]);
+            if let (Some(o), Some(v)) = (out, inn) {
+                diffs.push((o - v).abs() / v.max(1.0));
+            }
+        }
+        if diffs.len() >= 5 {
+            let k = diffs.len() / 2;
+            let m = *diffs.select_nth_unstable_by(k, f32::total_cmp).1;
+            best = best.min(m);
+        }
+    }
+    if best.is_finite() {
+        best
+    } else {
+        1.0
+    }
 }
 
 /// Mean luma (0–1) of the region.
@@ -492,7 +658,8 @@ fn glare_ratio(l: &Luma, region: Region) -> f32 {
         }
         // Glare washes the print out: a blob with print still inside it is bright paper (an
         // over-exposed but readable document), not a reflection.
-        if area >= min_blob && !has_print(&c, (x0, y0, x1 + 1, y1 + 1)) {
+        let (qx, qy) = ((x1 - x0) / 4, (y1 - y0) / 4);
+        if area >= min_blob && !has_print(&c, (x0 + qx, y0 + qy, x1 + 1 - qx, y1 + 1 - qy)) {
             covered += area;
         }
     }
