@@ -38,10 +38,11 @@ DEFAULTS: dict = {}  # the Rust defaults (an empty set keeps every default)
 GRID = {
     "minSharpness": [0.5, 0.55, 0.6, 0.65],
     "minBrightness": [0.06, 0.08, 0.1, 0.14, 0.18],
-    "maxGlareRatio": [0.1, 0.2, 0.3, 0.4, 0.5],
-    "minTextHeightPx": [9, 10, 11, 12],
+    "maxGlareRatio": [0.1, 0.2, 0.27, 0.35, 0.5],
+    "minTextHeightPx": [9, 11, 12],
     "minPrintDensity": [0.001, 0.002, 0.004],
-    "minStrokeBalance": [0.35, 0.42, 0.5],
+    "minStrokeBalance": [0.35, 0.45, 0.55],
+    "maxPrintAtEdge": [0.025, 0.038, 0.05],
 }
 
 

@@ -23,7 +23,8 @@ fn parse_sets(text: &str) -> Vec<Thresholds> {
             for kv in o.split(',').filter(|kv| !kv.trim().is_empty()) {
                 let (k, v) = kv.split_once(':').expect("name: value");
                 let k = k.trim().trim_matches('"');
-                t.set(k, v.trim().parse().expect("a number")).expect("a threshold");
+                t.set(k, v.trim().parse().expect("a number"))
+                    .expect("a threshold");
             }
             t
         })
@@ -91,12 +92,15 @@ fn main() {
             )
         });
         let codes = |reasons: &[vehicle_doc_ocr_imaging::quality::Reason]| {
-            let v: Vec<String> = reasons.iter().map(|x| format!("\"{}\"", x.code())).collect();
+            let v: Vec<String> = reasons
+                .iter()
+                .map(|x| format!("\"{}\"", x.code()))
+                .collect();
             format!("[{}]", v.join(","))
         };
         let verdicts: Vec<String> = sets.iter().map(|t| codes(&r.judge(t))).collect();
         println!(
-            "{{\"file\":{:?},\"reasons\":{},\"sharpness\":{:.4},\"brightness\":{:.4},\"glareRatio\":{:.4},\"printDensity\":{:.4},\"strokeBalance\":{:.4},\"textHeightPx\":{},\"document\":{},\"ms\":{:.2},\"reduceMs\":{:.2},\"verdicts\":[{}]}}",
+            "{{\"file\":{:?},\"reasons\":{},\"sharpness\":{:.4},\"brightness\":{:.4},\"glareRatio\":{:.4},\"printDensity\":{:.4},\"strokeBalance\":{:.4},\"printAtEdge\":{:.4},\"textHeightPx\":{},\"document\":{},\"ms\":{:.2},\"reduceMs\":{:.2},\"verdicts\":[{}]}}",
             path,
             codes(&r.reasons),
             r.sharpness,
@@ -104,6 +108,7 @@ fn main() {
             r.glare_ratio,
             r.print_density,
             r.stroke_balance,
+            r.print_at_edge,
             r.text_height_px.map_or("null".to_owned(), |v| format!("{v:.2}")),
             doc,
             ms,
