@@ -569,19 +569,22 @@ fn stroke_densities(c: &Luma, r: usize, contrast: u8) -> [f32; 2] {
 /// neighbours), so sensor noise is not print.
 fn print_at_edge(l: &Luma) -> f32 {
     let (w, h) = (l.width, l.height);
-    let mut d: Vec<u8> = Vec::with_capacity(w * h / 4);
+    let mut hist = [0u32; 256];
     for y in h / 4..h * 3 / 4 {
         for x in w / 4..(w * 3 / 4).min(w - 1) {
-            d.push(l.at(x, y).abs_diff(l.at(x + 1, y)));
+            hist[usize::from(l.at(x, y).abs_diff(l.at(x + 1, y)))] += 1;
         }
     }
-    let mad = if d.is_empty() {
-        0
-    } else {
-        let k = d.len() / 2;
-        *d.select_nth_unstable(k).1
-    };
-    let contrast = (u32::from(mad) * 4).clamp(20, 120) as u8;
+    let half = hist.iter().sum::<u32>() / 2;
+    let mut seen = 0;
+    let mad = hist
+        .iter()
+        .position(|&n| {
+            seen += n;
+            seen > half
+        })
+        .unwrap_or(0) as u32;
+    let contrast = (mad * 4).clamp(20, 120) as u8;
     let m = (w.max(h) * 3 / 100).clamp(6, w.min(h));
     [
         (0, 0, m, h),
@@ -764,9 +767,11 @@ fn intersect(a: Line, b: Line) -> Option<[f32; 2]> {
 struct Edges {
     w: usize,
     h: usize,
+    /// Squared gradient magnitudes.
     mag: Vec<f32>,
     gx: Vec<f32>,
     gy: Vec<f32>,
+    /// The squared magnitude of a strong edge.
     strong: f32,
     /// Summed-area table of strong-edge pixels, (w + 1) × (h + 1).
     sat: Vec<u32>,
@@ -775,37 +780,51 @@ struct Edges {
 impl Edges {
     fn new(l: &Luma) -> Edges {
         let (w, h) = (l.width, l.height);
-        // 3 × 3 box smoothing (separable, edges clamped), then Sobel.
-        let mut r = vec![0.0f32; w * h];
-        for (y, row) in l.pixels.chunks_exact(w).enumerate() {
-            for x in 0..w {
-                let a = f32::from(row[x.saturating_sub(1)]);
-                let c = f32::from(row[(x + 1).min(w - 1)]);
-                r[y * w + x] = a + f32::from(row[x]) + c;
+        // 3 × 3 box sums (separable, edges clamped; integers), then Sobel on them / 9.
+        let mut r = vec![0u16; w * h];
+        for (row, out) in l.pixels.chunks_exact(w).zip(r.chunks_exact_mut(w)) {
+            for (x, o) in out.iter_mut().enumerate() {
+                let a = row[x.saturating_sub(1)];
+                let c = row[(x + 1).min(w - 1)];
+                *o = u16::from(a) + u16::from(row[x]) + u16::from(c);
             }
         }
-        let mut s = vec![0.0f32; w * h];
+        let mut s = vec![0i32; w * h];
         for y in 0..h {
-            let (up, down) = (y.saturating_sub(1) * w, (y + 1).min(h - 1) * w);
-            for x in 0..w {
-                s[y * w + x] = (r[up + x] + r[y * w + x] + r[down + x]) / 9.0;
+            let (up, mid, down) = (
+                &r[y.saturating_sub(1) * w..][..w],
+                &r[y * w..][..w],
+                &r[(y + 1).min(h - 1) * w..][..w],
+            );
+            for (x, o) in s[y * w..][..w].iter_mut().enumerate() {
+                *o = i32::from(up[x]) + i32::from(mid[x]) + i32::from(down[x]);
             }
         }
+        // Squared gradient magnitudes (no square roots: every use compares them).
         let mut mag = vec![0.0f32; w * h];
         let mut gx = vec![0.0f32; w * h];
         let mut gy = vec![0.0f32; w * h];
         for y in 1..h.saturating_sub(1) {
-            for x in 1..w.saturating_sub(1) {
-                let p = |dx: usize, dy: usize| s[(y + dy - 1) * w + (x + dx - 1)];
-                let sx = p(2, 0) + 2.0 * p(2, 1) + p(2, 2) - p(0, 0) - 2.0 * p(0, 1) - p(0, 2);
-                let sy = p(0, 2) + 2.0 * p(1, 2) + p(2, 2) - p(0, 0) - 2.0 * p(1, 0) - p(2, 0);
+            let (up, mid, down) = (
+                &s[(y - 1) * w..][..w],
+                &s[y * w..][..w],
+                &s[(y + 1) * w..][..w],
+            );
+            for x in 1..w - 1 {
+                let sx = up[x + 1] + 2 * mid[x + 1] + down[x + 1]
+                    - up[x - 1]
+                    - 2 * mid[x - 1]
+                    - down[x - 1];
+                let sy =
+                    down[x - 1] + 2 * down[x] + down[x + 1] - up[x - 1] - 2 * up[x] - up[x + 1];
+                let (fx, fy) = (sx as f32 / 9.0, sy as f32 / 9.0);
                 let i = y * w + x;
-                gx[i] = sx;
-                gy[i] = sy;
-                mag[i] = (sx * sx + sy * sy).sqrt();
+                gx[i] = fx;
+                gy[i] = fy;
+                mag[i] = fx * fx + fy * fy;
             }
         }
-        // "Strong": above the 85th percentile and an absolute floor.
+        // "Strong": above the 85th percentile and an absolute floor (40, squared).
         let mut nonzero: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.0).collect();
         let k = nonzero.len() * 85 / 100;
         let p85 = if k < nonzero.len() {
@@ -813,7 +832,7 @@ impl Edges {
         } else {
             0.0
         };
-        let strong = p85.max(40.0);
+        let strong = p85.max(1600.0);
         let mut sat = vec![0u32; (w + 1) * (h + 1)];
         for y in 0..h {
             let mut row = 0u32;
@@ -855,8 +874,9 @@ impl Edges {
                 let i = yy as usize * self.w + xx as usize;
                 let m = self.mag[i];
                 if m >= self.strong {
-                    let cos = (self.gx[i] * normal[0] + self.gy[i] * normal[1]).abs() / m;
-                    if cos > 0.9 {
+                    // |cos| of the gradient and the normal > 0.9, in squares.
+                    let dot = self.gx[i] * normal[0] + self.gy[i] * normal[1];
+                    if dot * dot > 0.81 * m {
                         return true;
                     }
                 }
