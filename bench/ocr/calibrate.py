@@ -138,7 +138,7 @@ def main() -> None:
             f"{sum(1 for r in rs if r['verdicts'][0] and not r['readable'])} | {sum(1 for r in rs if r['outside'] > 0.001)} |"
         )
     ms = sorted(r["report"]["ms"] for r in rows)
-    table += ["", f"Analysis time (native, 640 px copy, this machine, busy): median {ms[len(ms) // 2]:.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f} ms."]
+    table += ["", f"Analysis time (native, 640 px copy, wall clock on this shared machine: inflated by its load): median {ms[len(ms) // 2]:.1f} ms, p90 {ms[int(len(ms) * 0.9)]:.1f} ms."]
     misses = [
         f"- {r['file']} {r['condition']} level {r['level']:.2f} recall {r['recall']:.2f} outside {r['outside']:.0%}: gate says {r['verdicts'][0] or 'ok'}"
         for r in rows

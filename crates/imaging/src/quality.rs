@@ -750,10 +750,25 @@ struct Line {
     theta: f32,
     rho: f32,
     border: bool,
+    /// cos θ and sin θ, once (the quad search intersects every pair of lines many times).
+    cos: f32,
+    sin: f32,
+}
+
+impl Line {
+    fn new(theta: f32, rho: f32, border: bool) -> Line {
+        Line {
+            theta,
+            rho,
+            border,
+            cos: theta.cos(),
+            sin: theta.sin(),
+        }
+    }
 }
 
 fn intersect(a: Line, b: Line) -> Option<[f32; 2]> {
-    let (ca, sa, cb, sb) = (a.theta.cos(), a.theta.sin(), b.theta.cos(), b.theta.sin());
+    let (ca, sa, cb, sb) = (a.cos, a.sin, b.cos, b.sin);
     let det = ca * sb - sa * cb;
     if det.abs() < 1e-3 {
         return None;
@@ -864,7 +879,8 @@ impl Edges {
 
     /// Whether (x, y) (or a neighbour) is a strong edge whose gradient is across `normal`.
     fn supports(&self, x: f32, y: f32, normal: [f32; 2]) -> bool {
-        let (xi, yi) = (x.round() as isize, y.round() as isize);
+        // (v + 0.5).floor(): one wasm instruction, where round() is a libm call.
+        let (xi, yi) = ((x + 0.5).floor() as isize, (y + 0.5).floor() as isize);
         for dy in -1..=1isize {
             for dx in -1..=1isize {
                 let (xx, yy) = (xi + dx, yi + dy);
@@ -911,12 +927,12 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
             if th < 0.0 {
                 th += std::f32::consts::PI;
             }
-            let center = (th / std::f32::consts::PI * THETA_BINS as f32).round() as isize;
+            let center = (th / std::f32::consts::PI * THETA_BINS as f32 + 0.5).floor() as isize;
             for dt in -6..=6isize {
                 let t = (center + dt).rem_euclid(THETA_BINS as isize) as usize;
                 let (c, s) = trig[t];
                 let rho = x as f32 * c + y as f32 * s;
-                let r = (rho.round() as isize + diag as isize) as usize;
+                let r = (rho + diag as f32 + 0.5).floor() as usize;
                 if let Some(cell) = acc.get_mut(t * rho_bins + r) {
                     *cell += 1.0;
                 }
@@ -953,11 +969,7 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
             }
         });
         if !near {
-            lines.push(Line {
-                theta,
-                rho,
-                border: false,
-            });
+            lines.push(Line::new(theta, rho, false));
         }
     }
     lines
@@ -975,7 +987,7 @@ struct Profile {
 
 impl Profile {
     fn new(e: &Edges, l: Line) -> Profile {
-        let (c, s) = (l.theta.cos(), l.theta.sin());
+        let (c, s) = (l.cos, l.sin);
         let origin = [l.rho * c, l.rho * s];
         let dir = [-s, c];
         let diag = ((e.w * e.w + e.h * e.h) as f32).sqrt().ceil();
@@ -1044,26 +1056,10 @@ fn find_document(l: &Luma, layout: Layout, min_score: f32) -> Option<Document> {
     let (w, h) = (small.width as f32, small.height as f32);
     let mut lines = hough_lines(&e, 24);
     // The frame's borders, for a side that is outside the photo.
-    lines.push(Line {
-        theta: 0.0,
-        rho: 0.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: 0.0,
-        rho: w - 1.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: std::f32::consts::FRAC_PI_2,
-        rho: 0.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: std::f32::consts::FRAC_PI_2,
-        rho: h - 1.0,
-        border: true,
-    });
+    lines.push(Line::new(0.0, 0.0, true));
+    lines.push(Line::new(0.0, w - 1.0, true));
+    lines.push(Line::new(std::f32::consts::FRAC_PI_2, 0.0, true));
+    lines.push(Line::new(std::f32::consts::FRAC_PI_2, h - 1.0, true));
     let profiles: Vec<Profile> = lines.iter().map(|&l| Profile::new(&e, l)).collect();
 
     // Pairs of roughly parallel lines, far enough apart.
