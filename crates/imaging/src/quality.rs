@@ -469,14 +469,15 @@ impl Report {
 type Region = (usize, usize, usize, usize); // x0, y0, x1, y1 (exclusive)
 
 fn crop(l: &Luma, (x0, y0, x1, y1): Region) -> Luma {
-    let (w, h) = (x1.saturating_sub(x0).max(1), y1.saturating_sub(y0).max(1));
+    // Clamped to the picture: at least one pixel.
+    let (x0, y0) = (x0.min(l.width - 1), y0.min(l.height - 1));
+    let (w, h) = (
+        x1.min(l.width).saturating_sub(x0).max(1),
+        y1.min(l.height).saturating_sub(y0).max(1),
+    );
     let mut px = Vec::with_capacity(w * h);
-    for y in y0..y0 + h {
-        let row = l.pixels.chunks_exact(l.width).nth(y.min(l.height - 1));
-        match row.and_then(|r| r.get(x0..x0 + w)) {
-            Some(inside) => px.extend_from_slice(inside),
-            None => px.extend((x0..x0 + w).map(|x| l.at(x.min(l.width - 1), y.min(l.height - 1)))),
-        }
+    for row in l.pixels.chunks_exact(l.width).skip(y0).take(h) {
+        px.extend_from_slice(&row[x0..x0 + w]);
     }
     Luma {
         width: w,
@@ -508,23 +509,18 @@ fn sharpness(c: &Luma) -> f32 {
 
 fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
     const K: usize = 9;
-    let (w, h) = (c.width, c.height);
-    let (len, lines) = if horizontal { (w, h) } else { (h, w) };
+    let (len, lines) = if horizontal {
+        (c.width, c.height)
+    } else {
+        (c.height, c.width)
+    };
     let mut s_f = 0.0f64;
     let mut s_v = 0.0f64;
     let mut line = vec![0.0f32; len];
     let mut blurred = vec![0.0f32; len];
     for j in 0..lines {
-        if horizontal {
-            let row = c.pixels.iter().skip(j * w).take(w);
-            line.iter_mut()
-                .zip(row)
-                .for_each(|(v, &p)| *v = f32::from(p));
-        } else {
-            let col = c.pixels.iter().skip(j).step_by(w);
-            line.iter_mut()
-                .zip(col)
-                .for_each(|(v, &p)| *v = f32::from(p));
+        for (i, v) in line.iter_mut().enumerate() {
+            *v = f32::from(if horizontal { c.at(i, j) } else { c.at(j, i) });
         }
         // 1 × 9 moving average (clamped at the ends), as a running sum.
         let mut sum: f32 = line.iter().take(K / 2).sum();
