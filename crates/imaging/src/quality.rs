@@ -13,6 +13,10 @@
 //! - **sharpness**: the blur measure of Crété-Roffet et al. (2007) — how much of the neighbour
 //!   variation survives a 9-pixel averaging — on the document region resampled to a fixed size,
 //!   so it does not depend on the photo's resolution or contrast. 1 = sharp, 0 = flat.
+//! - **print density** and **stroke balance**: thin dark strokes on the same copy, seen across
+//!   rows and across columns. No print: a blank card or the table. Strokes one way only: motion.
+//! - **print at the frame's edge**: print the frame cuts through (`cutOff` even when the outline
+//!   found is a smaller, whole-looking quad inside the document).
 //! - **brightness**: the document region's mean luma (0–1).
 //! - **glare**: connected blobs of saturated pixels inside the document (a reflection on the
 //!   plastic sleeve), as a fraction of the document's area; scattered white pixels are not glare.
