@@ -198,6 +198,13 @@ fn a_blank_card_or_a_checked_tablecloth_is_no_document() {
 #[test]
 fn a_scan_filling_the_frame_is_not_no_document() {
     // Paper edge to edge (no table): no outline to find, but the middle is full of print.
-    let scan = report(photo(320.0, 240.0, 640.0 * 88.0 / 60.0 * 0.75, 225, 225, 30));
+    let scan = report(photo(
+        320.0,
+        240.0,
+        640.0 * 88.0 / 60.0 * 0.75,
+        225,
+        225,
+        30,
+    ));
     assert!(!scan.reasons.contains(&Reason::NoDocument), "{scan:?}");
 }
