@@ -449,7 +449,9 @@ impl Report {
                 }
             }
         }
-        if self.brightness < t.min_brightness {
+        // With no document found, dim light is the likely reason: say so under twice the limit.
+        let no_doc = reasons.contains(&Reason::NoDocument);
+        if self.brightness < t.min_brightness * if no_doc { 2.0 } else { 1.0 } {
             reasons.push(Reason::Dark);
         } else if self.brightness > t.max_brightness {
             reasons.push(Reason::Overexposed);
