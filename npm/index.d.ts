@@ -92,18 +92,24 @@ export type QualityReason = "blurry" | "dark" | "overexposed" | "glare" | "noDoc
 
 /** Every check's limit (defaults calibrated against a real OCR engine: docs/QUALITY.md). */
 export interface QualityThresholds {
-  /** Below it the photo is `blurry` (0–1, scale-free). @default 0.6 */
+  /** Below it the photo is `blurry` (0–1, scale-free; the certificate needs 0.2 more). @default 0.55 */
   minSharpness?: number;
-  /** Below this mean luma (0–1) of the document it is `dark`. @default 0.18 */
+  /** Below this mean luma (0–1) of the document it is `dark`. @default 0.09 */
   minBrightness?: number;
-  /** Above it it is `overexposed`. @default 0.93 */
+  /** Above it it is `overexposed`. @default 0.995 */
   maxBrightness?: number;
-  /** Above this share of the document covered by saturated blobs it has `glare`. @default 0.02 */
+  /** Above this share of the document covered by saturated blobs without print it has `glare`. @default 0.27 */
   maxGlareRatio?: number;
-  /** Below this printed-text height (px, in the image that is sent) it is `tooFar`. @default 12 */
+  /** Below this printed-text height (px, in the image that is sent) it is `tooFar`. @default 11 */
   minTextHeightPx?: number;
   /** A document outline scoring lower is not a document (`noDocument`). @default 0.35 */
   minDocumentScore?: number;
+  /** Below this print density an outline holds no print: `noDocument` (a blank card, the table), or `blurry` when also unsharp. @default 0.002 */
+  minPrintDensity?: number;
+  /** Below this stroke balance the print is smeared one way (motion): `blurry`. @default 0.45 */
+  minStrokeBalance?: number;
+  /** Above this print density along the frame's edge the frame cuts the document: `cutOff`. @default 0.038 */
+  maxPrintAtEdge?: number;
 }
 
 /** The photo quality report: can an OCR engine read this photo (judged on the device, before paying). */
@@ -118,6 +124,12 @@ export interface QualityReport {
   brightness: number;
   /** The share of the document covered by glare blobs. */
   glareRatio: number;
+  /** The share of the document's pixels that are thin dark strokes (print), on a copy 256 px high. */
+  printDensity: number;
+  /** The weaker of the strokes across rows and across columns over the stronger, relative to the layout (1 = as printed; motion lowers it). */
+  strokeBalance: number;
+  /** Print density in the strip along the frame's edge (the largest of the four): print the frame cuts through. */
+  printAtEdge: number;
   /** The document's outline, corners clockwise from top-left in 0–1 fractions of the frame; null when none was found. */
   document: { found: true; quad: [number, number][]; fill: number; cutOff: boolean } | null;
   /** Estimated height of the printed values in the image that is sent, in pixels. */

@@ -4,7 +4,8 @@
 # photos the bench generates itself, and against the codecs Node/Worker users would pick instead
 # (bench/peers.mjs); writes BENCHMARKS.md. Not a test. Needs the wasm build
 # (scripts/build.sh) and /usr/bin/chromium (or CHROMIUM_PATH). Then the Worker shim's latency and
-# CPU (scripts/bench-shim.mjs), into the same file.
+# CPU (scripts/bench-shim.mjs), into the same file, and the quality report per camera frame
+# (bench/quality.mjs, when a bench/ocr corpus exists).
 #   BENCH_RUNS=N   measured runs per case and contestant (default 5, minimum 5; the phone profile: minimum 3)
 #   BENCH_QUICK=1  skip the 48 MP cases
 #   BENCH_PHONE_ONLY=1  only the phone profile (bench/phone.mjs: CPU throttled 4×, upload at 1.5 Mbit/s)
@@ -41,5 +42,8 @@ fi
 node bench/phone.mjs
 # The wasm codec against @cf-wasm/photon, @jsquash/jpeg + resize and sharp in Node ("## Codec peers").
 node bench/peers.mjs
+# The quality report's time per camera frame in Chromium, on the calibration corpus when one was
+# generated (bench/ocr/corpus.py; skipped otherwise). Prints JSON; BENCHMARKS.md "Quality gate".
+node bench/quality.mjs "${QUALITY_CORPUS:-bench/ocr/out/corpus}" 200
 # The Worker shim's added latency and CPU per request (fills BENCHMARKS.md's "Worker shim" section).
 WRANGLER_SEND_METRICS=false node scripts/bench-shim.mjs 300

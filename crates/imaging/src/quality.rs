@@ -13,6 +13,10 @@
 //! - **sharpness**: the blur measure of Crété-Roffet et al. (2007) — how much of the neighbour
 //!   variation survives a 9-pixel averaging — on the document region resampled to a fixed size,
 //!   so it does not depend on the photo's resolution or contrast. 1 = sharp, 0 = flat.
+//! - **print density** and **stroke balance**: thin dark strokes on the same copy, seen across
+//!   rows and across columns. No print: a blank card or the table. Strokes one way only: motion.
+//! - **print at the frame's edge**: print the frame cuts through (`cutOff` even when the outline
+//!   found is a smaller, whole-looking quad inside the document).
 //! - **brightness**: the document region's mean luma (0–1).
 //! - **glare**: connected blobs of saturated pixels inside the document (a reflection on the
 //!   plastic sleeve), as a fraction of the document's area; scattered white pixels are not glare.
@@ -29,7 +33,13 @@ const DETECT_SIDE: usize = 320;
 /// The document region is resampled to (at most) this height before the blur measure.
 const SHARPNESS_HEIGHT: usize = 256;
 /// A document whose visible part lacks more than this share of its expected size is cut off.
-const CUT_OFF_MISSING: f32 = 0.08;
+const CUT_OFF_MISSING: f32 = 0.12;
+/// An outline side with paper beyond it (relative luma difference 10 % out vs 10 % in below this)
+/// is a line inside the document, which then continues past it: cut off.
+const PAPER_BEYOND: f32 = 0.02;
+/// With no outline found, a print density at least this over the middle of the frame means the
+/// document fills the frame.
+const FILLS_FRAME_PRINT: f32 = 0.02;
 /// A pixel at or above this luma is saturated (glare).
 const SATURATED: u8 = 254;
 
@@ -48,6 +58,24 @@ impl Layout {
         match self {
             Layout::Licence => 88.0 / 60.0,
             Layout::Certificate => 297.0 / 210.0,
+        }
+    }
+    /// Strokes across columns / across rows (the weaker over the stronger) on a sharp photo:
+    /// the licence prints as many vertical strokes as horizontal ones; the certificate's table
+    /// rules and small print are mostly horizontal.
+    fn stroke_balance(self) -> f32 {
+        match self {
+            Layout::Licence => 1.0,
+            Layout::Certificate => 0.22,
+        }
+    }
+    /// Added to `minSharpness`: the blur is measured on a copy 256 px high, where the
+    /// certificate's values (3.5 mm of 297 mm) are 4× smaller than the licence's (3 mm of 60 mm
+    /// across 88), so the same blur costs it more.
+    fn sharpness_margin(self) -> f32 {
+        match self {
+            Layout::Licence => 0.0,
+            Layout::Certificate => 0.2,
         }
     }
     /// Printed value height / the document's short side.
@@ -124,30 +152,43 @@ pub struct Thresholds {
     pub min_text_height_px: f32,
     /// A quad scoring below this is not a document (`noDocument`).
     pub min_document_score: f32,
+    /// Below this print density (thin dark strokes per pixel) an outline holds no print: a
+    /// blank card or the table (`noDocument`), or print blurred away (`blurry`).
+    pub min_print_density: f32,
+    /// Below this stroke balance the print is smeared in one direction (`blurry`: motion).
+    pub min_stroke_balance: f32,
+    /// Above this print density along the frame's edge the frame cuts the print (`cutOff`).
+    pub max_print_at_edge: f32,
 }
 
 impl Default for Thresholds {
     fn default() -> Self {
         Thresholds {
-            min_sharpness: 0.60,
-            min_brightness: 0.18,
-            max_brightness: 0.99,
-            max_glare_ratio: 0.2,
-            min_text_height_px: 12.0,
+            min_sharpness: 0.55,
+            min_brightness: 0.09,
+            max_brightness: 0.995,
+            max_glare_ratio: 0.27,
+            min_text_height_px: 11.0,
             min_document_score: 0.35,
+            min_print_density: 0.002,
+            min_stroke_balance: 0.45,
+            max_print_at_edge: 0.038,
         }
     }
 }
 
 impl Thresholds {
     /// The names the JS option `thresholds` takes, in order.
-    pub const NAMES: [&'static str; 6] = [
+    pub const NAMES: [&'static str; 9] = [
         "minSharpness",
         "minBrightness",
         "maxBrightness",
         "maxGlareRatio",
         "minTextHeightPx",
         "minDocumentScore",
+        "minPrintDensity",
+        "minStrokeBalance",
+        "maxPrintAtEdge",
     ];
 
     /// Set one threshold by its JS name; `Err` names what is wrong (never the value).
@@ -160,6 +201,9 @@ impl Thresholds {
             "maxBrightness" if unit => self.max_brightness = v,
             "maxGlareRatio" if unit => self.max_glare_ratio = v,
             "minDocumentScore" if unit => self.min_document_score = v,
+            "minPrintDensity" if unit => self.min_print_density = v,
+            "minStrokeBalance" if unit => self.min_stroke_balance = v,
+            "maxPrintAtEdge" if unit => self.max_print_at_edge = v,
             "minTextHeightPx" if value.is_finite() && value >= 0.0 => self.min_text_height_px = v,
             "minTextHeightPx" => {
                 return Err(format!("thresholds.{name} must be a number of pixels ≥ 0"))
@@ -193,12 +237,23 @@ pub struct Document {
 /// The quality report.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Report {
+    /// The layout the photo was judged for.
+    pub layout: Layout,
     pub reasons: Vec<Reason>,
     pub sharpness: f32,
     pub brightness: f32,
     pub glare_ratio: f32,
     pub document: Option<Document>,
     pub text_height_px: Option<f32>,
+    /// The share of the document's pixels (on its copy 256 px high) that are thin dark strokes:
+    /// print. A blank card or a table's checks have none; blur removes them.
+    pub print_density: f32,
+    /// The weaker of the strokes seen across rows and across columns over the stronger, over the
+    /// layout's own balance (0–1): motion smears the strokes across its direction only.
+    pub stroke_balance: f32,
+    /// Print the frame's edge cuts through (stroke density in a strip along the edge, the
+    /// largest of the four; 0 without a document).
+    pub print_at_edge: f32,
 }
 
 impl Report {
@@ -306,7 +361,14 @@ fn luma_of(r: u8, g: u8, b: u8) -> u8 {
 /// (text height is reported at that scale).
 pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -> Report {
     let luma = luma.reduced(MAX_ANALYSIS_SIDE);
-    let document = find_document(&luma, layout, t.min_document_score);
+    let mut document = find_document(&luma, layout, t.min_document_score);
+    // A line inside the document (a row of print, the printed frame) with paper beyond it: the
+    // real document continues past the outline and the frame cuts it.
+    if let Some(d) = document.as_mut() {
+        if paper_beyond(&luma, &d.quad) < PAPER_BEYOND {
+            d.cut_off = true;
+        }
+    }
     // The region the other measures look at: the document's bounding box (shrunk by 8 % so the
     // table does not count), or the middle of the frame when no document was found.
     let region = match &document {
@@ -318,48 +380,93 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
             luma.height * 4 / 5,
         ),
     };
-    let sharpness = sharpness(&luma, region);
     let brightness = brightness(&luma, region);
+    let c = sharpness_copy(&luma, region);
+    let sharpness = sharpness(&c);
+    // Print: thin dark strokes, 20 levels darker than both neighbours 2 px away (less on very
+    // dark paper: 30 % of its brightness).
+    let contrast = (brightness * 76.5).clamp(6.0, 20.0) as u8;
+    let [across_rows, across_cols] = stroke_densities(&c, 2, contrast);
+    let print_density = across_rows.max(across_cols);
+    let stroke_balance = (across_rows.min(across_cols)
+        / across_cols.max(across_rows).max(1e-6)
+        / layout.stroke_balance())
+    .min(1.0);
     let glare_ratio = match &document {
         Some(_) => glare_ratio(&luma, region),
         None => 0.0,
+    };
+    let print_at_edge = match &document {
+        Some(_) if luma.width > 16 && luma.height > 16 => print_at_edge(&luma),
+        _ => 0.0,
     };
     let scale = sent_long_side as f32 / luma.width.max(luma.height) as f32;
     let text_height_px = document.as_ref().map(|d| {
         let short = short_side_px(&d.quad, luma.width, luma.height) * scale;
         short * layout.text_ratio()
     });
-
-    let mut reasons = Vec::new();
-    match &document {
-        None => reasons.push(Reason::NoDocument),
-        Some(d) => {
-            if d.cut_off {
-                reasons.push(Reason::CutOff);
-            }
-            if text_height_px.is_some_and(|h| h < t.min_text_height_px) {
-                reasons.push(Reason::TooFar);
-            }
-        }
-    }
-    if brightness < t.min_brightness {
-        reasons.push(Reason::Dark);
-    } else if brightness > t.max_brightness {
-        reasons.push(Reason::Overexposed);
-    } else if glare_ratio > t.max_glare_ratio {
-        reasons.push(Reason::Glare);
-    }
-    // A dark or washed-out photo has little contrast left to judge focus by.
-    if sharpness < t.min_sharpness && !reasons.contains(&Reason::Overexposed) {
-        reasons.push(Reason::Blurry);
-    }
-    Report {
-        reasons,
+    let mut report = Report {
+        layout,
+        reasons: Vec::new(),
         sharpness,
         brightness,
         glare_ratio,
+        print_density,
+        stroke_balance,
+        print_at_edge,
         document,
         text_height_px,
+    };
+    report.reasons = report.judge(t);
+    report
+}
+
+impl Report {
+    /// The reasons to retake with thresholds `t` (everything but `minDocumentScore`, which the
+    /// document search uses): a rule is written once, here.
+    pub fn judge(&self, t: &Thresholds) -> Vec<Reason> {
+        let mut reasons = Vec::new();
+        let blurry = self.sharpness < t.min_sharpness + self.layout.sharpness_margin();
+        match &self.document {
+            // No outline, but the middle of the frame is full of print: the document fills the
+            // frame (a scan, or its edges washed out by light).
+            None if self.print_density >= FILLS_FRAME_PRINT && self.stroke_balance >= 0.5 => {}
+            None => reasons.push(Reason::NoDocument),
+            Some(d) => {
+                // An outline with no print inside: a blank card or a patch of table, unless the
+                // print is blurred away.
+                if self.print_density < t.min_print_density && !blurry {
+                    reasons.push(Reason::NoDocument);
+                }
+                if d.cut_off || self.print_at_edge > t.max_print_at_edge {
+                    reasons.push(Reason::CutOff);
+                }
+                if self
+                    .text_height_px
+                    .is_some_and(|h| h < t.min_text_height_px)
+                {
+                    reasons.push(Reason::TooFar);
+                }
+            }
+        }
+        // With no document found, dim light is the likely reason: say so under twice the limit.
+        let no_doc = reasons.contains(&Reason::NoDocument);
+        if self.brightness < t.min_brightness * if no_doc { 2.0 } else { 1.0 } {
+            reasons.push(Reason::Dark);
+        } else if self.brightness > t.max_brightness {
+            reasons.push(Reason::Overexposed);
+        } else if self.glare_ratio > t.max_glare_ratio {
+            reasons.push(Reason::Glare);
+        }
+        // A dark or washed-out photo has little contrast left to judge focus by. Motion smears
+        // the strokes across its direction only: the balance of the two falls.
+        let smeared = self.document.is_some()
+            && self.print_density >= t.min_print_density
+            && self.stroke_balance < t.min_stroke_balance;
+        if (blurry || smeared) && !reasons.contains(&Reason::Overexposed) {
+            reasons.push(Reason::Blurry);
+        }
+        reasons
     }
 }
 
@@ -368,12 +475,15 @@ pub fn assess(luma: Luma, sent_long_side: u32, layout: Layout, t: &Thresholds) -
 type Region = (usize, usize, usize, usize); // x0, y0, x1, y1 (exclusive)
 
 fn crop(l: &Luma, (x0, y0, x1, y1): Region) -> Luma {
-    let (w, h) = (x1.saturating_sub(x0).max(1), y1.saturating_sub(y0).max(1));
+    // Clamped to the picture: at least one pixel.
+    let (x0, y0) = (x0.min(l.width - 1), y0.min(l.height - 1));
+    let (w, h) = (
+        x1.min(l.width).saturating_sub(x0).max(1),
+        y1.min(l.height).saturating_sub(y0).max(1),
+    );
     let mut px = Vec::with_capacity(w * h);
-    for y in y0..y0 + h {
-        for x in x0..x0 + w {
-            px.push(l.at(x.min(l.width - 1), y.min(l.height - 1)));
-        }
+    for row in l.pixels.chunks_exact(l.width).skip(y0).take(h) {
+        px.extend_from_slice(&row[x0..x0 + w]);
     }
     Luma {
         width: w,
@@ -382,32 +492,41 @@ fn crop(l: &Luma, (x0, y0, x1, y1): Region) -> Luma {
     }
 }
 
-/// Crété-Roffet blur measure on the region at a fixed height; 1 − blur, so 1 is sharp.
-fn sharpness(l: &Luma, region: Region) -> f32 {
+/// The region resampled to (at most) [`SHARPNESS_HEIGHT`] px high, for the blur and print
+/// measures (a fixed scale: the same document at 2 or 48 MP measures the same).
+fn sharpness_copy(l: &Luma, region: Region) -> Luma {
     let c = crop(l, region);
     let h = c.height.min(SHARPNESS_HEIGHT);
     let w = (c.width * h / c.height.max(1)).clamp(1, c.width);
-    let c = if h < c.height { c.resampled(w, h) } else { c };
+    if h < c.height {
+        c.resampled(w, h)
+    } else {
+        c
+    }
+}
+
+/// Crété-Roffet blur measure along rows and columns, taking the worse; 1 − blur, so 1 is sharp.
+fn sharpness(c: &Luma) -> f32 {
     if c.width < 12 || c.height < 12 {
         return 0.0;
     }
-    let blur_v = blur_effect(&c, false);
-    let blur_h = blur_effect(&c, true);
-    1.0 - blur_v.max(blur_h)
+    1.0 - blur_effect(c, true).max(blur_effect(c, false))
 }
 
 fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
     const K: usize = 9;
-    let (w, h) = (c.width, c.height);
-    let get = |x: usize, y: usize| f32::from(c.at(x, y));
-    let (len, lines) = if horizontal { (w, h) } else { (h, w) };
+    let (len, lines) = if horizontal {
+        (c.width, c.height)
+    } else {
+        (c.height, c.width)
+    };
     let mut s_f = 0.0f64;
     let mut s_v = 0.0f64;
     let mut line = vec![0.0f32; len];
     let mut blurred = vec![0.0f32; len];
     for j in 0..lines {
         for (i, v) in line.iter_mut().enumerate() {
-            *v = if horizontal { get(i, j) } else { get(j, i) };
+            *v = f32::from(if horizontal { c.at(i, j) } else { c.at(j, i) });
         }
         // 1 × 9 moving average (clamped at the ends), as a running sum.
         let mut sum: f32 = line.iter().take(K / 2).sum();
@@ -433,6 +552,129 @@ fn blur_effect(c: &Luma, horizontal: bool) -> f32 {
         return 1.0;
     }
     ((s_f - s_v) / s_f) as f32
+}
+
+/// The shares of pixels that are thin dark strokes: darker by `contrast` than both neighbours
+/// `r` pixels away along the row (a stroke across the row), and along the column. The edge of a
+/// dark area (a table's checks) is not a stroke; a blank card has none.
+fn stroke_densities(c: &Luma, r: usize, contrast: u8) -> [f32; 2] {
+    let (w, h) = (c.width, c.height);
+    if w <= 2 * r || h <= 2 * r {
+        return [0.0; 2];
+    }
+    let (mut rows, mut cols) = (0u32, 0u32);
+    for y in r..h - r {
+        for x in r..w - r {
+            let v = c.at(x, y).saturating_add(contrast);
+            rows += u32::from(c.at(x - r, y) > v && c.at(x + r, y) > v);
+            cols += u32::from(c.at(x, y - r) > v && c.at(x, y + r) > v);
+        }
+    }
+    let n = ((w - 2 * r) * (h - 2 * r)) as f32;
+    [rows as f32 / n, cols as f32 / n]
+}
+
+/// Print the frame cuts through: the density of strokes seen both across rows and across columns
+/// in a strip (3 % of the long side) along each edge of the frame, the largest of the four. The
+/// contrast a stroke needs grows with the photo's noise (4 × the median difference between
+/// neighbours), so sensor noise is not print.
+fn print_at_edge(l: &Luma) -> f32 {
+    let (w, h) = (l.width, l.height);
+    let mut hist = [0u32; 256];
+    for y in h / 4..h * 3 / 4 {
+        for x in w / 4..(w * 3 / 4).min(w - 1) {
+            hist[usize::from(l.at(x, y).abs_diff(l.at(x + 1, y)))] += 1;
+        }
+    }
+    let half = hist.iter().sum::<u32>() / 2;
+    let mut seen = 0;
+    let mad = hist
+        .iter()
+        .position(|&n| {
+            seen += n;
+            seen > half
+        })
+        .unwrap_or(0) as u32;
+    let contrast = (mad * 4).clamp(20, 120) as u8;
+    let m = (w.max(h) * 3 / 100).clamp(6, w.min(h));
+    [
+        (0, 0, m, h),
+        (w - m, 0, w, h),
+        (0, 0, w, m),
+        (0, h - m, w, h),
+    ]
+    .iter()
+    .map(|&r| {
+        let [a, b] = stroke_densities(&crop(l, r), 2, contrast);
+        a.min(b)
+    })
+    .fold(0.0f32, f32::max)
+}
+
+/// How much the picture just outside the quad's sides looks like its inside: for each side not
+/// on the frame's border, the median over points along it of |luma 10 % outside − luma 10 %
+/// inside| / luma inside; the smallest over the sides. A document's edge has the table outside
+/// (a large difference); a line inside the document (a row of print, the printed frame) has
+/// paper on both sides (≈ 0): the real document continues there.
+fn paper_beyond(l: &Luma, q: &[[f32; 2]; 4]) -> f32 {
+    let p = q.map(|[x, y]| [x * l.width as f32, y * l.height as f32]);
+    let c = [
+        p.iter().map(|v| v[0]).sum::<f32>() / 4.0,
+        p.iter().map(|v| v[1]).sum::<f32>() / 4.0,
+    ];
+    let size = (polygon_area(&p)).sqrt();
+    let near_border = |v: [f32; 2]| {
+        let m = 0.02 * l.width.max(l.height) as f32;
+        v[0] < m || v[1] < m || v[0] > l.width as f32 - m || v[1] > l.height as f32 - m
+    };
+    let sample = |v: [f32; 2]| -> Option<f32> {
+        let (x, y) = (v[0].round(), v[1].round());
+        if x < 1.0 || y < 1.0 || x >= l.width as f32 - 1.0 || y >= l.height as f32 - 1.0 {
+            return None;
+        }
+        let (x, y) = (x as usize, y as usize);
+        let mut s = 0u32;
+        for yy in y - 1..=y + 1 {
+            for xx in x - 1..=x + 1 {
+                s += u32::from(l.at(xx, yy));
+            }
+        }
+        Some(s as f32 / 9.0)
+    };
+    let mut best = f32::INFINITY;
+    for i in 0..4 {
+        let (a, b) = (p[i], p[(i + 1) % 4]);
+        if near_border(a) && near_border(b) {
+            continue; // a side on the frame's border
+        }
+        let len = dist(a, b).max(1.0);
+        let mut n = [(b[1] - a[1]) / len, (a[0] - b[0]) / len];
+        let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+        if (mid[0] - c[0]) * n[0] + (mid[1] - c[1]) * n[1] < 0.0 {
+            n = [-n[0], -n[1]];
+        }
+        let step = 0.1 * size;
+        let mut diffs = Vec::new();
+        for t in 1..10 {
+            let f = t as f32 / 10.0;
+            let on = [a[0] + (b[0] - a[0]) * f, a[1] + (b[1] - a[1]) * f];
+            let out = sample([on[0] + n[0] * step, on[1] + n[1] * step]);
+            let inn = sample([on[0] - n[0] * step, on[1] - n[1] * step]);
+            if let (Some(o), Some(v)) = (out, inn) {
+                diffs.push((o - v).abs() / v.max(1.0));
+            }
+        }
+        if diffs.len() >= 5 {
+            let k = diffs.len() / 2;
+            let m = *diffs.select_nth_unstable_by(k, f32::total_cmp).1;
+            best = best.min(m);
+        }
+    }
+    if best.is_finite() {
+        best
+    } else {
+        1.0
+    }
 }
 
 /// Mean luma (0–1) of the region.
@@ -492,7 +734,8 @@ fn glare_ratio(l: &Luma, region: Region) -> f32 {
         }
         // Glare washes the print out: a blob with print still inside it is bright paper (an
         // over-exposed but readable document), not a reflection.
-        if area >= min_blob && !has_print(&c, (x0, y0, x1 + 1, y1 + 1)) {
+        let (qx, qy) = ((x1 - x0) / 4, (y1 - y0) / 4);
+        if area >= min_blob && !has_print(&c, (x0 + qx, y0 + qy, x1 + 1 - qx, y1 + 1 - qy)) {
             covered += area;
         }
     }
@@ -518,10 +761,25 @@ struct Line {
     theta: f32,
     rho: f32,
     border: bool,
+    /// cos θ and sin θ, once (the quad search intersects every pair of lines many times).
+    cos: f32,
+    sin: f32,
+}
+
+impl Line {
+    fn new(theta: f32, rho: f32, border: bool) -> Line {
+        Line {
+            theta,
+            rho,
+            border,
+            cos: theta.cos(),
+            sin: theta.sin(),
+        }
+    }
 }
 
 fn intersect(a: Line, b: Line) -> Option<[f32; 2]> {
-    let (ca, sa, cb, sb) = (a.theta.cos(), a.theta.sin(), b.theta.cos(), b.theta.sin());
+    let (ca, sa, cb, sb) = (a.cos, a.sin, b.cos, b.sin);
     let det = ca * sb - sa * cb;
     if det.abs() < 1e-3 {
         return None;
@@ -535,9 +793,11 @@ fn intersect(a: Line, b: Line) -> Option<[f32; 2]> {
 struct Edges {
     w: usize,
     h: usize,
+    /// Squared gradient magnitudes.
     mag: Vec<f32>,
     gx: Vec<f32>,
     gy: Vec<f32>,
+    /// The squared magnitude of a strong edge.
     strong: f32,
     /// Summed-area table of strong-edge pixels, (w + 1) × (h + 1).
     sat: Vec<u32>,
@@ -546,37 +806,51 @@ struct Edges {
 impl Edges {
     fn new(l: &Luma) -> Edges {
         let (w, h) = (l.width, l.height);
-        // 3 × 3 box smoothing (separable, edges clamped), then Sobel.
-        let mut r = vec![0.0f32; w * h];
-        for (y, row) in l.pixels.chunks_exact(w).enumerate() {
-            for x in 0..w {
-                let a = f32::from(row[x.saturating_sub(1)]);
-                let c = f32::from(row[(x + 1).min(w - 1)]);
-                r[y * w + x] = a + f32::from(row[x]) + c;
+        // 3 × 3 box sums (separable, edges clamped; integers), then Sobel on them / 9.
+        let mut r = vec![0u16; w * h];
+        for (row, out) in l.pixels.chunks_exact(w).zip(r.chunks_exact_mut(w)) {
+            for (x, o) in out.iter_mut().enumerate() {
+                let a = row[x.saturating_sub(1)];
+                let c = row[(x + 1).min(w - 1)];
+                *o = u16::from(a) + u16::from(row[x]) + u16::from(c);
             }
         }
-        let mut s = vec![0.0f32; w * h];
+        let mut s = vec![0i32; w * h];
         for y in 0..h {
-            let (up, down) = (y.saturating_sub(1) * w, (y + 1).min(h - 1) * w);
-            for x in 0..w {
-                s[y * w + x] = (r[up + x] + r[y * w + x] + r[down + x]) / 9.0;
+            let (up, mid, down) = (
+                &r[y.saturating_sub(1) * w..][..w],
+                &r[y * w..][..w],
+                &r[(y + 1).min(h - 1) * w..][..w],
+            );
+            for (x, o) in s[y * w..][..w].iter_mut().enumerate() {
+                *o = i32::from(up[x]) + i32::from(mid[x]) + i32::from(down[x]);
             }
         }
+        // Squared gradient magnitudes (no square roots: every use compares them).
         let mut mag = vec![0.0f32; w * h];
         let mut gx = vec![0.0f32; w * h];
         let mut gy = vec![0.0f32; w * h];
         for y in 1..h.saturating_sub(1) {
-            for x in 1..w.saturating_sub(1) {
-                let p = |dx: usize, dy: usize| s[(y + dy - 1) * w + (x + dx - 1)];
-                let sx = p(2, 0) + 2.0 * p(2, 1) + p(2, 2) - p(0, 0) - 2.0 * p(0, 1) - p(0, 2);
-                let sy = p(0, 2) + 2.0 * p(1, 2) + p(2, 2) - p(0, 0) - 2.0 * p(1, 0) - p(2, 0);
+            let (up, mid, down) = (
+                &s[(y - 1) * w..][..w],
+                &s[y * w..][..w],
+                &s[(y + 1) * w..][..w],
+            );
+            for x in 1..w - 1 {
+                let sx = up[x + 1] + 2 * mid[x + 1] + down[x + 1]
+                    - up[x - 1]
+                    - 2 * mid[x - 1]
+                    - down[x - 1];
+                let sy =
+                    down[x - 1] + 2 * down[x] + down[x + 1] - up[x - 1] - 2 * up[x] - up[x + 1];
+                let (fx, fy) = (sx as f32 / 9.0, sy as f32 / 9.0);
                 let i = y * w + x;
-                gx[i] = sx;
-                gy[i] = sy;
-                mag[i] = (sx * sx + sy * sy).sqrt();
+                gx[i] = fx;
+                gy[i] = fy;
+                mag[i] = fx * fx + fy * fy;
             }
         }
-        // "Strong": above the 85th percentile and an absolute floor.
+        // "Strong": above the 85th percentile and an absolute floor (40, squared).
         let mut nonzero: Vec<f32> = mag.iter().copied().filter(|&m| m > 0.0).collect();
         let k = nonzero.len() * 85 / 100;
         let p85 = if k < nonzero.len() {
@@ -584,7 +858,7 @@ impl Edges {
         } else {
             0.0
         };
-        let strong = p85.max(40.0);
+        let strong = p85.max(1600.0);
         let mut sat = vec![0u32; (w + 1) * (h + 1)];
         for y in 0..h {
             let mut row = 0u32;
@@ -616,7 +890,8 @@ impl Edges {
 
     /// Whether (x, y) (or a neighbour) is a strong edge whose gradient is across `normal`.
     fn supports(&self, x: f32, y: f32, normal: [f32; 2]) -> bool {
-        let (xi, yi) = (x.round() as isize, y.round() as isize);
+        // (v + 0.5).floor(): one wasm instruction, where round() is a libm call.
+        let (xi, yi) = ((x + 0.5).floor() as isize, (y + 0.5).floor() as isize);
         for dy in -1..=1isize {
             for dx in -1..=1isize {
                 let (xx, yy) = (xi + dx, yi + dy);
@@ -626,8 +901,9 @@ impl Edges {
                 let i = yy as usize * self.w + xx as usize;
                 let m = self.mag[i];
                 if m >= self.strong {
-                    let cos = (self.gx[i] * normal[0] + self.gy[i] * normal[1]).abs() / m;
-                    if cos > 0.9 {
+                    // |cos| of the gradient and the normal > 0.9, in squares.
+                    let dot = self.gx[i] * normal[0] + self.gy[i] * normal[1];
+                    if dot * dot > 0.81 * m {
                         return true;
                     }
                 }
@@ -662,12 +938,12 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
             if th < 0.0 {
                 th += std::f32::consts::PI;
             }
-            let center = (th / std::f32::consts::PI * THETA_BINS as f32).round() as isize;
+            let center = (th / std::f32::consts::PI * THETA_BINS as f32 + 0.5).floor() as isize;
             for dt in -6..=6isize {
                 let t = (center + dt).rem_euclid(THETA_BINS as isize) as usize;
                 let (c, s) = trig[t];
                 let rho = x as f32 * c + y as f32 * s;
-                let r = (rho.round() as isize + diag as isize) as usize;
+                let r = (rho + diag as f32 + 0.5).floor() as usize;
                 if let Some(cell) = acc.get_mut(t * rho_bins + r) {
                     *cell += 1.0;
                 }
@@ -704,11 +980,7 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
             }
         });
         if !near {
-            lines.push(Line {
-                theta,
-                rho,
-                border: false,
-            });
+            lines.push(Line::new(theta, rho, false));
         }
     }
     lines
@@ -726,7 +998,7 @@ struct Profile {
 
 impl Profile {
     fn new(e: &Edges, l: Line) -> Profile {
-        let (c, s) = (l.theta.cos(), l.theta.sin());
+        let (c, s) = (l.cos, l.sin);
         let origin = [l.rho * c, l.rho * s];
         let dir = [-s, c];
         let diag = ((e.w * e.w + e.h * e.h) as f32).sqrt().ceil();
@@ -795,26 +1067,10 @@ fn find_document(l: &Luma, layout: Layout, min_score: f32) -> Option<Document> {
     let (w, h) = (small.width as f32, small.height as f32);
     let mut lines = hough_lines(&e, 24);
     // The frame's borders, for a side that is outside the photo.
-    lines.push(Line {
-        theta: 0.0,
-        rho: 0.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: 0.0,
-        rho: w - 1.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: std::f32::consts::FRAC_PI_2,
-        rho: 0.0,
-        border: true,
-    });
-    lines.push(Line {
-        theta: std::f32::consts::FRAC_PI_2,
-        rho: h - 1.0,
-        border: true,
-    });
+    lines.push(Line::new(0.0, 0.0, true));
+    lines.push(Line::new(0.0, w - 1.0, true));
+    lines.push(Line::new(std::f32::consts::FRAC_PI_2, 0.0, true));
+    lines.push(Line::new(std::f32::consts::FRAC_PI_2, h - 1.0, true));
     let profiles: Vec<Profile> = lines.iter().map(|&l| Profile::new(&e, l)).collect();
 
     // Pairs of roughly parallel lines, far enough apart.

@@ -26,7 +26,8 @@ fn photo(cx: f32, cy: f32, card_w: f32, paper: u8, table: u8, ink: u8) -> Luma {
             let row = (v / (glyph * 1.8)) as usize;
             let in_row = v > card_h * 0.1 && v < card_h * 0.92 && (v % (glyph * 1.8)) < glyph;
             let col = (u / glyph) as usize;
-            let stroke = (u % glyph) < glyph * 0.25 || (v % (glyph * 1.8)) < glyph * 0.22;
+            // Thin strokes (1.6 px), two each way per glyph, like printed characters.
+            let stroke = (u % (glyph / 2.0)) < 1.6 || ((v % (glyph * 1.8)) % (glyph / 2.0)) < 1.6;
             let inked = in_row
                 && u > card_w * 0.05
                 && u < card_w * 0.95
@@ -63,6 +64,23 @@ fn blur(l: &Luma, radius: usize) -> Luma {
                 }
                 out[y * w + x] = (s / n) as u8;
             }
+        }
+    }
+    Luma::new(w, h, out).unwrap()
+}
+
+/// Motion: each row averaged over `len` pixels (the phone moved sideways).
+fn smear(l: &Luma, len: usize) -> Luma {
+    let (w, h) = (l.width, l.height);
+    let mut out = l.pixels.clone();
+    for y in 0..h {
+        for x in 0..w {
+            let (a, b) = (x.saturating_sub(len / 2), (x + len / 2 + 1).min(w));
+            let s: u32 = l.pixels[y * w + a..y * w + b]
+                .iter()
+                .map(|&v| u32::from(v))
+                .sum();
+            out[y * w + x] = (s / (b - a) as u32) as u8;
         }
     }
     Luma::new(w, h, out).unwrap()
@@ -107,7 +125,7 @@ fn blur_lowers_sharpness_and_is_reported() {
 
 #[test]
 fn darkness_small_documents_cut_documents_and_empty_frames_are_retakes() {
-    let dark = report(photo(320.0, 240.0, 460.0, 30, 8, 4));
+    let dark = report(photo(320.0, 240.0, 460.0, 12, 4, 2));
     assert!(dark.reasons.contains(&Reason::Dark), "{dark:?}");
     let far = report(photo(320.0, 240.0, 80.0, 225, 70, 30));
     assert!(
@@ -135,6 +153,8 @@ fn thresholds_are_named_and_checked() {
     let blurred = blur(&photo(320.0, 240.0, 460.0, 225, 70, 30), 4);
     let mut lenient = Thresholds::default();
     lenient.set("minSharpness", 0.0).unwrap();
+    lenient.set("minPrintDensity", 0.0).unwrap();
+    lenient.set("minStrokeBalance", 0.0).unwrap();
     assert!(!assess(blurred, 2048, Layout::Licence, &lenient)
         .reasons
         .contains(&Reason::Blurry));
@@ -148,4 +168,43 @@ fn mismatched_sizes_are_refused_not_panicked_on() {
     // Tiny and flat pictures get a report, not a panic.
     let r = report(Luma::new(1, 1, vec![0]).unwrap());
     assert!(!r.ok());
+}
+
+#[test]
+fn motion_blur_along_one_direction_is_blurry() {
+    // 13 px at 640 is a 42 px smear on the 2048 px photo that is sent: unreadable.
+    let smeared = report(smear(&photo(320.0, 240.0, 460.0, 225, 70, 30), 13));
+    assert!(smeared.reasons.contains(&Reason::Blurry), "{smeared:?}");
+    assert!(smeared.stroke_balance < 0.45, "{smeared:?}");
+}
+
+#[test]
+fn a_blank_card_or_a_checked_tablecloth_is_no_document() {
+    let blank = report(photo(320.0, 240.0, 460.0, 225, 70, 225));
+    assert!(blank.reasons.contains(&Reason::NoDocument), "{blank:?}");
+    let checks: Vec<u8> = (0..W * H)
+        .map(|i| {
+            if ((i % W) / 40 + (i / W) / 40).is_multiple_of(2) {
+                60
+            } else {
+                140
+            }
+        })
+        .collect();
+    let checks = report(Luma::new(W, H, checks).unwrap());
+    assert!(checks.reasons.contains(&Reason::NoDocument), "{checks:?}");
+}
+
+#[test]
+fn a_scan_filling_the_frame_is_not_no_document() {
+    // Paper edge to edge (no table): no outline to find, but the middle is full of print.
+    let scan = report(photo(
+        320.0,
+        240.0,
+        640.0 * 88.0 / 60.0 * 0.75,
+        225,
+        225,
+        30,
+    ));
+    assert!(!scan.reasons.contains(&Reason::NoDocument), "{scan:?}");
 }

@@ -80,6 +80,9 @@ fn report_to_js(r: &Report) -> JsValue {
     set(&o, "sharpness", &round(r.sharpness));
     set(&o, "brightness", &round(r.brightness));
     set(&o, "glareRatio", &round(r.glare_ratio));
+    set(&o, "printDensity", &round(r.print_density));
+    set(&o, "strokeBalance", &round(r.stroke_balance));
+    set(&o, "printAtEdge", &round(r.print_at_edge));
     let document = match &r.document {
         None => JsValue::NULL,
         Some(d) => {
