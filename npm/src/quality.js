@@ -45,7 +45,7 @@ export async function assessInput(quality, input, options, longSide = DEFAULT_LO
     const p = pixels(d.source, d.width, d.height);
     return quality.assessRgba(p.rgba, p.width, p.height, Math.min(Math.max(d.width, d.height), longSide), options);
   }
-  if (hasCanvas() && typeof g.createImageBitmap === "function") {
+  if (hasCanvas() && typeof g.createImageBitmap === "function" && typeof quality.assessRgba === "function") {
     // The browser decodes (and orients) the file; a format it cannot decode falls back to Rust.
     let bitmap = null;
     try {

@@ -37,6 +37,8 @@ pub fn error_to_js(e: &OcrError) -> JsValue {
     set(&o, "provider", &opt(e.provider.map(|p| p.as_str())));
     set(&o, "providerCode", &opt(e.provider_code.as_deref()));
     set(&o, "providerMessage", &opt(e.provider_message.as_deref()));
+    // Only `recognize` (main) can meet a POOR_IMAGE with reasons (the Worker's gate answer).
+    #[cfg(feature = "main")]
     if !e.reasons.is_empty() {
         let reasons: js_sys::Array = e.reasons.iter().map(|r| JsValue::from_str(r)).collect();
         set(&o, "reasons", &reasons);

@@ -5,7 +5,7 @@ use crate::convert::{error_to_js, get, set};
 #[cfg(feature = "quality-decode")]
 use crate::image::image_error;
 use vehicle_doc_ocr_core::{DocumentKind, OcrError};
-use vehicle_doc_ocr_imaging::quality::{self, Layout, Luma, Report, Thresholds, MAX_ANALYSIS_SIDE};
+use vehicle_doc_ocr_imaging::quality::{self, Layout, Report, Thresholds, MAX_ANALYSIS_SIDE};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -116,6 +116,8 @@ fn report_to_js(r: &Report) -> JsValue {
 
 /// Assess RGBA pixels (a canvas's `ImageData`, upright). `sentLongSide`: the long side of the
 /// image that will be sent (text height is reported at that scale).
+/// Not in the `quality-decode` build: Node and Workers have no canvas, so they only hand bytes.
+#[cfg(not(feature = "quality-decode"))]
 #[wasm_bindgen(js_name = assessRgba)]
 pub fn assess_rgba(
     rgba: &[u8],
@@ -126,10 +128,11 @@ pub fn assess_rgba(
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
         let (layout, t) = parse(&options)?;
-        let luma = Luma::from_rgba(width as usize, height as usize, rgba, MAX_ANALYSIS_SIDE)
-            .ok_or_else(|| {
-                OcrError::config("internal: the pixel buffer does not match its size")
-            })?;
+        let luma =
+            quality::Luma::from_rgba(width as usize, height as usize, rgba, MAX_ANALYSIS_SIDE)
+                .ok_or_else(|| {
+                    OcrError::config("internal: the pixel buffer does not match its size")
+                })?;
         Ok(report_to_js(&quality::assess(
             luma,
             sent_long_side,
