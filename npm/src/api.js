@@ -7,7 +7,7 @@ import {
 } from "./errors.js";
 import { browserCodecAvailable, canvasAvailable, prepareBytesBrowser, prepareDrawable } from "./browser-codec.js";
 import { toBytesOrUrl } from "./input.js";
-import { assessInput, DEFAULT_LONG_SIDE } from "./quality.js";
+import { assessInput } from "./quality.js";
 import { MODULES, checkWasmLocations } from "./wasm.js";
 
 const now = () => (globalThis.performance?.now ? performance.now() : Date.now());
@@ -297,7 +297,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   async function gate(input, rest, settings) {
     if (settings.qualityGate === "off" || !(input instanceof Uint8Array || input.drawable)) return null;
     const started = now();
-    const report = await assessInput(await qualityWasm(), input, { document: rest.document, thresholds: rest.qualityThresholds }, settings.maxLongSidePx ?? DEFAULT_LONG_SIDE);
+    const report = await assessInput(await qualityWasm(), input, { document: rest.document, thresholds: rest.qualityThresholds }, { maxLongSidePx: settings.maxLongSidePx, target: settings.target });
     const quality = { ...report, elapsedMs: Math.round((now() - started) * 10) / 10 };
     if (settings.qualityGate === "block" && quality.verdict === "retake") {
       throw new PoorImageError(`the photo should be retaken before it is sent: ${quality.messages.en.join("; ")} (reasons: ${quality.reasons.join(", ")}); nothing was sent`, { quality });

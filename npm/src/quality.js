@@ -5,8 +5,6 @@
 import { InvalidImageError, UnsupportedFormatError } from "./errors.js";
 
 const ANALYSIS_SIDE = 640; // crates/imaging quality::MAX_ANALYSIS_SIDE
-/** The prepared image's long-side cap by default (crates/imaging DEFAULT_MAX_LONG_SIDE_PX). */
-export const DEFAULT_LONG_SIDE = 2048;
 
 const g = globalThis;
 const hasCanvas = () => typeof g.OffscreenCanvas === "function" || typeof g.document?.createElement === "function";
@@ -35,15 +33,16 @@ function pixels(source, width, height) {
 
 /**
  * The report for `input` (bytes or `{ drawable }`, from toBytesOrUrl). `quality`: the loaded
- * quality module; `longSide`: the prepared image's long-side cap.
+ * quality module; `sizing`: `{ maxLongSidePx, target }` of the prepare settings (the report
+ * measures text height at the size that will be sent; Rust decides that size).
  */
-export async function assessInput(quality, input, options, longSide = DEFAULT_LONG_SIDE) {
+export async function assessInput(quality, input, options, sizing = {}) {
   if (input.drawable) {
     const d = input.drawable;
     if (!hasCanvas()) throw new UnsupportedFormatError(`a ${d.kind} input needs a canvas; pass the image bytes instead`);
     if (!(d.width > 0 && d.height > 0)) throw new InvalidImageError(`the ${d.kind} has no pixels (closed or empty)`);
     const p = pixels(d.source, d.width, d.height);
-    return quality.assessRgba(p.rgba, p.width, p.height, Math.min(Math.max(d.width, d.height), longSide), options);
+    return quality.assessRgba(p.rgba, p.width, p.height, d.width, d.height, sizing, options);
   }
   if (hasCanvas() && typeof g.createImageBitmap === "function" && typeof quality.assessRgba === "function") {
     // The browser decodes (and orients) the file; a format it cannot decode falls back to Rust.
@@ -56,7 +55,7 @@ export async function assessInput(quality, input, options, longSide = DEFAULT_LO
     if (bitmap) {
       try {
         const p = pixels(bitmap, bitmap.width, bitmap.height);
-        return quality.assessRgba(p.rgba, p.width, p.height, Math.min(Math.max(bitmap.width, bitmap.height), longSide), options);
+        return quality.assessRgba(p.rgba, p.width, p.height, bitmap.width, bitmap.height, sizing, options);
       } finally {
         bitmap.close();
       }
@@ -66,5 +65,5 @@ export async function assessInput(quality, input, options, longSide = DEFAULT_LO
   if (typeof quality.assessBytes !== "function") {
     throw new UnsupportedFormatError("this browser cannot decode the image to check its quality (send a JPEG or PNG)");
   }
-  return quality.assessBytes(input, longSide, options);
+  return quality.assessBytes(input, sizing, options);
 }

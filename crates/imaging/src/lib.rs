@@ -102,6 +102,13 @@ impl PrepareOptions {
         cap.min(u32::try_from(legible).unwrap_or(u32::MAX))
     }
 
+    /// The long side of what is sent for a `w`×`h` source: its own, capped by
+    /// [`PrepareOptions::long_side_cap`] (never upscaled). The quality report measures text
+    /// height at this scale.
+    pub fn sent_long_side(&self, w: u32, h: u32) -> u32 {
+        w.max(h).min(self.long_side_cap(w, h))
+    }
+
     /// The quality window in tenths for the budget search: `min_quality..=max_quality`, the
     /// ceiling at most [`LEGIBLE_QUALITY`] under [`SizeTarget::Legible`].
     pub fn quality_window(&self) -> (u16, u16) {

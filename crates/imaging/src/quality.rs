@@ -1282,7 +1282,7 @@ fn short_side_px(q: &[[f32; 2]; 4], w: usize, h: usize) -> f32 {
 pub fn decode_luma(
     bytes: &[u8],
     max_side: u32,
-    long_side_cap: u32,
+    sending: &crate::PrepareOptions,
 ) -> Result<(Luma, u32), crate::ImageError> {
     use crate::{decode, preflight};
     let opts = crate::PrepareOptions::default();
@@ -1321,5 +1321,5 @@ pub fn decode_luma(
     };
     let luma = Luma::new(raster.width as usize, raster.height as usize, pixels)
         .ok_or_else(|| crate::ImageError::invalid("the picture has no pixels"))?;
-    Ok((luma, info.width.max(info.height).min(long_side_cap.max(1))))
+    Ok((luma, sending.sent_long_side(info.width, info.height)))
 }

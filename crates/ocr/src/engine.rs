@@ -93,8 +93,12 @@ impl Engine {
     /// Decodes image bytes with the project's own decoders (JPEG, PNG, WebP, GIF, BMP; EXIF
     /// orientation applied) to luma, long side at most 2048, then [`Engine::read`].
     pub fn read_bytes(&self, image: &[u8]) -> Result<(Luma, Vec<Line>), LocalError> {
-        let (luma, _) = vehicle_doc_ocr_imaging::quality::decode_luma(image, 2048, 2048)
-            .map_err(LocalError::Image)?;
+        let (luma, _) = vehicle_doc_ocr_imaging::quality::decode_luma(
+            image,
+            2048,
+            &vehicle_doc_ocr_imaging::PrepareOptions::default(),
+        )
+        .map_err(LocalError::Image)?;
         let lines = self.read(&luma)?;
         Ok((luma, lines))
     }

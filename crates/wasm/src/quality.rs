@@ -114,8 +114,24 @@ fn report_to_js(r: &Report) -> JsValue {
     o.into()
 }
 
-/// Assess RGBA pixels (a canvas's `ImageData`, upright). `sentLongSide`: the long side of the
-/// image that will be sent (text height is reported at that scale).
+/// `{ maxLongSidePx?, target? }` of the prepare settings → how the photo will be sent (text
+/// height is reported at that scale); absent keys take the prepare defaults.
+fn sending(sizing: &JsValue) -> vehicle_doc_ocr_imaging::PrepareOptions {
+    let mut o = vehicle_doc_ocr_imaging::PrepareOptions::default();
+    if let Some(cap) = get(sizing, "maxLongSidePx").as_f64() {
+        o.max_long_side_px = cap.clamp(1.0, 65_535.0) as u32;
+    }
+    if let Some(t) = get(sizing, "target")
+        .as_string()
+        .and_then(|t| vehicle_doc_ocr_imaging::SizeTarget::from_name(&t))
+    {
+        o.target = t;
+    }
+    o
+}
+
+/// Assess RGBA pixels (a canvas's `ImageData`, upright) of a `sourceWidth`×`sourceHeight`
+/// picture that will be prepared with `sizing` (`{ maxLongSidePx?, target? }`).
 /// Not in the `quality-decode` build: Node and Workers have no canvas, so they only hand bytes.
 #[cfg(not(feature = "quality-decode"))]
 #[wasm_bindgen(js_name = assessRgba)]
@@ -123,7 +139,9 @@ pub fn assess_rgba(
     rgba: &[u8],
     width: u32,
     height: u32,
-    sent_long_side: u32,
+    source_width: u32,
+    source_height: u32,
+    sizing: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
@@ -133,28 +151,20 @@ pub fn assess_rgba(
                 .ok_or_else(|| {
                     OcrError::config("internal: the pixel buffer does not match its size")
                 })?;
-        Ok(report_to_js(&quality::assess(
-            luma,
-            sent_long_side,
-            layout,
-            &t,
-        )))
+        let sent = sending(&sizing).sent_long_side(source_width, source_height);
+        Ok(report_to_js(&quality::assess(luma, sent, layout, &t)))
     };
     run().map_err(|e| error_to_js(&e))
 }
 
-/// Assess image bytes (decoded here: Node, Workers). `longSideCap`: the prepare long-side cap.
+/// Assess image bytes (decoded here: Node, Workers) that will be prepared with `sizing`.
 /// Only in the `quality-decode` build: browsers decode with the canvas and call `assessRgba`.
 #[cfg(feature = "quality-decode")]
 #[wasm_bindgen(js_name = assessBytes)]
-pub fn assess_bytes(
-    bytes: &[u8],
-    long_side_cap: u32,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn assess_bytes(bytes: &[u8], sizing: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
         let (layout, t) = parse(&options)?;
-        let (luma, sent) = quality::decode_luma(bytes, MAX_ANALYSIS_SIDE as u32, long_side_cap)
+        let (luma, sent) = quality::decode_luma(bytes, MAX_ANALYSIS_SIDE as u32, &sending(&sizing))
             .map_err(image_error)?;
         Ok(report_to_js(&quality::assess(luma, sent, layout, &t)))
     };
