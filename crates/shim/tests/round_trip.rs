@@ -10,6 +10,22 @@ mod shim_round_trip {
     use vehicle_doc_ocr_core::{ErrorCode, OcrError, Provider};
     use vehicle_doc_ocr_shim::{Decision, Rejection, RequestFacts, Shim};
 
+    /// A Worker configured with an apihz key and `extra` variables.
+    fn apihz_shim(extra: &[(&str, &str)]) -> Shim {
+        let extra: Vec<(String, String)> = extra
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Shim::from_env(move |name| match name {
+            "APIHZ_ID" => Some("12345678".into()),
+            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
+            _ => extra
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+        })
+    }
+
     fn facts() -> RequestFacts {
         RequestFacts {
             method: "POST".into(),
@@ -28,11 +44,7 @@ mod shim_round_trip {
 
     #[test]
     fn every_error_comes_back_with_its_code_class_and_provider() {
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            _ => None,
-        });
+        let shim = apihz_shim(&[]);
         for code in ErrorCode::ALL {
             let e = OcrError::new(code, format!("{code} happened"))
                 .with_provider(Provider::Apihz)
@@ -65,12 +77,7 @@ mod shim_round_trip {
 
     #[test]
     fn refusals_by_the_worker_come_back_as_shim_errors() {
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            "SHIM_TOKEN" => Some("0123456789abcdef-token".into()),
-            _ => None,
-        });
+        let shim = apihz_shim(&[("SHIM_TOKEN", "0123456789abcdef-token")]);
         let Decision::Respond(r) = shim.decide(&facts()) else {
             panic!("expected a refusal")
         };
@@ -102,12 +109,7 @@ mod shim_round_trip {
     /// client as reason codes, nothing else does.
     #[test]
     fn a_poor_image_comes_back_with_its_reasons() {
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            "QUALITY_GATE" => Some("block".into()),
-            _ => None,
-        });
+        let shim = apihz_shim(&[("QUALITY_GATE", "block")]);
         let Decision::Forward(f) = shim.decide(&facts()) else {
             panic!("expected the call to go ahead")
         };
@@ -133,23 +135,13 @@ mod shim_round_trip {
             ("warn", Some("warn")),
             ("block", Some("block")),
         ] {
-            let shim = Shim::from_env(|name| match name {
-                "APIHZ_ID" => Some("12345678".into()),
-                "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-                "QUALITY_GATE" => Some(value.into()),
-                _ => None,
-            });
+            let shim = apihz_shim(&[("QUALITY_GATE", value)]);
             let Decision::Forward(f) = shim.decide(&facts()) else {
                 panic!("expected the call to go ahead")
             };
             assert_eq!(f.options.get("qualityGate").and_then(|v| v.as_str()), gate);
         }
-        let shim = Shim::from_env(|name| match name {
-            "APIHZ_ID" => Some("12345678".into()),
-            "APIHZ_KEY" => Some("shim-side-key-0001".into()),
-            "QUALITY_GATE" => Some("strict".into()),
-            _ => None,
-        });
+        let shim = apihz_shim(&[("QUALITY_GATE", "strict")]);
         let problems = shim.config().unwrap_err().to_string();
         assert!(
             problems.contains("QUALITY_GATE must be off, warn or block"),
