@@ -34,9 +34,10 @@ function pixels(source, width, height) {
 /**
  * The report for `input` (bytes or `{ drawable }`, from toBytesOrUrl). `quality`: the loaded
  * quality module; `sizing`: `{ maxLongSidePx, target }` of the prepare settings (the report
- * measures text height at the size that will be sent; Rust decides that size).
+ * measures text height at the size that will be sent; Rust decides that size); `explain(bytes)`
+ * throws the typed error of bytes the browser could not decode (the main module's checks).
  */
-export async function assessInput(quality, input, options, sizing = {}) {
+export async function assessInput(quality, input, options, sizing = {}, explain = () => {}) {
   if (input.drawable) {
     const d = input.drawable;
     if (!hasCanvas()) throw new UnsupportedFormatError(`a ${d.kind} input needs a canvas; pass the image bytes instead`);
@@ -63,6 +64,7 @@ export async function assessInput(quality, input, options, sizing = {}) {
   }
   // The browser build of the module has no decoders (the canvas decodes); Node and Workers' has.
   if (typeof quality.assessBytes !== "function") {
+    explain(input); // not an image, cut short, HEIC…: the same typed error prepare would give
     throw new UnsupportedFormatError("this browser cannot decode the image to check its quality (send a JPEG or PNG)");
   }
   return quality.assessBytes(input, sizing, options);
