@@ -146,8 +146,8 @@ export async function openApp(url) {
 
 /**
  * Which package module each .wasm under `dir` is, by content (bundlers rename and hash files):
- * `{ main, codec, quality, shim, qualityDecode, other }`, each a list of relative paths (`shim` and
- * `qualityDecode` are the Worker's and Node's modules: a page never fetches them).
+ * `{ main, codec, quality, shim, qualityDecode, local, other }`, each a list of relative paths
+ * (`shim`, `qualityDecode` and `local` are the Worker's and Node's modules: a page never fetches them).
  */
 export function wasmOutputs(dir) {
   const main = packageWasm(MAIN_WASM);
@@ -155,13 +155,15 @@ export function wasmOutputs(dir) {
   const quality = packageWasm(WASM_FILES[2]);
   const shim = packageWasm("vehicle_doc_ocr_shim_bg.wasm");
   const qualityDecode = packageWasm("vehicle_doc_ocr_quality_decode_bg.wasm");
-  const out = { main: [], codec: [], quality: [], shim: [], qualityDecode: [], other: [] };
+  const local = packageWasm("vehicle_doc_ocr_local_bg.wasm");
+  const out = { main: [], codec: [], quality: [], shim: [], qualityDecode: [], local: [], other: [] };
   for (const [path, bytes] of wasmFilesUnder(dir)) {
     if (bytes.equals(main)) out.main.push(path);
     else if (bytes.equals(codec)) out.codec.push(path);
     else if (bytes.equals(quality)) out.quality.push(path);
     else if (bytes.equals(shim)) out.shim.push(path);
     else if (bytes.equals(qualityDecode)) out.qualityDecode.push(path);
+    else if (bytes.equals(local)) out.local.push(path);
     else out.other.push(path);
   }
   return out;
