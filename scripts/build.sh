@@ -23,9 +23,10 @@ build_module() { # <name> <wasm-bindgen flags> <cargo feature args...>
     "$target_dir/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
   # wasm-opt from the npm `binaryen` package (no GitHub download). A second -Oz pass still
   # saves 0.2-0.8 KB gzipped (measured 2026-11-23; a third pass made the image module larger).
+  # The producers and target-features sections are tool metadata no runtime reads (~0.2 KB each module).
   local pass
   for pass in 1 2; do
-    node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+    node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int \
       --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
       "$out/${name}_bg.wasm" -o "$out/${name}_bg.wasm"
   done

@@ -274,8 +274,6 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     }
   }
 
-  /** Throws the typed error of bytes the browser could not decode (the main module's checks, no re-encode). */
-  const explainer = (w) => (bytes) => w.prepareAsIs(bytes, w.prepareSettings({ maxBase64Chars: 20_000_000 }));
 
   /** The photo quality report (issue 12): `{ verdict, reasons, messages, sharpness, …, elapsedMs }`. */
   async function assessImage(image, options = {}) {
@@ -286,7 +284,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (!(input instanceof Uint8Array) && !input.drawable) {
         throw new InvalidImageError("assessImage needs the image itself (bytes, Blob, base64, a canvas or <video>), not a URL");
       }
-      const report = await assessInput(await qualityWasm(), input, options, {}, explainer(w));
+      const report = await assessInput(await qualityWasm(), input, options, w.prepareSettings({}), w.checkImage);
       return { ...report, elapsedMs: Math.round((now() - started) * 10) / 10 };
     } catch (e) {
       throw fromWasm(e);
@@ -300,7 +298,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   async function gate(input, rest, settings) {
     if (settings.qualityGate === "off" || !(input instanceof Uint8Array || input.drawable)) return null;
     const started = now();
-    const report = await assessInput(await qualityWasm(), input, { document: rest.document, thresholds: rest.qualityThresholds }, { maxLongSidePx: settings.maxLongSidePx, target: settings.target }, explainer(await wasm()));
+    const report = await assessInput(await qualityWasm(), input, { document: rest.document, thresholds: rest.qualityThresholds }, settings, (await wasm()).checkImage);
     const quality = { ...report, elapsedMs: Math.round((now() - started) * 10) / 10 };
     if (settings.qualityGate === "block" && quality.verdict === "retake") {
       throw new PoorImageError(`the photo should be retaken before it is sent: ${quality.messages.en.join("; ")} (reasons: ${quality.reasons.join(", ")}); nothing was sent`, { quality });

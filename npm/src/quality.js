@@ -33,17 +33,18 @@ function pixels(source, width, height) {
 
 /**
  * The report for `input` (bytes or `{ drawable }`, from toBytesOrUrl). `quality`: the loaded
- * quality module; `sizing`: `{ maxLongSidePx, target }` of the prepare settings (the report
- * measures text height at the size that will be sent; Rust decides that size); `explain(bytes)`
- * throws the typed error of bytes the browser could not decode (the main module's checks).
+ * quality module; `settings`: the call's prepare settings (`prepareSettings`/`checkOptions`: the
+ * report measures text height at the size that will be sent; Rust decides that size);
+ * `explain(bytes)` throws the typed error of bytes the browser could not decode (the main
+ * module's `checkImage`).
  */
-export async function assessInput(quality, input, options, sizing = {}, explain = () => {}) {
+export async function assessInput(quality, input, options, settings, explain) {
   if (input.drawable) {
     const d = input.drawable;
     if (!hasCanvas()) throw new UnsupportedFormatError(`a ${d.kind} input needs a canvas; pass the image bytes instead`);
     if (!(d.width > 0 && d.height > 0)) throw new InvalidImageError(`the ${d.kind} has no pixels (closed or empty)`);
     const p = pixels(d.source, d.width, d.height);
-    return quality.assessRgba(p.rgba, p.width, p.height, d.width, d.height, sizing, options);
+    return quality.assessRgba(p.rgba, p.width, p.height, d.width, d.height, settings, options);
   }
   if (hasCanvas() && typeof g.createImageBitmap === "function" && typeof quality.assessRgba === "function") {
     // The browser decodes (and orients) the file; a format it cannot decode falls back to Rust.
@@ -56,7 +57,7 @@ export async function assessInput(quality, input, options, sizing = {}, explain 
     if (bitmap) {
       try {
         const p = pixels(bitmap, bitmap.width, bitmap.height);
-        return quality.assessRgba(p.rgba, p.width, p.height, bitmap.width, bitmap.height, sizing, options);
+        return quality.assessRgba(p.rgba, p.width, p.height, bitmap.width, bitmap.height, settings, options);
       } finally {
         bitmap.close();
       }
@@ -67,5 +68,5 @@ export async function assessInput(quality, input, options, sizing = {}, explain 
     explain(input); // not an image, cut short, HEIC…: the same typed error prepare would give
     throw new UnsupportedFormatError("this browser cannot decode the image to check its quality (send a JPEG or PNG)");
   }
-  return quality.assessBytes(input, sizing, options);
+  return quality.assessBytes(input, settings, options);
 }

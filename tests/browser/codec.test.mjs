@@ -815,6 +815,33 @@ test("decompression bombs under the pixel cap are refused before decoding, in bo
   checkError(await prepareBytes(new Uint8Array(webp), { codec: "wasm" }), nodeOcr.ImageTooLargeError, /decompression bomb/);
 });
 
+test("assessImage and the quality gate explain bytes the browser cannot decode with prepare's typed errors", async () => {
+  // The canvas cannot decode these; the browser's quality module has no decoders, so the main
+  // module's structure check names the problem (and a gated recognize() sends nothing).
+  const jpeg = await sharp({ create: { width: 320, height: 200, channels: 3, background: "#888" } }).jpeg().toBuffer();
+  const inputs = { text: Buffer.from("not an image at all"), cut: truncated(new Uint8Array(jpeg)), heic: HEIC_HEAD };
+  const r = await h.page.evaluate(async (given) => {
+    const out = {};
+    const name = (e) => ({ name: e?.name, message: e?.message });
+    for (const [k, data] of Object.entries(given)) {
+      out[k] = await T.ocr.assessImage(T.b64ToBytes(data)).then(() => null, name);
+      let fetched = 0;
+      const fetch = async () => (fetched++, new Response("{}"));
+      const gated = await T.ocr
+        .recognize(T.b64ToBytes(data), { document: "vehicleLicenseFront", apihz: { id: "1", key: "k" }, qualityGate: "block", fetch })
+        .then(() => null, name);
+      out[k + "Gate"] = { ...gated, fetched };
+    }
+    return out;
+  }, Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, b64(v)])));
+  assert.equal(r.text.name, "InvalidImageError", r.text.message);
+  assert.equal(r.cut.name, "InvalidImageError", r.cut.message);
+  assert.match(r.cut.message, /cut short|truncated|incomplete/i);
+  assert.equal(r.heic.name, "UnsupportedFormatError", r.heic.message);
+  assert.match(r.heic.message, /HEIC/);
+  for (const k of ["text", "cut", "heic"]) assert.deepEqual(r[k + "Gate"], { ...r[k], fetched: 0 }, k);
+});
+
 test("no uncaught page errors", () => {
   assert.deepEqual(h.errors.map(String), []);
 });

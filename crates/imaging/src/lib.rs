@@ -259,11 +259,7 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
 /// `codec: "none"`: the bytes handed back untouched (a JPEG up to its EOI) once their whole
 /// structure is checked, or refused: over the budget is `TooLarge` (nothing re-encodes them).
 pub fn pass_as_is(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageError> {
-    let info = probe(bytes)?;
-    if info.format == SourceFormat::Heif {
-        return Err(ImageError::unsupported(HEIC_MESSAGE));
-    }
-    let verdict = preflight::check_whole(info.format, bytes)?;
+    let (info, verdict) = preflight::structure(bytes)?;
     let end = usize::try_from(verdict.end).unwrap_or(bytes.len());
     let out = bytes.get(..end).unwrap_or(bytes);
     if base64_len(out.len()) > opts.max_base64_chars {

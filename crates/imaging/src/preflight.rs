@@ -267,12 +267,17 @@ pub fn pixels_plan(
 /// Refuses "magic bytes + garbage". Linear in the file's size and allocation-free beyond the
 /// headers (a few milliseconds for a 1 MB JPEG in wasm; PNG and WebP chunk payloads are skipped).
 pub fn verify_structure(bytes: &[u8]) -> Result<ImageInfo, ImageError> {
+    structure(bytes).map(|(info, _)| info)
+}
+
+/// [`verify_structure`] with the integrity verdict (where the image ends).
+pub(crate) fn structure(bytes: &[u8]) -> Result<(ImageInfo, Verdict), ImageError> {
     let info = probe(bytes)?;
     if info.format == SourceFormat::Heif {
         return Err(ImageError::unsupported(HEIC_MESSAGE));
     }
-    integrity::check(info.format, bytes, false)?;
-    Ok(info)
+    let verdict = integrity::check(info.format, bytes, false)?;
+    Ok((info, verdict))
 }
 
 /// The structure check of a file in memory (the Rust codec's path).

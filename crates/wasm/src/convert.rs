@@ -172,3 +172,29 @@ pub fn today() -> String {
         d.get_date()
     )
 }
+
+/// The effective settings object made by `prepareSettings` (numbers and the target): read
+/// without a JSON parser, which keeps the codec module small.
+pub fn prepare_options(
+    settings: &JsValue,
+) -> Result<vehicle_doc_ocr_imaging::PrepareOptions, OcrError> {
+    let num = |k: &str| {
+        get(settings, k)
+            .as_f64()
+            .filter(|n| n.is_finite() && *n >= 1.0)
+            .ok_or_else(|| OcrError::config("internal: a prepare setting is missing"))
+    };
+    Ok(vehicle_doc_ocr_imaging::PrepareOptions {
+        max_base64_chars: num("maxBase64Chars")? as usize,
+        max_long_side_px: num("maxLongSidePx")? as u32,
+        max_source_pixels: num("maxSourcePixels")? as u64,
+        min_quality: num("minQuality")?.min(100.0) as u8,
+        max_quality: num("maxQuality")?.min(100.0) as u8,
+        apply_orientation: true,
+        max_progressive_coeff_bytes: num("maxDecodeMemoryBytes")? as u64,
+        target: get(settings, "target")
+            .as_string()
+            .and_then(|t| vehicle_doc_ocr_imaging::SizeTarget::from_name(&t))
+            .ok_or_else(|| OcrError::config("internal: a prepare setting is missing"))?,
+    })
+}

@@ -79,30 +79,6 @@ pub fn settings_to_js(settings: &PrepareSettings) -> JsValue {
     o.into()
 }
 
-/// The effective settings object made by `prepareSettings` (numbers and the target): read
-/// without a JSON parser, which keeps the codec module small.
-fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrError> {
-    let num = |k: &str| {
-        crate::convert::get(settings, k)
-            .as_f64()
-            .filter(|n| n.is_finite() && *n >= 1.0)
-            .ok_or_else(|| OcrError::config(format!("internal: prepare setting `{k}` missing")))
-    };
-    Ok(imaging::PrepareOptions {
-        max_base64_chars: num("maxBase64Chars")? as usize,
-        max_long_side_px: num("maxLongSidePx")? as u32,
-        max_source_pixels: num("maxSourcePixels")? as u64,
-        min_quality: num("minQuality")?.min(100.0) as u8,
-        max_quality: num("maxQuality")?.min(100.0) as u8,
-        apply_orientation: true,
-        max_progressive_coeff_bytes: num("maxDecodeMemoryBytes")? as u64,
-        target: crate::convert::get(settings, "target")
-            .as_string()
-            .and_then(|t| imaging::SizeTarget::from_name(&t))
-            .ok_or_else(|| OcrError::config("internal: prepare setting `target` missing"))?,
-    })
-}
-
 /// Prepare image bytes with the pure-Rust codec. `settings` is what `prepareSettings` returned.
 /// Returns `{ bytes, base64, width, height, quality, sourceWidth, sourceHeight, sourceFormat,
 /// orientationApplied, encodes, passthrough }`.
@@ -110,7 +86,7 @@ fn settings_from_js(settings: &JsValue) -> Result<imaging::PrepareOptions, OcrEr
 #[wasm_bindgen(js_name = prepareWasm)]
 pub fn prepare_wasm(bytes: &[u8], settings: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let opts = settings_from_js(&settings)?;
+        let opts = crate::convert::prepare_options(&settings)?;
         let p = imaging::prepare(bytes, &opts).map_err(image_error)?;
         Ok(prepared_to_js(&p))
     };
@@ -128,7 +104,7 @@ pub fn prepare_rgba_wasm(
     settings: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let opts = settings_from_js(&settings)?;
+        let opts = crate::convert::prepare_options(&settings)?;
         let p = imaging::prepare_rgba(rgba, width, height, &opts).map_err(image_error)?;
         Ok(prepared_to_js(&p))
     };
@@ -191,12 +167,23 @@ pub fn base64_encode(bytes: &[u8]) -> String {
 #[wasm_bindgen(js_name = prepareAsIs)]
 pub fn prepare_as_is(bytes: &[u8], settings: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let opts = settings_from_js(&settings)?;
+        let opts = crate::convert::prepare_options(&settings)?;
         Ok(prepared_to_js(
             &imaging::pass_as_is(bytes, &opts).map_err(image_error)?,
         ))
     };
     run().map_err(|e| error_to_js(&e))
+}
+
+/// Throws the typed error of bytes a browser could not decode (not an image, cut short, HEIC's
+/// message: `imaging::verify_structure`, no budget, nothing copied back); the quality report's
+/// explanation when the canvas cannot decode a file.
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = checkImage)]
+pub fn check_image(bytes: &[u8]) -> Result<(), JsValue> {
+    imaging::verify_structure(bytes)
+        .map(|_| ())
+        .map_err(|e| error_to_js(&image_error(e)))
 }
 
 /// The plan for a file of `byteLength` bytes from its first bytes `head` (see
@@ -217,7 +204,7 @@ pub fn image_plan(
     height: u32,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
-        let opts = settings_from_js(&settings)?;
+        let opts = crate::convert::prepare_options(&settings)?;
         let max = imaging::preflight::BROWSER_MAX_CANVAS_PIXELS;
         let o = js_sys::Object::new();
         if head.is_empty() {
@@ -319,7 +306,7 @@ pub fn budget_step(
     history: &[f64],
 ) -> Result<JsValue, JsValue> {
     use imaging::BudgetStep as S;
-    let opts = settings_from_js(&settings).map_err(|e| error_to_js(&e))?;
+    let opts = crate::convert::prepare_options(&settings).map_err(|e| error_to_js(&e))?;
     let (min_q, max_q) = opts.quality_window();
     let mut search =
         imaging::BudgetSearch::new(width, height, opts.max_base64_chars, min_q, max_q, 10);

@@ -1,7 +1,7 @@
 //! `assessRgba` / `assessBytes`: the photo quality report of `crates/imaging/src/quality.rs`,
 //! built into its own lazily loaded module (feature `quality`). Converts and delegates only.
 
-use crate::convert::{error_to_js, get, set};
+use crate::convert::{error_to_js, get, prepare_options, set};
 #[cfg(feature = "quality-decode")]
 use crate::image::image_error;
 use vehicle_doc_ocr_core::{DocumentKind, OcrError};
@@ -114,24 +114,9 @@ fn report_to_js(r: &Report) -> JsValue {
     o.into()
 }
 
-/// `{ maxLongSidePx?, target? }` of the prepare settings → how the photo will be sent (text
-/// height is reported at that scale); absent keys take the prepare defaults.
-fn sending(sizing: &JsValue) -> vehicle_doc_ocr_imaging::PrepareOptions {
-    let mut o = vehicle_doc_ocr_imaging::PrepareOptions::default();
-    if let Some(cap) = get(sizing, "maxLongSidePx").as_f64() {
-        o.max_long_side_px = cap.clamp(1.0, 65_535.0) as u32;
-    }
-    if let Some(t) = get(sizing, "target")
-        .as_string()
-        .and_then(|t| vehicle_doc_ocr_imaging::SizeTarget::from_name(&t))
-    {
-        o.target = t;
-    }
-    o
-}
-
 /// Assess RGBA pixels (a canvas's `ImageData`, upright) of a `sourceWidth`×`sourceHeight`
-/// picture that will be prepared with `sizing` (`{ maxLongSidePx?, target? }`).
+/// picture that will be prepared with `settings` (what `prepareSettings` returned: the text
+/// height is reported at the size that will be sent).
 /// Not in the `quality-decode` build: Node and Workers have no canvas, so they only hand bytes.
 #[cfg(not(feature = "quality-decode"))]
 #[wasm_bindgen(js_name = assessRgba)]
@@ -141,7 +126,7 @@ pub fn assess_rgba(
     height: u32,
     source_width: u32,
     source_height: u32,
-    sizing: JsValue,
+    settings: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
@@ -151,21 +136,25 @@ pub fn assess_rgba(
                 .ok_or_else(|| {
                     OcrError::config("internal: the pixel buffer does not match its size")
                 })?;
-        let sent = sending(&sizing).sent_long_side(source_width, source_height);
+        let sent = prepare_options(&settings)?.sent_long_side(source_width, source_height);
         Ok(report_to_js(&quality::assess(luma, sent, layout, &t)))
     };
     run().map_err(|e| error_to_js(&e))
 }
 
-/// Assess image bytes (decoded here: Node, Workers) that will be prepared with `sizing`.
+/// Assess image bytes (decoded here: Node, Workers) that will be prepared with `settings`.
 /// Only in the `quality-decode` build: browsers decode with the canvas and call `assessRgba`.
 #[cfg(feature = "quality-decode")]
 #[wasm_bindgen(js_name = assessBytes)]
-pub fn assess_bytes(bytes: &[u8], sizing: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+pub fn assess_bytes(bytes: &[u8], settings: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let run = || -> Result<JsValue, OcrError> {
         let (layout, t) = parse(&options)?;
-        let (luma, sent) = quality::decode_luma(bytes, MAX_ANALYSIS_SIDE as u32, &sending(&sizing))
-            .map_err(image_error)?;
+        let (luma, sent) = quality::decode_luma(
+            bytes,
+            MAX_ANALYSIS_SIDE as u32,
+            &prepare_options(&settings)?,
+        )
+        .map_err(image_error)?;
         Ok(report_to_js(&quality::assess(luma, sent, layout, &t)))
     };
     run().map_err(|e| error_to_js(&e))
