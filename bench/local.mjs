@@ -112,10 +112,16 @@ const load1 = loadavg()[0];
 // ------------------------------------------------------------------ BENCHMARKS.md
 const s = (ms) => (ms / 1000).toFixed(1);
 const mb = (b) => (b / 1e6).toFixed(1);
+const size = (b) => (b < 1e6 ? `${(b / 1e3).toFixed(0)} KB` : `${mb(b)} MB`);
+const ratio = allWarmOf(throttled) / allWarmOf(plain);
+function allWarmOf(r) {
+  return median(Object.values(r.warm).flat());
+}
+const verdict = (ok) => (ok ? "met" : "**not met**");
 const rows = PHOTOS.map(
   (p) => `| ${p.file} (${p.document}) | ${s(median(plain.warm[p.file]))} s | ${s(median(throttled.warm[p.file]))} s | ${s(median(node.warm[p.file]))} s |`,
 );
-const allWarm = (r) => median(Object.values(r.warm).flat());
+const allWarm = allWarmOf;
 const section = `## On-device reading (issue 14)
 
 \`recognize(image, { document, local: {} })\` with no provider: the reading in the package's module
@@ -133,23 +139,33 @@ ${rows.join("\n")}
 | **all photos (median)** | **${s(allWarm(plain))} s** | **${s(allWarm(throttled))} s** | **${s(allWarm(node))} s** |
 | first call (licence-0010: worker, wasm and models from 127.0.0.1, engine built, read) | ${s(plain.first)} s | ${s(throttled.first)} s | ${s(node.first)} s |
 
-The CPU throttle is \`Emulation.setCPUThrottlingRate\` on the page's DevTools session (as the
-phone profile); whether Chromium applies it to a dedicated worker's thread shows in the column
-itself (equal columns mean it did not).
+The CPU throttle is \`Emulation.setCPUThrottlingRate\` (rate 4) on the page's DevTools session,
+as in the phone profile; it reaches the dedicated worker: the throttled readings took
+${ratio.toFixed(1)}× the plain ones here (not 4×: on a machine this loaded the plain run already
+waits for the CPU much of the time). Each profile runs in a fresh browser context (empty Cache
+API), so the first call includes the downloads, from 127.0.0.1 (no network time).
 
 Peak memory: the worker's wasm memory after the readings (it never shrinks, so this is its peak)
 ${mb(plain.memoryBytes)} MB in Chromium, ${mb(node.memoryBytes)} MB in Node; the Node process's peak
-resident set (\`process.resourceUsage().maxRSS\`, main thread + worker: V8, the wasm memory, the
-model bytes) ${mb(node.maxRssKiB * 1024)} MB. Target of issue 14: ≤ 200 MB.
+resident set (\`process.resourceUsage().maxRSS\`, main thread and worker: two V8 isolates, the
+main module, the worker's wasm memory, the model files read before they are copied into it)
+${mb(node.maxRssKiB * 1024)} MB.
 
 Downloads (once per browser: the models go into the Cache API, keyed by the package version):
 
 | file | raw | gzip -9 |
 |---|---:|---:|
-${sizes.map((z) => `| ${z.name} | ${mb(z.raw)} MB | ${mb(z.gz)} MB |`).join("\n")}
+${sizes.map((z) => `| ${z.name} | ${size(z.raw)} | ${size(z.gz)} |`).join("\n")}
 | **all** | **${mb(sizes.reduce((n, z) => n + z.raw, 0))} MB** | **${mb(sizes.reduce((n, z) => n + z.gz, 0))} MB** |
 
-Target of issue 14: ≤ 3 s per photo in Chromium unthrottled on this machine.
+| target of issue 14 | measured here | |
+|---|---:|---|
+| ≤ 3 s per photo in Chromium, unthrottled | ${s(allWarm(plain))} s | ${verdict(allWarm(plain) <= 3000)} |
+| ≤ 200 MB peak memory (the worker's wasm memory) | ${mb(plain.memoryBytes)} MB | ${verdict(plain.memoryBytes <= 200e6)} |
+
+The reading itself is the native pipeline's (docs/LOCAL_OCR.md: 4.5 s a photo natively on this
+machine under load); the levers listed there (recognize only the lines next to a label, detection
+at 960 for the licence, decode at 1600 px) apply to both numbers.
 `;
 replaceSection(new URL("../BENCHMARKS.md", import.meta.url).pathname, "## On-device reading", section);
 log("BENCHMARKS.md: ## On-device reading written");
