@@ -23,7 +23,7 @@ serve({
       const [det, rec, dict] = await Promise.all([readFile(paths.det), readFile(paths.rec), readFile(paths.dict, "utf8")]);
       return { det, rec, dict };
     } catch (e) {
-      throw modelsMissing(paths.dir ?? "the local.models directory", e?.code ?? "unreadable");
+      throw modelsMissing(paths.dir ?? "the local.models directory", e?.code ?? "unreadable", { node: true });
     }
   },
 });

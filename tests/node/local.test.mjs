@@ -106,6 +106,12 @@ describe("recognize({ local }) off the event loop", () => {
     assertAcceptedAreRight("licence-0030.jpg", r);
   });
 
+  test("configureWasm({ local }): a wrong value, or a change after the local module is loaded, is a ConfigError", async () => {
+    assert.throws(() => ocr.configureWasm({ local: 42 }), ocr.ConfigError);
+    // The tests above loaded it.
+    assert.throws(() => ocr.configureWasm({ local: "/elsewhere/vehicle_doc_ocr_local_bg.wasm" }), /already loaded/);
+  });
+
   test("the browser's model cache is keyed by this package's version", async () => {
     const { MODEL_CACHE } = await import("../../npm/src/local-worker.js");
     const { version } = JSON.parse(readFileSync(new URL("../../npm/package.json", import.meta.url), "utf8"));
