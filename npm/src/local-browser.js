@@ -35,11 +35,22 @@ function modelsFolder(local) {
   return url.endsWith("/") ? url : `${url}/`;
 }
 
+const NOT_LOADED =
+  "the local-reading Web Worker (local-worker-browser.js) could not be loaded: it is emitted by Vite and webpack 5 " +
+  "and served next to the package's code with native modules; with esbuild, bundle it as a second ESM entry point " +
+  "named local-worker-browser next to your bundle (see the README); a CSP needs worker-src 'self'";
+
 const client = localClient(({ message, failed }) => {
   if (typeof Worker !== "function") {
     throw new ConfigError("local reading runs in a Web Worker, which this runtime does not have (it needs module workers: Chrome 80, Safari 15, Firefox 114)");
   }
-  const w = new Worker(new URL("./local-worker-browser.js", import.meta.url), { type: "module" });
+  let w;
+  try {
+    // This exact form is what Vite and webpack 5 recognise to emit the worker.
+    w = new Worker(new URL("./local-worker-browser.js", import.meta.url), { type: "module" });
+  } catch {
+    throw new ConfigError(NOT_LOADED); // e.g. an IIFE bundle (no import.meta.url) or a CSP refusal
+  }
   w.onmessage = (e) => message(e.data);
   w.onerror = (e) => {
     e.preventDefault?.();
@@ -47,7 +58,7 @@ const client = localClient(({ message, failed }) => {
   };
   w.onmessageerror = () => failed();
   return { post: (m) => w.postMessage(m), terminate: () => w.terminate(), busy: () => {} };
-});
+}, () => new ConfigError(NOT_LOADED));
 
 /** How many workers were started and the largest wasm memory a reading left (bench). */
 export const localStats = client.stats;

@@ -11,16 +11,22 @@ const aborted = () => new AbortedError("the call was cancelled by the caller's A
 /**
  * `spawn({ message, failed })` starts a worker and returns `{ post(message), terminate(), busy(boolean) }`;
  * it calls `message(data)` for each answer and `failed()` if the worker dies on its own.
+ * `notLoaded()`: the error when the worker dies before its script said it was ready.
  */
-export function localClient(spawn) {
+export function localClient(spawn, notLoaded = () => null) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> { message, resolve, reject }
   const stats = { workersStarted: 0, memoryBytes: 0 };
 
   function start() {
+    let ready = false;
     const w = spawn({
       message(m) {
+        if (m?.ready === true) {
+          ready = true;
+          return;
+        }
         const p = pending.get(m?.id);
         if (!p) return;
         pending.delete(m.id);
@@ -41,7 +47,7 @@ export function localClient(spawn) {
         const all = [...pending.values()];
         pending.clear();
         for (const p of all) {
-          p.reject(new ProviderError("the on-device reading's worker stopped (it could not load, or ran out of memory)", { retryable: false }));
+          p.reject((!ready && notLoaded()) || new ProviderError("the on-device reading's worker stopped (out of memory?)", { retryable: false }));
         }
       },
     });

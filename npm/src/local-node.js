@@ -51,7 +51,7 @@ const client = localClient(({ message, failed }) => {
     terminate: () => void w.terminate(),
     busy: (b) => (b ? w.ref() : w.unref()),
   };
-});
+}, () => new ConfigError("the local-reading worker (local-worker-node.js) could not be loaded: reinstall vehicle-doc-ocr"));
 
 /** How many workers were started and the largest wasm memory a reading left (bench). */
 export const localStats = client.stats;

@@ -6,7 +6,8 @@
 //     wasm:   where the local .wasm is (null: next to the package's wasm files)
 //     models: where the three model files are (browser: a folder URL or null for the default
 //             folder `models/` next to the local .wasm; Node: { det, rec, dict } file paths)
-//   worker → main thread       { id, ok: true, value: { result, settled, fields }, memoryBytes }
+//   worker → main thread       { ready: true } once, when the worker's script has loaded
+//                              { id, ok: true, value: { result, settled, fields }, memoryBytes }
 //                              { id, ok: false, error: { __vehicleDocOcr, code, message, … }, fatal }
 //
 // `memoryBytes` is the wasm memory's size after the reading (its peak: wasm memory never
@@ -77,6 +78,7 @@ export function serve({ receive, post, loadModule, loadModels, modelsKey }) {
   receive((message) => {
     queue = queue.then(() => handle(message));
   });
+  post({ ready: true }); // the script loaded: a later failure is not a hosting problem
 }
 
 /** The error when the model files are not where they should be (`node`: the advice for Node). */

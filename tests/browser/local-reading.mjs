@@ -71,12 +71,14 @@ let page;
 const requests = new Map(); // path -> count
 const modelRequests = () => MODEL_FILES.reduce((n, f) => n + (requests.get(`/npm/wasm/models/${f}`) ?? 0), 0);
 const errors = [];
+let workerAsHtml = false; // the dev-server mistake: index.html answered for the worker's script
 
 before(async () => {
   server = await startStaticServer((path) => {
     requests.set(path, (requests.get(path) ?? 0) + 1);
     if (path === "/__blank.html") return { type: "text/html", body: BLANK };
     if (path === "/__local.js") return { type: "text/javascript", body: PAGE };
+    if (workerAsHtml && path === "/npm/src/local-worker-browser.js") return { type: "text/html", body: BLANK };
     const m = /^\/npm\/wasm\/models\/([^/]+)$/.exec(path);
     if (m && MODEL_FILES.includes(m[1])) return { type: "application/octet-stream", body: readFileSync(MODELS_DIR + m[1]) };
     return null;
@@ -172,6 +174,24 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     assert.ok(again.ok, JSON.stringify(again));
     assert.equal(again.r.provider, "local");
     assert.equal(workers(), started + 1, "the aborted reading's worker was replaced by a new one");
+  });
+
+  test("a worker script that cannot be loaded is a ConfigError that says how to serve it", async () => {
+    const context = await browser.newContext();
+    const p = await context.newPage();
+    workerAsHtml = true;
+    try {
+      await p.goto(`${server.url}/__blank.html`);
+      await p.addScriptTag({ url: "/__local.js", type: "module" });
+      await p.waitForFunction(() => globalThis.L !== undefined);
+      const r = await p.evaluate(([b64, o]) => L.read(b64, o), [photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {} }]);
+      assert.equal(r.ok, false);
+      assert.equal(r.name, "ConfigError", r.message);
+      assert.match(r.message, /local-worker-browser\.js could not be loaded|\(local-worker-browser\.js\) could not be loaded/);
+    } finally {
+      workerAsHtml = false;
+      await context.close();
+    }
   });
 
   test("a page that does not pass `local` never fetches the worker, the local wasm or the models", async () => {
