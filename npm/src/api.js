@@ -313,7 +313,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
    */
   async function recognizeWithLocal(image, options, local, rest) {
     if (!readLocally) {
-      throw new ConfigError("local reading (option `local`) runs in Node in this version; in browsers it is planned in a Web Worker");
+      throw new ConfigError("local reading (option `local`) runs in Node and in browsers (a Web Worker), not in this runtime");
     }
     const hasProvider = rest.apihz !== undefined || rest.juhe !== undefined || rest.proxyUrl !== undefined;
     const w = await wasm();
@@ -321,7 +321,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     const input = await toBytesOrUrl(w, image);
     if (!(input instanceof Uint8Array)) throw new InvalidImageError("local reading needs the image bytes (a Uint8Array, Blob or base64), not a URL or pixels");
     const started = now();
-    const reading = await readLocally(local, input, rest.document);
+    begun.local = true; // configureWasm({ local }) is too late from here on
+    const reading = await readLocally(local, input, rest.document, { signal: options.signal, wasm: locations.local });
     const summary = { settled: reading.settled, fields: reading.fields, elapsedMs: Math.round(now() - started) };
     if (reading.settled || !hasProvider) return { ...reading.result, local: summary };
     const { local: _ignored, ...withoutLocal } = options;

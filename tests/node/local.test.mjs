@@ -74,3 +74,47 @@ describe("recognize({ local }) in Node", () => {
     assert.equal(billable(sim), 0);
   });
 });
+
+// The reading runs in a worker_threads worker (npm/src/local-node.js): the event loop stays free
+// and an AbortSignal stops the call at once.
+describe("recognize({ local }) off the event loop", () => {
+  test("timers keep firing while a photo is read on the device", async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 20);
+    try {
+      const r = await ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {} });
+      assert.equal(r.provider, "local");
+      assertAcceptedAreRight("licence-0010.jpg", r);
+    } finally {
+      clearInterval(timer);
+    }
+    // A reading held on the event loop would let the timer fire at most once or twice.
+    assert.ok(ticks >= 5, `the timer fired ${ticks} times during the reading`);
+  });
+
+  test("an abort rejects with AbortedError, and the next call reads again", async () => {
+    const ac = new AbortController();
+    const call = ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {}, signal: ac.signal });
+    setTimeout(() => ac.abort(), 1000); // the worker is reading by then (the outcome is the same earlier)
+    await rejection(call, ocr.AbortedError);
+    await rejection(
+      ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {}, signal: AbortSignal.abort() }),
+      ocr.AbortedError,
+    );
+    const r = await ocr.recognize(photo("licence-0030.jpg"), { document: "vehicleLicenseFront", local: {} });
+    assert.equal(r.provider, "local");
+    assertAcceptedAreRight("licence-0030.jpg", r);
+  });
+
+  test("configureWasm({ local }): a wrong value, or a change after the local module is loaded, is a ConfigError", async () => {
+    assert.throws(() => ocr.configureWasm({ local: 42 }), ocr.ConfigError);
+    // The tests above loaded it.
+    assert.throws(() => ocr.configureWasm({ local: "/elsewhere/vehicle_doc_ocr_local_bg.wasm" }), /already loaded/);
+  });
+
+  test("the browser's model cache is keyed by this package's version", async () => {
+    const { MODEL_CACHE } = await import("../../npm/src/local-worker.js");
+    const { version } = JSON.parse(readFileSync(new URL("../../npm/package.json", import.meta.url), "utf8"));
+    assert.ok(MODEL_CACHE.startsWith(`vehicle-doc-ocr-${version}-`), MODEL_CACHE);
+  });
+});

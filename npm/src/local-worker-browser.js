@@ -1,0 +1,64 @@
+// The module Web Worker of on-device reading in browsers (issue 14): loads
+// vehicle_doc_ocr_local_bg.wasm (next to the package's wasm files, or where
+// `configureWasm({ local })` says) and the PP-OCRv4 models (the folder `models/` next to that
+// .wasm, or `local: { models }`), fetched on the first reading and kept in the Cache API
+// (MODEL_CACHE, keyed by the package's version; the HTTP cache where there is no Cache API).
+// Started by local-browser.js; the protocol is in local-worker.js.
+import init, { LocalEngine } from "../wasm/vehicle_doc_ocr_local.js";
+import { ConfigError } from "./errors.js";
+import { MODEL_CACHE, MODEL_FILES, modelsMissing, serve } from "./local-worker.js";
+import { wasmInput } from "./wasm.js";
+
+/** The cache bucket (old buckets of this package deleted), or null without the Cache API. */
+let cacheOpened = null;
+function openCache() {
+  cacheOpened ??= (async () => {
+    try {
+      if (typeof caches === "undefined") return null;
+      for (const name of await caches.keys()) {
+        if (name.startsWith("vehicle-doc-ocr-") && name !== MODEL_CACHE) await caches.delete(name);
+      }
+      return await caches.open(MODEL_CACHE);
+    } catch {
+      return null; // e.g. an insecure context or storage disabled: the HTTP cache only
+    }
+  })();
+  return cacheOpened;
+}
+
+async function modelFile(folder, file) {
+  const url = new URL(file, folder).href;
+  const cache = await openCache();
+  const hit = cache ? await cache.match(url).catch(() => undefined) : undefined;
+  if (hit) return hit;
+  let res;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw modelsMissing(folder, `could not fetch ${file}: ${e?.name ?? "network error"}`);
+  }
+  if (!res.ok) throw modelsMissing(folder, `HTTP ${res.status} for ${file}`);
+  if ((res.headers.get("content-type") ?? "").includes("text/html")) throw modelsMissing(folder, `got HTML instead of ${file}`);
+  if (cache) await cache.put(url, res.clone()).catch(() => {});
+  return res;
+}
+
+serve({
+  receive: (handler) => {
+    self.onmessage = (e) => handler(e.data);
+  },
+  post: (m) => self.postMessage(m),
+  async loadModule(wasm) {
+    const source = wasm ?? new URL("../wasm/vehicle_doc_ocr_local_bg.wasm", import.meta.url);
+    const out = await init({ module_or_path: await wasmInput(source, { stream: true }) });
+    const where = typeof source === "string" || source instanceof URL ? new URL(String(source), self.location.href) : null;
+    return { LocalEngine, memory: out.memory, defaultModels: where ? new URL("models/", where).href : null };
+  },
+  modelsKey: (models, loaded) => models ?? loaded.defaultModels,
+  async loadModels(models, loaded) {
+    const folder = models ?? loaded.defaultModels;
+    if (!folder) throw new ConfigError("configureWasm({ local }) was given the module itself, so the models folder cannot be found next to it: pass local: { models: \"<url of the folder>\" }");
+    const [det, rec, dict] = await Promise.all([MODEL_FILES.det, MODEL_FILES.rec, MODEL_FILES.dict].map((f) => modelFile(folder, f)));
+    return { det: new Uint8Array(await det.arrayBuffer()), rec: new Uint8Array(await rec.arrayBuffer()), dict: await dict.text() };
+  },
+});
