@@ -28,10 +28,7 @@ export const MODEL_CACHE = "vehicle-doc-ocr-0.1.0-ocr-models-1.4.2";
 
 /** A plain (structured-clonable) form of an error thrown while loading or reading. */
 export function plainError(e) {
-  if (e instanceof VehicleDocOcrError) {
-    return { __vehicleDocOcr: true, code: e.code, name: e.name, message: e.message, retryable: e.retryable };
-  }
-  if (e && typeof e === "object" && e.__vehicleDocOcr === true) {
+  if (e instanceof VehicleDocOcrError || (e && typeof e === "object" && e.__vehicleDocOcr === true)) {
     return { __vehicleDocOcr: true, code: e.code, name: e.name, message: e.message, retryable: e.retryable };
   }
   // A trap or a runtime failure: never forwarded raw (it could hold a URL or data).
