@@ -13,7 +13,7 @@
 // Not a test: nothing here decides pass or fail.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { replaceSection } from "./sections.mjs";
@@ -173,6 +173,7 @@ async function inWorker(name, bytes, { w, h, q }) {
 
 const ids = ["card12", "page12", "iphone12", ...(process.env.BENCH_QUICK === "1" ? [] : ["card48"])];
 const dir = mkdtempSync(join(tmpdir(), "peers-"));
+const load0 = loadavg()[0];
 const rows = [];
 try {
   for (const id of ids) {
@@ -216,7 +217,7 @@ const LABELS = { ours: "**vehicle-doc-ocr** (wasm)", photon: "@cf-wasm/photon 0.
 const md = [];
 md.push("## Codec peers (Node)");
 md.push("");
-md.push(`\`node bench/peers.mjs\` (part of \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${RUNS} runs after a warm-up, median; one fresh process per contestant and case. Each peer decodes the same source, resizes to our output's size and encodes at the JPEG quality whose output is closest to ours without passing it by more than 3 % (searched untimed). Peak: the process's RSS high-water mark above its baseline after the modules loaded (JS garbage included: the input copy, the output and its base64 string). Ours also: the codec module's wasm linear memory after the runs (\`memory.buffer.byteLength\` of the instance exporting \`prepareWasm\`, caught by wrapping \`WebAssembly.Instance\` in the child; wasm memory never shrinks, so this is its peak, the input copied in included; issue 13's target for 48 MP: ≤ 64 MB). This machine has 2 shared cores: compare within a row.`);
+md.push(`\`node bench/peers.mjs\` (part of \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, Node ${process.versions.node}, ${RUNS} runs after a warm-up, median; one fresh process per contestant and case. Each peer decodes the same source, resizes to our output's size and encodes at the JPEG quality whose output is closest to ours without passing it by more than 3 % (searched untimed). Peak: the process's RSS high-water mark above its baseline after the modules loaded (JS garbage included: the input copy, the output and its base64 string). Ours also: the codec module's wasm linear memory after the runs (\`memory.buffer.byteLength\` of the instance exporting \`prepareWasm\`, caught by wrapping \`WebAssembly.Instance\` in the child; wasm memory never shrinks, so this is its peak, the input copied in included; issue 13's target for 48 MP: ≤ 64 MB). This machine has 2 shared cores (1-minute load average ${load0.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end): compare within a row. Ours runs with the default options (\`target: "legible"\`: 1600 px, off the DCT snap, so a 5/8 decode and a resize).`);
 md.push("");
 md.push("| source | contestant | output | JPEG q | bytes | time | vs ours | peak memory (RSS) | wasm linear memory |");
 md.push("|---|---|---|---:|---:|---:|---:|---:|---:|");
