@@ -18,6 +18,20 @@ export const CASES = [
 ];
 
 /**
+ * Realistic phone photos for the phone profile (bench/phone.mjs): photos of the "legible" OCR
+ * check's corpus (bench/ocr/corpus.py, `CORPUS_KIND=legible`, seed 12, photo `index`), rendered at
+ * camera size: a real 行驶证 or 登记证书 with Chinese text in perspective on a table, filling `fill`
+ * of the frame, a little camera blur and noise (σ 2 at full resolution: what a phone's denoiser
+ * leaves), JPEG q 88. Made by the OCR tools' Python (OCR_PYTHON); skipped where it is missing.
+ */
+export const REAL_CASES = [
+  { id: "real12cert", label: "12 MP photo: 登记证书 page, clean (corpus #0)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 0 } },
+  { id: "real12noise", label: "12 MP photo: 行驶证 in a sleeve, noisy (corpus #1)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 1 } },
+  { id: "real12lic", label: "12 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 6 } },
+  { id: "real48lic", label: "48 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 8000, h: 6000, corpus: { size: "8000x6000", index: 6 }, big: true },
+];
+
+/**
  * The bench page both benches drive: a static server for the repository plus `/__bench.html` and
  * the generated sources at `/__bench/<case id>` (`files`: id → bytes), headless Chromium with
  * `--expose-gc`, and `pageModule` imported into the page as `globalThis[name]`.

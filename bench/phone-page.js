@@ -1,6 +1,6 @@
 // In-page side of the phone profile (bench/phone.mjs): our prepareImage with any options (so a new
 // target is one line in phone.mjs's CONTESTANTS), and bench/page.js's browser-image-compression and
-// native single pass. Each run returns { ms, base64Length, bodyBytes, width, height }.
+// native single pass. Each run returns { ms, base64Length, bodyBytes, width, height } (and quality for ours).
 import * as ocr from "/npm/src/browser.js";
 import { BUDGET, contestants, load } from "/bench/page.js";
 import * as shared from "/bench/page.js";
@@ -54,7 +54,7 @@ export async function runOnce(kind, opts, file, upright) {
     const p = await ocr.prepareImage(file, { codec: "browser", maxBase64Chars: BUDGET, ...opts });
     ms = now() - t;
     lastBase64 = p.base64;
-    return { ms, base64Length: p.base64Length, bodyBytes: formBodyBytes(p.base64), width: p.width, height: p.height };
+    return { ms, base64Length: p.base64Length, bodyBytes: formBodyBytes(p.base64), width: p.width, height: p.height, quality: p.quality };
   }
   const out = await contestants[kind](file, upright);
   ({ ms, width, height } = out);

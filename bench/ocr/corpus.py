@@ -14,6 +14,9 @@ cap), as JPEG q 88. Ground truth (the field values) goes to `manifest.json`.
 proportion), and `CORPUS_KIND=legible` the set the "legible" size target is proven on
 (`legible.py`): realistic photos a user would send, i.e. the document filling 35-95 % of the frame
 and only mild degradations (clean, noise, low light, slight defocus or shake, glare on a sleeve).
+`CORPUS_KIND=noisy`: the same photos, all with sensor noise from mild to grainy (the check of the
+"legible" target's noise rule). `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
+realistic cases, `bench/phone.mjs`).
 
 Development and benchmark tooling only: never a dependency of the package.
 """
@@ -204,6 +207,12 @@ LEGIBLE_CONDITIONS = ["clean", "noise", "dark", "defocus", "glare", "motion"]
 
 def spec_for(seed: int, i: int) -> Spec:
     rng = random.Random(seed * 100_003 + i)
+    if KIND == "noisy":
+        # The "legible" target's noise check: every photo noisy, from a little more than the
+        # legible set's noisiest (level 0.3) to grainy (level 0.55: sigma 33 at full resolution).
+        fill = rng.uniform(0.35, 0.95)
+        document = "certificate" if i % 3 == 0 else "licence"
+        return Spec(i, document, "noise", rng.uniform(0.1, 0.55), fill, rng.choice(["plain", "wood", "pattern"]), rng.random() < 0.5)
     if KIND == "legible":
         condition = LEGIBLE_CONDITIONS[i % len(LEGIBLE_CONDITIONS)]
         document = "certificate" if rng.random() < 0.25 else "licence"
@@ -360,7 +369,9 @@ def main() -> None:
     seed = int(os.environ.get("CORPUS_SEED", "12"))
     os.makedirs(out, exist_ok=True)
     manifest = []
-    for i in range(n):
+    # CORPUS_INDICES=0,6: only those photos of the corpus (the phone bench's realistic cases).
+    only = os.environ.get("CORPUS_INDICES")
+    for i in [int(v) for v in only.split(",")] if only else range(n):
         photo, meta = make_photo(seed, i)
         cv2.imwrite(os.path.join(out, meta["file"]), cv2.cvtColor(photo, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 88])
         manifest.append(meta)

@@ -108,6 +108,12 @@ def main() -> None:
         for doc in ("licence", "certificate"):
             dh = [h for p in photos if p["document"] == doc for h in got[p["file"]]["hits"].values()]
             row[doc] = sum(dh) / len(dh) if dh else None
+        row["byCondition"] = {}
+        for cond in sorted({p["condition"] for p in photos}):
+            ch = [h for p in photos if p["condition"] == cond for h in got[p["file"]]["hits"].values()]
+            row["byCondition"][cond] = sum(ch) / len(ch)
+        if opts is not None:
+            row["qualities"] = sorted({made[p["file"]]["quality"] or 0 for p in photos})
         b64.sort()
         row.update(medianBase64=statistics.median(b64), p90Base64=b64[int(0.9 * (len(b64) - 1))], maxBase64=b64[-1])
         rows.append(row)
@@ -141,6 +147,11 @@ def main() -> None:
            "| what is read | 行驶证 recall | 登记证书 recall |", "|---|---:|---:|"]
     pct = lambda v: "–" if v is None else f"{100 * v:.1f} %"
     md += [f"| {r['variant']} | {pct(r['licence'])} | {pct(r['certificate'])} |" for r in rows]
+    conds = list(rows[0]["byCondition"])
+    n_cond = {c: sum(p["condition"] == c for p in photos) for c in conds}
+    md += ["", "By condition (photos):", "", "| what is read | " + " | ".join(f"{c} ({n_cond[c]})" for c in conds) + " |",
+           "|---|" + "---:|" * len(conds)]
+    md += [f"| {r['variant']} | " + " | ".join(pct(r["byCondition"][c]) for c in conds) + " |" for r in rows]
     legible = next((r for r in rows if r["variant"] == "legible"), None)
     budget = next((r for r in rows if r["variant"] == "budget"), None)
     if legible is not None:

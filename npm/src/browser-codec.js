@@ -366,11 +366,19 @@ function sampleCanvas(canvas) {
 async function fitBudget(w, canvas, settings) {
   const { width, height } = canvas;
   const history = []; // what was done, replayed by the stateless step: [kind, bytes, factor]…
-  let sample = null;
+  let sample = canvas.height >= 8 * BAND_ROWS ? sampleCanvas(canvas) : null;
+  // The picture's sensor noise, measured on the probe sample (the Rust rule lowers the "legible"
+  // quality ceiling of a noisy picture: bytes spent on noise do not make text more legible).
+  let noise = 0;
+  if (sample) {
+    const { width: sw, height: sh } = sample.sample;
+    const { data } = context2d(sample.sample).getImageData(0, 0, sw, sh);
+    noise = w.noiseLevel(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), sw, sh, BAND_ROWS);
+  }
   let best = null;
   let pending = null; // the last full encode, until the next step says whether it is the best fit
   for (;;) {
-    const step = w.budgetStep(width, height, settings, history);
+    const step = w.budgetStep(width, height, settings, history, noise);
     if (pending && step.keep) best = pending;
     pending = null;
     if (step.kind === "sample") {

@@ -427,6 +427,21 @@ test('the default target "legible": a 12 MP photo goes out at 1600 px and q ≤ 
   assert.ok(legible.base64Length < 0.7 * budget.base64Length, `legible ${legible.base64Length} vs budget ${budget.base64Length}`);
 });
 
+test('"legible" follows the Rust noise rule: a noisy photo goes out at q 70, a quiet one and a pinned quality at 85', async () => {
+  const [noisy, pinned, quiet] = await h.page.evaluate(async () => {
+    const photo = await T.noisyJpeg(4000, 3000, { seed: 7, amplitude: 32 });
+    const calm = await T.noisyJpeg(4000, 3000, { seed: 7, amplitude: 2 });
+    const legible = { target: "legible" };
+    return [await T.run(photo, legible), await T.run(photo, { ...legible, minQuality: 85 }), await T.run(calm, legible)];
+  });
+  for (const p of [noisy, pinned, quiet]) checkPrepared(p);
+  assert.deepEqual([noisy.codec, noisy.width, noisy.height], ["browser", 1600, 1200]);
+  assert.equal(noisy.quality, 70);
+  assert.equal(pinned.quality, 85);
+  assert.equal(quiet.quality, 85);
+  assert.ok(noisy.base64Length < 0.8 * pinned.base64Length, `noisy ${noisy.base64Length} vs pinned ${pinned.base64Length}`);
+});
+
 test("a 12 MP detailed photo: downscaled to the cap, budget spent well, few encodes, at every budget", async () => {
   for (const budget of [1_000_000, 300_000, 50_000]) {
     const p = await h.page.evaluate(async (b) => T.run(await T.noisyJpeg(4000, 3000), { maxBase64Chars: b }), budget);

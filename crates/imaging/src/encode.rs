@@ -132,6 +132,71 @@ fn too_wide() -> ImageError {
     ImageError::too_large("the picture is wider or taller than 65535 pixels")
 }
 
+/// The picture's sensor noise: the standard deviation (in 8-bit luma levels) of pixel noise, as
+/// a robust estimate that text and edges do not inflate (docs/IMAGE_POLICY.md, "Noise").
+///
+/// Every interior pixel's response to the 3×3 second-difference mask
+/// `[1 −2 1; −2 4 −2; 1 −2 1]` (Immerkær 1996) cancels smooth shading and paper texture; on
+/// white noise of deviation σ it has deviation 6σ. Its median absolute value × 1.4826 / 6
+/// estimates σ; a median, unlike Immerkær's mean, ignores the minority of pixels on strokes and
+/// edges. `pixels`: rows of `channels` bytes per pixel (1 gray, 3 RGB, 4 RGBA; luma from the first
+/// three). `band_rows`: the picture is a stack of unrelated bands this many rows tall (the canvas
+/// codec's probe sample, 16), and no mask straddles two; 0 = one picture. 0 for pictures under
+/// 3×3 or a buffer too short.
+pub fn noise_level(pixels: &[u8], width: u32, height: u32, channels: u8, band_rows: u32) -> f64 {
+    let (w, h, c) = (width as usize, height as usize, channels.max(1) as usize);
+    if w < 3 || h < 3 || pixels.len() / c / w < h {
+        return 0.0;
+    }
+    let luma = |row: usize| -> Vec<i32> {
+        let line = pixels
+            .get(row * w * c..(row + 1) * w * c)
+            .unwrap_or_default();
+        line.chunks_exact(c)
+            .map(|p| match *p {
+                [r, g, b, ..] => (77 * r as i32 + 150 * g as i32 + 29 * b as i32 + 128) >> 8,
+                [v, ..] => v as i32,
+                [] => 0,
+            })
+            .collect()
+    };
+    // |response| histogram, saturated at its last bin: the median is far below it.
+    let mut hist = [0u32; 512];
+    let mut count = 0u64;
+    let (mut a, mut b) = (luma(0), luma(1));
+    let band = band_rows as usize;
+    for y in 2..h {
+        let n = luma(y);
+        // The rows y − 2 and y in different bands: no mask centred on y − 1.
+        let straddles = band >= 3 && (y - 2) / band != y / band;
+        for x in 1..w - 1 {
+            if straddles {
+                break;
+            }
+            let (p, q, r) = (&a, &b, &n);
+            let corners = p[x - 1] + p[x + 1] + r[x - 1] + r[x + 1];
+            let sides = p[x] + r[x] + q[x - 1] + q[x + 1];
+            let v = (corners - 2 * sides + 4 * q[x]).unsigned_abs() as usize;
+            if let Some(bin) = hist.get_mut(v.min(511)) {
+                *bin += 1;
+            }
+            count += 1;
+        }
+        a = std::mem::replace(&mut b, n);
+    }
+    let half = count.div_ceil(2);
+    let mut seen = 0u64;
+    for (v, &n) in hist.iter().enumerate() {
+        if seen + n as u64 >= half {
+            // Within the bin, as if its values spread evenly over [v − ½, v + ½).
+            let at = v as f64 - 0.5 + (half - seen) as f64 / n.max(1) as f64;
+            return 1.4826 * at.max(0.0) / 6.0;
+        }
+        seen += n as u64;
+    }
+    0.0
+}
+
 /// A sample of the raster: `bands` horizontal strips of 16 rows spread evenly over the height.
 fn probe_sample(r: &Raster) -> Option<(Raster, f64)> {
     let h = r.height as usize;
@@ -215,6 +280,65 @@ pub(crate) fn fit(
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Gray paper with a gradient, with `ink`: 2-px vertical strokes every 16 px in every other
+    /// 12-row line (a mask touches a stroke on about one pixel in eight), and uniform noise of
+    /// ±`amp`.
+    fn page(w: usize, h: usize, ink: bool, amp: i32, seed: u64) -> Vec<u8> {
+        let mut s = seed | 1;
+        let mut rnd = move || {
+            s ^= s << 13;
+            s ^= s >> 7;
+            s ^= s << 17;
+            s
+        };
+        let mut out = Vec::with_capacity(w * h);
+        for y in 0..h {
+            for x in 0..w {
+                let stroke = ink && (y / 12) % 2 == 0 && (x / 2) % 8 == 0;
+                let base = if stroke {
+                    40
+                } else {
+                    200 + (x * 20 / w) as i32
+                };
+                let n = if amp > 0 {
+                    (rnd() % (2 * amp as u64 + 1)) as i32 - amp
+                } else {
+                    0
+                };
+                out.push((base + n).clamp(0, 255) as u8);
+            }
+        }
+        out
+    }
+
+    /// The estimate finds uniform noise of ±a on plain paper and on paper covered
+    /// with strokes, and finds next to none on a clean page full of edges.
+    #[test]
+    fn noise_level_measures_noise_not_strokes() {
+        for amp in [3, 6, 12] {
+            // Integers uniform on −a..=a: variance a(a + 1)/3.
+            let sigma = (amp as f64 * (amp as f64 + 1.0) / 3.0).sqrt();
+            for ink in [false, true] {
+                let got = noise_level(&page(320, 240, ink, amp, 7), 320, 240, 1, 0);
+                assert!(
+                    (got - sigma).abs() < 0.25 * sigma,
+                    "±{amp} ink {ink}: {got:.2} vs {sigma:.2}"
+                );
+            }
+        }
+        assert!(noise_level(&page(320, 240, true, 0, 7), 320, 240, 1, 0) < 0.3);
+        // RGB and RGBA give the luma's answer.
+        let gray = page(160, 120, true, 9, 3);
+        let rgb: Vec<u8> = gray.iter().flat_map(|&v| [v, v, v]).collect();
+        let rgba: Vec<u8> = gray.iter().flat_map(|&v| [v, v, v, 255]).collect();
+        let g = noise_level(&gray, 160, 120, 1, 0);
+        assert!((noise_level(&rgb, 160, 120, 3, 0) - g).abs() < 0.1);
+        assert!((noise_level(&rgba, 160, 120, 4, 16) - g).abs() < 0.3);
+        // Too small or too short a buffer: no estimate.
+        assert_eq!(noise_level(&gray, 2, 2, 1, 0), 0.0);
+        assert_eq!(noise_level(&gray[..100], 160, 120, 1, 0), 0.0);
+    }
 
     /// The same bytes as jpeg-encoder's own gray and RGB inputs (`Encoder::encode`), odd sizes
     /// included (a row that is not a multiple of its 16-pixel chunks).

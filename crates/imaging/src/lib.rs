@@ -20,6 +20,7 @@ mod raster;
 mod scanpad;
 
 pub use budget::{BudgetSearch, Step as BudgetStep, AIM, LOW_WATER, MAX_ROUNDS_PER_SIZE};
+pub use encode::noise_level;
 pub use error::{ImageError, ImageErrorKind, HEIC_MESSAGE};
 pub use integrity::{Integrity, Verdict};
 pub use preflight::{verify_structure, HARD_MAX_SOURCE_PIXELS};
@@ -86,6 +87,30 @@ pub const LEGIBLE_LONG_SIDE_PX: u32 = 1600;
 pub const LEGIBLE_MIN_SHORT_SIDE_PX: u32 = 800;
 /// "legible": the quality ceiling (thin strokes keep their edges; see docs/IMAGE_POLICY.md).
 pub const LEGIBLE_QUALITY: u8 = 85;
+/// "legible": the quality ceiling of a noisy picture (see [`legible_quality_for_noise`]).
+pub const LEGIBLE_NOISY_QUALITY: u8 = 70;
+/// "legible": noise ([`noise_level`], luma levels at the size sent) up to which the ceiling stays
+/// [`LEGIBLE_QUALITY`].
+pub const LEGIBLE_QUIET_NOISE: f64 = 1.0;
+/// "legible": noise from which the ceiling is [`LEGIBLE_NOISY_QUALITY`].
+pub const LEGIBLE_LOUD_NOISE: f64 = 2.0;
+
+/// "legible": the quality ceiling (tenths) for a picture whose noise at the size sent is `noise`
+/// ([`noise_level`]): [`LEGIBLE_QUALITY`] up to [`LEGIBLE_QUIET_NOISE`], falling linearly to
+/// [`LEGIBLE_NOISY_QUALITY`] at [`LEGIBLE_LOUD_NOISE`] and beyond. Bytes spent coding sensor
+/// noise do not make text more legible: on a noisy picture the quantizer's rounding is already
+/// below the noise the strokes carry (docs/IMAGE_POLICY.md, "Noise").
+pub fn legible_quality_for_noise(noise: f64) -> u16 {
+    let (hi, lo) = (
+        LEGIBLE_QUALITY as f64 * 10.0,
+        LEGIBLE_NOISY_QUALITY as f64 * 10.0,
+    );
+    let t = ((noise - LEGIBLE_QUIET_NOISE) / (LEGIBLE_LOUD_NOISE - LEGIBLE_QUIET_NOISE))
+        .clamp(0.0, 1.0);
+    // NaN (no estimate) keeps the full ceiling.
+    let t = if t.is_nan() { 0.0 } else { t };
+    (hi - t * (hi - lo)).round() as u16
+}
 
 impl PrepareOptions {
     /// The long-side cap for an `w`×`h` picture: `max_long_side_px`, and under
@@ -118,6 +143,17 @@ impl PrepareOptions {
         }
         let lo = self.min_quality.clamp(1, hi);
         (lo as u16 * 10, hi as u16 * 10)
+    }
+
+    /// [`PrepareOptions::quality_window`] for a picture whose noise at the size sent is `noise`
+    /// ([`noise_level`]): under [`SizeTarget::Legible`] the ceiling is also at most
+    /// [`legible_quality_for_noise`], never under the window's floor (`min_quality`).
+    pub fn quality_window_for_noise(&self, noise: f64) -> (u16, u16) {
+        let (lo, hi) = self.quality_window();
+        if self.target != SizeTarget::Legible {
+            return (lo, hi);
+        }
+        (lo, hi.min(legible_quality_for_noise(noise)).max(lo))
     }
 }
 
@@ -355,7 +391,19 @@ fn finish(
         raster
     };
     let raster = raster::orient(raster, orientation);
-    let fitted = encode::fit(&raster, opts.max_base64_chars, lim.min_q, lim.max_q)?;
+    let (min_q, max_q) = if opts.target == SizeTarget::Legible {
+        let noise = noise_level(
+            &raster.data,
+            raster.width,
+            raster.height,
+            raster.channels,
+            0,
+        );
+        opts.quality_window_for_noise(noise)
+    } else {
+        (lim.min_q, lim.max_q)
+    };
+    let fitted = encode::fit(&raster, opts.max_base64_chars, min_q, max_q)?;
     Ok(Prepared {
         jpeg: fitted.jpeg,
         width: fitted.width,
@@ -377,6 +425,32 @@ fn finish(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// "legible" lowers its quality ceiling on noisy pictures only, never under `min_quality`;
+    /// "budget" ignores noise.
+    #[test]
+    fn legible_ceiling_follows_the_noise() {
+        assert_eq!(legible_quality_for_noise(0.0), 850);
+        assert_eq!(legible_quality_for_noise(LEGIBLE_QUIET_NOISE), 850);
+        assert_eq!(legible_quality_for_noise(LEGIBLE_LOUD_NOISE), 700);
+        assert_eq!(legible_quality_for_noise(9.0), 700);
+        assert_eq!(legible_quality_for_noise(f64::NAN), 850);
+        let mid = legible_quality_for_noise((LEGIBLE_QUIET_NOISE + LEGIBLE_LOUD_NOISE) / 2.0);
+        assert!(700 < mid && mid < 850, "{mid}");
+        let legible = PrepareOptions::default();
+        assert_eq!(legible.quality_window_for_noise(0.3), (700, 850));
+        assert_eq!(legible.quality_window_for_noise(5.0), (700, 700));
+        let floor = PrepareOptions {
+            min_quality: 80,
+            ..PrepareOptions::default()
+        };
+        assert_eq!(floor.quality_window_for_noise(5.0), (800, 800));
+        let budget = PrepareOptions {
+            target: SizeTarget::Budget,
+            ..PrepareOptions::default()
+        };
+        assert_eq!(budget.quality_window_for_noise(5.0), (700, 950));
+    }
 
     #[test]
     fn base64_len_is_exact() {

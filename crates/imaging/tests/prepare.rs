@@ -15,7 +15,7 @@ use jpeg_encoder::ColorType;
 use vehicle_doc_ocr_imaging::{
     base64_len, prepare, prepare_rgba, probe, ImageErrorKind, PrepareOptions, SizeTarget,
     SourceFormat, DEFAULT_MAX_LONG_SIDE_PX, LEGIBLE_LONG_SIDE_PX, LEGIBLE_MIN_SHORT_SIDE_PX,
-    LEGIBLE_QUALITY,
+    LEGIBLE_NOISY_QUALITY, LEGIBLE_QUALITY,
 };
 
 fn opts() -> PrepareOptions {
@@ -573,6 +573,44 @@ fn legible_target_sends_fewer_bytes_than_budget_at_the_legible_size() {
     // What the picture holds is the same photo, upright and whole.
     let (dw, dh, _, _) = decode(&legible.jpeg);
     assert_eq!((dw, dh), (legible.width, legible.height));
+}
+
+/// "legible" on a noisy photo: the quality ceiling comes down (bytes spent on sensor noise do not
+/// make text more legible), never under `minQuality`; a quiet photo keeps the full ceiling and
+/// "budget" ignores noise.
+#[test]
+fn legible_target_lowers_quality_on_a_noisy_photo_only() {
+    let (w, h) = (2400, 1800);
+    let o = with_target(SizeTarget::Legible);
+    let quiet = encode_jpeg(&document_rgb(w, h, 40, 1, 35), w, h, 92, ColorType::Rgb);
+    let noisy = encode_jpeg(&document_rgb(w, h, 40, 14, 35), w, h, 92, ColorType::Rgb);
+    let q = prepare(&quiet, &o).unwrap();
+    let n = prepare(&noisy, &o).unwrap();
+    within_budget(&n, &o);
+    assert_eq!(q.quality, Some(LEGIBLE_QUALITY));
+    assert_eq!(n.quality, Some(LEGIBLE_NOISY_QUALITY));
+    assert_eq!((n.width, n.height), (q.width, q.height));
+    let full = prepare(
+        &noisy,
+        &PrepareOptions {
+            min_quality: LEGIBLE_QUALITY,
+            ..o.clone()
+        },
+    )
+    .unwrap();
+    assert_eq!(full.quality, Some(LEGIBLE_QUALITY));
+    assert!(
+        n.jpeg.len() * 4 < full.jpeg.len() * 3,
+        "noisy at its ceiling {} vs at {LEGIBLE_QUALITY}: {} bytes",
+        n.jpeg.len(),
+        full.jpeg.len()
+    );
+    assert!(
+        prepare(&noisy, &with_target(SizeTarget::Budget))
+            .unwrap()
+            .quality
+            > Some(80)
+    );
 }
 
 /// "legible" never goes over a small budget: it gives up quality, then size, like "budget".

@@ -291,12 +291,22 @@ pub fn check_structure(
     Ok(o.into())
 }
 
+/// The sensor noise of RGBA pixels (`imaging::noise_level`, luma levels): the canvas codec
+/// measures its probe sample (stacked windows of `band_rows` rows) with it and hands the number
+/// to `budgetStep`.
+#[cfg(feature = "main")]
+#[wasm_bindgen(js_name = noiseLevel)]
+pub fn noise_level(rgba: &[u8], width: u32, height: u32, band_rows: u32) -> f64 {
+    imaging::noise_level(rgba, width, height, 4, band_rows)
+}
+
 /// One step of the budget search (`imaging::BudgetSearch`) for a canvas encoder (integer
 /// qualities), without state on this side: `history` holds what the encoder did so far, three
 /// numbers per step (`0, bytes, factor`: a sample encode; `1, bytes, 0`: a full encode; `2, 0, 0`:
 /// a shrink made), and the search is replayed over it. Returns the next step `{ kind: "sample" |
 /// "encode" | "shrink" | "done", quality, width, height, encodes }` and `keep`: the last full
-/// encode is the best fit so far (the caller keeps its bytes).
+/// encode is the best fit so far (the caller keeps its bytes). `noise`: `noiseLevel` of the
+/// picture (a sample of it), which lowers the "legible" quality ceiling of a noisy picture.
 #[cfg(feature = "main")]
 #[wasm_bindgen(js_name = budgetStep)]
 pub fn budget_step(
@@ -304,10 +314,11 @@ pub fn budget_step(
     height: u32,
     settings: JsValue,
     history: &[f64],
+    noise: f64,
 ) -> Result<JsValue, JsValue> {
     use imaging::BudgetStep as S;
     let opts = crate::convert::prepare_options(&settings).map_err(|e| error_to_js(&e))?;
-    let (min_q, max_q) = opts.quality_window();
+    let (min_q, max_q) = opts.quality_window_for_noise(noise);
     let mut search =
         imaging::BudgetSearch::new(width, height, opts.max_base64_chars, min_q, max_q, 10);
     let mut done = history.chunks_exact(3);
