@@ -392,14 +392,7 @@ fn finish(
     };
     let raster = raster::orient(raster, orientation);
     let (min_q, max_q) = if opts.target == SizeTarget::Legible {
-        let noise = noise_level(
-            &raster.data,
-            raster.width,
-            raster.height,
-            raster.channels,
-            0,
-        );
-        opts.quality_window_for_noise(noise)
+        opts.quality_window_for_noise(encode::picture_noise(&raster))
     } else {
         (lim.min_q, lim.max_q)
     };
