@@ -313,11 +313,18 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
    * Returns `{ reading, elapsedMs }` (`reading`: `{ result, settled, fields }` from the local
    * module). The options were checked once, in Rust (`checked.local`, `checked.hasProvider`).
    */
-  async function readOnDevice(input, local, document) {
+  async function readOnDevice(input, local, document, signal) {
     if (!(input instanceof Uint8Array)) throw new InvalidImageError("local reading needs the image bytes (a Uint8Array, Blob or base64), not a URL or pixels");
     const started = now();
-    const reading = await readLocally(local, input, document);
-    return { reading, elapsedMs: Math.round(now() - started) };
+    const reading = await readLocally(local, input, document, { signal });
+    const elapsedMs = Math.round(now() - started);
+    // The reading may have held the event loop for seconds (synchronous wasm): let the runtime
+    // run its overdue timers and handle what came in meanwhile (a kept-alive socket the server
+    // closed) before the provider call, else that call can go out on a dead socket and fail as
+    // a network error. A timer turn, then (Node) a turn past the I/O poll.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (typeof globalThis.setImmediate === "function") await new Promise((resolve) => globalThis.setImmediate(resolve));
+    return { reading, elapsedMs };
   }
 
   /** `result.local` gets the reading's time (the rest of it was made in Rust). */
@@ -352,7 +359,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       // not settled (and a provider is configured). The merge is made in Rust either way.
       let onDevice;
       if (local !== undefined) {
-        onDevice = await readOnDevice(input, local, rest.document);
+        onDevice = await readOnDevice(input, local, rest.document, signal);
+        abortedNow(); // cancelled while reading on the device: nothing more is done, nothing paid
         if (onDevice.reading.settled || !checked.hasProvider) {
           checked.free();
           return timed(w.localResult(onDevice.reading), onDevice.elapsedMs);
