@@ -141,6 +141,9 @@ describe("recognize({ local }) in Node", () => {
     }
     const e = await rejection(ocr.recognize(photo("licence-0010.jpg"), { ...juheOptions(sim), local: { models: "/nonexistent/models" } }), ocr.ConfigError);
     assert.match(e.message, /models/);
+    // A provider given with `local` must be the document's, so a call that must pay can.
+    const wrong = await rejection(ocr.recognize(photo("certificate-0000.jpg"), { ...apihzOptions(sim, "registrationCertificate"), local: {} }), ocr.ConfigError);
+    assert.match(wrong.message, /`juhe`/);
     // Without `local`, a provider is still required.
     await rejection(ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront" }), ocr.ConfigError);
     assert.equal(billable(sim), 0);

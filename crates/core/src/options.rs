@@ -272,8 +272,9 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
             "options `proxyUrl` and `apihz`/`juhe` exclude each other: the Worker shim holds the keys (keep `proxyUrl`), or call the provider directly (drop `proxyUrl`)",
         ));
     }
-    // With `local`, the provider is optional: without one the local reading is the result.
-    if proxy_url.is_none() && local.is_none() {
+    // With `local`, the provider is optional (without one the local reading is the result); a
+    // provider given must still be the document's, so a call that must pay can.
+    if proxy_url.is_none() && (local.is_none() || apihz.is_some() || juhe.is_some()) {
         match document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
                 if apihz.is_none() =>
@@ -619,6 +620,11 @@ mod tests {
         assert!(parse(&cert).unwrap().has_provider());
         // Without local, the provider is still required.
         assert!(err(doc.clone()).contains("`apihz`"));
+        // With local, a provider given must be the document's (a call that must pay can).
+        let m = err(
+            json!({"document": "registrationCertificate", "local": {}, "apihz": {"id": "1", "key": KEY}}),
+        );
+        assert!(m.contains("`juhe`"), "{m}");
         for (bad, names) in [
             (json!("yes"), "`local`"),
             (json!(true), "`local`"),
