@@ -173,6 +173,14 @@ export interface LocalSummary {
     /** The lowest probability among the value's characters (0 when missing). */
     minConfidence: number;
   }>;
+  /**
+   * Where each value of the result came from, for every field the result has a value for:
+   * "local" (read on the device) or "provider" (the paid reading). All "local" when no
+   * provider was called. docs/LOCAL_OCR.md states the merge rule; a field accepted on the
+   * device that the provider read differently keeps the provider's value and gets a
+   * `LOCAL_DISAGREES` warning in `issues`.
+   */
+  sources: Record<string, "local" | "provider">;
   elapsedMs: number;
 }
 
@@ -322,7 +330,8 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
    * Read on the device first (PP-OCRv4 in its own wasm module; Node: a worker_threads worker,
    * browsers: a module Web Worker; not in Cloudflare Workers): without a provider the local
    * result is returned; with one, the provider is called only when a key field is not settled
-   * locally. Several seconds of CPU off the main thread; `signal` stops it at once.
+   * locally, and the result is merged field by field (`local.sources`). Several seconds of CPU
+   * off the main thread; `signal` stops it at once.
    */
   local?: LocalOptions;
 }

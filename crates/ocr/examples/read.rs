@@ -8,6 +8,10 @@
 //! photos fully settled without a provider (every key field accepted), by condition; time per
 //! photo; peak memory (VmHWM); and, when `<corpus dir>/ocr.json` exists, the Python PP-OCRv4
 //! reference's hits on the same photos. `--verbose` prints the fields read wrong (synthetic data).
+//! The cascade table (issue 14), per condition: calls saved (photos settled: no provider call),
+//! calls still paid, key fields accepted on the device in those paid calls (what the merge,
+//! `core::cascade`, fills from the device when the provider's is empty or invalid, and checks
+//! the provider's against otherwise), and accepted fields that are wrong (must be 0).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::collections::BTreeMap;
@@ -57,6 +61,8 @@ fn main() {
 
     let mut fields: BTreeMap<String, Tally> = BTreeMap::new();
     let mut settled: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Per condition: key fields accepted in paid calls, key fields in paid calls, wrong accepted.
+    let mut paid: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let mut ref_readable: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let mut times = Vec::new();
     let photos = manifest["photos"].as_array().unwrap();
@@ -94,6 +100,7 @@ fn main() {
             .collect();
         let mut all = true;
         let mut wrong = Vec::new();
+        let (mut acc_n, mut wrong_n) = (0, 0);
         let r = &reference[file];
         for key in &keys {
             let field = truth::result_field(doc, key).unwrap();
@@ -111,6 +118,8 @@ fn main() {
                 t.ref_hits += usize::from(hit);
             }
             all &= acc;
+            acc_n += usize::from(acc);
+            wrong_n += usize::from(acc && !ok);
             if !ok || (verbose && !acc) {
                 let (why, conf) = reading
                     .fields
@@ -122,6 +131,12 @@ fn main() {
                 ));
             }
         }
+        let p = paid.entry(condition.clone()).or_default();
+        if !all {
+            p.0 += acc_n;
+            p.1 += keys.len();
+        }
+        p.2 += wrong_n;
         let s = settled.entry(condition.clone()).or_default();
         s.0 += usize::from(all);
         s.1 += 1;
@@ -189,6 +204,31 @@ fn main() {
             100.0 * *s as f64 / (*n).max(1) as f64
         );
     }
+    println!("\nthe cascade (key fields)");
+    println!("condition     photos  calls saved  calls paid  accepted on the device in paid calls  wrong accepted");
+    let mut tot = (0, 0, 0, 0, 0);
+    for (c, (s, n)) in &settled {
+        let (a, k, w) = paid.get(c).copied().unwrap_or_default();
+        println!(
+            "{c:<12} {n:>7} {s:>5} ({:>3.0}%) {:>10} {a:>14} / {k:<4} ({:>3.0}%) {w:>15}",
+            100.0 * *s as f64 / (*n).max(1) as f64,
+            n - s,
+            100.0 * a as f64 / k.max(1) as f64
+        );
+        tot = (tot.0 + n, tot.1 + s, tot.2 + a, tot.3 + k, tot.4 + w);
+    }
+    println!(
+        "{:<12} {:>7} {:>5} ({:>3.0}%) {:>10} {:>14} / {:<4} ({:>3.0}%) {:>15}",
+        "all",
+        tot.0,
+        tot.1,
+        100.0 * tot.1 as f64 / tot.0.max(1) as f64,
+        tot.0 - tot.1,
+        tot.2,
+        tot.3,
+        100.0 * tot.2 as f64 / tot.3.max(1) as f64,
+        tot.4
+    );
     times.sort_by(f64::total_cmp);
     if !times.is_empty() {
         println!(

@@ -150,15 +150,7 @@ impl Engine {
         let s = long / w.max(h) as f32;
         let round32 = |v: f32| (((v / 32.0).round() as usize).max(1)) * 32;
         let (dw, dh) = (round32(w as f32 * s), round32(h as f32 * s));
-        let small = resample(luma, dw, dh);
-        let mut data = vec![0f32; 3 * dw * dh];
-        for c in 0..3 {
-            let plane = &mut data[c * dw * dh..(c + 1) * dw * dh];
-            for (o, &p) in plane.iter_mut().zip(&small) {
-                *o = (p / 255.0 - MEAN[c]) / STD[c];
-            }
-        }
-        let input = NdTensor::from_data([1, 3, dh, dw], data);
+        let input = to_tensor(&resample(luma, dw, dh), dw, dh, MEAN, STD);
         let out = self
             .det
             .run_one(input.view().into(), None)
@@ -247,10 +239,8 @@ impl Engine {
         let ow = ((r.width / r.height * REC_HEIGHT as f32).round() as usize)
             .clamp(16, self.options.max_rec_width.max(16) as usize);
         let crop = crop_rotated(luma, &r, ow, REC_HEIGHT);
-        let data: Vec<f32> = (0..3)
-            .flat_map(|_| crop.iter().map(|&p| p / 127.5 - 1.0))
-            .collect();
-        let input = NdTensor::from_data([1, 3, REC_HEIGHT, ow], data);
+        // p / 127.5 - 1: [-1, 1].
+        let input = to_tensor(&crop, ow, REC_HEIGHT, [0.5; 3], [0.5; 3]);
         let out = self
             .rec
             .run_one(input.view().into(), None)
@@ -298,6 +288,15 @@ impl Engine {
             rect: r,
         }))
     }
+}
+
+/// A grey `w` × `h` picture (0–255) as the models' input `[1, 3, h, w]`: the same plane in the
+/// three colour channels, channel `c` normalized as `(p / 255 - mean[c]) / std[c]`.
+fn to_tensor(grey: &[f32], w: usize, h: usize, mean: [f32; 3], std: [f32; 3]) -> NdTensor<f32, 4> {
+    let data: Vec<f32> = (0..3)
+        .flat_map(|c| grey.iter().map(move |&p| (p / 255.0 - mean[c]) / std[c]))
+        .collect();
+    NdTensor::from_data([1, 3, h, w], data)
 }
 
 /// Area-averaged resampling of a luma picture to `dw` × `dh` (floats, 0–255).

@@ -136,6 +136,9 @@ fn bar(kind: Kind) -> f32 {
 /// (codes, model, plate) each of them must be read with at least [`CONFUSABLE_BAR`].
 const CONFUSABLE: &str = "CGO0DQB8S5Z2I1LUV";
 const CONFUSABLE_BAR: f32 = 0.99;
+/// The confusables' bar when the second reading (another crop) read the same value and gave that
+/// character at least this probability too: two samplings both sure of it.
+const AGREED_CONFUSABLE_BAR: f32 = 0.98;
 
 /// Whether a field is settled without a provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -436,11 +439,13 @@ fn shape_ok(kind: Kind, text: &str) -> bool {
     }
 }
 
-/// The acceptance rule (the only one): see the module's documentation.
+/// The acceptance rule (the only one): see the module's documentation. `second`: when the second
+/// reading agreed, its probabilities of the value's characters (aligned with `value`'s).
 fn verdict(
     kind: Kind,
     value: Option<&ReadValue>,
     agreed: Option<bool>,
+    second: Option<&[f32]>,
     field_has_issue: bool,
 ) -> Acceptance {
     let Some(v) = value else {
@@ -456,12 +461,21 @@ fn verdict(
         return Acceptance::Shape;
     }
     // NaN never passes.
+    // A confusable character: 0.99, or 0.98 in both readings.
+    let sure = |i: usize, p: f32| {
+        p >= CONFUSABLE_BAR
+            || (p >= AGREED_CONFUSABLE_BAR
+                && second
+                    .and_then(|s| s.get(i))
+                    .is_some_and(|&q| q >= AGREED_CONFUSABLE_BAR))
+    };
     let confident = v.min_confidence_for(kind) >= bar(kind)
         && (!matches!(kind, Kind::Code | Kind::BrandModel | Kind::Plate)
             || v.chars
                 .iter()
-                .filter(|c| CONFUSABLE.contains(c.0))
-                .all(|c| c.1 >= CONFUSABLE_BAR));
+                .enumerate()
+                .filter(|(_, c)| CONFUSABLE.contains(c.0))
+                .all(|(i, c)| sure(i, c.1)));
     if !confident {
         return Acceptance::LowConfidence;
     }
@@ -497,6 +511,7 @@ pub fn extract_with_reread(
     let located = locate(lines, labels);
     let mut values: BTreeMap<usize, ReadValue> = BTreeMap::new();
     let mut agreement: BTreeMap<usize, bool> = BTreeMap::new();
+    let mut second_probs: BTreeMap<usize, Vec<f32>> = BTreeMap::new();
     for (&label, &(li, start)) in &located {
         let Some(first) = value_of(&lines[li].chars[start..]) else {
             continue;
@@ -516,6 +531,11 @@ pub fn extract_with_reread(
                             .is_none_or(|c| !c.is_ascii_alphanumeric())
                     })
             };
+            if agreed {
+                // The second reading ends with the value: its last characters are the value's.
+                let skip = second.chars.len().saturating_sub(first.chars.len());
+                second_probs.insert(label, second.chars[skip..].iter().map(|c| c.1).collect());
+            }
             agreement.insert(label, agreed);
         }
         values.insert(label, first);
@@ -545,7 +565,13 @@ pub fn extract_with_reread(
         });
         fields.push(FieldVerdict {
             field: lab.field,
-            acceptance: verdict(lab.kind, v, agreement.get(&i).copied(), has_issue),
+            acceptance: verdict(
+                lab.kind,
+                v,
+                agreement.get(&i).copied(),
+                second_probs.get(&i).map(Vec::as_slice),
+                has_issue,
+            ),
             min_confidence: v.map_or(0.0, |v| v.min_confidence_for(lab.kind)),
         });
     }
@@ -679,6 +705,46 @@ mod tests {
         }
         let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
         assert!(!r.accepted("model"));
+        // Read again from another crop with 0.985 for it too: both readings sure enough.
+        let again = |p: f32| {
+            move |l: &Line, _: usize| {
+                let mut l = l.clone();
+                if let Some(c) = l.chars.last_mut() {
+                    c.1 = p;
+                }
+                Some(l)
+            }
+        };
+        let r = extract_with_reread(
+            DocumentKind::VehicleLicenseFront,
+            &lines,
+            None,
+            again(0.985),
+        );
+        assert!(
+            !r.accepted("model"),
+            "0.97 in the first reading stays below 0.98"
+        );
+        if let Some(c) = lines[last].chars.last_mut() {
+            c.1 = 0.985;
+        }
+        let r = extract_with_reread(
+            DocumentKind::VehicleLicenseFront,
+            &lines,
+            None,
+            again(0.985),
+        );
+        assert!(r.accepted("model"));
+        let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, again(0.97));
+        assert!(
+            !r.accepted("model"),
+            "the second reading less sure: not accepted"
+        );
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(
+            !r.accepted("model"),
+            "without a second reading, 0.99 is the bar"
+        );
     }
 
     #[test]

@@ -28,6 +28,25 @@ impl CheckedOptions {
         );
         settings
     }
+
+    /// Whether a provider (`apihz`, `juhe` or `proxyUrl`) is configured.
+    #[wasm_bindgen(getter, js_name = hasProvider)]
+    pub fn has_provider(&self) -> bool {
+        self.options.has_provider()
+    }
+
+    /// The checked `local` option (`{ models? }`), `undefined` when not set.
+    #[wasm_bindgen(getter)]
+    pub fn local(&self) -> JsValue {
+        let Some(local) = &self.options.local else {
+            return JsValue::UNDEFINED;
+        };
+        let o = js_sys::Object::new();
+        if let Some(models) = &local.models {
+            convert::set(&o, "models", &JsValue::from_str(models));
+        }
+        o.into()
+    }
 }
 
 /// Parse and check options without doing anything else (CONFIG errors before any heavy work).
@@ -60,7 +79,9 @@ pub fn decode_text_image(text: &str) -> Result<JsValue, JsValue> {
 
 /// Send an image that is ready to go (already prepared and under budget) or a remote URL, and
 /// return the typed result. `image` is a `Uint8Array` or the URL string; `base64` the image's
-/// base64 when the caller has it (the prepared image), so it is not computed again.
+/// base64 when the caller has it (the prepared image), so it is not computed again. `local`: the
+/// reading on the device (`{ result, settled, fields }` from the local module) when the call has
+/// `local`, else `undefined`; the result is then merged field by field (`core::cascade`).
 #[wasm_bindgen(js_name = recognizePrepared)]
 pub async fn recognize_prepared(
     image: JsValue,
@@ -68,6 +89,7 @@ pub async fn recognize_prepared(
     options: CheckedOptions,
     signal: JsValue,
     fetch: JsValue,
+    local: JsValue,
 ) -> Result<JsValue, JsValue> {
     let opts = options.options;
     let run = async {
@@ -81,10 +103,41 @@ pub async fn recognize_prepared(
         };
         crate::fetch::drive(plan, &fetch, &signal, limits).await
     };
-    match run.await {
-        Ok(recognized) => to_js(&recognized).map_err(|e| error_to_js(&e)),
-        Err(e) => Err(error_to_js(&e)),
+    let recognized = run.await.map_err(|e| error_to_js(&e))?;
+    if local.is_undefined() || local.is_null() {
+        return to_js(&recognized).map_err(|e| error_to_js(&e));
     }
+    let merged = reading_json(&local)
+        .and_then(|reading| {
+            // Through JS and back (code the module links anyway; serde_json's own value
+            // serializer would add kilobytes to the main module).
+            let provider = reading_json(&to_js(&recognized)?)?;
+            vehicle_doc_ocr_core::cascade::merge(Some(provider), &reading)
+        })
+        .and_then(|merged| to_js(&merged));
+    merged.map_err(|e| error_to_js(&e))
+}
+
+/// The result of a call with `local` that pays no provider (every key field accepted, or no
+/// provider configured): the local reading's result with `local: { settled, fields, sources }`.
+#[wasm_bindgen(js_name = localResult)]
+pub fn local_result(reading: JsValue) -> Result<JsValue, JsValue> {
+    reading_json(&reading)
+        .and_then(|reading| vehicle_doc_ocr_core::cascade::merge(None, &reading))
+        .and_then(|merged| to_js(&merged))
+        .map_err(|e| error_to_js(&e))
+}
+
+fn not_convertible() -> OcrError {
+    OcrError::new(
+        vehicle_doc_ocr_core::ErrorCode::ProviderError,
+        "internal: the local reading could not be converted",
+    )
+    .with_retryable(false)
+}
+
+fn reading_json(reading: &JsValue) -> Result<serde_json::Value, OcrError> {
+    convert::js_to_json(reading).ok_or_else(not_convertible)
 }
 
 /// A fresh id for the call (the result's `requestId` when the provider sends none):

@@ -40,9 +40,16 @@ async fn fail(extra: &str, fetch: &JsValue, signal: &JsValue) -> JsValue {
         .map_err(|e| get(&e, "message"))
         .unwrap();
     let image = js_sys::Uint8Array::from(JPEG);
-    let err = recognize_prepared(image.into(), None, checked, signal.clone(), fetch.clone())
-        .await
-        .expect_err("the call must fail");
+    let err = recognize_prepared(
+        image.into(),
+        None,
+        checked,
+        signal.clone(),
+        fetch.clone(),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect_err("the call must fail");
     assert_plain_error(&err);
     err
 }
