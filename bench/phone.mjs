@@ -10,6 +10,7 @@
 import { createServer } from "node:http";
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { replaceSection } from "./sections.mjs";
 import { cpus, loadavg } from "node:os";
 import { join } from "node:path";
 import { ROOT } from "../tests/browser/server.mjs";
@@ -260,17 +261,6 @@ if (uploadShare.length) {
 md.push("");
 const section = md.join("\n") + "\n";
 
-// Replace our section in place, else put it just before "## Worker shim" (bench/run.mjs keeps both), else append.
 const outPath = join(ROOT, "BENCHMARKS.md");
-const old = existsSync(outPath) ? readFileSync(outPath, "utf8") : "# Benchmarks\n";
-let next;
-const at = old.search(/^## Phone profile/m);
-if (at >= 0) {
-  const rest = old.slice(at + 1).search(/^## /m);
-  next = old.slice(0, at) + section + (rest >= 0 ? old.slice(at + 1 + rest) : "");
-} else {
-  const shim = old.search(/^## Worker shim/m);
-  next = shim >= 0 ? old.slice(0, shim) + section + old.slice(shim) : old.trimEnd() + "\n\n" + section;
-}
-writeFileSync(outPath, next);
+replaceSection(outPath, "## Phone profile", section);
 log(`wrote ${outPath}`);
