@@ -28,7 +28,10 @@ pub fn key_fields(doc: DocumentKind) -> &'static [&'static str] {
             "registrationDate",
             "issueDate",
         ],
-        // No label table for the back page yet: never settled locally.
+        // What ties the page to a vehicle and its record: the plate (cross-checked with the
+        // front's) and the file number. The masses, persons and dimensions are returned as
+        // read (the core checks their units and ranges, nothing checks a digit), like the
+        // front's use character; the inspection record is free text (never accepted).
         DocumentKind::VehicleLicenseBack => &["plateNumber", "fileNumber"],
     }
 }

@@ -14,6 +14,9 @@ use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
 use vehicle_doc_ocr_imaging::quality::Luma;
 
+/// How many runners-up [`Line::alternatives`] keeps per character.
+pub const ALTERNATIVES: usize = 3;
+
 /// One recognized line of text.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
@@ -23,6 +26,10 @@ pub struct Line {
     pub chars: Vec<(char, f32)>,
     /// Where each character of `text` was emitted, as a fraction of the line's width (0 = left).
     pub positions: Vec<f32>,
+    /// Per character of `text`, the next most probable classes at the step that emitted it, most
+    /// probable first (up to [`ALTERNATIVES`]; `'\0'` is the CTC blank: no character). Lets a
+    /// field whose character set is known (plates, VINs) take the best allowed reading.
+    pub alternatives: Vec<Vec<(char, f32)>>,
     /// Mean of the characters' probabilities (0 when no character was read).
     pub confidence: f32,
     /// Where the line is in the picture (pixels of the picture given to [`Engine::read`]).
@@ -251,19 +258,40 @@ impl Engine {
         let [_, steps, classes] = probs.shape();
         let mut chars = Vec::new();
         let mut positions = Vec::new();
+        let mut alternatives = Vec::new();
         let mut prev = 0usize;
+        let class_char = |k: usize| {
+            if k == 0 {
+                '\0'
+            } else {
+                self.dict.get(k - 1).copied().unwrap_or(' ')
+            }
+        };
         for t in 0..steps {
-            let mut best = (0usize, f32::MIN);
+            // The best class and its runners-up, most probable first.
+            let mut top = [(0usize, f32::MIN); ALTERNATIVES + 1];
             for k in 0..classes {
                 let p = probs[[0, t, k]];
-                if p > best.1 {
-                    best = (k, p);
+                if p > top[ALTERNATIVES].1 {
+                    let mut i = ALTERNATIVES;
+                    while i > 0 && p > top[i - 1].1 {
+                        top[i] = top[i - 1];
+                        i -= 1;
+                    }
+                    top[i] = (k, p);
                 }
             }
+            let best = top[0];
             if best.0 != 0 && best.0 != prev {
-                let c = self.dict.get(best.0 - 1).copied().unwrap_or(' ');
-                chars.push((c, best.1));
+                chars.push((class_char(best.0), best.1));
                 positions.push((t as f32 + 0.5) / steps as f32);
+                alternatives.push(
+                    top[1..]
+                        .iter()
+                        .filter(|a| a.1 > f32::MIN)
+                        .map(|a| (class_char(a.0), a.1))
+                        .collect(),
+                );
             }
             prev = best.0;
         }
@@ -271,10 +299,12 @@ impl Engine {
         while chars.first().is_some_and(|c| c.0 == ' ') {
             chars.remove(0);
             positions.remove(0);
+            alternatives.remove(0);
         }
         while chars.last().is_some_and(|c| c.0 == ' ') {
             chars.pop();
             positions.pop();
+            alternatives.pop();
         }
         if chars.is_empty() {
             return Ok(None);
@@ -284,6 +314,7 @@ impl Engine {
             text: chars.iter().map(|c| c.0).collect(),
             chars,
             positions,
+            alternatives,
             confidence,
             rect: r,
         }))

@@ -39,6 +39,8 @@ enum Kind {
     Brand,
     /// The certificate's owner composite `name/ID kind/number`.
     Owner,
+    /// A number with its unit (persons, kg, mm): checked by the core (unit, plausible range).
+    Quantity,
     /// Free text (address, authority...): never accepted on its own.
     Text,
 }
@@ -71,6 +73,20 @@ const FRONT: &[Label] = &[
     l("engineNumber", "发动机号码", 0, Kind::Code),
     l("registerDate", "注册日期", 0, Kind::Date),
     l("issueDate", "发证日期", 0, Kind::Date),
+];
+
+/// The licence's back page (副页): label and value on one line, like the front.
+const BACK: &[Label] = &[
+    l("plateNumber", "号牌号码", 0, Kind::Plate),
+    l("fileNumber", "档案编号", 0, Kind::Code),
+    l("approvedPassengers", "核定载人数", 0, Kind::Quantity),
+    l("totalMassKg", "总质量", 0, Kind::Quantity),
+    l("curbWeightKg", "整备质量", 0, Kind::Quantity),
+    l("approvedLoadKg", "核定载质量", 0, Kind::Quantity),
+    l("dimensionsMm", "外廓尺寸", 0, Kind::Quantity),
+    l("tractionMassKg", "准牵引总质量", 0, Kind::Quantity),
+    l("remarks", "备注", 0, Kind::Text),
+    l("inspectionRecord", "检验记录", 0, Kind::Text),
 ];
 
 const CERTIFICATE: &[Label] = &[
@@ -127,6 +143,7 @@ fn bar(kind: Kind) -> f32 {
         Kind::Date | Kind::Plate => 0.90,
         Kind::Use | Kind::VehicleType => 0.90,
         Kind::Code | Kind::Name | Kind::BrandModel | Kind::Brand | Kind::Owner => 0.95,
+        Kind::Quantity => 0.95,
         Kind::Text => f32::INFINITY,
     }
 }
@@ -312,11 +329,15 @@ fn find_label(chars: &[char], labels: &[Label]) -> Option<Found> {
     best.map(|(_, _, _, f)| f)
 }
 
-/// A value: its text and its characters' probabilities.
+/// A value: its text, its characters' probabilities and their runners-up.
 #[derive(Clone)]
 struct ReadValue {
     text: String,
     chars: Vec<(char, f32)>,
+    alternatives: Vec<Vec<(char, f32)>>,
+    /// The probabilities of characters removed by [`constrain`] (as blanks): they count in the
+    /// value's lowest probability.
+    dropped: Vec<f32>,
 }
 
 impl ReadValue {
@@ -333,11 +354,17 @@ impl ReadValue {
         } else {
             &self.chars
         };
-        chars.iter().map(|c| c.1).fold(f32::INFINITY, f32::min)
+        chars
+            .iter()
+            .map(|c| c.1)
+            .chain(self.dropped.iter().copied())
+            .fold(f32::INFINITY, f32::min)
     }
 }
 
-fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
+/// The value in `chars` (fillers trimmed at both ends); `alternatives` aligned with `chars`
+/// (empty when unknown).
+fn value_of_with(chars: &[(char, f32)], alternatives: &[Vec<(char, f32)>]) -> Option<ReadValue> {
     let start = chars.iter().position(|c| !is_filler(c.0))?;
     let end = chars.iter().rposition(|c| !is_filler(c.0))? + 1;
     if start >= end {
@@ -347,7 +374,155 @@ fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
     Some(ReadValue {
         text: v.iter().map(|c| c.0).collect(),
         chars: v.to_vec(),
+        alternatives: alternatives
+            .get(start..end)
+            .map_or_else(Vec::new, <[_]>::to_vec),
+        dropped: Vec::new(),
     })
+}
+
+fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
+    value_of_with(chars, &[])
+}
+
+/// The value of `line` from character `start` on.
+fn value_of_line(line: &Line, start: usize) -> Option<ReadValue> {
+    let start = start.min(line.chars.len());
+    let alts = line.alternatives.get(start..).unwrap_or(&[]);
+    value_of_with(&line.chars[start..], alts)
+}
+
+/// Whether `c` may stand in a value of `kind` as far as its character set is known for certain:
+/// plates never contain the letters I and O (GA 36: not used in issuing letters and serials),
+/// VINs never contain I, O and Q (ISO 3779). `'\0'` (the CTC blank: no character) is allowed.
+fn allowed(kind: Kind, c: char) -> bool {
+    match kind {
+        Kind::Plate => !matches!(c, 'I' | 'O' | 'i' | 'o'),
+        Kind::Vin => !matches!(c, 'I' | 'O' | 'Q' | 'i' | 'o' | 'q'),
+        _ => true,
+    }
+}
+
+/// What a recognized class means in a value of `kind`: `None` for no character (the CTC blank
+/// `'\0'`, white space, and the fillers a value is trimmed of), else the character as the core
+/// compares it (full-width forms folded; plates and VINs upper-cased).
+fn outcome(kind: Kind, c: char) -> Option<char> {
+    if c == '\0' || c.is_whitespace() || is_filler(c) {
+        return None;
+    }
+    let c = match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        _ => c,
+    };
+    Some(if matches!(kind, Kind::Plate | Kind::Vin) {
+        c.to_ascii_uppercase()
+    } else {
+        c
+    })
+}
+
+/// A character the field's character set excludes (a plate's `O`, a VIN's `Q`...) is replaced by
+/// the recognizer's most probable allowed outcome at that step (classes with the same outcome,
+/// e.g. `0` and `０`, or the blank and a filler, summed; no character removes it), with the
+/// probability of that outcome among the allowed ones, bounded from below:
+/// `p / (1 - the excluded classes' known probabilities)`. The value's bars then apply to that
+/// probability as to any other. Without runners-up the value is left as read (and refused by the
+/// core). Only plates and VINs have such a set.
+fn constrain(kind: Kind, v: &mut ReadValue) {
+    if !matches!(kind, Kind::Plate | Kind::Vin) || v.alternatives.len() != v.chars.len() {
+        return;
+    }
+    let ok = |o: Option<char>| o.is_none_or(|c| allowed(kind, c));
+    let mut chars = Vec::with_capacity(v.chars.len());
+    let mut alternatives = Vec::with_capacity(v.chars.len());
+    for (c, alts) in v.chars.iter().zip(&v.alternatives) {
+        if ok(outcome(kind, c.0)) {
+            chars.push(*c);
+            alternatives.push(alts.clone());
+            continue;
+        }
+        let mut excluded = c.1;
+        let mut mass: Vec<(Option<char>, f32)> = Vec::new();
+        for a in alts {
+            let o = outcome(kind, a.0);
+            if !ok(o) {
+                excluded += a.1;
+            } else if let Some(m) = mass.iter_mut().find(|m| m.0 == o) {
+                m.1 += a.1;
+            } else {
+                mass.push((o, a.1));
+            }
+        }
+        let Some(&(best, p)) = mass.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+            // No allowed runner-up known: leave it (the core refuses the value).
+            chars.push(*c);
+            alternatives.push(alts.clone());
+            continue;
+        };
+        let p = if excluded < 1.0 {
+            (p / (1.0 - excluded)).min(1.0)
+        } else {
+            0.0
+        };
+        match best {
+            None => v.dropped.push(p),
+            Some(b) => {
+                chars.push((b, p));
+                alternatives.push(Vec::new());
+            }
+        }
+    }
+    v.chars = chars;
+    v.alternatives = alternatives;
+    v.text = v.chars.iter().map(|c| c.0).collect();
+}
+
+/// The second reading with its specks removed: a character whose runners-up that mean no
+/// character (the blank, fillers) together outweigh it. Used only to compare the second reading
+/// with the first (a speck in the gap between label and value read as `A` at 0.26 against the
+/// blank and `^` at 0.27); the value and its probabilities stay the first reading's.
+fn without_specks(line: &Line) -> Line {
+    let mut out = line.clone();
+    if line.alternatives.len() != line.chars.len() {
+        return out;
+    }
+    let keep: Vec<bool> = line
+        .chars
+        .iter()
+        .zip(&line.alternatives)
+        .map(|(c, alts)| {
+            let nothing: f32 = alts
+                .iter()
+                .filter(|a| outcome(Kind::Text, a.0).is_none())
+                .map(|a| a.1)
+                .sum();
+            outcome(Kind::Text, c.0).is_none() || nothing <= c.1
+        })
+        .collect();
+    let pick = |i: usize| keep.get(i).copied().unwrap_or(true);
+    out.chars = line
+        .chars
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pick(*i))
+        .map(|(_, c)| *c)
+        .collect();
+    out.alternatives = line
+        .alternatives
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pick(*i))
+        .map(|(_, a)| a.clone())
+        .collect();
+    out.positions = line
+        .positions
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| pick(*i))
+        .map(|(_, p)| *p)
+        .collect();
+    out.text = out.chars.iter().map(|c| c.0).collect();
+    out
 }
 
 /// The field values found in `lines` for the labels of `labels`: per label, the line and the
@@ -366,7 +541,7 @@ fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, (usize, usize)> {
     for (i, f) in found.iter().enumerate() {
         let Some(f) = f else { continue };
         let start = f.value_start.min(lines[i].chars.len());
-        if value_of(&lines[i].chars[start..]).is_some() {
+        if value_of_line(&lines[i], start).is_some() {
             if out.get(&f.label).is_none_or(|(d, _)| f.distance < *d) {
                 out.insert(f.label, (f.distance, (i, start)));
             }
@@ -435,6 +610,13 @@ fn shape_ok(kind: Kind, text: &str) -> bool {
             .split('/')
             .next()
             .is_some_and(|name| (2..=30).contains(&name.chars().count()) && name.chars().all(cjk)),
+        // Digits with their unit as printed: `5人`, `1500kg`, `4800×1800×1500mm`.
+        Kind::Quantity => {
+            text.chars().any(|c| c.is_ascii_digit())
+                && text
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "kgKGmM人×xX*".contains(c))
+        }
         Kind::Text => false,
     }
 }
@@ -487,7 +669,6 @@ fn verdict(
 
 /// Reads the fields of `doc` from `lines`, normalizes and validates them with the core
 /// (`today`, `YYYY-MM-DD`, enables the "not in the future" checks), and decides per field.
-/// The licence's back page has no label table here yet: its fields are all missing.
 /// Without a second reading of each value ([`extract_with_reread`]) agreement is not checked.
 pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> LocalReading {
     extract_with_reread(doc, lines, today, |_, _| None)
@@ -506,17 +687,23 @@ pub fn extract_with_reread(
     let labels: &[Label] = match doc {
         DocumentKind::VehicleLicenseFront => FRONT,
         DocumentKind::RegistrationCertificate => CERTIFICATE,
-        DocumentKind::VehicleLicenseBack => &[],
+        DocumentKind::VehicleLicenseBack => BACK,
     };
     let located = locate(lines, labels);
     let mut values: BTreeMap<usize, ReadValue> = BTreeMap::new();
     let mut agreement: BTreeMap<usize, bool> = BTreeMap::new();
     let mut second_probs: BTreeMap<usize, Vec<f32>> = BTreeMap::new();
     for (&label, &(li, start)) in &located {
-        let Some(first) = value_of(&lines[li].chars[start..]) else {
+        let Some(mut first) = value_of_line(&lines[li], start) else {
             continue;
         };
-        if let Some(second) = reread(&lines[li], start).and_then(|l| value_of(&l.chars)) {
+        let kind = labels[label].kind;
+        constrain(kind, &mut first);
+        if let Some(second) = reread(&lines[li], start).and_then(|l| {
+            let mut v = value_of_line(&without_specks(&l), 0)?;
+            constrain(kind, &mut v);
+            Some(v)
+        }) {
             // A value after its label: the second reading of the whole line must end with the
             // same value, not preceded by another letter or digit.
             let agreed = if start == 0 {
@@ -590,6 +777,7 @@ mod tests {
             positions: (0..text.chars().count())
                 .map(|i| (i as f32 + 0.5) / text.chars().count() as f32)
                 .collect(),
+            alternatives: Vec::new(),
             confidence: p,
             rect: RotatedRect {
                 center: [x, y],
@@ -744,6 +932,136 @@ mod tests {
         assert!(
             !r.accepted("model"),
             "without a second reading, 0.99 is the bar"
+        );
+    }
+
+    #[test]
+    fn a_plate_letter_o_becomes_the_best_allowed_reading_held_to_the_bars() {
+        // "号牌号码川D97G2O": the last character read `O` (never on a plate).
+        let with_last = |alts: Vec<(char, f32)>, p: f32| {
+            let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+            lines[1] = line("号牌号码川D97G2O", 300.0, 200.0, 0.999);
+            lines[1].alternatives = vec![Vec::new(); lines[1].chars.len()];
+            let plate = &mut lines[1];
+            if let (Some(c), Some(a)) = (plate.chars.last_mut(), plate.alternatives.last_mut()) {
+                c.1 = p;
+                *a = alts;
+            }
+            extract(DocumentKind::VehicleLicenseFront, &lines, None)
+        };
+        let plate = |r: &LocalReading| match &r.result {
+            Recognized::VehicleLicenseFront(d) => d.plate_number.clone(),
+            _ => None,
+        };
+        // `0` holds nearly all the rest: 0.0995 / (1 - 0.9) > 0.99, accepted as `0`.
+        let r = with_last(vec![('0', 0.0995), ('\0', 0.0004)], 0.9);
+        assert_eq!(plate(&r).as_deref(), Some("川D97G20"));
+        assert!(r.accepted("plateNumber"));
+        // `0` and `D` share it: `0` is read but below the confusables' bar.
+        let r = with_last(vec![('0', 0.06), ('D', 0.04)], 0.9);
+        assert_eq!(plate(&r).as_deref(), Some("川D97G20"));
+        assert!(!r.accepted("plateNumber"));
+        // Without runners-up the value stays as read and the core refuses it.
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines[1] = line("号牌号码川D97G2O", 300.0, 200.0, 0.999);
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("plateNumber"));
+    }
+
+    #[test]
+    fn a_speck_read_as_i_before_a_plate_is_dropped_when_blank_is_next() {
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines[1] = line("号牌号码I川D97G2C", 300.0, 200.0, 0.999);
+        lines[1].alternatives = vec![Vec::new(); lines[1].chars.len()];
+        lines[1].chars[4].1 = 0.3;
+        lines[1].alternatives[4] = vec![('\0', 0.69), ('1', 0.005)];
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        let Recognized::VehicleLicenseFront(d) = &r.result else {
+            panic!("front expected")
+        };
+        assert_eq!(d.plate_number.as_deref(), Some("川D97G2C"));
+        assert!(r.accepted("plateNumber"));
+        // A blank less sure than that: 0.6 / 0.7 < 0.90, not accepted.
+        lines[1].alternatives[4] = vec![('\0', 0.6), ('1', 0.1)];
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("plateNumber"));
+    }
+
+    #[test]
+    fn the_back_page_is_read_by_its_labels() {
+        let lines = vec![
+            line("号牌号码川D97G2C", 300.0, 100.0, 0.999),
+            line("档案编号510100123456", 900.0, 100.0, 0.999),
+            line("核定载人数5人", 300.0, 160.0, 0.999),
+            line("总质量2085kg", 900.0, 160.0, 0.999),
+            line("整备质量1600kg", 300.0, 220.0, 0.999),
+            line("核定载质量", 900.0, 220.0, 0.999),
+            line("外廓尺寸4800×1800×1500mm", 300.0, 280.0, 0.999),
+            line("准牵引总质量", 900.0, 280.0, 0.999),
+            line("检验记录检验有效期至2027年08月川D", 300.0, 340.0, 0.999),
+        ];
+        let r = extract(DocumentKind::VehicleLicenseBack, &lines, None);
+        let Recognized::VehicleLicenseBack(d) = &r.result else {
+            panic!("back page expected")
+        };
+        assert_eq!(d.plate_number.as_deref(), Some("川D97G2C"));
+        assert_eq!(d.file_number.as_deref(), Some("510100123456"));
+        assert_eq!(d.approved_passengers, Some(5));
+        assert_eq!(d.total_mass_kg, Some(2085));
+        assert_eq!(d.curb_weight_kg, Some(1600));
+        assert_eq!(d.inspection_valid_until.as_deref(), Some("2027-08"));
+        assert!(crate::cascade::settled(
+            DocumentKind::VehicleLicenseBack,
+            &r
+        ));
+        assert!(r.accepted("approvedPassengers"));
+        assert!(!r.accepted("inspectionRecord"), "free text: never accepted");
+        assert!(
+            !r.accepted("approvedLoadKg"),
+            "a label without a value: missing"
+        );
+        // `准牵引总质量` is not taken for `总质量`.
+        assert_eq!(d.traction_mass_kg, None);
+        // A file number with a doubtful character: the page is not settled.
+        let mut lines = lines;
+        lines[1].chars[6].1 = 0.9;
+        let r = extract(DocumentKind::VehicleLicenseBack, &lines, None);
+        assert!(!crate::cascade::settled(
+            DocumentKind::VehicleLicenseBack,
+            &r
+        ));
+    }
+
+    #[test]
+    fn a_speck_in_the_second_reading_that_is_more_likely_nothing_is_not_a_letter() {
+        let lines = front_lines("LL1WNUJE8JPARFXLA");
+        let reread = |nothing: f32| {
+            move |l: &Line, _: usize| {
+                // The second reading sees a speck before the plate as `A` at 0.26.
+                if !l.text.starts_with("号牌号码") {
+                    return Some(l.clone());
+                }
+                let mut l = l.clone();
+                l.alternatives = vec![Vec::new(); l.chars.len()];
+                l.chars.insert(4, ('A', 0.26));
+                l.positions.insert(4, 0.4);
+                l.alternatives
+                    .insert(4, vec![('\0', nothing), ('^', 0.13), ('∧', 0.1)]);
+                l.text = l.chars.iter().map(|c| c.0).collect();
+                Some(l)
+            }
+        };
+        let r = extract_with_reread(
+            DocumentKind::VehicleLicenseFront,
+            &lines,
+            None,
+            reread(0.14),
+        );
+        assert!(r.accepted("plateNumber"));
+        let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, reread(0.1));
+        assert!(
+            !r.accepted("plateNumber"),
+            "the letter outweighs: the readings disagree"
         );
     }
 

@@ -3,7 +3,7 @@
 
 use vehicle_doc_ocr_core::{DocumentKind, Recognized};
 
-/// The document kind of a corpus `document` name.
+/// The document kind of a corpus `document` name (the corpus has no back pages).
 pub fn document(name: &str) -> Option<DocumentKind> {
     match name {
         "licence" => Some(DocumentKind::VehicleLicenseFront),
@@ -56,6 +56,10 @@ pub fn value(r: &Recognized, field: &str) -> Option<String> {
             "useCharacter" => d.use_character.clone(),
             _ => None,
         },
-        Recognized::VehicleLicenseBack(_) => None,
+        Recognized::VehicleLicenseBack(d) => match field {
+            "plateNumber" => d.plate_number.clone(),
+            "fileNumber" => d.file_number.clone(),
+            _ => None,
+        },
     }
 }
