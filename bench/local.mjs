@@ -107,6 +107,12 @@ await server.close();
 // ------------------------------------------------------------------ Node
 log("Node (worker_threads)…");
 const node = JSON.parse(execFileSync(process.execPath, [new URL(import.meta.url).pathname, "--node"], { encoding: "utf8" }));
+log("stages (bench/local-profile.mjs)");
+const stages = JSON.parse(
+  execFileSync(process.execPath, [new URL("./local-profile.mjs", import.meta.url).pathname, "--json", "--runs", String(RUNS)], {
+    encoding: "utf8",
+  }),
+);
 const load1 = loadavg()[0];
 
 // ------------------------------------------------------------------ BENCHMARKS.md
@@ -117,6 +123,13 @@ const ratio = allWarmOf(throttled) / allWarmOf(plain);
 function allWarmOf(r) {
   return median(Object.values(r.warm).flat());
 }
+const STAGE_NAMES = {
+  decode: "decode (JPEG → luma, long side 2048)",
+  detection: "detection model (1280 × 960)",
+  regions: "regions (binarize, components, rectangles)",
+  recognition: "recognition of every line",
+  reread: "second readings of the values' lines, fields",
+};
 const verdict = (ok) => (ok ? "met" : "**not met**");
 const rows = PHOTOS.map(
   (p) => `| ${p.file} (${p.document}) | ${s(median(plain.warm[p.file]))} s | ${s(median(throttled.warm[p.file]))} s | ${s(median(node.warm[p.file]))} s |`,
@@ -163,9 +176,22 @@ ${sizes.map((z) => `| ${z.name} | ${size(z.raw)} | ${size(z.gz)} |`).join("\n")}
 | ≤ 3 s per photo in Chromium, unthrottled | ${s(allWarm(plain))} s | ${verdict(allWarm(plain) <= 3000)} |
 | ≤ 200 MB peak memory (the worker's wasm memory) | ${mb(plain.memoryBytes)} MB | ${verdict(plain.memoryBytes <= 200e6)} |
 
-The reading itself is the native pipeline's (docs/LOCAL_OCR.md: 4.5 s a photo natively on this
-machine under load); the levers listed there (recognize only the lines next to a label, detection
-at 960 for the licence, decode at 1600 px) apply to both numbers.
+Where the time and the memory go, stage by stage (\`node bench/local-profile.mjs\`: the same
+module in one Node thread, \`LocalEngine.profileDocument\`, a measurement-only entry point; mean of
+${stages.readings} readings of the three photos; memory: the wasm memory's size as the stage ends in the first reading —
+it never shrinks; ${mb(stages.withEngine)} MB with the engine built, before any reading):
+
+| stage | time | share | wasm memory after |
+|---|---:|---:|---:|
+${["decode", "detection", "regions", "recognition", "reread"]
+  .map((k) => `| ${STAGE_NAMES[k]} | ${Math.round(stages.mean[k])} ms | ${Math.round((100 * stages.mean[k]) / stages.mean.total)} % | ${mb(stages.firstMemory[k])} MB |`)
+  .join("\n")}
+| **reading** | **${s(stages.mean.total)} s** | | **${mb(stages.peak)} MB** (peak) |
+
+The detection model's activations at 1280 × 960 are the memory peak (the rest of the reading
+fits in what they leave free); the time is the two models (detection, then recognition of every
+line and of each value's line a second time). docs/LOCAL_OCR.md ("Where the time goes") has the
+levers.
 `;
 replaceSection(new URL("../BENCHMARKS.md", import.meta.url).pathname, "## On-device reading", section);
 log("BENCHMARKS.md: ## On-device reading written");

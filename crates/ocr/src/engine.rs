@@ -9,7 +9,7 @@
 
 use crate::geom::{self, RotatedRect};
 use crate::LocalError;
-use rten::Model;
+use rten::{Model, ModelOptions};
 use rten_tensor::prelude::*;
 use rten_tensor::NdTensor;
 use vehicle_doc_ocr_imaging::quality::Luma;
@@ -64,8 +64,18 @@ impl Default for Options {
 }
 
 const REC_HEIGHT: usize = 48;
+/// Whether [`Engine::new`] prepacks the weights: no (natively about 6 % faster, in wasm a few
+/// % slower and 1 MB more; bench/local-profile.mjs, crates/ocr/examples/profile.rs).
+const PREPACK: bool = false;
 const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
 const STD: [f32; 3] = [0.229, 0.224, 0.225];
+
+/// The detection model's output: text probability per pixel, row-major, `width` × `height`.
+pub struct DetectionMap {
+    pub prob: Vec<f32>,
+    pub width: usize,
+    pub height: usize,
+}
 
 /// The two models and the dictionary, loaded once.
 pub struct Engine {
@@ -80,8 +90,25 @@ impl Engine {
     /// Loads the detection and recognition models (ONNX or `.rten` bytes) and the dictionary
     /// (`ppocr_keys_v1.txt`: one character per line).
     pub fn new(det: Vec<u8>, rec: Vec<u8>, dict: &str) -> Result<Engine, LocalError> {
-        let det = Model::load(det).map_err(|_| LocalError::Model("the detection model"))?;
-        let rec = Model::load(rec).map_err(|_| LocalError::Model("the recognition model"))?;
+        Engine::with_prepack(det, rec, dict, PREPACK)
+    }
+
+    /// [`Engine::new`] with rten's weight prepacking chosen (`prepack`: copies of the weights in
+    /// the matrix kernels' layout, made once at load instead of at every call).
+    pub fn with_prepack(
+        det: Vec<u8>,
+        rec: Vec<u8>,
+        dict: &str,
+        prepack: bool,
+    ) -> Result<Engine, LocalError> {
+        let mut opts = ModelOptions::with_all_ops();
+        opts.prepack_weights(prepack);
+        let det = opts
+            .load(det)
+            .map_err(|_| LocalError::Model("the detection model"))?;
+        let rec = opts
+            .load(rec)
+            .map_err(|_| LocalError::Model("the recognition model"))?;
         let dict: Vec<char> = dict
             .lines()
             .map(|l| l.trim_end_matches('\r').chars().next().unwrap_or(' '))
@@ -100,12 +127,7 @@ impl Engine {
     /// Decodes image bytes with the project's own decoders (JPEG, PNG, WebP, GIF, BMP; EXIF
     /// orientation applied) to luma, long side at most 2048, then [`Engine::read`].
     pub fn read_bytes(&self, image: &[u8]) -> Result<(Luma, Vec<Line>), LocalError> {
-        let (luma, _) = vehicle_doc_ocr_imaging::quality::decode_luma(
-            image,
-            2048,
-            &vehicle_doc_ocr_imaging::PrepareOptions::default(),
-        )
-        .map_err(LocalError::Image)?;
+        let luma = decode(image)?;
         let lines = self.read(&luma)?;
         Ok((luma, lines))
     }
@@ -118,17 +140,49 @@ impl Engine {
         doc: vehicle_doc_ocr_core::DocumentKind,
         today: Option<String>,
     ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
-        let (luma, lines) = self.read_bytes(image)?;
+        self.read_document_staged(image, doc, today, |_| {})
+    }
+
+    /// [`Engine::read_document`], calling `stage(name)` as each stage ends: `"decode"`,
+    /// `"detection"` (the model), `"regions"` (its post-processing), `"recognition"` (every
+    /// line), `"reread"` (the second readings and the fields). For measurements: the crate has
+    /// no clock, the caller times the calls.
+    pub fn read_document_staged(
+        &self,
+        image: &[u8],
+        doc: vehicle_doc_ocr_core::DocumentKind,
+        today: Option<String>,
+        mut stage: impl FnMut(&'static str),
+    ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
+        let luma = decode(image)?;
+        stage("decode");
+        let map = self.detection_map(&luma)?;
+        stage("detection");
+        let rects = self.regions(&map, luma.width, luma.height);
+        drop(map);
+        stage("regions");
+        let lines = self.recognize_all(&luma, rects)?;
+        stage("recognition");
         let mut failed = None;
+        // Two values in one line ask for the same second crop: read it once.
+        let mut done: Vec<([u32; 6], Option<Line>)> = Vec::new();
         let reading = crate::extract_with_reread(doc, &lines, today, |line, start| {
+            let key = rect_key(&line.rect);
+            if let Some((_, l)) = done.iter().find(|(k, _)| *k == key) {
+                return l.clone();
+            }
             match self.reread(&luma, line, start) {
-                Ok(l) => l,
+                Ok(l) => {
+                    done.push((key, l.clone()));
+                    l
+                }
                 Err(e) => {
                     failed = Some(e);
                     None
                 }
             }
         });
+        stage("reread");
         match failed {
             Some(e) => Err(e),
             None => Ok((lines, reading)),
@@ -138,6 +192,10 @@ impl Engine {
     /// Every text line of the picture, top to bottom then left to right.
     pub fn read(&self, luma: &Luma) -> Result<Vec<Line>, LocalError> {
         let rects = self.detect(luma)?;
+        self.recognize_all(luma, rects)
+    }
+
+    fn recognize_all(&self, luma: &Luma, rects: Vec<RotatedRect>) -> Result<Vec<Line>, LocalError> {
         let mut lines = Vec::with_capacity(rects.len());
         for r in rects {
             if let Some(line) = self.recognize(luma, r)? {
@@ -149,6 +207,13 @@ impl Engine {
 
     /// The text regions, in picture coordinates, in reading order.
     pub fn detect(&self, luma: &Luma) -> Result<Vec<RotatedRect>, LocalError> {
+        let map = self.detection_map(luma)?;
+        Ok(self.regions(&map, luma.width, luma.height))
+    }
+
+    /// The detection model's output for `luma`: the text probability of each pixel of the
+    /// picture resized to [`Options::det_long_side`] (the first half of [`Engine::detect`]).
+    pub fn detection_map(&self, luma: &Luma) -> Result<DetectionMap, LocalError> {
         let (w, h) = (luma.width, luma.height);
         if w < 8 || h < 8 || luma.pixels.len() != w * h {
             return Err(LocalError::Input("the picture is too small to read"));
@@ -158,9 +223,10 @@ impl Engine {
         let round32 = |v: f32| (((v / 32.0).round() as usize).max(1)) * 32;
         let (dw, dh) = (round32(w as f32 * s), round32(h as f32 * s));
         let input = to_tensor(&resample(luma, dw, dh), dw, dh, MEAN, STD);
+        // Handed over (not a view): rten frees the 15 MB input once the first layer used it.
         let out = self
             .det
-            .run_one(input.view().into(), None)
+            .run_one(input.into(), None)
             .map_err(|_| LocalError::Inference("detection"))?;
         let prob: NdTensor<f32, 4> = out
             .try_into()
@@ -169,7 +235,17 @@ impl Engine {
         if shape[2] != dh || shape[3] != dw {
             return Err(LocalError::Inference("detection output shape"));
         }
-        let prob: Vec<f32> = prob.iter().copied().collect();
+        Ok(DetectionMap {
+            prob: prob.into_data(),
+            width: dw,
+            height: dh,
+        })
+    }
+
+    /// The text regions of a detection map, in the coordinates of a `w` × `h` picture, in
+    /// reading order (the second half of [`Engine::detect`]).
+    pub fn regions(&self, map: &DetectionMap, w: usize, h: usize) -> Vec<RotatedRect> {
+        let (dw, dh, prob) = (map.width, map.height, &map.prob);
         let mask: Vec<bool> = prob.iter().map(|&p| p > self.options.binarize).collect();
         let (sx, sy) = (w as f32 / dw as f32, h as f32 / dh as f32);
         let mut rects = Vec::new();
@@ -210,13 +286,13 @@ impl Engine {
                 _ => ordered.push(vec![r]),
             }
         }
-        Ok(ordered
+        ordered
             .into_iter()
             .flat_map(|mut row| {
                 row.sort_by(|a, b| a.center[0].total_cmp(&b.center[0]));
                 row
             })
-            .collect())
+            .collect()
     }
 
     /// Reads `line` again from a second crop, its rectangle widened by a fifth of its height
@@ -319,6 +395,29 @@ impl Engine {
             rect: r,
         }))
     }
+}
+
+/// The project's own decoders, EXIF orientation applied, to luma with long side at most 2048.
+fn decode(image: &[u8]) -> Result<Luma, LocalError> {
+    vehicle_doc_ocr_imaging::quality::decode_luma(
+        image,
+        2048,
+        &vehicle_doc_ocr_imaging::PrepareOptions::default(),
+    )
+    .map(|(luma, _)| luma)
+    .map_err(LocalError::Image)
+}
+
+/// A rectangle's exact bits (equal keys: the same crop).
+fn rect_key(r: &RotatedRect) -> [u32; 6] {
+    [
+        r.center[0].to_bits(),
+        r.center[1].to_bits(),
+        r.u[0].to_bits(),
+        r.u[1].to_bits(),
+        r.width.to_bits(),
+        r.height.to_bits(),
+    ]
 }
 
 /// A grey `w` × `h` picture (0–255) as the models' input `[1, 3, h, w]`: the same plane in the
