@@ -11,37 +11,18 @@
 //! reading), never the text itself.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
 use std::time::Instant;
 use vehicle_doc_ocr_local::{truth, Engine, CHECKOUT_MODELS_DIR};
 
-fn hwm_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.first().expect("corpus dir"));
-    let opt = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let every: usize = opt("--every").map_or(1, |v| v.parse().unwrap());
-    let limit: usize = opt("--limit").map_or(usize::MAX, |v| v.parse().unwrap());
-    let prepack = args.iter().any(|a| a == "--prepack");
-    let show_lines = args.iter().any(|a| a == "--lines");
+    let args = support::Args::parse();
+    let (dir, every, limit) = (args.dir.clone(), args.every, args.limit);
+    let prepack = args.flag("--prepack");
+    let show_lines = args.flag("--lines");
     let manifest: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
     let models = std::path::Path::new(CHECKOUT_MODELS_DIR);
@@ -57,7 +38,7 @@ fn main() {
     eprintln!(
         "load {:.0} ms, VmHWM {:.0} MB (prepack {prepack})",
         t.elapsed().as_secs_f64() * 1e3,
-        hwm_mb()
+        support::peak_mb()
     );
     println!("photo  lines | decode det-model det-post recognize reread | total ms | VmHWM after each stage MB");
     let mut sums = [0f64; 6];
@@ -74,7 +55,7 @@ fn main() {
         let mut marks: Vec<(Instant, f64)> = Vec::new();
         let (lines, reading) = engine
             .read_document_staged(&bytes, doc, None, |_| {
-                marks.push((Instant::now(), hwm_mb()))
+                marks.push((Instant::now(), support::peak_mb()))
             })
             .unwrap();
         let ms = |a: Instant, b: Instant| (b - a).as_secs_f64() * 1e3;
@@ -121,6 +102,6 @@ fn main() {
     let nf = n.max(1) as f64;
     println!(
         "mean over {n}: decode {:.0}, det-model {:.0}, det-post {:.0}, recognize {:.0}, reread {:.0}, total {:.0} ms; VmHWM {:.0} MB",
-        sums[0] / nf, sums[1] / nf, sums[2] / nf, sums[3] / nf, sums[4] / nf, sums[5] / nf, hwm_mb()
+        sums[0] / nf, sums[1] / nf, sums[2] / nf, sums[3] / nf, sums[4] / nf, sums[5] / nf, support::peak_mb()
     );
 }

@@ -14,8 +14,9 @@
 //! the provider's against otherwise), and accepted fields that are wrong (must be 0).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod support;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 use std::time::Instant;
 use vehicle_doc_ocr_local::{engine_from_dir, truth, CHECKOUT_MODELS_DIR};
 
@@ -30,18 +31,10 @@ struct Tally {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = PathBuf::from(args.first().expect("corpus dir"));
-    let opt = |name: &str| {
-        args.iter()
-            .position(|a| a == name)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
-    let every: usize = opt("--every").map_or(1, |v| v.parse().unwrap());
-    let limit: usize = opt("--limit").map_or(usize::MAX, |v| v.parse().unwrap());
-    let only = opt("--only");
-    let verbose = args.iter().any(|a| a == "--verbose");
+    let args = support::Args::parse();
+    let (dir, every, limit) = (args.dir.clone(), args.every, args.limit);
+    let only = args.opt("--only");
+    let verbose = args.flag("--verbose");
     let manifest_path = ["manifest.json", "fixtures.json"]
         .iter()
         .map(|n| dir.join(n))
@@ -238,9 +231,5 @@ fn main() {
             times.iter().sum::<f64>() / times.len() as f64
         );
     }
-    if let Ok(status) = std::fs::read_to_string("/proc/self/status") {
-        if let Some(l) = status.lines().find(|l| l.starts_with("VmHWM")) {
-            println!("peak memory: {}", l.trim_start_matches("VmHWM:").trim());
-        }
-    }
+    println!("peak memory: {:.0} MB (VmHWM)", support::peak_mb());
 }
