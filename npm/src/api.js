@@ -324,6 +324,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   const timed = (result, elapsedMs) => ({ ...result, local: { ...result.local, elapsedMs } });
 
   async function recognize(image, options) {
+    let checked = null; // the parsed options, freed here unless recognizePrepared took them
     try {
       const { signal, fetch, onProgress, rest } = splitOptions(options);
       const progress = (event) => {
@@ -335,10 +336,9 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       };
       const w = await wasm();
       // Parsed once: `checked` goes on to recognizePrepared, which consumes it.
-      const checked = w.checkOptions(rest);
+      checked = w.checkOptions(rest);
       const local = checked.local; // `{ models? }` or undefined
       if (local !== undefined && !readLocally) {
-        checked.free();
         throw new ConfigError("local reading (option `local`) runs in Node and in browsers (a Web Worker), not in this runtime");
       }
       const settings = checked.settings; // the `prepare` settings under the call's maxBase64Chars
@@ -355,7 +355,6 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
         onDevice = await readOnDevice(input, local, rest.document, signal);
         abortedNow(); // cancelled while reading on the device: nothing more is done, nothing paid
         if (onDevice.reading.settled || !checked.hasProvider) {
-          checked.free();
           return timed(w.localResult(onDevice.reading), onDevice.elapsedMs);
         }
       }
@@ -374,13 +373,17 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)
       progress({ stage: "recognizing", image: prepared });
       abortedNow();
-      let result = await w.recognizePrepared(payload.url ?? payload, prepared?.base64, checked, signal, fetch, onDevice?.reading);
+      const handed = checked;
+      checked = null; // recognizePrepared consumes it
+      let result = await w.recognizePrepared(payload.url ?? payload, prepared?.base64, handed, signal, fetch, onDevice?.reading);
       if (onDevice) result = timed(result, onDevice.elapsedMs);
       return quality ? { ...result, quality } : result;
     } catch (e) {
       // The caller's own callback failed: that is their error, not a library error to reclassify.
       if (e instanceof CallbackFailure) throw e.error;
       throw fromWasm(e);
+    } finally {
+      checked?.free();
     }
   }
 
