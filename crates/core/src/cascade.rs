@@ -26,6 +26,11 @@
 //!     value has never been measured wrong, so neither is silently preferred over the other
 //!     without a word).
 //! - `valid` is recomputed (no error issue left); `provider` stays the provider's (it was paid).
+//!
+//! A merge that fails after the provider was paid (a reading the merge cannot read, or that
+//! cannot be converted) must not lose what was paid for: [`unmerged`] is the provider's result as
+//! it is, with `local: { settled, fields, sources }` (every source `"provider"`) and a
+//! [`LOCAL_NOT_MERGED`] warning.
 
 use crate::{ErrorCode, OcrError};
 use serde_json::{json, Map, Value};
@@ -33,6 +38,11 @@ use serde_json::{json, Map, Value};
 /// warning: the value read on the device (accepted by the cascade's rule) differs from the
 /// provider's; the provider's is kept.
 pub const LOCAL_DISAGREES: &str = "LOCAL_DISAGREES";
+
+/// warning (on the field `local`): the reading on the device could not be merged into the
+/// provider's result (an internal conversion failure); the provider's result is returned as it
+/// is, every value the provider's.
+pub const LOCAL_NOT_MERGED: &str = "LOCAL_NOT_MERGED";
 
 /// Keys of a result that are not values read from the document.
 const NOT_VALUES: &[&str] = &[
@@ -184,6 +194,49 @@ pub fn merge(provider: Option<Value>, reading: &Value) -> Result<Value, OcrError
     Ok(Value::Object(out))
 }
 
+/// The result of a paid call when [`merge`] failed: the provider's result unchanged, plus
+/// `local: { settled, fields, sources }` (`settled` and `fields` from `reading` where it has
+/// them, else `false` and `[]`; every value's source `"provider"`) and a [`LOCAL_NOT_MERGED`]
+/// warning on `local`. `valid` is unchanged (a warning). Never fails: a provider result that is
+/// not an object is returned as it is.
+pub fn unmerged(provider: Value, reading: Option<&Value>) -> Value {
+    let Value::Object(mut p) = provider else {
+        return provider;
+    };
+    let mut sources = Map::new();
+    for (k, v) in &p {
+        if !NOT_VALUES.contains(&k.as_str()) && !v.is_null() {
+            sources.insert(k.clone(), json!("provider"));
+        }
+    }
+    let warning = json!({
+        "field": "local",
+        "code": LOCAL_NOT_MERGED,
+        "severity": "warning",
+        "message": "The reading on the device could not be merged (internal error); every value is the provider's.",
+    });
+    match p.get_mut("issues") {
+        Some(Value::Array(issues)) => issues.push(warning),
+        _ => {
+            p.insert("issues".to_owned(), Value::Array(vec![warning]));
+        }
+    }
+    let reading = reading.unwrap_or(&Value::Null);
+    let fields = match &reading["fields"] {
+        Value::Array(f) => Value::Array(f.clone()),
+        _ => Value::Array(Vec::new()),
+    };
+    p.insert(
+        "local".to_owned(),
+        json!({
+            "settled": reading["settled"].as_bool().unwrap_or(false),
+            "fields": fields,
+            "sources": Value::Object(sources),
+        }),
+    );
+    Value::Object(p)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // test code: a panic is a failure
 mod tests {
@@ -332,6 +385,50 @@ mod tests {
         assert!(issue_on(&json!({"field": "owner.idNumber"}), "owner"));
         assert!(issue_on(&json!({"field": "owner"}), "owner"));
         assert!(!issue_on(&json!({"field": "ownerX"}), "owner"));
+    }
+
+    #[test]
+    fn unmerged_keeps_the_provider_result_with_a_warning() {
+        // A reading the merge refuses (no `fields` list): the fallback keeps everything paid for.
+        let bad = json!({ "result": reading(false)["result"].clone(), "settled": false });
+        assert!(merge(Some(provider()), &bad).is_err());
+        let r = unmerged(provider(), Some(&bad));
+        let expected = provider();
+        for (k, v) in expected.as_object().unwrap() {
+            if k != "issues" {
+                assert_eq!(&r[k], v, "{k}");
+            }
+        }
+        let issues = r["issues"].as_array().unwrap();
+        assert_eq!(
+            &issues[..2],
+            expected["issues"].as_array().unwrap().as_slice()
+        );
+        assert_eq!(issues.len(), 3);
+        assert_eq!(issues[2]["code"], LOCAL_NOT_MERGED);
+        assert_eq!(issues[2]["field"], "local");
+        assert_eq!(issues[2]["severity"], "warning");
+        assert_eq!(r["local"]["settled"], false);
+        assert_eq!(r["local"]["fields"], json!([]));
+        // Every value the result has is the provider's.
+        let s = r["local"]["sources"].as_object().unwrap();
+        for (k, v) in expected.as_object().unwrap() {
+            if !NOT_VALUES.contains(&k.as_str()) {
+                assert_eq!(
+                    s.get(k),
+                    (!v.is_null()).then_some(&json!("provider")),
+                    "{k}"
+                );
+            }
+        }
+        // The reading's verdicts are kept where it has them; no reading at all is no verdict.
+        let r = unmerged(provider(), Some(&reading(true)));
+        assert_eq!(r["local"]["fields"], reading(true)["fields"]);
+        assert_eq!(r["local"]["settled"], true);
+        let r = unmerged(json!({ "issues": null }), None);
+        assert_eq!(r["issues"][0]["code"], LOCAL_NOT_MERGED);
+        assert_eq!(r["local"]["fields"], json!([]));
+        assert_eq!(unmerged(json!([1]), None), json!([1]));
     }
 
     #[test]

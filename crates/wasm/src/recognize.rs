@@ -81,7 +81,8 @@ pub fn decode_text_image(text: &str) -> Result<JsValue, JsValue> {
 /// return the typed result. `image` is a `Uint8Array` or the URL string; `base64` the image's
 /// base64 when the caller has it (the prepared image), so it is not computed again. `local`: the
 /// reading on the device (`{ result, settled, fields }` from the local module) when the call has
-/// `local`, else `undefined`; the result is then merged field by field (`core::cascade`).
+/// `local`, else `undefined`; the result is then merged field by field (`core::cascade`), and a
+/// merge that fails still returns the provider's result (with a `LOCAL_NOT_MERGED` warning).
 #[wasm_bindgen(js_name = recognizePrepared)]
 pub async fn recognize_prepared(
     image: JsValue,
@@ -104,18 +105,35 @@ pub async fn recognize_prepared(
         crate::fetch::drive(plan, &fetch, &signal, limits).await
     };
     let recognized = run.await.map_err(|e| error_to_js(&e))?;
+    let result = to_js(&recognized).map_err(|e| error_to_js(&e))?;
     if local.is_undefined() || local.is_null() {
-        return to_js(&recognized).map_err(|e| error_to_js(&e));
+        return Ok(result);
     }
-    let merged = reading_json(&local)
-        .and_then(|reading| {
-            // Through JS and back (code the module links anyway; serde_json's own value
-            // serializer would add kilobytes to the main module).
-            let provider = reading_json(&to_js(&recognized)?)?;
-            vehicle_doc_ocr_core::cascade::merge(Some(provider), &reading)
-        })
-        .and_then(|merged| to_js(&merged));
-    merged.map_err(|e| error_to_js(&e))
+    Ok(with_reading(result, &local))
+}
+
+/// The paid `result` merged with the device's `reading` (`core::cascade::merge`). The call was
+/// paid for, so a merge that fails (a reading that cannot be converted or merged) never loses the
+/// result: it is then `core::cascade::unmerged` (the provider's result, `local` attached, a
+/// `LOCAL_NOT_MERGED` warning), or at worst the provider's result as it came.
+fn with_reading(result: JsValue, reading: &JsValue) -> JsValue {
+    use vehicle_doc_ocr_core::cascade;
+    // Through JS and back (code the module links anyway; serde_json's own value serializer
+    // would add kilobytes to the main module).
+    let Some(provider) = convert::js_to_json(&result) else {
+        return result;
+    };
+    let reading = convert::js_to_json(reading);
+    let merged = match &reading {
+        Some(r) => cascade::merge(Some(provider.clone()), r),
+        None => Err(not_convertible()),
+    };
+    merged
+        .and_then(|m| to_js(&m))
+        .or_else(|_| to_js(&cascade::unmerged(provider.clone(), reading.as_ref())))
+        // The reading's own `fields` may be what cannot be converted back.
+        .or_else(|_| to_js(&cascade::unmerged(provider, None)))
+        .unwrap_or(result)
 }
 
 /// The result of a call with `local` that pays no provider (every key field accepted, or no

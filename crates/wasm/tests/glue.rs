@@ -237,3 +237,84 @@ fn option_values_must_be_json_data() {
     // The module still works after the refusals.
     assert!(check_options(options("{}")).is_ok());
 }
+
+/// A paid call with `local`: the provider answers `answer`, `reading` is what the local module
+/// handed over. Returns the result (the call must succeed).
+async fn paid_with_reading(reading: JsValue) -> JsValue {
+    let answer = include_str!("../../../fixtures/providers/sim-apihz-front.json");
+    let fetch = js(
+        "answer",
+        "return async () => new Response(answer, { headers: { 'Content-Type': 'application/json' } })",
+    )
+    .call1(&JsValue::NULL, &answer.into())
+    .unwrap();
+    let checked = check_options(options("{}")).unwrap();
+    let image = js_sys::Uint8Array::from(JPEG);
+    recognize_prepared(
+        image.into(),
+        None,
+        checked,
+        JsValue::UNDEFINED,
+        fetch,
+        reading,
+    )
+    .await
+    .map_err(|e| get(&e, "message"))
+    .expect("a paid result is returned")
+}
+
+#[wasm_bindgen_test]
+async fn a_merge_that_fails_keeps_the_paid_result_with_a_warning() {
+    let local_result = "{ document: 'vehicleLicenseFront', provider: 'local', requestId: null, \
+         vin: 'LSVCY6C49MN027789', valid: true, issues: [], sources: {}, raw: { lines: [] } }";
+    for reading in [
+        // No `fields` list: the merge refuses it.
+        format!("return {{ result: {local_result}, settled: false }}"),
+        // Not JSON data: it cannot be converted.
+        format!("return {{ result: {local_result}, settled: false, fields: [() => 1] }}"),
+        // Converted and merged, but a number out of JS's safe range cannot go back to JS.
+        format!("return {{ result: {local_result}, settled: false, fields: [{{ field: 'vin', acceptance: 'accepted', minConfidence: 2n ** 60n }}] }}"),
+    ] {
+        let r = paid_with_reading(js("", &reading).call0(&JsValue::NULL).unwrap()).await;
+        assert_eq!(get(&r, "provider"), "apihz", "{reading}");
+        assert_eq!(get(&r, "vin"), "LSVCY6C49MN027789");
+        assert_eq!(get(&r, "plateNumber").as_string().unwrap().chars().count(), 7);
+        let issues: js_sys::Array = get(&r, "issues").unchecked_into();
+        let warned: Vec<JsValue> = issues
+            .iter()
+            .filter(|i| get(i, "code") == "LOCAL_NOT_MERGED")
+            .collect();
+        assert_eq!(warned.len(), 1, "{reading}");
+        assert_eq!(get(&warned[0], "field"), "local");
+        assert_eq!(get(&warned[0], "severity"), "warning");
+        let local = get(&r, "local");
+        assert_eq!(get(&local, "settled"), JsValue::FALSE);
+        assert_eq!(get(&get(&local, "sources"), "vin"), "provider");
+        assert_eq!(get(&get(&local, "sources"), "plateNumber"), "provider");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_reading_that_merges_is_merged() {
+    // The same provider answer with a reading that agrees on the VIN: merged, no warning.
+    let reading = js(
+        "",
+        "return { result: { document: 'vehicleLicenseFront', provider: 'local', requestId: null, \
+         vin: 'LSVCY6C49MN027789', valid: true, issues: [], sources: {}, raw: { lines: [] } }, \
+         settled: false, fields: [{ field: 'vin', acceptance: 'accepted', minConfidence: 0.99 }] }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap();
+    let r = paid_with_reading(reading).await;
+    let issues: js_sys::Array = get(&r, "issues").unchecked_into();
+    assert!(!issues.iter().any(|i| get(&i, "code")
+        .as_string()
+        .is_some_and(|c| c.starts_with("LOCAL_"))));
+    assert_eq!(
+        get(&get(&r, "local"), "fields")
+            .unchecked_into::<js_sys::Array>()
+            .length(),
+        1
+    );
+    assert_eq!(get(&get(&get(&r, "local"), "sources"), "vin"), "provider");
+}
