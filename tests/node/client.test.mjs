@@ -151,4 +151,25 @@ describe("configureWasm", () => {
     assert.match(r[2].message, /got HTML instead of WebAssembly at .*optimizeDeps: \{ exclude: \["vehicle-doc-ocr"\] \}.*configureWasm\(\{ main, codec, quality \}\)/);
     assert.match(r[3].message, /could not load the vehicle-doc-ocr main WebAssembly module/);
   });
+
+  test("configureWasm({ local }): what the local worker cannot receive is a ConfigError at the first local call (Node's and the browser's rule)", async () => {
+    // Node: configureWasm() takes a Response for any module, but the worker thread cannot receive one.
+    const r = await inFreshNode(`
+      vdo.configureWasm({ local: new Response("x") });
+      console.log(JSON.stringify(await out(vdo.recognize(png, { document: "vehicleLicenseFront", local: {} }))));`);
+    assert.equal(r.code, "CONFIG");
+    assert.match(r.message, /`local` must be a path, a file: URL, bytes or a WebAssembly.Module in Node/);
+    // The browser's rule (checked before its Web Worker is started, so it runs here).
+    const { readLocally } = await import("../../npm/src/local-browser.js");
+    const read = (wasm) => readLocally({}, new Uint8Array(1), "vehicleLicenseFront", { wasm });
+    for (const wasm of [new Response("x"), Promise.resolve(new Uint8Array(1)), 42]) {
+      await assert.rejects(read(wasm), (e) => e instanceof ConfigError && /`local` must be a URL, bytes or a WebAssembly.Module \(the worker cannot receive a Response\)/.test(e.message));
+    }
+    // A URL is resolved against the page: without one, a relative URL cannot be.
+    await assert.rejects(read("local.wasm"), (e) => e instanceof ConfigError && /`local` must be a URL \(absolute, or relative to the page\)/.test(e.message));
+    // Accepted locations go on to the worker (which Node does not have as a Web Worker).
+    for (const wasm of ["https://cdn.example/vehicle_doc_ocr_local_bg.wasm", new URL("https://cdn.example/x.wasm"), new Uint8Array(4), undefined]) {
+      await assert.rejects(read(wasm), (e) => e instanceof ConfigError && /runs in a Web Worker/.test(e.message));
+    }
+  });
 });
