@@ -6,17 +6,20 @@
 // Started by local-browser.js; the protocol is in local-worker.js.
 import init, { LocalEngine } from "../wasm/vehicle_doc_ocr_local.js";
 import { ConfigError } from "./errors.js";
-import { MODEL_CACHE, MODEL_FILES, modelsMissing, serve } from "./local-worker.js";
+import { MODEL_CACHE, MODEL_FILES, isModelCache, modelsMissing, serve } from "./local-worker.js";
 import { wasmInput } from "./wasm.js";
 
-/** The cache bucket (old buckets of this package deleted), or null without the Cache API. */
+/**
+ * The cache bucket (this package's model buckets of other versions deleted, nothing else), or
+ * null without the Cache API.
+ */
 let cacheOpened = null;
 function openCache() {
   cacheOpened ??= (async () => {
     try {
       if (typeof caches === "undefined") return null;
       for (const name of await caches.keys()) {
-        if (name.startsWith("vehicle-doc-ocr-") && name !== MODEL_CACHE) await caches.delete(name);
+        if (isModelCache(name) && name !== MODEL_CACHE) await caches.delete(name); // only our own old buckets
       }
       return await caches.open(MODEL_CACHE);
     } catch {

