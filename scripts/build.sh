@@ -8,12 +8,13 @@
 #   vehicle_doc_ocr_local_bg.wasm  on-device reading (PP-OCRv4 via rten), only for `local` (feature `local`;
 #                                  outside the 150 KB budget: ~1 MB gzipped, the models are separate assets)
 # Each must stay within the 150 KB gzipped budget.
+#   scripts/build.sh --local-profile <dir>   only the local module with the measurement-only exports
+#                                            (feature `local-profile`, bench/local-profile.mjs), into <dir>
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target_dir=${CARGO_TARGET_DIR:-target}
 out=npm/wasm
 budget=153600
-rm -rf "$out"
 
 build_module() { # <name> <wasm-bindgen flags> <cargo feature args...>
   local name=$1 bindgen_flags=$2; shift 2
@@ -41,6 +42,31 @@ build_module() { # <name> <wasm-bindgen flags> <cargo feature args...>
   fi
 }
 
+# The local module (`build_local <cargo features> <out dir>`): rten's inference loops want speed, not
+# size, and wasm SIMD128 (Node 20; Safari from 16.4). Its own target dir, since RUSTFLAGS differ.
+build_local() {
+  local features=$1 dir=$2 local_target="$target_dir/local"
+  RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$local_target" \
+    cargo build --release --target wasm32-unknown-unknown -p vehicle-doc-ocr --quiet --no-default-features --features "$features"
+  wasm-bindgen --target web --out-dir "$dir" --out-name vehicle_doc_ocr_local \
+    "$local_target/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
+  node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$dir/vehicle_doc_ocr_local_bg.wasm" -o "$dir/vehicle_doc_ocr_local_bg.wasm"
+  printf '[build] %s: %d bytes, %d bytes gzipped (no budget: loaded only by `local` callers)\n' "$dir/vehicle_doc_ocr_local_bg.wasm" \
+    "$(wc -c <"$dir/vehicle_doc_ocr_local_bg.wasm")" \
+    "$(node -e 'process.stdout.write(String(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length))' "$dir/vehicle_doc_ocr_local_bg.wasm")" >&2
+}
+
+# `--local-profile <dir>`: only the measurement build of the local module (feature `local-profile`:
+# also LocalEngine.withPrepack and profileDocument) into <dir>, for bench/local-profile.mjs; the
+# package's modules in npm/wasm/ are left as they are.
+if [ "${1:-}" = "--local-profile" ]; then
+  build_local local,local-profile "${2:?usage: scripts/build.sh --local-profile <out dir>}"
+  exit 0
+fi
+
+rm -rf "$out"
 build_module vehicle_doc_ocr ""
 # The codec can run out of memory on a big photo (a WebAssembly trap): npm/src/api.js then
 # re-instantiates it through the generated __wbg_reset_state.
@@ -53,16 +79,6 @@ build_module vehicle_doc_ocr_shim "" --no-default-features --features shim
 build_module vehicle_doc_ocr_quality "" --no-default-features --features quality
 build_module vehicle_doc_ocr_quality_decode "" --no-default-features --features quality-decode
 
-# On-device reading (`recognize(image, { local })`): rten's inference loops want speed, not size,
-# and wasm SIMD128 (Node 20; Safari from 16.4). Its own target dir, since RUSTFLAGS differ.
-local_target="$target_dir/local"
-RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR="$local_target" \
-  cargo build --release --target wasm32-unknown-unknown -p vehicle-doc-ocr --quiet --no-default-features --features local
-wasm-bindgen --target web --out-dir "$out" --out-name vehicle_doc_ocr_local \
-  "$local_target/wasm32-unknown-unknown/release/vehicle_doc_ocr.wasm"
-node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
-  "$out/vehicle_doc_ocr_local_bg.wasm" -o "$out/vehicle_doc_ocr_local_bg.wasm"
-printf '[build] %s: %d bytes, %d bytes gzipped (no budget: loaded only by `local` callers)\n' "$out/vehicle_doc_ocr_local_bg.wasm" \
-  "$(wc -c <"$out/vehicle_doc_ocr_local_bg.wasm")" \
-  "$(node -e 'process.stdout.write(String(require("zlib").gzipSync(require("fs").readFileSync(process.argv[1]), { level: 9 }).length))' "$out/vehicle_doc_ocr_local_bg.wasm")" >&2
+# On-device reading (`recognize(image, { local })`), outside the budget; without the
+# measurement-only exports (feature `local-profile`).
+build_local local "$out"

@@ -3,7 +3,7 @@
 //! errors back. No decisions live here: they are in `vehicle-doc-ocr-core` and
 //! `vehicle-doc-ocr-imaging`, tested natively.
 //!
-//! The crate builds four wasm modules (see `scripts/build.sh`):
+//! The crate builds six wasm modules (see `scripts/build.sh`):
 //! - feature `main` (default) → `vehicle_doc_ocr_bg.wasm`: `recognize`, options, header probing;
 //! - feature `codec` → `vehicle_doc_ocr_image_bg.wasm`: the pure-Rust image codec, loaded only
 //!   when an image must be re-encoded without the browser's canvas (Node, Workers, old browsers);
@@ -13,7 +13,10 @@
 //! - feature `quality` → `vehicle_doc_ocr_quality_bg.wasm`: the photo quality report
 //!   (`assessImage`) on RGBA pixels the browser's canvas decoded, loaded only by its callers and
 //!   the capture element; feature `quality-decode` → `vehicle_doc_ocr_quality_decode_bg.wasm`:
-//!   the same plus `assessBytes` (decoders linked), for Node and Workers.
+//!   the same plus `assessBytes` (decoders linked), for Node and Workers;
+//! - feature `local` → `vehicle_doc_ocr_local_bg.wasm`: on-device reading (`LocalEngine`), loaded
+//!   only by callers of `recognize(image, { local })`; `local-profile` adds its measurement-only
+//!   exports for bench/local-profile.mjs (never shipped).
 //!
 //! Every export returns `Result<_, JsValue>`; the `Err` is a plain object
 //! `{ code, message, retryable, provider, providerCode, providerMessage }` that `npm/src/api.js`
