@@ -178,7 +178,8 @@ export interface LocalSummary {
    * "local" (read on the device) or "provider" (the paid reading). All "local" when no
    * provider was called. docs/LOCAL_OCR.md states the merge rule; a field accepted on the
    * device that the provider read differently keeps the provider's value and gets a
-   * `LOCAL_DISAGREES` warning in `issues`.
+   * `LOCAL_DISAGREES` warning in `issues`. If the merge itself fails after the paid call, the
+   * result is the provider's, every source "provider", with a `LOCAL_NOT_MERGED` warning.
    */
   sources: Record<string, "local" | "provider">;
   elapsedMs: number;

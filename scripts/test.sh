@@ -18,6 +18,7 @@ cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-fea
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features quality --quiet -- -D warnings
 cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features quality-decode --quiet -- -D warnings
 RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/local cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features local --quiet -- -D warnings
+RUSTFLAGS="-C target-feature=+simd128" CARGO_TARGET_DIR=target/local cargo clippy -p vehicle-doc-ocr --target wasm32-unknown-unknown --no-default-features --features local,local-profile --quiet -- -D warnings
 # Architecture invariant: the decision crates stay pure Rust (no wasm/JS dependency, even indirect).
 for crate in vehicle-doc-ocr-core vehicle-doc-ocr-imaging vehicle-doc-ocr-shim; do
   if cargo tree -p "$crate" -e normal --target all --prefix none | grep -E '^(wasm-bindgen|js-sys|web-sys|wasm-bindgen-futures) '; then
