@@ -109,23 +109,55 @@ impl ImageBuffer for Pixels<'_> {
     }
 
     /// Row `y` as Y (gray) or Y, Cb, Cr (RGB) samples, as the encoder's own gray and RGB buffers do.
+    /// Index loops, not `push` per sample: at the wasm build's opt-level "z" each `push` stays a
+    /// call.
     fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
-        let len = usize::from(self.width) * if self.gray { 1 } else { 3 };
+        let w = usize::from(self.width);
+        let len = w * if self.gray { 1 } else { 3 };
         let start = usize::from(y) * len;
         let line = self.data.get(start..start + len).unwrap_or_default();
+        let [b0, b1, b2, _] = buffers;
         if self.gray {
-            buffers[0].extend_from_slice(line);
+            b0.extend_from_slice(line);
             return;
         }
-        for p in line.chunks_exact(3) {
-            if let [r, g, b] = *p {
-                let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(r, g, b);
-                buffers[0].push(y);
-                buffers[1].push(cb);
-                buffers[2].push(cr);
-            }
+        let n = line.len() / 3;
+        let (o0, o1, o2) = (b0.len(), b1.len(), b2.len());
+        b0.resize(o0 + n, 0);
+        b1.resize(o1 + n, 0);
+        b2.resize(o2 + n, 0);
+        let (Some(ys), Some(cbs), Some(crs)) = (
+            b0.get_mut(o0..o0 + n),
+            b1.get_mut(o1..o1 + n),
+            b2.get_mut(o2..o2 + n),
+        ) else {
+            return;
+        };
+        let mut x = 0;
+        while x < n && x < ys.len() && x < cbs.len() && x < crs.len() && 3 * x + 2 < line.len() {
+            let (y, cb, cr) = rgb_to_ycbcr(line[3 * x], line[3 * x + 1], line[3 * x + 2]);
+            ys[x] = y;
+            cbs[x] = cb;
+            crs[x] = cr;
+            x += 1;
         }
     }
+}
+
+/// `jpeg_encoder::rgb_to_ycbcr`'s arithmetic (2^16 fixed point), inlined here: at opt-level
+/// "z" the encoder's own copy is a call per pixel. The test
+/// `pixels_encode_like_the_encoders_own_layouts` holds the two to the same bytes.
+#[inline(always)]
+fn rgb_to_ycbcr(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
+    let (r, g, b) = (r as i32, g as i32, b as i32);
+    let y = 19595 * r + 38470 * g + 7471 * b;
+    let cb = -11059 * r - 21709 * g + 32768 * b + (128 << 16);
+    let cr = 32768 * r - 27439 * g - 5329 * b + (128 << 16);
+    (
+        ((y + 0x7FFF) >> 16) as u8,
+        ((cb + 0x7FFF) >> 16) as u8,
+        ((cr + 0x7FFF) >> 16) as u8,
+    )
 }
 
 fn too_wide() -> ImageError {
@@ -369,6 +401,18 @@ mod tests {
                     (sampled - whole).abs() < 0.1 + 0.1 * whole,
                     "±{amp} ink {ink}: sample {sampled:.2} vs whole {whole:.2}"
                 );
+            }
+        }
+    }
+
+    /// The inlined colour conversion is jpeg-encoder's, on every RGB triple.
+    #[test]
+    fn ycbcr_is_the_encoders() {
+        for r in 0..=255u8 {
+            for g in 0..=255u8 {
+                for b in 0..=255u8 {
+                    assert_eq!(rgb_to_ycbcr(r, g, b), jpeg_encoder::rgb_to_ycbcr(r, g, b));
+                }
             }
         }
     }
