@@ -224,7 +224,8 @@ fn resize_rows(src: &Raster, dw: u32, dh: u32) -> Raster {
 }
 
 /// One output row of the vertical pass: source rows `first..first + cs.len()` (held in `ring`,
-/// row r at `(r % n) * stride`) weighted by `cs`.
+/// row r at `(r % n) * stride`) weighted by `cs`, up to three rows per sweep over the row (the
+/// running sum in `acc` between sweeps).
 fn vertical_row(
     ring: &[u8],
     stride: usize,
@@ -237,29 +238,67 @@ fn vertical_row(
     if acc.len() < stride || drow.len() < stride || ring.len() < n * stride {
         return;
     }
+    let (acc, drow) = (&mut acc[..stride], &mut drow[..stride]);
+    let row = |k: usize| {
+        let base = ((first + k) % n) * stride;
+        &ring[base..base + stride]
+    };
     let mut k = 0;
     while k < n {
-        let c = cs[k];
-        let base = ((first + k) % n) * stride;
-        let row = &ring[base..base + stride];
-        let mut x = 0;
-        if k == 0 {
-            while x < stride {
-                acc[x] = row[x] as i32 * c;
-                x += 1;
+        // Three rows a sweep, but never leave one alone for the last sweep (7 = 3 + 2 + 2).
+        let g = match n - k {
+            4 => 2,
+            r => r.min(3),
+        };
+        let (init, last) = (k == 0, k + g == n);
+        match g {
+            3 => {
+                let (r0, r1, r2) = (row(k), row(k + 1), row(k + 2));
+                let (c0, c1, c2) = (cs[k], cs[k + 1], cs[k + 2]);
+                let mut x = 0;
+                while x < stride {
+                    let v = if init { 0 } else { acc[x] }
+                        + r0[x] as i32 * c0
+                        + r1[x] as i32 * c1
+                        + r2[x] as i32 * c2;
+                    if last {
+                        drow[x] = clamp_u8(v);
+                    } else {
+                        acc[x] = v;
+                    }
+                    x += 1;
+                }
             }
-        } else {
-            while x < stride {
-                acc[x] += row[x] as i32 * c;
-                x += 1;
+            2 => {
+                let (r0, r1) = (row(k), row(k + 1));
+                let (c0, c1) = (cs[k], cs[k + 1]);
+                let mut x = 0;
+                while x < stride {
+                    let v = if init { 0 } else { acc[x] } + r0[x] as i32 * c0 + r1[x] as i32 * c1;
+                    if last {
+                        drow[x] = clamp_u8(v);
+                    } else {
+                        acc[x] = v;
+                    }
+                    x += 1;
+                }
+            }
+            _ => {
+                let r0 = row(k);
+                let c0 = cs[k];
+                let mut x = 0;
+                while x < stride {
+                    let v = if init { 0 } else { acc[x] } + r0[x] as i32 * c0;
+                    if last {
+                        drow[x] = clamp_u8(v);
+                    } else {
+                        acc[x] = v;
+                    }
+                    x += 1;
+                }
             }
         }
-        k += 1;
-    }
-    let mut x = 0;
-    while x < stride {
-        drow[x] = clamp_u8(acc[x]);
-        x += 1;
+        k += g;
     }
 }
 
@@ -295,16 +334,72 @@ impl RowResampler {
             };
             let cs = &t.coeffs[cb..cb + n];
             if ch == 3 {
-                let (mut r, mut g, mut b) = (0i32, 0i32, 0i32);
-                let (mut k, mut s) = (0, 0);
-                while k < n && s + 2 < w.len() {
-                    let c = cs[k];
-                    r += w[s] as i32 * c;
-                    g += w[s + 1] as i32 * c;
-                    b += w[s + 2] as i32 * c;
-                    k += 1;
-                    s += 3;
-                }
+                // The usual tap counts (6 at 1.25:1, 7 up to 1.5:1) unrolled by slice patterns
+                // (one length check each); any other count loops.
+                let (r, g, b) = match (w, cs) {
+                    (
+                        &[r0, g0, b0, r1, g1, b1, r2, g2, b2, r3, g3, b3, r4, g4, b4, r5, g5, b5],
+                        &[c0, c1, c2, c3, c4, c5],
+                    ) => (
+                        r0 as i32 * c0
+                            + r1 as i32 * c1
+                            + r2 as i32 * c2
+                            + r3 as i32 * c3
+                            + r4 as i32 * c4
+                            + r5 as i32 * c5,
+                        g0 as i32 * c0
+                            + g1 as i32 * c1
+                            + g2 as i32 * c2
+                            + g3 as i32 * c3
+                            + g4 as i32 * c4
+                            + g5 as i32 * c5,
+                        b0 as i32 * c0
+                            + b1 as i32 * c1
+                            + b2 as i32 * c2
+                            + b3 as i32 * c3
+                            + b4 as i32 * c4
+                            + b5 as i32 * c5,
+                    ),
+                    (
+                        &[r0, g0, b0, r1, g1, b1, r2, g2, b2, r3, g3, b3, r4, g4, b4, r5, g5, b5, r6, g6, b6],
+                        &[c0, c1, c2, c3, c4, c5, c6],
+                    ) => (
+                        r0 as i32 * c0
+                            + r1 as i32 * c1
+                            + r2 as i32 * c2
+                            + r3 as i32 * c3
+                            + r4 as i32 * c4
+                            + r5 as i32 * c5
+                            + r6 as i32 * c6,
+                        g0 as i32 * c0
+                            + g1 as i32 * c1
+                            + g2 as i32 * c2
+                            + g3 as i32 * c3
+                            + g4 as i32 * c4
+                            + g5 as i32 * c5
+                            + g6 as i32 * c6,
+                        b0 as i32 * c0
+                            + b1 as i32 * c1
+                            + b2 as i32 * c2
+                            + b3 as i32 * c3
+                            + b4 as i32 * c4
+                            + b5 as i32 * c5
+                            + b6 as i32 * c6,
+                    ),
+                    _ => {
+                        let (mut r, mut g, mut b) = (0i32, 0i32, 0i32);
+                        let (mut k, mut s) = (0, 0);
+                        while k < n && s + 2 < w.len() {
+                            let c = cs[k];
+                            r += w[s] as i32 * c;
+                            g += w[s + 1] as i32 * c;
+                            b += w[s + 2] as i32 * c;
+                            k += 1;
+                            s += 3;
+                        }
+                        (r, g, b)
+                    }
+                };
                 let d = x * 3;
                 if d + 2 < drow.len() {
                     drow[d] = clamp_u8(r);
