@@ -224,8 +224,7 @@ fn resize_rows(src: &Raster, dw: u32, dh: u32) -> Raster {
 }
 
 /// One output row of the vertical pass: source rows `first..first + cs.len()` (held in `ring`,
-/// row r at `(r % n) * stride`) weighted by `cs`, up to three rows per sweep over the row (the
-/// running sum in `acc` between sweeps).
+/// row r at `(r % n) * stride`) weighted by `cs`.
 fn vertical_row(
     ring: &[u8],
     stride: usize,
@@ -238,67 +237,29 @@ fn vertical_row(
     if acc.len() < stride || drow.len() < stride || ring.len() < n * stride {
         return;
     }
-    let (acc, drow) = (&mut acc[..stride], &mut drow[..stride]);
-    let row = |k: usize| {
-        let base = ((first + k) % n) * stride;
-        &ring[base..base + stride]
-    };
     let mut k = 0;
     while k < n {
-        // Three rows a sweep, but never leave one alone for the last sweep (7 = 3 + 2 + 2).
-        let g = match n - k {
-            4 => 2,
-            r => r.min(3),
-        };
-        let (init, last) = (k == 0, k + g == n);
-        match g {
-            3 => {
-                let (r0, r1, r2) = (row(k), row(k + 1), row(k + 2));
-                let (c0, c1, c2) = (cs[k], cs[k + 1], cs[k + 2]);
-                let mut x = 0;
-                while x < stride {
-                    let v = if init { 0 } else { acc[x] }
-                        + r0[x] as i32 * c0
-                        + r1[x] as i32 * c1
-                        + r2[x] as i32 * c2;
-                    if last {
-                        drow[x] = clamp_u8(v);
-                    } else {
-                        acc[x] = v;
-                    }
-                    x += 1;
-                }
+        let c = cs[k];
+        let base = ((first + k) % n) * stride;
+        let row = &ring[base..base + stride];
+        let mut x = 0;
+        if k == 0 {
+            while x < stride {
+                acc[x] = row[x] as i32 * c;
+                x += 1;
             }
-            2 => {
-                let (r0, r1) = (row(k), row(k + 1));
-                let (c0, c1) = (cs[k], cs[k + 1]);
-                let mut x = 0;
-                while x < stride {
-                    let v = if init { 0 } else { acc[x] } + r0[x] as i32 * c0 + r1[x] as i32 * c1;
-                    if last {
-                        drow[x] = clamp_u8(v);
-                    } else {
-                        acc[x] = v;
-                    }
-                    x += 1;
-                }
-            }
-            _ => {
-                let r0 = row(k);
-                let c0 = cs[k];
-                let mut x = 0;
-                while x < stride {
-                    let v = if init { 0 } else { acc[x] } + r0[x] as i32 * c0;
-                    if last {
-                        drow[x] = clamp_u8(v);
-                    } else {
-                        acc[x] = v;
-                    }
-                    x += 1;
-                }
+        } else {
+            while x < stride {
+                acc[x] += row[x] as i32 * c;
+                x += 1;
             }
         }
-        k += g;
+        k += 1;
+    }
+    let mut x = 0;
+    while x < stride {
+        drow[x] = clamp_u8(acc[x]);
+        x += 1;
     }
 }
 
