@@ -133,8 +133,8 @@ fn clamp_u8(v: i32) -> u8 {
 // calls per pixel (the resize took ~170 ms of a 12 MP photo's ~490 ms that way). Plain indexing
 // inlines; every window is checked once before its loop.
 
-/// Downscales (or copies) to `dw`×`dh` with a separable Catmull-Rom filter. Horizontal pass first
-/// (the intermediate is `dw`×`src.height`, computed a few rows at a time, see [`resize_rows`]).
+/// Downscales (or copies) to `dw`×`dh` with a separable Catmull-Rom filter. Horizontal pass first,
+/// row by row into a ring of a few rows that the vertical pass reads (see [`resize_rows`]).
 pub(crate) fn resize(src: &Raster, dw: u32, dh: u32) -> Raster {
     let (dw, dh) = (dw.max(1), dh.max(1));
     if src.width == 0 || src.height == 0 {
