@@ -256,9 +256,14 @@ const wasmPeers = rows.map(({ results }) => {
   const peers = ["photon", "jsquash"].filter((n) => !results[n].error).map((n) => median(results[n].ms));
   return peers.length ? ours / Math.min(...peers) : NaN;
 });
-md.push("A `fetch failed` row: the workerd process dropped the connection while that contestant ran (seen with photon on the 4032×3024 photo in one run); nothing was retried.");
+const workerdPeers = rows.map(({ inWorkerd }) => {
+  const ok = (n) => inWorkerd[n] && !inWorkerd[n].error;
+  const all = ["ours", "photon", "jsquash"].every(ok);
+  return all ? median(inWorkerd.ours.ms) / Math.min(median(inWorkerd.photon.ms), median(inWorkerd.jsquash.ms)) : NaN;
+});
+md.push("A `fetch failed` row: the workerd process dropped the connection while that contestant ran (seen with photon and jsquash on 12 and 48 MP photos in runs on a loaded machine); nothing was retried.");
 md.push("");
-md.push(`Ours against the fastest wasm peer, per source: ${wasmPeers.map((x) => `${x.toFixed(2)}×`).join(", ")} (issue 13's target: ≤ 0.5×).`);
+md.push(`Ours against the fastest wasm peer, per source: ${wasmPeers.map((x) => `${x.toFixed(2)}×`).join(", ")} in Node, ${workerdPeers.map((x) => (Number.isNaN(x) ? "—" : `${x.toFixed(2)}×`)).join(", ")} in workerd (— where a contestant failed there) (issue 13's target: ≤ 0.5×). Where ours spends its time, stage by stage: docs/IMAGE_POLICY.md, "Speed and memory".`);
 const big = rows.filter(({ c }) => c.w * c.h >= 40e6).map(({ c, results }) => [c, results.ours.wasmBytes]);
 if (big.length) {
   md.push("");

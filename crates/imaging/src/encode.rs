@@ -109,23 +109,55 @@ impl ImageBuffer for Pixels<'_> {
     }
 
     /// Row `y` as Y (gray) or Y, Cb, Cr (RGB) samples, as the encoder's own gray and RGB buffers do.
+    /// Index loops, not `push` per sample: at the wasm build's opt-level "z" each `push` stays a
+    /// call.
     fn fill_buffers(&self, y: u16, buffers: &mut [Vec<u8>; 4]) {
-        let len = usize::from(self.width) * if self.gray { 1 } else { 3 };
+        let w = usize::from(self.width);
+        let len = w * if self.gray { 1 } else { 3 };
         let start = usize::from(y) * len;
         let line = self.data.get(start..start + len).unwrap_or_default();
+        let [b0, b1, b2, _] = buffers;
         if self.gray {
-            buffers[0].extend_from_slice(line);
+            b0.extend_from_slice(line);
             return;
         }
-        for p in line.chunks_exact(3) {
-            if let [r, g, b] = *p {
-                let (y, cb, cr) = jpeg_encoder::rgb_to_ycbcr(r, g, b);
-                buffers[0].push(y);
-                buffers[1].push(cb);
-                buffers[2].push(cr);
-            }
+        let n = line.len() / 3;
+        let (o0, o1, o2) = (b0.len(), b1.len(), b2.len());
+        b0.resize(o0 + n, 0);
+        b1.resize(o1 + n, 0);
+        b2.resize(o2 + n, 0);
+        let (Some(ys), Some(cbs), Some(crs)) = (
+            b0.get_mut(o0..o0 + n),
+            b1.get_mut(o1..o1 + n),
+            b2.get_mut(o2..o2 + n),
+        ) else {
+            return;
+        };
+        let mut x = 0;
+        while x < n && x < ys.len() && x < cbs.len() && x < crs.len() && 3 * x + 2 < line.len() {
+            let (y, cb, cr) = rgb_to_ycbcr(line[3 * x], line[3 * x + 1], line[3 * x + 2]);
+            ys[x] = y;
+            cbs[x] = cb;
+            crs[x] = cr;
+            x += 1;
         }
     }
+}
+
+/// `jpeg_encoder::rgb_to_ycbcr`'s arithmetic (2^16 fixed point), inlined here: at opt-level
+/// "z" the encoder's own copy is a call per pixel. The test
+/// `pixels_encode_like_the_encoders_own_layouts` holds the two to the same bytes.
+#[inline(always)]
+fn rgb_to_ycbcr(r: u8, g: u8, b: u8) -> (u8, u8, u8) {
+    let (r, g, b) = (r as i32, g as i32, b as i32);
+    let y = 19595 * r + 38470 * g + 7471 * b;
+    let cb = -11059 * r - 21709 * g + 32768 * b + (128 << 16);
+    let cr = 32768 * r - 27439 * g - 5329 * b + (128 << 16);
+    (
+        ((y + 0x7FFF) >> 16) as u8,
+        ((cb + 0x7FFF) >> 16) as u8,
+        ((cr + 0x7FFF) >> 16) as u8,
+    )
 }
 
 fn too_wide() -> ImageError {
@@ -148,41 +180,52 @@ pub fn noise_level(pixels: &[u8], width: u32, height: u32, channels: u8, band_ro
     if w < 3 || h < 3 || pixels.len() / c / w < h {
         return 0.0;
     }
-    let luma = |row: usize| -> Vec<i32> {
+    // Index loops and three reused row buffers (at the wasm build's opt-level "z" an iterator
+    // chain per row stays a call per pixel).
+    let luma = |row: usize, out: &mut [i32]| {
         let line = pixels
             .get(row * w * c..(row + 1) * w * c)
             .unwrap_or_default();
-        line.chunks_exact(c)
-            .map(|p| match *p {
-                [r, g, b, ..] => (77 * r as i32 + 150 * g as i32 + 29 * b as i32 + 128) >> 8,
-                [v, ..] => v as i32,
-                [] => 0,
-            })
-            .collect()
+        let mut x = 0;
+        while x < out.len() {
+            let i = x * c;
+            out[x] = if i + c > line.len() {
+                0
+            } else if c >= 3 {
+                (77 * line[i] as i32 + 150 * line[i + 1] as i32 + 29 * line[i + 2] as i32 + 128)
+                    >> 8
+            } else {
+                line[i] as i32
+            };
+            x += 1;
+        }
     };
     // |response| histogram, saturated at its last bin: the median is far below it.
     let mut hist = [0u32; 512];
     let mut count = 0u64;
-    let (mut a, mut b) = (luma(0), luma(1));
+    let (mut a, mut b, mut n) = (vec![0i32; w], vec![0i32; w], vec![0i32; w]);
+    luma(0, &mut a);
+    luma(1, &mut b);
     let band = band_rows as usize;
     for y in 2..h {
-        let n = luma(y);
+        luma(y, &mut n);
         // The rows y − 2 and y in different bands: no mask centred on y − 1.
         let straddles = band >= 3 && (y - 2) / band != y / band;
-        for x in 1..w - 1 {
-            if straddles {
-                break;
+        if !straddles {
+            let (p, q, r) = (&a[..w], &b[..w], &n[..w]);
+            let mut x = 1;
+            while x + 1 < w {
+                let corners = p[x - 1] + p[x + 1] + r[x - 1] + r[x + 1];
+                let sides = p[x] + r[x] + q[x - 1] + q[x + 1];
+                let v = (corners - 2 * sides + 4 * q[x]).unsigned_abs() as usize;
+                hist[v.min(511)] += 1;
+                x += 1;
             }
-            let (p, q, r) = (&a, &b, &n);
-            let corners = p[x - 1] + p[x + 1] + r[x - 1] + r[x + 1];
-            let sides = p[x] + r[x] + q[x - 1] + q[x + 1];
-            let v = (corners - 2 * sides + 4 * q[x]).unsigned_abs() as usize;
-            if let Some(bin) = hist.get_mut(v.min(511)) {
-                *bin += 1;
-            }
-            count += 1;
+            count += (w - 2) as u64;
         }
-        a = std::mem::replace(&mut b, n);
+        // a, b, n ← b, n, a (the oldest buffer is refilled next).
+        std::mem::swap(&mut a, &mut b);
+        std::mem::swap(&mut b, &mut n);
     }
     let half = count.div_ceil(2);
     let mut seen = 0u64;
@@ -350,6 +393,90 @@ mod tests {
         assert_eq!(noise_level(&gray[..100], 160, 120, 1, 0), 0.0);
     }
 
+    /// `noise_level` as it was before its loops were rewritten: the same number, bit for bit.
+    fn reference_noise_level(
+        pixels: &[u8],
+        width: u32,
+        height: u32,
+        channels: u8,
+        band_rows: u32,
+    ) -> f64 {
+        let (w, h, c) = (width as usize, height as usize, channels.max(1) as usize);
+        if w < 3 || h < 3 || pixels.len() / c / w < h {
+            return 0.0;
+        }
+        let luma = |row: usize| -> Vec<i32> {
+            let line = pixels
+                .get(row * w * c..(row + 1) * w * c)
+                .unwrap_or_default();
+            line.chunks_exact(c)
+                .map(|p| match *p {
+                    [r, g, b, ..] => (77 * r as i32 + 150 * g as i32 + 29 * b as i32 + 128) >> 8,
+                    [v, ..] => v as i32,
+                    [] => 0,
+                })
+                .collect()
+        };
+        // |response| histogram, saturated at its last bin: the median is far below it.
+        let mut hist = [0u32; 512];
+        let mut count = 0u64;
+        let (mut a, mut b) = (luma(0), luma(1));
+        let band = band_rows as usize;
+        for y in 2..h {
+            let n = luma(y);
+            // The rows y − 2 and y in different bands: no mask centred on y − 1.
+            let straddles = band >= 3 && (y - 2) / band != y / band;
+            for x in 1..w - 1 {
+                if straddles {
+                    break;
+                }
+                let (p, q, r) = (&a, &b, &n);
+                let corners = p[x - 1] + p[x + 1] + r[x - 1] + r[x + 1];
+                let sides = p[x] + r[x] + q[x - 1] + q[x + 1];
+                let v = (corners - 2 * sides + 4 * q[x]).unsigned_abs() as usize;
+                if let Some(bin) = hist.get_mut(v.min(511)) {
+                    *bin += 1;
+                }
+                count += 1;
+            }
+            a = std::mem::replace(&mut b, n);
+        }
+        let half = count.div_ceil(2);
+        let mut seen = 0u64;
+        for (v, &n) in hist.iter().enumerate() {
+            if seen + n as u64 >= half {
+                // Within the bin, as if its values spread evenly over [v − ½, v + ½).
+                let at = v as f64 - 0.5 + (half - seen) as f64 / n.max(1) as f64;
+                return 1.4826 * at.max(0.0) / 6.0;
+            }
+            seen += n as u64;
+        }
+        0.0
+    }
+
+    #[test]
+    fn noise_level_is_the_reference_one() {
+        for (w, h, amp, ink) in [(320, 240, 6, true), (161, 97, 12, false), (3, 3, 4, true)] {
+            let gray = page(w, h, ink, amp, 5);
+            let rgb: Vec<u8> = gray
+                .iter()
+                .enumerate()
+                .flat_map(|(i, &v)| [v, v.wrapping_add(i as u8 % 7), v / 2])
+                .collect();
+            let rgba: Vec<u8> = gray.iter().flat_map(|&v| [v, 255 - v, v, 9]).collect();
+            for (px, c) in [(&gray, 1u8), (&rgb, 3), (&rgba, 4)] {
+                for band in [0, 16] {
+                    let (w, h) = (w as u32, h as u32);
+                    assert_eq!(
+                        noise_level(px, w, h, c, band).to_bits(),
+                        reference_noise_level(px, w, h, c, band).to_bits(),
+                        "{w}x{h} c{c} band {band}"
+                    );
+                }
+            }
+        }
+    }
+
     /// The probe sample (an eighth of the rows) reads the noise the whole picture has, on a
     /// picture big enough to be sampled (so the cheap measure makes the same quality choice).
     #[test]
@@ -369,6 +496,18 @@ mod tests {
                     (sampled - whole).abs() < 0.1 + 0.1 * whole,
                     "±{amp} ink {ink}: sample {sampled:.2} vs whole {whole:.2}"
                 );
+            }
+        }
+    }
+
+    /// The inlined colour conversion is jpeg-encoder's, on every RGB triple.
+    #[test]
+    fn ycbcr_is_the_encoders() {
+        for r in 0..=255u8 {
+            for g in 0..=255u8 {
+                for b in 0..=255u8 {
+                    assert_eq!(rgb_to_ycbcr(r, g, b), jpeg_encoder::rgb_to_ycbcr(r, g, b));
+                }
             }
         }
     }
