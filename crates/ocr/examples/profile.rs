@@ -3,7 +3,7 @@
 //! second readings — for photos of a corpus made by bench/ocr/corpus.py.
 //!
 //! `RTEN_NUM_THREADS=1 cargo run --release -p vehicle-doc-ocr-local --example profile --
-//! <corpus dir> [--every N] [--limit N] [--prepack] [--lines]`
+//! <corpus dir> [--every N] [--limit N] [--prepack] [--lines] [--whole-picture] [--reread-line]`
 //!
 //! Prints per photo and in total: milliseconds per stage and the process's peak resident memory
 //! (VmHWM, Linux) after each stage. `--prepack` loads the models with rten's weight prepacking;
@@ -28,13 +28,14 @@ fn main() {
     let models = std::path::Path::new(CHECKOUT_MODELS_DIR);
     let read = |n: &str| std::fs::read(models.join(n)).unwrap();
     let t = Instant::now();
-    let engine = Engine::with_prepack(
+    let mut engine = Engine::with_prepack(
         read("ch_PP-OCRv4_det_infer.onnx"),
         read("ch_PP-OCRv4_rec_infer.onnx"),
         &String::from_utf8(read("ppocr_keys_v1.txt")).unwrap(),
         prepack,
     )
     .unwrap();
+    engine.options = args.engine_options(engine.options);
     eprintln!(
         "load {:.0} ms, VmHWM {:.0} MB (prepack {prepack})",
         t.elapsed().as_secs_f64() * 1e3,

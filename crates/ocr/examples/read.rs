@@ -2,7 +2,7 @@
 //! compares the fields with the ground truth in its manifest.
 //!
 //! `cargo run --release -p vehicle-doc-ocr-local --example read -- <corpus dir> [--every N]
-//! [--only CONDITION] [--limit N] [--verbose]`
+//! [--only CONDITION] [--limit N] [--verbose] [--whole-picture] [--reread-line]`
 //!
 //! Prints per key field: read right, accepted, accepted but wrong (must be 0); the share of
 //! photos fully settled without a provider (every key field accepted), by condition; time per
@@ -48,8 +48,9 @@ fn main() {
         .unwrap_or(serde_json::Value::Null);
 
     let t = Instant::now();
-    let engine = engine_from_dir(std::path::Path::new(CHECKOUT_MODELS_DIR))
+    let mut engine = engine_from_dir(std::path::Path::new(CHECKOUT_MODELS_DIR))
         .unwrap_or_else(|e| panic!("{e}"));
+    engine.options = args.engine_options(engine.options);
     eprintln!("models loaded in {:.2} s", t.elapsed().as_secs_f64());
 
     let mut fields: BTreeMap<String, Tally> = BTreeMap::new();

@@ -49,6 +49,17 @@ pub struct Options {
     pub unclip: f32,
     /// Longest recognition input, in pixels at height 48 (longer lines are squeezed).
     pub max_rec_width: u32,
+    /// The second reading of a value printed after its label reads the value's part of the
+    /// line only (less model work), not the whole line.
+    pub reread_value_only: bool,
+    /// Around the document's outline, the margin detection also looks at, as a fraction of the
+    /// picture's long side (an outline found a little inside the document loses no text);
+    /// `None`: the whole picture always.
+    pub document_margin: Option<f32>,
+    /// With a document found, the height its printed values are given in the detection input
+    /// at most (pixels; large print is detected at a smaller scale, never finer than
+    /// `det_long_side`); `None`: always at `det_long_side`.
+    pub det_text_px: Option<f32>,
 }
 
 impl Default for Options {
@@ -59,6 +70,9 @@ impl Default for Options {
             box_score: 0.6,
             unclip: 1.6,
             max_rec_width: 1600,
+            reread_value_only: true,
+            document_margin: Some(0.04),
+            det_text_px: Some(16.0),
         }
     }
 }
@@ -70,11 +84,15 @@ const PREPACK: bool = false;
 const MEAN: [f32; 3] = [0.485, 0.456, 0.406];
 const STD: [f32; 3] = [0.229, 0.224, 0.225];
 
-/// The detection model's output: text probability per pixel, row-major, `width` × `height`.
+/// The detection model's output: text probability per pixel, row-major, `width` × `height`,
+/// covering the picture's region from `origin` (picture pixels), each map pixel `scale` picture
+/// pixels wide and high.
 pub struct DetectionMap {
     pub prob: Vec<f32>,
     pub width: usize,
     pub height: usize,
+    pub origin: [f32; 2],
+    pub scale: [f32; 2],
 }
 
 /// The two models and the dictionary, loaded once.
@@ -156,18 +174,25 @@ impl Engine {
     ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
         let luma = decode(image)?;
         stage("decode");
-        let map = self.detection_map(&luma)?;
+        let map = self.detection_map(&luma, Some(doc))?;
         stage("detection");
-        let rects = self.regions(&map, luma.width, luma.height);
+        let rects = self.regions(&map);
         drop(map);
         stage("regions");
         let lines = self.recognize_all(&luma, rects)?;
         stage("recognition");
         let mut failed = None;
         // Two values in one line ask for the same second crop: read it once.
-        let mut done: Vec<([u32; 6], Option<Line>)> = Vec::new();
+        let mut done: Vec<(CropKey, Option<Line>)> = Vec::new();
         let reading = crate::extract_with_reread(doc, &lines, today, |line, start| {
-            let key = rect_key(&line.rect);
+            let key = (
+                rect_key(&line.rect),
+                if self.options.reread_value_only {
+                    start
+                } else {
+                    0
+                },
+            );
             if let Some((_, l)) = done.iter().find(|(k, _)| *k == key) {
                 return l.clone();
             }
@@ -207,22 +232,69 @@ impl Engine {
 
     /// The text regions, in picture coordinates, in reading order.
     pub fn detect(&self, luma: &Luma) -> Result<Vec<RotatedRect>, LocalError> {
-        let map = self.detection_map(luma)?;
-        Ok(self.regions(&map, luma.width, luma.height))
+        let map = self.detection_map(luma, None)?;
+        Ok(self.regions(&map))
     }
 
     /// The detection model's output for `luma`: the text probability of each pixel of the
-    /// picture resized to [`Options::det_long_side`] (the first half of [`Engine::detect`]).
-    pub fn detection_map(&self, luma: &Luma) -> Result<DetectionMap, LocalError> {
+    /// picture resized so its long side is [`Options::det_long_side`] (the first half of
+    /// [`Engine::detect`]). With `doc`, only the part of the picture around that document's
+    /// outline (the quality report's document search, [`document_region`]) goes through the
+    /// model, at the same scale: text outside the document is not read, and the model's work
+    /// shrinks with the table around it. Without an outline, the whole picture.
+    pub fn detection_map(
+        &self,
+        luma: &Luma,
+        doc: Option<vehicle_doc_ocr_core::DocumentKind>,
+    ) -> Result<DetectionMap, LocalError> {
         let (w, h) = (luma.width, luma.height);
         if w < 8 || h < 8 || luma.pixels.len() != w * h {
             return Err(LocalError::Input("the picture is too small to read"));
         }
         let long = self.options.det_long_side.clamp(64, 4096) as f32;
-        let s = long / w.max(h) as f32;
+        let mut s = long / w.max(h) as f32;
+        let found = doc.and_then(|d| document_region(luma, d, self.options.document_margin));
+        let (x0, y0, x1, y1) = found.map_or((0, 0, w, h), |f| f.region);
+        // Large print needs fewer pixels: no finer than puts the document's values at
+        // `det_text_px` in the model's input.
+        if let (Some(target), Some(text)) = (self.options.det_text_px, found.map(|f| f.text_px)) {
+            if text > 0.0 {
+                s = s.min(target.max(4.0) / text);
+            }
+        }
         let round32 = |v: f32| (((v / 32.0).round() as usize).max(1)) * 32;
-        let (dw, dh) = (round32(w as f32 * s), round32(h as f32 * s));
-        let input = to_tensor(&resample(luma, dw, dh), dw, dh, MEAN, STD);
+        // A region is widened (within the picture) to whole multiples of 32 input pixels at the
+        // scale `s`, so it is not stretched to fit the model's grid.
+        let fit = |a: usize, b: usize, max: usize| -> (usize, usize) {
+            if (a, b) == (0, max) {
+                return (a, b);
+            }
+            let want = (((b - a) as f32 * s / 32.0).ceil() * 32.0 / s).round() as usize;
+            let b2 = (a + want).min(max);
+            (b2.saturating_sub(want).min(a), b2)
+        };
+        let ((x0, x1), (y0, y1)) = (fit(x0, x1, w), fit(y0, y1, h));
+        let (cw, ch) = (x1 - x0, y1 - y0);
+        let (dw, dh) = (round32(cw as f32 * s), round32(ch as f32 * s));
+        let region = if (cw, ch) == (w, h) {
+            resample(luma, dw, dh)
+        } else {
+            let mut pixels = Vec::with_capacity(cw * ch);
+            for row in luma.pixels.chunks_exact(w).skip(y0).take(ch) {
+                pixels.extend_from_slice(&row[x0..x1]);
+            }
+            resample(
+                &Luma {
+                    width: cw,
+                    height: ch,
+                    pixels,
+                },
+                dw,
+                dh,
+            )
+        };
+        let input = to_tensor(&region, dw, dh, MEAN, STD);
+        drop(region);
         // Handed over (not a view): rten frees the 15 MB input once the first layer used it.
         let out = self
             .det
@@ -239,15 +311,17 @@ impl Engine {
             prob: prob.into_data(),
             width: dw,
             height: dh,
+            origin: [x0 as f32, y0 as f32],
+            scale: [cw as f32 / dw as f32, ch as f32 / dh as f32],
         })
     }
 
-    /// The text regions of a detection map, in the coordinates of a `w` × `h` picture, in
-    /// reading order (the second half of [`Engine::detect`]).
-    pub fn regions(&self, map: &DetectionMap, w: usize, h: usize) -> Vec<RotatedRect> {
+    /// The text regions of a detection map, in the picture's coordinates, in reading order (the
+    /// second half of [`Engine::detect`]).
+    pub fn regions(&self, map: &DetectionMap) -> Vec<RotatedRect> {
         let (dw, dh, prob) = (map.width, map.height, &map.prob);
         let mask: Vec<bool> = prob.iter().map(|&p| p > self.options.binarize).collect();
-        let (sx, sy) = (w as f32 / dw as f32, h as f32 / dh as f32);
+        let [sx, sy] = map.scale;
         let mut rects = Vec::new();
         for c in geom::components(&mask, dw, dh) {
             if c.pixels.len() < 10 {
@@ -269,7 +343,9 @@ impl Engine {
             if r.height < 5.0 {
                 continue;
             }
-            rects.push(r.scaled(sx, sy));
+            let mut r = r.scaled(sx, sy);
+            r.center = [r.center[0] + map.origin[0], r.center[1] + map.origin[1]];
+            rects.push(r);
         }
         // Reading order: rows (centres within half a line height) top to bottom, then x.
         rects.sort_by(|a, b| a.center[1].total_cmp(&b.center[1]));
@@ -297,18 +373,34 @@ impl Engine {
 
     /// Reads `line` again from a second crop, its rectangle widened by a fifth of its height
     /// (a different sampling of the same pixels), for the agreement check of the value that
-    /// starts at character `_start`.
+    /// starts at character `start`. With [`Options::reread_value_only`], a value after its label
+    /// (`start > 0`) is read from its own part of the line only: the crop starts halfway between
+    /// the label's last character and the value's first (where the recognizer emitted them).
     pub fn reread(
         &self,
         luma: &Luma,
         line: &Line,
-        _start: usize,
+        start: usize,
     ) -> Result<Option<Line>, LocalError> {
         let r = line.rect;
+        let grow = r.height * 0.1;
+        let from = match (start.checked_sub(1), self.options.reread_value_only) {
+            (Some(last), true) => match (line.positions.get(last), line.positions.get(start)) {
+                (Some(a), Some(b)) => (a + b) / 2.0,
+                _ => 0.0,
+            },
+            _ => 0.0,
+        };
+        // Along the line: from `from` of its width (minus the margin when 0) to its end plus
+        // the margin.
+        let left = -r.width / 2.0 + from * r.width - if from > 0.0 { 0.0 } else { grow };
+        let right = r.width / 2.0 + grow;
+        let shift = (left + right) / 2.0;
         self.recognize(
             luma,
             RotatedRect {
-                width: r.width + r.height * 0.2,
+                center: [r.center[0] + shift * r.u[0], r.center[1] + shift * r.u[1]],
+                width: right - left,
                 ..r
             },
         )
@@ -408,6 +500,59 @@ fn decode(image: &[u8]) -> Result<Luma, LocalError> {
     .map_err(LocalError::Image)
 }
 
+/// Where the document is, for detection ([`document_region`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Found {
+    /// `(x0, y0, x1, y1)`, picture pixels.
+    region: (usize, usize, usize, usize),
+    /// The height of its printed values, picture pixels (its layout's share of its short side).
+    text_px: f32,
+}
+
+/// The part of `luma` detection looks at for document `doc`: the bounding box of the document's
+/// outline as the quality report finds it (its own document search, on a copy 640 px long),
+/// grown by `margin` × the long side on every side. `None` (the whole picture) without a margin,
+/// when no outline is found, when the frame cuts the document, or when the box is most of the
+/// picture anyway.
+fn document_region(
+    luma: &Luma,
+    doc: vehicle_doc_ocr_core::DocumentKind,
+    margin: Option<f32>,
+) -> Option<Found> {
+    use vehicle_doc_ocr_core::DocumentKind;
+    use vehicle_doc_ocr_imaging::quality::{self, Layout, Thresholds};
+    let margin = margin?;
+    let layout = match doc {
+        DocumentKind::RegistrationCertificate => Layout::Certificate,
+        DocumentKind::VehicleLicenseFront | DocumentKind::VehicleLicenseBack => Layout::Licence,
+    };
+    let small = luma.clone().reduced(quality::MAX_ANALYSIS_SIDE);
+    let long_side = luma.width.max(luma.height) as u32;
+    let report = quality::assess(small, long_side, layout, &Thresholds::default());
+    let (d, text_px) = (report.document?, report.text_height_px?);
+    if d.cut_off {
+        return None;
+    }
+    let (w, h) = (luma.width as f32, luma.height as f32);
+    let m = margin.max(0.0) * w.max(h);
+    let xs = d.quad.map(|p| p[0] * w);
+    let ys = d.quad.map(|p| p[1] * h);
+    let lo = |v: [f32; 4], m: f32| (v.iter().copied().fold(f32::INFINITY, f32::min) - m).max(0.0);
+    let hi = |v: [f32; 4], m: f32, max: f32| (v.iter().copied().fold(0.0, f32::max) + m).min(max);
+    let (x0, y0) = (lo(xs, m), lo(ys, m));
+    let (x1, y1) = (hi(xs, m, w), hi(ys, m, h));
+    if !(x1 - x0 >= 32.0 && y1 - y0 >= 32.0) || (x1 - x0) * (y1 - y0) > 0.9 * w * h {
+        return None;
+    }
+    Some(Found {
+        region: (x0 as usize, y0 as usize, x1 as usize, y1 as usize),
+        text_px,
+    })
+}
+
+/// A second reading's crop: its line's rectangle and where the value starts.
+type CropKey = ([u32; 6], usize);
+
 /// A rectangle's exact bits (equal keys: the same crop).
 fn rect_key(r: &RotatedRect) -> [u32; 6] {
     [
@@ -494,4 +639,56 @@ fn crop_rotated(l: &Luma, r: &RotatedRect, ow: usize, oh: usize) -> Vec<f32> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use vehicle_doc_ocr_core::DocumentKind;
+
+    fn fixture(name: &str) -> Luma {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    #[test]
+    fn detection_looks_at_the_document_and_its_margin_only() {
+        // A licence on a table (bench/ocr/fixtures.py), the document outline in its manifest.
+        let luma = fixture("licence-0010.jpg");
+        let (w, h) = (luma.width, luma.height);
+        let Some(Found {
+            region: (x0, y0, x1, y1),
+            text_px,
+        }) = document_region(&luma, DocumentKind::VehicleLicenseFront, Some(0.04))
+        else {
+            panic!("the licence's outline was not found");
+        };
+        assert!(x0 < x1 && x1 <= w && y0 < y1 && y1 <= h);
+        assert!(
+            (x1 - x0) * (y1 - y0) < w * h * 9 / 10,
+            "the table around the card is left out"
+        );
+        // A smaller margin, a region inside it; no margin, the whole picture.
+        assert!(text_px > 10.0 && text_px < 100.0, "{text_px}");
+        let narrow = document_region(&luma, DocumentKind::VehicleLicenseFront, Some(0.01));
+        assert!(narrow.is_some_and(|f| {
+            let (a, b, c, d) = f.region;
+            a > x0 && b > y0 && c < x1 && d < y1
+        }));
+        assert_eq!(
+            document_region(&luma, DocumentKind::VehicleLicenseFront, None),
+            None
+        );
+        // No document: the whole picture.
+        let Some(blank) = Luma::new(w, h, vec![128; w * h]) else {
+            panic!("a blank picture")
+        };
+        assert_eq!(
+            document_region(&blank, DocumentKind::VehicleLicenseFront, Some(0.04)),
+            None
+        );
+    }
 }

@@ -674,6 +674,40 @@ pub fn extract(doc: DocumentKind, lines: &[Line], today: Option<String>) -> Loca
     extract_with_reread(doc, lines, today, |_, _| None)
 }
 
+/// The agreement check of a value (`first`, from character `start` of its line) with the second
+/// reading of its line: `None` when there is no second reading, `Some(None)` when it disagrees,
+/// `Some(Some(probabilities))` when it agrees (the second reading's probabilities of the value's
+/// characters, aligned with `first`'s).
+fn second_reading(
+    kind: Kind,
+    first: &ReadValue,
+    second: Option<Line>,
+    start: usize,
+) -> Option<Option<Vec<f32>>> {
+    let second = second.and_then(|l| {
+        let mut v = value_of_line(&without_specks(&l), 0)?;
+        constrain(kind, &mut v);
+        Some(v)
+    })?;
+    // A value after its label: the second reading of the whole line must end with the same
+    // value, not preceded by another letter or digit.
+    let agreed = if start == 0 {
+        second.text == first.text
+    } else {
+        second
+            .text
+            .strip_suffix(first.text.as_str())
+            .is_some_and(|head| {
+                head.chars()
+                    .last()
+                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+            })
+    };
+    // The second reading ends with the value: its last characters are the value's.
+    let skip = second.chars.len().saturating_sub(first.chars.len());
+    Some(agreed.then(|| second.chars[skip..].iter().map(|c| c.1).collect()))
+}
+
 /// [`extract`], with each value read a second time from its own crop by `reread(line, start)`
 /// (see [`crate::Engine::reread`]): a field is accepted only if both readings agree. The value
 /// and its confidence are the first reading's (the second, from a tighter or looser crop, read
@@ -690,46 +724,17 @@ pub fn extract_with_reread(
         DocumentKind::VehicleLicenseBack => BACK,
     };
     let located = locate(lines, labels);
-    let mut values: BTreeMap<usize, ReadValue> = BTreeMap::new();
-    let mut agreement: BTreeMap<usize, bool> = BTreeMap::new();
-    let mut second_probs: BTreeMap<usize, Vec<f32>> = BTreeMap::new();
+    let mut values: BTreeMap<usize, (ReadValue, usize, usize)> = BTreeMap::new();
     for (&label, &(li, start)) in &located {
         let Some(mut first) = value_of_line(&lines[li], start) else {
             continue;
         };
-        let kind = labels[label].kind;
-        constrain(kind, &mut first);
-        if let Some(second) = reread(&lines[li], start).and_then(|l| {
-            let mut v = value_of_line(&without_specks(&l), 0)?;
-            constrain(kind, &mut v);
-            Some(v)
-        }) {
-            // A value after its label: the second reading of the whole line must end with the
-            // same value, not preceded by another letter or digit.
-            let agreed = if start == 0 {
-                second.text == first.text
-            } else {
-                second
-                    .text
-                    .strip_suffix(first.text.as_str())
-                    .is_some_and(|head| {
-                        head.chars()
-                            .last()
-                            .is_none_or(|c| !c.is_ascii_alphanumeric())
-                    })
-            };
-            if agreed {
-                // The second reading ends with the value: its last characters are the value's.
-                let skip = second.chars.len().saturating_sub(first.chars.len());
-                second_probs.insert(label, second.chars[skip..].iter().map(|c| c.1).collect());
-            }
-            agreement.insert(label, agreed);
-        }
-        values.insert(label, first);
+        constrain(labels[label].kind, &mut first);
+        values.insert(label, (first, li, start));
     }
     let mut pf = ProviderFields::default();
     for (i, lab) in labels.iter().enumerate() {
-        if let Some(v) = values.get(&i) {
+        if let Some((v, _, _)) = values.get(&i) {
             pf.add(lab.field, lab.label, Some(&v.text));
         }
     }
@@ -750,16 +755,28 @@ pub fn extract_with_reread(
             is.field == lab.field
                 && (is.severity == Severity::Error || is.severity == Severity::Warning)
         });
+        let judge = |agreed, second| verdict(lab.kind, v.map(|v| &v.0), agreed, second, has_issue);
+        // The second reading is asked only where it can decide: if even a second reading that
+        // agrees with every character at probability 1 would not make the field accepted, the
+        // verdict is the same without it (free text, a field with an issue, a character under
+        // its bar), and the model pass is saved.
+        let best_second = v.map(|v| vec![1.0f32; v.0.chars.len()]);
+        let acceptance = match v {
+            Some((first, li, start))
+                if judge(Some(true), best_second.as_deref()) == Acceptance::Accepted =>
+            {
+                match second_reading(lab.kind, first, reread(&lines[*li], *start), *start) {
+                    Some(Some(probs)) => judge(Some(true), Some(&probs)),
+                    Some(None) => judge(Some(false), None),
+                    None => judge(None, None),
+                }
+            }
+            _ => judge(None, None),
+        };
         fields.push(FieldVerdict {
             field: lab.field,
-            acceptance: verdict(
-                lab.kind,
-                v,
-                agreement.get(&i).copied(),
-                second_probs.get(&i).map(Vec::as_slice),
-                has_issue,
-            ),
-            min_confidence: v.map_or(0.0, |v| v.min_confidence_for(lab.kind)),
+            acceptance,
+            min_confidence: v.map_or(0.0, |v| v.0.min_confidence_for(lab.kind)),
         });
     }
     LocalReading { result, fields }
@@ -879,6 +896,31 @@ mod tests {
                 .map(|f| f.acceptance),
             Some(Acceptance::Disagreement)
         );
+    }
+
+    #[test]
+    fn only_values_a_second_reading_can_decide_are_read_again() {
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines.push(line("住址北京市海淀区一号", 300.0, 440.0, 0.99));
+        // The plate's last digit under the plates' bar: not accepted whatever a second reading says.
+        if let Some(c) = lines[1].chars.last_mut() {
+            c.1 = 0.5;
+        }
+        let mut asked = Vec::new();
+        let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, |l, _| {
+            asked.push(l.text.clone());
+            Some(l.clone())
+        });
+        // Free text (the address) and a value under its bar (the plate) are not read again; the
+        // verdicts are what they would be with a second reading.
+        assert!(!asked
+            .iter()
+            .any(|t| t.starts_with("住址") || t.starts_with("号牌")));
+        assert!(asked.iter().any(|t| t == "LL1WNUJE8JPARFXLA"));
+        let verdict_of = |f: &str| r.fields.iter().find(|v| v.field == f).map(|v| v.acceptance);
+        assert_eq!(verdict_of("address"), Some(Acceptance::NotCheckable));
+        assert_eq!(verdict_of("plateNumber"), Some(Acceptance::LowConfidence));
+        assert_eq!(verdict_of("vin"), Some(Acceptance::Accepted));
     }
 
     #[test]

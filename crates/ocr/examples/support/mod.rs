@@ -36,6 +36,27 @@ impl Args {
             .cloned()
     }
 
+    /// The engine's options with the command line's changes: `--whole-picture` (detection on
+    /// the whole picture, not around the document's outline), `--reread-line` (second readings
+    /// of the whole line, not of the value alone), `--det-text-px N|off` (the print
+    /// height detection is scaled to, or always at `det_long_side`); to compare a setting with the default.
+    pub fn engine_options(
+        &self,
+        base: vehicle_doc_ocr_local::Options,
+    ) -> vehicle_doc_ocr_local::Options {
+        let mut o = base;
+        if self.flag("--whole-picture") {
+            o.document_margin = None;
+        }
+        if let Some(px) = self.opt("--det-text-px") {
+            o.det_text_px = (px != "off").then(|| px.parse().unwrap());
+        }
+        if self.flag("--reread-line") {
+            o.reread_value_only = false;
+        }
+        o
+    }
+
     /// Whether `name` was given.
     pub fn flag(&self, name: &str) -> bool {
         self.args.iter().any(|a| a == name)
