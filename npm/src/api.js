@@ -106,7 +106,11 @@ export function clientOf({ recognize, prepareImage, crossCheck, assessImage }, d
     for (const k of ["apihz", "juhe", "prepare", "qualityThresholds"]) if (isObject(a[k]) && isObject(b[k])) o[k] = { ...a[k], ...b[k] };
     return o;
   };
-  const prepareBase = { ...base.prepare, ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }) };
+  const prepareBase = {
+    ...base.prepare,
+    ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }),
+    ...(base.document === undefined ? {} : { document: base.document }),
+  };
   return Object.freeze({
     recognize: (image, options = {}) => recognize(image, merge(base, options)),
     prepareImage: (image, options = {}) => prepareImage(image, merge(prepareBase, options)),
@@ -242,13 +246,37 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     });
   }
 
+  /**
+   * The settings with the text height "legible" sizes the picture by (Rust decides the size from it:
+   * `PrepareOptions::long_side_cap`, docs/IMAGE_POLICY.md "Text height"): the quality report's
+   * `textHeightPx`. `report`: the gate's, when the call ran one; `undefined`: measured here, on the
+   * densest layout (a 登记证书 page) unless `document` says which. Under "budget", for codec "none",
+   * or without an estimate (no outline found, or a picture the report cannot read: the prepare
+   * then gives the typed error), the settings as they are.
+   */
+  async function withTextHeight(w, input, settings, document, report) {
+    if (settings.target !== "legible" || settings.codec === "none") return settings;
+    let height = report?.textHeightPx;
+    if (report === undefined) {
+      try {
+        const layout = { document: document ?? "registrationCertificate" };
+        height = (await assessInput(await qualityWasm(), input, layout, settings, w.checkImage)).textHeightPx;
+      } catch (e) {
+        if (e?.code === "CONFIG") throw e; // a bad `document` (named by the quality module)
+        height = null;
+      }
+    }
+    return height > 0 ? { ...settings, textHeightPx: height } : settings;
+  }
+
   /** `signal` stops the work between steps (and rejects at once); `onProgress` sees `preparing`, then `done`. */
   async function prepareImage(image, options = {}) {
     try {
       if (options === null || typeof options !== "object" || Array.isArray(options)) {
         throw new ConfigError("prepareImage options must be an object");
       }
-      const { signal, onProgress, ...rest } = options;
+      // `document` (as recognize's) only tells the "legible" size rule which layout to measure text on.
+      const { signal, onProgress, document, ...rest } = options;
       checkLive(signal, onProgress);
       const step = () => {
         if (signal?.aborted) throw new AbortedError("prepareImage was cancelled by the caller's AbortSignal");
@@ -263,7 +291,9 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
         }
         step();
         callback(onProgress, { stage: "preparing" });
-        const prepared = await prepareBytes(w, input, settings);
+        const sized = await withTextHeight(w, input, settings, document, undefined);
+        step();
+        const prepared = await prepareBytes(w, input, sized);
         step();
         callback(onProgress, { stage: "done", image: prepared });
         return prepared;
@@ -367,7 +397,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         progress({ stage: "preparing" });
-        prepared = await prepareBytes(w, input, settings);
+        // The gate's report sizes "legible" (qualityGate "off": no analysis, no estimate).
+        prepared = await prepareBytes(w, input, await withTextHeight(w, input, settings, rest.document, quality));
         payload = prepared.bytes;
       }
       abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)
