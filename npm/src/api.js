@@ -203,7 +203,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
    * codec. `settings` comes from `w.prepareSettings` or `w.checkOptions` (computed once per call). Returns the public
    * PreparedImage.
    */
-  async function prepareBytes(w, input, settings) {
+  async function prepareBytes(w, input, settings, sizing = null) {
     const started = now();
     const browser = browserCodecAvailable();
     if (settings.codec === "browser" && !browser) {
@@ -213,7 +213,12 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     }
     const useBrowser = settings.codec === "browser" || (settings.codec !== "wasm" && browser);
     let p;
-    if (input instanceof Uint8Array) {
+    if (sizing && useBrowser && input instanceof Uint8Array) {
+      // The browser codec measures the text on the picture it decoded anyway (no second decode).
+      const measure = (canvas) => textHeight(w, { drawable: { source: canvas, width: canvas.width, height: canvas.height, kind: "canvas" } }, settings, sizing.document);
+      p = await prepareBytesBrowser(w, codecWasm, input, settings, measure);
+    } else if (input instanceof Uint8Array) {
+      if (sizing) settings = withTextHeight(settings, await textHeight(w, input, settings, sizing.document));
       // codec "none": the bytes back as they are once the image crate checked their structure.
       p = settings.codec === "none" ? { ...w.prepareAsIs(input, settings), codec: "none" } : useBrowser
         ? await prepareBytesBrowser(w, codecWasm, input, settings)
@@ -224,6 +229,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (!canvasAvailable()) {
         throw new UnsupportedFormatError(`a ${input.drawable.kind} input needs a canvas; pass the image bytes instead`);
       }
+      if (sizing) settings = withTextHeight(settings, await textHeight(w, input, settings, sizing.document));
       p = await prepareDrawable(w, codecWasm, input.drawable, settings, !useBrowser);
     }
     return withBlob({
@@ -247,26 +253,25 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   }
 
   /**
-   * The settings with the text height "legible" sizes the picture by (Rust decides the size from it:
-   * `PrepareOptions::long_side_cap`, docs/IMAGE_POLICY.md "Text height"): the quality report's
-   * `textHeightPx`. `report`: the gate's, when the call ran one; `undefined`: measured here, on the
-   * densest layout (a 登记证书 page) unless `document` says which. Under "budget", for codec "none",
-   * or without an estimate (no outline found, or a picture the report cannot read: the prepare
-   * then gives the typed error), the settings as they are.
+   * "legible" sends the picture just large enough for its text; Rust decides the size from the
+   * quality report's `textHeightPx` (`PrepareOptions::long_side_cap`, docs/IMAGE_POLICY.md "Text
+   * height"). `withTextHeight`: the settings with that height (as they are under "budget", for
+   * codec "none", or with no estimate: no outline found). `textHeight`: the height measured here,
+   * on the layout of `document` (unset: the densest, a 登记证书 page); null when the report cannot
+   * read the picture (the prepare then gives its typed error). A bad `document` is a ConfigError.
    */
-  async function withTextHeight(w, input, settings, document, report) {
-    if (settings.target !== "legible" || settings.codec === "none") return settings;
-    let height = report?.textHeightPx;
-    if (report === undefined) {
-      try {
-        const layout = { document: document ?? "registrationCertificate" };
-        height = (await assessInput(await qualityWasm(), input, layout, settings, w.checkImage)).textHeightPx;
-      } catch (e) {
-        if (e?.code === "CONFIG") throw e; // a bad `document` (named by the quality module)
-        height = null;
-      }
+  function withTextHeight(settings, height) {
+    return settings.target === "legible" && settings.codec !== "none" && height > 0 ? { ...settings, textHeightPx: height } : settings;
+  }
+  async function textHeight(w, input, settings, document) {
+    if (settings.target !== "legible" || settings.codec === "none") return null;
+    try {
+      const layout = { document: document ?? "registrationCertificate" };
+      return (await assessInput(await qualityWasm(), input, layout, settings, w.checkImage)).textHeightPx;
+    } catch (e) {
+      if (e?.code === "CONFIG") throw e; // a bad `document` (named by the quality module)
+      return null;
     }
-    return height > 0 ? { ...settings, textHeightPx: height } : settings;
   }
 
   /** `signal` stops the work between steps (and rejects at once); `onProgress` sees `preparing`, then `done`. */
@@ -291,9 +296,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
         }
         step();
         callback(onProgress, { stage: "preparing" });
-        const sized = await withTextHeight(w, input, settings, document, undefined);
-        step();
-        const prepared = await prepareBytes(w, input, sized);
+        const prepared = await prepareBytes(w, input, settings, { document });
         step();
         callback(onProgress, { stage: "done", image: prepared });
         return prepared;
@@ -398,7 +401,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         progress({ stage: "preparing" });
         // The gate's report sizes "legible" (qualityGate "off": no analysis, no estimate).
-        prepared = await prepareBytes(w, input, await withTextHeight(w, input, settings, rest.document, quality));
+        prepared = await prepareBytes(w, input, withTextHeight(settings, quality?.textHeightPx));
         payload = prepared.bytes;
       }
       abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)

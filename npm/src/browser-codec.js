@@ -517,11 +517,24 @@ function checkStructure(w, bytes, format, quick) {
  * @param {() => Promise<object>} loadCodec the Rust codec module (fallback encoder)
  * @param {Uint8Array} bytes
  * @param {object} settings effective settings from `prepareSettings` (also what the Rust codec takes)
+ * @param {((canvas: object) => Promise<number|null>) | null} measure under "legible": the quality
+ *   report's text height on the decoded picture (at the size sent without an estimate); the image
+ *   crate then plans the size again with it (`textHeightPx`) and the picture is drawn down to it
  */
-export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
-  const p = plan(w, bytes, settings); // typed errors: not an image, pixel cap, HEIC without a decoder…
+export async function prepareBytesBrowser(w, loadCodec, bytes, settings, measure = null) {
+  let p = plan(w, bytes, settings); // typed errors: not an image, pixel cap, HEIC without a decoder…
   if (p.format === "heif") return prepareHeif(w, loadCodec, bytes, settings);
   const jpeg = p.format === "jpeg";
+  if (p.mayPassThrough && measure) {
+    // Small enough to be sent as it is: measured first (a cheap decode), since with its text
+    // height it may be over the legible size (the Rust codec decides the same way).
+    const height = await measureFile(measure, blobFor(bytes, MIME[p.format]));
+    measure = null;
+    if (height > 0) {
+      settings = { ...settings, textHeightPx: height };
+      p = plan(w, bytes, settings);
+    }
+  }
   const common = { sourceWidth: p.width, sourceHeight: p.height, sourceFormat: p.format };
   if (p.mayPassThrough) {
     const v = checkStructure(w, bytes, p.format, false);
@@ -565,8 +578,29 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
     throw new InvalidImageError(`the browser could not decode this ${p.format.toUpperCase()} image (corrupt or unsupported variant)`);
   }
   if (jpeg && greyFilledBottom(canvas, canvas.width, canvas.height)) throw truncatedJpeg();
+  const height = measure && (await measure(canvas));
+  if (height > 0) {
+    settings = { ...settings, textHeightPx: height };
+    const sized = plan(w, bytes, settings);
+    if (sized.targetWidth < canvas.width) canvas = drawFlattened(canvas, sized.targetWidth, sized.targetHeight, "high", true);
+  }
   const enc = await encodeCanvas(w, loadCodec, canvas, settings);
   return { ...enc, ...common, orientationApplied: p.orientation, passthrough: false };
+}
+
+/** `measure` on the decoded file (upright); null when the browser cannot decode it (the prepare says why). */
+async function measureFile(measure, blob) {
+  let bitmap;
+  try {
+    bitmap = await g.createImageBitmap(blob, { imageOrientation: "from-image" });
+  } catch {
+    return null;
+  }
+  try {
+    return await measure(bitmap);
+  } finally {
+    bitmap.close();
+  }
 }
 
 /** HEIC/HEIF/AVIF: the browser's own decoder where it has one (Safari), else the one refusal. */
