@@ -555,6 +555,9 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings, measure
   // decoder copies them and decodes on its own thread while the check runs here. Either way a file
   // that fails the check is refused whatever the decoder made of it.
   const handOver = p.numerator < 8 && hasImageDecoder() && ownedCopy(bytes);
+  // The plan again once the text is measured: from the header (the bytes may be handed over).
+  const [head, len] = [measure && handOver ? bytes.slice(0, CHUNK) : bytes, bytes.length];
+  const replan = (s) => (head === bytes ? plan(w, bytes, s) : w.imagePlan(head, len, s, true, 0, 0));
   if (handOver) checkStructure(w, bytes, p.format, true);
   const blob = blobFor(bytes, MIME[p.format]);
   const jpegRoute = p.numerator < 8 ? { bytes, info: p, num: p.numerator, orientation: p.orientation, transfer: handOver } : null;
@@ -581,7 +584,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings, measure
   const height = measure && (await measure(canvas));
   if (height > 0) {
     settings = { ...settings, textHeightPx: height };
-    const sized = plan(w, bytes, settings);
+    const sized = replan(settings);
     if (sized.targetWidth < canvas.width) canvas = drawFlattened(canvas, sized.targetWidth, sized.targetHeight, "high", true);
   }
   const enc = await encodeCanvas(w, loadCodec, canvas, settings);
