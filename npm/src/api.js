@@ -215,7 +215,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     let p;
     if (sizing && useBrowser && input instanceof Uint8Array) {
       // The browser codec measures the text on the picture it decoded anyway (no second decode).
-      const measure = (canvas) => textHeight(w, { drawable: { source: canvas, width: canvas.width, height: canvas.height, kind: "canvas" } }, settings, sizing.document);
+      const measure = (picture) => textHeight(w, { drawable: { ...picture, kind: "canvas" } }, settings, sizing.document);
       p = await prepareBytesBrowser(w, codecWasm, input, settings, measure);
     } else if (input instanceof Uint8Array) {
       if (sizing) settings = withTextHeight(settings, await textHeight(w, input, settings, sizing.document));

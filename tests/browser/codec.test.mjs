@@ -443,6 +443,8 @@ test('"legible" sizes by the text as the Rust codec does: a 行驶证 filling th
   const file = await prepareBlob(photo, licence);
   checkPrepared(file);
   for (const p of [browser, wasm, node, file]) assert.deepEqual([p.width, p.height], [1067, 800]);
+  const bad = await prepareBytes(photo, { target: "legible", document: "passport" });
+  assert.deepEqual([bad.error?.name, /document/.test(bad.error?.message)], ["ConfigError", true]);
   // No document: measured as a 登记证书 page (smaller text relative to it), so larger, within 1600,
   // about what the Rust codec decides (each measures on its own decode).
   const unknown = await prepareBytes(photo, { target: "legible" });
