@@ -3,7 +3,10 @@
 // report's (`assessImage` with the photo's own document: the document's short side in the image
 // sent × the layout's value height), converted to the corpus's printed value height (the
 // licence prints values at 3.1 mm where the report assumes 3 mm; the corpus certificate at
-// 4.8 mm where a real one, and the report, has 3.5 mm). Development tooling only.
+// 4.8 mm where a real one, and the report, has 3.5 mm). No `document` is passed, so "legible"'s
+// own text-height rule (measured as on a 登记证书 page) only lowers `maxLongSidePx` when that
+// measure exceeds 16 px at it, which no photo of the corpus reaches for H ≤ 20 (the measurements
+// in docs/IMAGE_POLICY.md were taken before the rule). Development tooling only.
 //   node bench/ocr/textheight.mjs <corpus dir> <out dir> <H>...
 // Writes <out dir>/h<H>/<photo>.jpg and <out dir>/h<H>/prepared.json.
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
