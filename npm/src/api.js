@@ -213,7 +213,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     }
     const useBrowser = settings.codec === "browser" || (settings.codec !== "wasm" && browser);
     let p;
-    if (sizing && useBrowser && input instanceof Uint8Array) {
+    if (sizing && useBrowser && settings.codec !== "none" && input instanceof Uint8Array) {
       // The browser codec measures the text on the picture it decoded anyway (no second decode).
       const measure = (picture) => textHeight(w, { drawable: { ...picture, kind: "canvas" } }, settings, sizing.document);
       p = await prepareBytesBrowser(w, codecWasm, input, settings, measure);
