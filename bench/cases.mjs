@@ -4,17 +4,19 @@ import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/harness.mjs";
 import { startStaticServer } from "../tests/browser/server.mjs";
 
+// `document`: what the photo shows, as an app would say (`prepareImage`'s and `recognize`'s
+// option; the "legible" size rule measures text height on that layout).
 export const CASES = [
-  { id: "card12", label: "12 MP JPEG card 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 1 } },
-  { id: "page12", label: "12 MP JPEG page 4000×3000, noise ±14", w: 4000, h: 3000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 2 } },
-  { id: "iphone12", label: "12 MP JPEG 4032×3024", w: 4032, h: 3024, gen: { glyphFrac: 1 / 80, noise: 6, seed: 3 } },
-  { id: "exif12", label: "12 MP JPEG EXIF 6 (stored 4000×3000)", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 4 }, orientation: 6 },
-  { id: "prog12", label: "12 MP JPEG progressive", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 5 }, progressive: true },
+  { id: "card12", label: "12 MP JPEG card 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 1 }, document: "vehicleLicenseFront" },
+  { id: "page12", label: "12 MP JPEG page 4000×3000, noise ±14", w: 4000, h: 3000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 2 }, document: "registrationCertificate" },
+  { id: "iphone12", label: "12 MP JPEG 4032×3024", w: 4032, h: 3024, gen: { glyphFrac: 1 / 80, noise: 6, seed: 3 }, document: "vehicleLicenseFront" },
+  { id: "exif12", label: "12 MP JPEG EXIF 6 (stored 4000×3000)", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 4 }, orientation: 6, document: "vehicleLicenseFront" },
+  { id: "prog12", label: "12 MP JPEG progressive", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 10, seed: 5 }, progressive: true, document: "vehicleLicenseFront" },
   // Off the 1/2 snap (4624/2 = 2312 > 2048): common Android size; no issue target, shown for the route.
-  { id: "android16", label: "16 MP JPEG 4624×3472 (no target)", w: 4624, h: 3472, gen: { glyphFrac: 1 / 80, noise: 8, seed: 9 }, noTarget: true },
-  { id: "png12", label: "12 MP PNG 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 4, seed: 6 }, format: "png" },
-  { id: "card48", label: "48 MP JPEG card 8000×6000", w: 8000, h: 6000, gen: { glyphFrac: 1 / 66, noise: 8, seed: 7 }, big: true },
-  { id: "page48", label: "48 MP JPEG page 8000×6000, noise ±14", w: 8000, h: 6000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 8 }, big: true },
+  { id: "android16", label: "16 MP JPEG 4624×3472 (no target)", w: 4624, h: 3472, gen: { glyphFrac: 1 / 80, noise: 8, seed: 9 }, noTarget: true, document: "vehicleLicenseFront" },
+  { id: "png12", label: "12 MP PNG 4000×3000", w: 4000, h: 3000, gen: { glyphFrac: 1 / 66, noise: 4, seed: 6 }, format: "png", document: "vehicleLicenseFront" },
+  { id: "card48", label: "48 MP JPEG card 8000×6000", w: 8000, h: 6000, gen: { glyphFrac: 1 / 66, noise: 8, seed: 7 }, big: true, document: "vehicleLicenseFront" },
+  { id: "page48", label: "48 MP JPEG page 8000×6000, noise ±14", w: 8000, h: 6000, gen: { glyphFrac: 1 / 140, noise: 14, seed: 8 }, big: true, document: "registrationCertificate" },
 ];
 
 /**
@@ -25,10 +27,10 @@ export const CASES = [
  * leaves), JPEG q 88. Made by the OCR tools' Python (OCR_PYTHON); skipped where it is missing.
  */
 export const REAL_CASES = [
-  { id: "real12cert", label: "12 MP photo: 登记证书 page, clean (corpus #0)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 0 } },
-  { id: "real12noise", label: "12 MP photo: 行驶证 in a sleeve, noisy (corpus #1)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 1 } },
-  { id: "real12lic", label: "12 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 6 } },
-  { id: "real48lic", label: "48 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 8000, h: 6000, corpus: { size: "8000x6000", index: 6 }, big: true },
+  { id: "real12cert", label: "12 MP photo: 登记证书 page, clean (corpus #0)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 0 }, document: "registrationCertificate" },
+  { id: "real12noise", label: "12 MP photo: 行驶证 in a sleeve, noisy (corpus #1)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 1 }, document: "vehicleLicenseFront" },
+  { id: "real12lic", label: "12 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 4000, h: 3000, corpus: { size: "4000x3000", index: 6 }, document: "vehicleLicenseFront" },
+  { id: "real48lic", label: "48 MP photo: 行驶证 in a sleeve, clean (corpus #6)", w: 8000, h: 6000, corpus: { size: "8000x6000", index: 6 }, big: true, document: "vehicleLicenseFront" },
 ];
 
 /**

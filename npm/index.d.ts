@@ -219,8 +219,9 @@ export interface PrepareSettings {
    */
   codec?: "auto" | "browser" | "wasm" | "none";
   /**
-   * How many bytes to send. `legible`: the fewest that keep the text readable (long side at most
-   * 1600 px, the short side kept at ≥ 800 px, JPEG quality at most 85), never more than
+   * How many bytes to send. `legible`: the fewest that keep the text readable (long side just
+   * large enough for the printed values, by the quality report's text height, at most 1600 px;
+   * the short side kept at ≥ 800 px; JPEG quality at most 85), never more than
    * `maxBase64Chars`; `budget`: spend up to `maxBase64Chars` (the largest size and quality that
    * fit). docs/IMAGE_POLICY.md, "Size target".
    * @default "legible"
@@ -246,6 +247,12 @@ export interface PrepareSettings {
 }
 
 export interface PrepareImageOptions extends PrepareSettings {
+  /**
+   * The document photographed: under `target: "legible"` the picture is sent just large enough
+   * for its printed values, measured on this layout (a 行驶证's text is ~3× larger relative to the
+   * page than a 登记证书's). Unset: measured as the densest, a 登记证书 page.
+   */
+  document?: DocumentKind;
   /** The providers' base64 limit; the result never exceeds it. 1 to 20,000,000. @default 1000000 */
   maxBase64Chars?: number;
   /** Cancels the preparation: the promise rejects with `AbortedError` at once and the work stops at its next step. */

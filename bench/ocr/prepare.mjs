@@ -2,6 +2,7 @@
 // package (Node: the pure-Rust codec, the same policy the browser codec follows through
 // `budgetStep`). Used by legible.py; development tooling only.
 //   node bench/ocr/prepare.mjs <corpus dir> <out dir> <name>=<prepareImage options JSON>...
+//   (`"document": "photo"` stands for each photo's own document)
 // Writes <out dir>/<name>/<photo>.jpg and <out dir>/<name>/prepared.json (size, quality, base64 length).
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -22,7 +23,9 @@ for (const v of variants) {
   mkdirSync(dir, { recursive: true });
   const made = {};
   for (const photo of photos) {
-    const p = await prepareImage(readFileSync(join(corpus, photo.file)), options);
+    // `document: "photo"`: each photo's own document, as recognize() (which always has one) uses it.
+    const own = photo.document === "certificate" ? "registrationCertificate" : "vehicleLicenseFront";
+    const p = await prepareImage(readFileSync(join(corpus, photo.file)), options.document === "photo" ? { ...options, document: own } : options);
     writeFileSync(join(dir, photo.file), p.bytes);
     made[photo.file] = { base64Length: p.base64Length, width: p.width, height: p.height, quality: p.quality };
   }

@@ -106,7 +106,11 @@ export function clientOf({ recognize, prepareImage, crossCheck, assessImage }, d
     for (const k of ["apihz", "juhe", "prepare", "qualityThresholds"]) if (isObject(a[k]) && isObject(b[k])) o[k] = { ...a[k], ...b[k] };
     return o;
   };
-  const prepareBase = { ...base.prepare, ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }) };
+  const prepareBase = {
+    ...base.prepare,
+    ...(base.maxBase64Chars === undefined ? {} : { maxBase64Chars: base.maxBase64Chars }),
+    ...(base.document === undefined ? {} : { document: base.document }),
+  };
   return Object.freeze({
     recognize: (image, options = {}) => recognize(image, merge(base, options)),
     prepareImage: (image, options = {}) => prepareImage(image, merge(prepareBase, options)),
@@ -199,7 +203,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
    * codec. `settings` comes from `w.prepareSettings` or `w.checkOptions` (computed once per call). Returns the public
    * PreparedImage.
    */
-  async function prepareBytes(w, input, settings) {
+  async function prepareBytes(w, input, settings, sizing = null) {
     const started = now();
     const browser = browserCodecAvailable();
     if (settings.codec === "browser" && !browser) {
@@ -209,7 +213,12 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     }
     const useBrowser = settings.codec === "browser" || (settings.codec !== "wasm" && browser);
     let p;
-    if (input instanceof Uint8Array) {
+    if (sizing && useBrowser && settings.codec !== "none" && input instanceof Uint8Array) {
+      // The browser codec measures the text on the picture it decoded anyway (no second decode).
+      const measure = (picture) => textHeight(w, { drawable: { ...picture, kind: "canvas" } }, settings, sizing.document);
+      p = await prepareBytesBrowser(w, codecWasm, input, settings, measure);
+    } else if (input instanceof Uint8Array) {
+      if (sizing) settings = withTextHeight(settings, await textHeight(w, input, settings, sizing.document));
       // codec "none": the bytes back as they are once the image crate checked their structure.
       p = settings.codec === "none" ? { ...w.prepareAsIs(input, settings), codec: "none" } : useBrowser
         ? await prepareBytesBrowser(w, codecWasm, input, settings)
@@ -220,6 +229,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (!canvasAvailable()) {
         throw new UnsupportedFormatError(`a ${input.drawable.kind} input needs a canvas; pass the image bytes instead`);
       }
+      if (sizing) settings = withTextHeight(settings, await textHeight(w, input, settings, sizing.document));
       p = await prepareDrawable(w, codecWasm, input.drawable, settings, !useBrowser);
     }
     return withBlob({
@@ -242,13 +252,36 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
     });
   }
 
+  /**
+   * "legible" sends the picture just large enough for its text; Rust decides the size from the
+   * quality report's `textHeightPx` (`PrepareOptions::long_side_cap`, docs/IMAGE_POLICY.md "Text
+   * height"). `withTextHeight`: the settings with that height (as they are under "budget", for
+   * codec "none", or with no estimate: no outline found). `textHeight`: the height measured here,
+   * on the layout of `document` (unset: the densest, a 登记证书 page); null when the report cannot
+   * read the picture (the prepare then gives its typed error). A bad `document` is a ConfigError.
+   */
+  function withTextHeight(settings, height) {
+    return settings.target === "legible" && settings.codec !== "none" && height > 0 ? { ...settings, textHeightPx: height } : settings;
+  }
+  async function textHeight(w, input, settings, document) {
+    if (settings.target !== "legible" || settings.codec === "none") return null;
+    try {
+      const layout = { document: document ?? "registrationCertificate" };
+      return (await assessInput(await qualityWasm(), input, layout, settings, w.checkImage)).textHeightPx;
+    } catch (e) {
+      if (e?.code === "CONFIG") throw e; // a bad `document` (named by the quality module)
+      return null;
+    }
+  }
+
   /** `signal` stops the work between steps (and rejects at once); `onProgress` sees `preparing`, then `done`. */
   async function prepareImage(image, options = {}) {
     try {
       if (options === null || typeof options !== "object" || Array.isArray(options)) {
         throw new ConfigError("prepareImage options must be an object");
       }
-      const { signal, onProgress, ...rest } = options;
+      // `document` (as recognize's) only tells the "legible" size rule which layout to measure text on.
+      const { signal, onProgress, document, ...rest } = options;
       checkLive(signal, onProgress);
       const step = () => {
         if (signal?.aborted) throw new AbortedError("prepareImage was cancelled by the caller's AbortSignal");
@@ -263,7 +296,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
         }
         step();
         callback(onProgress, { stage: "preparing" });
-        const prepared = await prepareBytes(w, input, settings);
+        const prepared = await prepareBytes(w, input, settings, { document });
         step();
         callback(onProgress, { stage: "done", image: prepared });
         return prepared;
@@ -367,7 +400,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (signal?.aborted) throw new AbortedError("the call was cancelled by the caller's AbortSignal");
       if ((input instanceof Uint8Array && codec !== "none") || input.drawable) {
         progress({ stage: "preparing" });
-        prepared = await prepareBytes(w, input, settings);
+        // The gate's report sizes "legible" (qualityGate "off": no analysis, no estimate).
+        prepared = await prepareBytes(w, input, withTextHeight(settings, quality?.textHeightPx));
         payload = prepared.bytes;
       }
       abortedNow(); // an abort during preparation sends nothing (the glue checks again before each send)

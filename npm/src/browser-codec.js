@@ -517,11 +517,24 @@ function checkStructure(w, bytes, format, quick) {
  * @param {() => Promise<object>} loadCodec the Rust codec module (fallback encoder)
  * @param {Uint8Array} bytes
  * @param {object} settings effective settings from `prepareSettings` (also what the Rust codec takes)
+ * @param {((picture: { source: object, width: number, height: number }) => Promise<number|null>) | null} measure
+ *   under "legible": the quality report's text height on the decoded, upright picture (at the size
+ *   sent without an estimate); the image crate then plans the size again with it (`textHeightPx`)
  */
-export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
-  const p = plan(w, bytes, settings); // typed errors: not an image, pixel cap, HEIC without a decoder…
+export async function prepareBytesBrowser(w, loadCodec, bytes, settings, measure = null) {
+  let p = plan(w, bytes, settings); // typed errors: not an image, pixel cap, HEIC without a decoder…
   if (p.format === "heif") return prepareHeif(w, loadCodec, bytes, settings);
   const jpeg = p.format === "jpeg";
+  if (p.mayPassThrough && measure) {
+    // Small enough to be sent as it is: measured first (a cheap decode), since with its text
+    // height it may be over the legible size (the Rust codec decides the same way).
+    const height = await measureFile(measure, blobFor(bytes, MIME[p.format]));
+    measure = null;
+    if (height > 0) {
+      settings = { ...settings, textHeightPx: height };
+      p = plan(w, bytes, settings);
+    }
+  }
   const common = { sourceWidth: p.width, sourceHeight: p.height, sourceFormat: p.format };
   if (p.mayPassThrough) {
     const v = checkStructure(w, bytes, p.format, false);
@@ -531,7 +544,7 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
       return { ...result(w, out, { width: p.width, height: p.height, quality: null, encodes: 0, codec: "browser" }), ...common, orientationApplied: 1, passthrough: true };
     }
   }
-  const [tw, th] = [p.targetWidth, p.targetHeight];
+  let [tw, th] = [p.targetWidth, p.targetHeight];
   // An `<img>` that fails to decode at draw time draws nothing, silently: only common JPEGs
   // (read from the frame header) take that route; `createImageBitmap` rejects what it cannot
   // decode.
@@ -542,10 +555,13 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   // decoder copies them and decodes on its own thread while the check runs here. Either way a file
   // that fails the check is refused whatever the decoder made of it.
   const handOver = p.numerator < 8 && hasImageDecoder() && ownedCopy(bytes);
+  // The plan again once the text is measured: from the header (the bytes may be handed over).
+  const [head, len] = [measure && handOver ? bytes.slice(0, CHUNK) : bytes, bytes.length];
+  const replan = (s) => (head === bytes ? plan(w, bytes, s) : w.imagePlan(head, len, s, true, 0, 0));
   if (handOver) checkStructure(w, bytes, p.format, true);
   const blob = blobFor(bytes, MIME[p.format]);
   const jpegRoute = p.numerator < 8 ? { bytes, info: p, num: p.numerator, orientation: p.orientation, transfer: handOver } : null;
-  const decoding = startDecode(blob, tw, th, decodable ? p.dct : 0, jpegRoute);
+  let decoding = startDecode(blob, tw, th, decodable ? p.dct : 0, jpegRoute);
   if (!handOver) {
     try {
       checkStructure(w, bytes, p.format, true);
@@ -556,17 +572,53 @@ export async function prepareBytesBrowser(w, loadCodec, bytes, settings) {
   }
   let canvas;
   try {
+    if (measure && p.orientation === 1) {
+      // Measured on the decode itself (upright), then drawn once to the size planned with the
+      // text height: one resample, as without it (a second draw would also smooth the noise the
+      // quality rule measures). Rotated sources are measured on the canvas below.
+      const decoded = await decoding;
+      const { source } = decoded;
+      const height = await measure({ source, width: source.naturalWidth || source.width, height: source.naturalHeight || source.height });
+      measure = null;
+      if (height > 0) {
+        settings = { ...settings, textHeightPx: height };
+        const sized = replan(settings);
+        [tw, th] = [sized.targetWidth, sized.targetHeight];
+      }
+      decoding = Promise.resolve(decoded);
+    }
     canvas = await finishDecode(decoding, tw, th, jpeg, p.orientation === 1);
   } catch (e) {
-    if (e instanceof InvalidImageError || e instanceof UnsupportedFormatError) throw e;
+    if (e instanceof InvalidImageError || e instanceof UnsupportedFormatError || e?.code === "CONFIG") throw e;
     if (!decodable) {
       throw new UnsupportedFormatError("this JPEG variant (lossless, hierarchical, arithmetic-coded or 12-bit) cannot be decoded here; send a standard JPEG or PNG");
     }
     throw new InvalidImageError(`the browser could not decode this ${p.format.toUpperCase()} image (corrupt or unsupported variant)`);
   }
   if (jpeg && greyFilledBottom(canvas, canvas.width, canvas.height)) throw truncatedJpeg();
+  const height = measure && (await measure({ source: canvas, width: canvas.width, height: canvas.height }));
+  if (height > 0) {
+    settings = { ...settings, textHeightPx: height };
+    const sized = replan(settings);
+    if (sized.targetWidth < canvas.width) canvas = drawFlattened(canvas, sized.targetWidth, sized.targetHeight, "high", true);
+  }
   const enc = await encodeCanvas(w, loadCodec, canvas, settings);
   return { ...enc, ...common, orientationApplied: p.orientation, passthrough: false };
+}
+
+/** `measure` on the decoded file (upright); null when the browser cannot decode it (the prepare says why). */
+async function measureFile(measure, blob) {
+  let bitmap;
+  try {
+    bitmap = await g.createImageBitmap(blob, { imageOrientation: "from-image" });
+  } catch {
+    return null;
+  }
+  try {
+    return await measure({ source: bitmap, width: bitmap.width, height: bitmap.height });
+  } finally {
+    bitmap.close();
+  }
 }
 
 /** HEIC/HEIF/AVIF: the browser's own decoder where it has one (Safari), else the one refusal. */

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { after, before, test } from "node:test";
 import sharp from "sharp";
+import { documentPhoto } from "../../bench/docgen.mjs";
 import * as nodeOcr from "../../npm/src/node.js";
 import { HEIC_HEAD, bmp, documentPixel, png, pngHeaderOnly, truncated, withExifOrientation } from "../node/images.mjs";
 import { openPage } from "./harness.mjs";
@@ -425,6 +426,41 @@ test('the default target "legible": a 12 MP photo goes out at 1600 px and q ≤ 
   assert.deepEqual([legible.width, legible.height], [1600, 1200]);
   assert.ok(legible.quality <= 85, `q${legible.quality}`);
   assert.ok(legible.base64Length < 0.7 * budget.base64Length, `legible ${legible.base64Length} vs budget ${budget.base64Length}`);
+});
+
+test('"legible" sizes by the text as the Rust codec does: a 行驶证 filling the frame goes out at the providers\' floor from both codecs; a small file too', async () => {
+  // A document filling 84 % of a 12 MP frame (bench/docgen.mjs): the quality report finds its outline.
+  const [W, H] = [4000, 3000];
+  const raw = sharp(documentPhoto(W, H, { glyphFrac: 1 / 66, noise: 4, seed: 5 }), { raw: { width: W, height: H, channels: 3 } });
+  const photo = new Uint8Array(await raw.clone().jpeg({ quality: 90 }).toBuffer());
+  const licence = { target: "legible", document: "vehicleLicenseFront" };
+  const browser = await prepareBytes(photo, licence);
+  const wasm = await prepareBytes(photo, { ...licence, codec: "wasm" });
+  const node = await nodeOcr.prepareImage(photo, { ...licence, codec: "wasm" });
+  checkPrepared(browser);
+  checkPrepared(wasm, 1_000_000, "wasm");
+  // A picked file (Blob): its bytes are handed over to the decoder (a 5/8 decode), the size is planned again from the header.
+  const file = await prepareBlob(photo, licence);
+  checkPrepared(file);
+  for (const p of [browser, wasm, node, file]) assert.deepEqual([p.width, p.height], [1067, 800]);
+  const bad = await prepareBytes(photo, { target: "legible", document: "passport" });
+  assert.deepEqual([bad.error?.name, /document/.test(bad.error?.message)], ["ConfigError", true]);
+  // No document: measured as a 登记证书 page (smaller text relative to it), so larger, within 1600,
+  // about what the Rust codec decides (each measures on its own decode).
+  const unknown = await prepareBytes(photo, { target: "legible" });
+  const nodeUnknown = await nodeOcr.prepareImage(photo, { codec: "wasm" });
+  checkPrepared(unknown);
+  assert.ok(unknown.width > 1067 && unknown.width <= 1600 && Math.abs(unknown.width - nodeUnknown.width) <= 0.05 * nodeUnknown.width, `${unknown.width} vs ${nodeUnknown.width}`);
+  // "budget" ignores the text.
+  assert.equal((await prepareBytes(photo, { target: "budget", document: "vehicleLicenseFront" })).width, 2000);
+  // A small file "budget" would send as it is is still sized by its text under "legible".
+  const small = new Uint8Array(await raw.clone().resize(1600, 1200).jpeg({ quality: 85 }).toBuffer());
+  const kept = await prepareBytes(small, { target: "budget" });
+  assert.equal(kept.passthrough, true);
+  const sized = await prepareBytes(small, licence);
+  checkPrepared(sized);
+  assert.deepEqual([sized.passthrough, sized.width, sized.height], [false, 1067, 800]);
+  assert.ok(sized.base64Length < kept.base64Length);
 });
 
 test('"legible" follows the Rust noise rule: a noisy photo goes out at q 70, a quiet one and a pinned quality at 85', async () => {

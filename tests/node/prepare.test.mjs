@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import sharp from "sharp";
 import * as ocr from "../../npm/src/node.js";
+import { documentPhoto } from "../../bench/docgen.mjs";
 import { CARD_JPEG, CARD_PNG } from "./helpers.mjs";
 import { HEIC_HEAD, bmp, documentPixel, png, pngHeaderOnly, truncated, withExifOrientation } from "./images.mjs";
 
@@ -99,6 +100,37 @@ test('target "legible" sends far fewer characters than "budget" for the same pho
   const err = await ocr.recognize(photo, { document: "vehicleLicenseFront", apihz: { id: "1", key: "k", endpoints: ["http://127.0.0.1:9/"] }, prepare: { target: "tiny" } }).catch((e) => e);
   assert.ok(err instanceof ocr.ConfigError);
   assert.match(err.message, /prepare\.target/);
+});
+
+test('"legible" sizes the photo by its text: a 行驶证 filling the frame goes out at the providers\' floor, a page or no document larger', async () => {
+  // A document filling 84 % of a 2400 × 1800 frame (bench/docgen.mjs): the quality report finds its outline.
+  const [W, H] = [2400, 1800];
+  const raw = documentPhoto(W, H, { glyphFrac: 1 / 66, noise: 4, seed: 5 });
+  const photo = new Uint8Array(await sharp(raw, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 90 }).toBuffer());
+  const licence = await prepareImage(photo, { codec: "wasm", document: "vehicleLicenseFront" });
+  checkPrepared(licence, 1_000_000);
+  // The licence's text is large: just large enough for it is under the floor, so the floor (short side 800).
+  assert.deepEqual([licence.width, licence.height], [1067, 800]);
+  // Unknown document: measured as the densest (a 登记证书 page, text 3× smaller relative to it): larger, never over 1600.
+  const unknown = await prepareImage(photo, { codec: "wasm" });
+  checkPrepared(unknown, 1_000_000);
+  assert.ok(unknown.width > licence.width && unknown.width <= 1600, `${unknown.width}`);
+  const page = await prepareImage(photo, { codec: "wasm", document: "registrationCertificate" });
+  assert.equal(page.width, unknown.width);
+  assert.ok(licence.base64Length < 0.7 * unknown.base64Length, `licence ${licence.base64Length} vs unknown ${unknown.base64Length}`);
+  // No document found (the table alone): today's 1600 px cap.
+  const table = new Uint8Array(await sharp(raw, { raw: { width: W, height: H, channels: 3 } }).extract({ left: 0, top: 0, width: 90, height: 90 }).resize(W, H).jpeg({ quality: 90 }).toBuffer());
+  const none = await prepareImage(table, { codec: "wasm", document: "vehicleLicenseFront" });
+  assert.deepEqual([none.width, none.height], [1600, 1200]);
+  // "budget" ignores the text; a small budget is never exceeded.
+  const budget = await prepareImage(photo, { codec: "wasm", target: "budget", document: "vehicleLicenseFront" });
+  assert.deepEqual([budget.width, budget.height], [2048, 1536]);
+  const tight = await prepareImage(photo, { codec: "wasm", document: "vehicleLicenseFront", maxBase64Chars: 40_000 });
+  checkPrepared(tight, 40_000);
+  // A bad document is a ConfigError that names the option.
+  const err = await prepareImage(photo, { codec: "wasm", document: "passport" }).catch((e) => e);
+  assert.ok(err instanceof ocr.ConfigError, String(err));
+  assert.match(err.message, /document/);
 });
 
 test("small images are never upscaled", async () => {

@@ -94,6 +94,20 @@ describe("recognize() quality gate", () => {
     assert.equal(billable(sim), 2);
   });
 
+  test('the gate\'s report sizes "legible": a 行驶证\'s large text goes out at the providers\' floor; "off" (no report) at 1600 px', async () => {
+    const sent = async (extra) => {
+      let image;
+      await recognize(sharpPhoto, { ...apihzOptions(sim), ...extra, onProgress: (e) => e.stage === "recognizing" && (image = e.image) });
+      return image;
+    };
+    const gated = await sent({});
+    assert.deepEqual([gated.width, gated.height, gated.passthrough], [1067, 800, false]);
+    const off = await sent({ qualityGate: "off" });
+    assert.deepEqual([off.width, off.height], [1600, 1200]);
+    const budget = await sent({ prepare: { target: "budget" } });
+    assert.deepEqual([budget.width, budget.height], [1600, 1200]);
+  });
+
   test('"off": no report', async () => {
     const r = await recognize(blurryPhoto, { ...apihzOptions(sim), qualityGate: "off" });
     assert.equal(r.quality, undefined);

@@ -49,6 +49,11 @@ pub struct PrepareOptions {
     pub max_progressive_coeff_bytes: u64,
     /// How many of the budget's bytes to spend (see [`SizeTarget`]).
     pub target: SizeTarget,
+    /// "legible": the height in pixels of the document's printed values, as the quality report
+    /// measures it (`quality::Report::text_height_px`) at [`PrepareOptions::text_measure_long_side`];
+    /// the picture is then sent just large enough for [`LEGIBLE_TEXT_HEIGHT_PX`] (see
+    /// [`PrepareOptions::long_side_cap`]). `None`: no estimate (the [`LEGIBLE_LONG_SIDE_PX`] cap).
+    pub text_height_px: Option<u32>,
 }
 
 /// How many bytes the output spends (option `target`; docs/IMAGE_POLICY.md, "Size target").
@@ -79,12 +84,18 @@ impl SizeTarget {
 
 /// The default size target (see docs/IMAGE_POLICY.md for the evidence).
 pub const DEFAULT_TARGET: SizeTarget = SizeTarget::Legible;
-/// "legible": the long-side cap. The densest document, a 登记证书 A4 page (3.5 mm body text)
+/// "legible": the long-side cap without a text-height estimate. The densest document, a 登记证书 A4 page (3.5 mm body text)
 /// upright in a 4:3 frame, keeps its text at ≥ 13 px, over the quality report's 12 px minimum
 /// (`minTextHeightPx`); a 行驶证 filling a third of the frame keeps ≥ 25 px.
 pub const LEGIBLE_LONG_SIDE_PX: u32 = 1600;
 /// "legible": the short side is never made smaller than this (Tencent asks for ≥ 500 × 800).
 pub const LEGIBLE_MIN_SHORT_SIDE_PX: u32 = 800;
+/// "legible" with a text-height estimate: the printed values' height, in pixels as the quality
+/// report measures it, that the picture is scaled to (never above the [`LEGIBLE_LONG_SIDE_PX`]
+/// cap, never below the [`LEGIBLE_MIN_SHORT_SIDE_PX`] floor). PP-OCRv4 read within 1 point of
+/// the camera photo from 13 px up and lost 12 points at 10 px; 16 leaves room for an estimate
+/// that is off (docs/IMAGE_POLICY.md, "Text height").
+pub const LEGIBLE_TEXT_HEIGHT_PX: u32 = 16;
 /// "legible": the quality ceiling (thin strokes keep their edges; see docs/IMAGE_POLICY.md).
 pub const LEGIBLE_QUALITY: u8 = 85;
 /// "legible": the quality ceiling of a noisy picture (see [`legible_quality_for_noise`]).
@@ -115,23 +126,56 @@ pub fn legible_quality_for_noise(noise: f64) -> u16 {
 impl PrepareOptions {
     /// The long-side cap for an `w`×`h` picture: `max_long_side_px`, and under
     /// [`SizeTarget::Legible`] at most [`LEGIBLE_LONG_SIDE_PX`], raised for a long thin picture so
-    /// its short side stays at [`LEGIBLE_MIN_SHORT_SIDE_PX`].
+    /// its short side stays at [`LEGIBLE_MIN_SHORT_SIDE_PX`]. With a text-height estimate
+    /// ([`PrepareOptions::text_height_px`]) "legible" goes lower: just large enough for the text
+    /// to be [`LEGIBLE_TEXT_HEIGHT_PX`] tall, never below [`PrepareOptions::long_side_floor`].
     pub fn long_side_cap(&self, w: u32, h: u32) -> u32 {
+        let (cap, floor) = self.legible_bounds(w, h);
+        match self.text_height_px.filter(|&t| t > 0) {
+            Some(text) if self.target == SizeTarget::Legible => {
+                // Measured at the long side sent without the estimate: scaled so the text is
+                // LEGIBLE_TEXT_HEIGHT_PX tall.
+                let at = u64::from(w.max(h).min(cap));
+                let want = (at * u64::from(LEGIBLE_TEXT_HEIGHT_PX)).div_ceil(u64::from(text));
+                u32::try_from(want).map_or(cap, |v| v.max(floor).min(cap))
+            }
+            _ => cap,
+        }
+    }
+
+    /// The smallest long side "legible" sends a `w`×`h` picture at on purpose: its short side at
+    /// [`LEGIBLE_MIN_SHORT_SIDE_PX`] (the providers' floor), within the caps and the picture's own
+    /// size; 0 under "budget" (only the budget shrinks it). Neither codec's DCT-scaled decode
+    /// lands under it.
+    pub fn long_side_floor(&self, w: u32, h: u32) -> u32 {
+        self.legible_bounds(w, h).1
+    }
+
+    /// (the long-side cap without a text-height estimate, [`PrepareOptions::long_side_floor`]).
+    fn legible_bounds(&self, w: u32, h: u32) -> (u32, u32) {
         let cap = self.max_long_side_px.max(1);
         if self.target != SizeTarget::Legible {
-            return cap;
+            return (cap, 0);
         }
-        let (long, short) = (w.max(h) as u64, w.min(h).max(1) as u64);
-        let keep_short = (LEGIBLE_MIN_SHORT_SIDE_PX as u64 * long).div_ceil(short);
-        let legible = keep_short.max(LEGIBLE_LONG_SIDE_PX as u64);
-        cap.min(u32::try_from(legible).unwrap_or(u32::MAX))
+        let (long, short) = (u64::from(w.max(h)), u64::from(w.min(h).max(1)));
+        let keep_short =
+            u32::try_from((u64::from(LEGIBLE_MIN_SHORT_SIDE_PX) * long).div_ceil(short))
+                .unwrap_or(u32::MAX);
+        let cap = cap.min(keep_short.max(LEGIBLE_LONG_SIDE_PX));
+        (cap, keep_short.min(cap).min(w.max(h)))
     }
 
     /// The long side of what is sent for a `w`×`h` source: its own, capped by
-    /// [`PrepareOptions::long_side_cap`] (never upscaled). The quality report measures text
-    /// height at this scale.
+    /// [`PrepareOptions::long_side_cap`] (never upscaled).
     pub fn sent_long_side(&self, w: u32, h: u32) -> u32 {
         w.max(h).min(self.long_side_cap(w, h))
+    }
+
+    /// The long side the quality report measures text height at ([`PrepareOptions::text_height_px`]
+    /// refers to it): what is sent without a text-height estimate (≤ [`LEGIBLE_LONG_SIDE_PX`]
+    /// under "legible"), so a report never depends on the estimate made from it.
+    pub fn text_measure_long_side(&self, w: u32, h: u32) -> u32 {
+        w.max(h).min(self.legible_bounds(w, h).0)
     }
 
     /// The quality window in tenths for the budget search: `min_quality..=max_quality`, the
@@ -175,6 +219,7 @@ impl Default for PrepareOptions {
             apply_orientation: true,
             max_progressive_coeff_bytes: MAX_PROGRESSIVE_COEFF_BYTES,
             target: DEFAULT_TARGET,
+            text_height_px: None,
         }
     }
 }
@@ -265,7 +310,9 @@ pub fn prepare(bytes: &[u8], opts: &PrepareOptions) -> Result<Prepared, ImageErr
         let idct = match plan.target.dct {
             d @ (2 | 4 | 8) => 8 / d as u32,
             _ => {
-                let min_long = (target_long as f64 * preflight::DCT_SNAP).ceil() as u32;
+                // Never a DCT scale under the "legible" floor (the plan's snap has the same rule).
+                let min_long = ((target_long as f64 * preflight::DCT_SNAP).ceil() as u32)
+                    .max(opts.long_side_floor(info.width, info.height));
                 preflight::jpeg_idct_size(info.width, info.height, min_long)
             }
         };
@@ -443,6 +490,50 @@ mod tests {
             ..PrepareOptions::default()
         };
         assert_eq!(budget.quality_window_for_noise(5.0), (700, 950));
+    }
+
+    /// "legible" with a text-height estimate: just large enough for the text, within the 1600 px
+    /// cap and never under the providers' floor (short side 800, within `max_long_side_px`);
+    /// "budget" and a missing estimate keep today's caps; the report's measuring size never moves.
+    #[test]
+    fn legible_size_follows_the_text_height() {
+        let with = |t: Option<u32>| PrepareOptions {
+            text_height_px: t,
+            ..PrepareOptions::default()
+        };
+        let h = LEGIBLE_TEXT_HEIGHT_PX;
+        // 4:3, 12 MP: measured at 1600.
+        assert_eq!(with(None).long_side_cap(4000, 3000), 1600);
+        assert_eq!(with(Some(h)).long_side_cap(4000, 3000), 1600);
+        assert_eq!(with(Some(h / 2)).long_side_cap(4000, 3000), 1600);
+        assert_eq!(with(Some(h * 5 / 4)).long_side_cap(4000, 3000), 1280);
+        // Large text: the floor (short side 800), never lower.
+        assert_eq!(with(Some(h * 10)).long_side_cap(4000, 3000), 1067);
+        assert_eq!(with(Some(h * 10)).long_side_floor(4000, 3000), 1067);
+        assert_eq!(with(Some(h * 10)).sent_long_side(4000, 3000), 1067);
+        // The report measures at the size sent without an estimate, whatever the estimate.
+        assert_eq!(with(Some(h * 10)).text_measure_long_side(4000, 3000), 1600);
+        // A smaller source is measured at its own size and never upscaled.
+        assert_eq!(with(Some(h * 3 / 2)).long_side_cap(1200, 900), 1067);
+        assert_eq!(with(Some(h / 2)).sent_long_side(1200, 900), 1200);
+        // A long thin picture keeps its short side at 800 (3:1 → 2400, within the 2048 cap).
+        assert_eq!(with(Some(h * 10)).long_side_cap(3000, 1000), 2048);
+        // The caller's cap below the floor wins.
+        let small_cap = PrepareOptions {
+            max_long_side_px: 1000,
+            ..with(Some(h * 10))
+        };
+        assert_eq!(small_cap.long_side_cap(4000, 3000), 1000);
+        assert_eq!(small_cap.long_side_floor(4000, 3000), 1000);
+        // "budget" ignores the estimate; a zero estimate is none.
+        let budget = PrepareOptions {
+            target: SizeTarget::Budget,
+            ..with(Some(h * 10))
+        };
+        assert_eq!(budget.long_side_cap(4000, 3000), DEFAULT_MAX_LONG_SIDE_PX);
+        assert_eq!(budget.long_side_floor(4000, 3000), 0);
+        assert_eq!(with(Some(0)).long_side_cap(4000, 3000), 1600);
+        assert_eq!(with(Some(u32::MAX)).long_side_cap(4000, 3000), 1067);
     }
 
     #[test]

@@ -109,6 +109,13 @@ pub struct Target {
 /// area within `max_px`. For a JPEG the DCT scales 1/2, 1/4, 1/8 are preferred when they land
 /// within 10% under the cap ([`DCT_SNAP`]).
 pub fn target_size(w: u32, h: u32, cap: u32, jpeg: bool, max_px: u64) -> Target {
+    target_size_within(w, h, cap, 0, jpeg, max_px)
+}
+
+/// [`target_size`] whose DCT snap never lands under the long side `floor` (the "legible" target's
+/// providers' floor, [`PrepareOptions::long_side_floor`]): below it the picture is resized to the
+/// cap instead.
+pub fn target_size_within(w: u32, h: u32, cap: u32, floor: u32, jpeg: bool, max_px: u64) -> Target {
     let long = w.max(h);
     let cap = cap.max(1);
     if long <= cap {
@@ -120,7 +127,7 @@ pub fn target_size(w: u32, h: u32, cap: u32, jpeg: bool, max_px: u64) -> Target 
         };
     }
     if jpeg {
-        let min = (cap as f64 * DCT_SNAP).ceil() as u32;
+        let min = ((cap as f64 * DCT_SNAP).ceil() as u32).max(floor);
         for s in [2u32, 4, 8] {
             let l = long.div_ceil(s);
             let (dw, dh) = (w.div_ceil(s), h.div_ceil(s));
@@ -229,7 +236,8 @@ pub fn plan(
     } else {
         (info.width, info.height)
     };
-    let target = target_size(uw, uh, cap, jpeg, max_out_pixels);
+    let floor = opts.long_side_floor(info.width, info.height);
+    let target = target_size_within(uw, uh, cap, floor, jpeg, max_out_pixels);
     Ok(Plan {
         info,
         orientation,

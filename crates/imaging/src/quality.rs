@@ -1277,8 +1277,8 @@ fn short_side_px(q: &[[f32; 2]; 4], w: usize, h: usize) -> f32 {
 }
 
 /// Decode image bytes to an upright luma copy for [`assess`] (long side ≤ `max_side`), for
-/// runtimes without a browser decoder. Returns it with the long side the prepared image would
-/// have (the source's, capped at `long_side_cap`).
+/// runtimes without a browser decoder. Returns it with the long side text height is measured at
+/// (`PrepareOptions::text_measure_long_side`: what is sent without a text-height estimate).
 pub fn decode_luma(
     bytes: &[u8],
     max_side: u32,
@@ -1321,5 +1321,8 @@ pub fn decode_luma(
     };
     let luma = Luma::new(raster.width as usize, raster.height as usize, pixels)
         .ok_or_else(|| crate::ImageError::invalid("the picture has no pixels"))?;
-    Ok((luma, sending.sent_long_side(info.width, info.height)))
+    Ok((
+        luma,
+        sending.text_measure_long_side(info.width, info.height),
+    ))
 }

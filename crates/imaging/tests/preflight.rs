@@ -283,3 +283,40 @@ fn codec_none_hands_back_checked_bytes_or_refuses() {
         "one HEIC/AVIF message"
     );
 }
+
+/// The plan both codecs follow (the browser's through `imagePlan`): with a text-height estimate
+/// "legible" plans a 12 MP photo at the providers' floor, resized (the 1/4 DCT scale, 1000 × 750,
+/// would land under it), and the browser decodes at an n/8 scale above the target.
+#[test]
+fn legible_plan_with_a_text_height_never_snaps_under_the_floor() {
+    use vehicle_doc_ocr_imaging::preflight::{browser_jpeg_numerator, plan};
+    let (w, h) = (4000u32, 3000u32);
+    let jpeg = encode_jpeg(
+        &document_rgb(w, h, 60, 2, 43),
+        w,
+        h,
+        85,
+        jpeg_encoder::ColorType::Rgb,
+    );
+    let opts = PrepareOptions {
+        text_height_px: Some(60),
+        ..PrepareOptions::default()
+    };
+    let p = plan(&jpeg, jpeg.len() as u64, &opts, u64::MAX, false).unwrap();
+    assert_eq!(
+        (p.target.width, p.target.height, p.target.dct),
+        (1067, 800, 0)
+    );
+    assert!(!p.may_pass_through);
+    let n = browser_jpeg_numerator(w, h, &p.target);
+    assert!((1..8).contains(&n) && w * n as u32 / 8 >= 1067, "{n}");
+    let none = plan(
+        &jpeg,
+        jpeg.len() as u64,
+        &PrepareOptions::default(),
+        u64::MAX,
+        false,
+    )
+    .unwrap();
+    assert_eq!((none.target.width, none.target.height), (1600, 1200));
+}

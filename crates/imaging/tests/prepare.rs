@@ -15,7 +15,7 @@ use jpeg_encoder::ColorType;
 use vehicle_doc_ocr_imaging::{
     base64_len, prepare, prepare_rgba, probe, ImageErrorKind, PrepareOptions, SizeTarget,
     SourceFormat, DEFAULT_MAX_LONG_SIDE_PX, LEGIBLE_LONG_SIDE_PX, LEGIBLE_MIN_SHORT_SIDE_PX,
-    LEGIBLE_NOISY_QUALITY, LEGIBLE_QUALITY,
+    LEGIBLE_NOISY_QUALITY, LEGIBLE_QUALITY, LEGIBLE_TEXT_HEIGHT_PX,
 };
 
 fn opts() -> PrepareOptions {
@@ -658,4 +658,56 @@ fn legible_target_keeps_the_short_side_floor_and_never_upscales() {
     assert_eq!((png.width, png.height), (1200, 900));
     let p = prepare(&small, &o).unwrap();
     assert_eq!((p.width, p.height), (1200, 900));
+}
+
+/// Issue 13: "legible" sizes the picture by its text. A photo whose text the quality report
+/// measures large (a 行驶证 filling the frame: ~50 px at 1600) is sent at the providers' floor
+/// (short side 800) with far fewer bytes; one whose text is small keeps the 1600 px cap; none goes
+/// under the floor (no DCT snap to 1000 × 750 either) or over the budget.
+#[test]
+fn legible_target_sends_big_text_smaller_and_small_text_at_1600() {
+    let (w, h) = (4000, 3000);
+    let jpeg = encode_jpeg(&document_rgb(w, h, 60, 4, 41), w, h, 92, ColorType::Rgb);
+    let with = |text| PrepareOptions {
+        text_height_px: text,
+        ..with_target(SizeTarget::Legible)
+    };
+    let unknown = prepare(&jpeg, &with(None)).unwrap();
+    assert_eq!((unknown.width, unknown.height), (1600, 1200));
+    let small = prepare(&jpeg, &with(Some(LEGIBLE_TEXT_HEIGHT_PX - 1))).unwrap();
+    assert_eq!((small.width, small.height), (1600, 1200));
+    let big = prepare(&jpeg, &with(Some(50))).unwrap();
+    within_budget(&big, &with(Some(50)));
+    assert_eq!((big.width, big.height), (1067, LEGIBLE_MIN_SHORT_SIDE_PX));
+    assert!(
+        big.jpeg.len() * 3 < unknown.jpeg.len() * 2,
+        "big text {} vs no estimate {} bytes",
+        big.jpeg.len(),
+        unknown.jpeg.len()
+    );
+    // In between: just large enough for the text (measured 20 px at 1600 → 16 px at 1280).
+    let mid = prepare(&jpeg, &with(Some(LEGIBLE_TEXT_HEIGHT_PX * 5 / 4))).unwrap();
+    assert_eq!((mid.width, mid.height), (1280, 960));
+    // A small budget still holds: quality, then size give way.
+    let tight = PrepareOptions {
+        max_base64_chars: 40_000,
+        ..with(Some(50))
+    };
+    let p = prepare(&jpeg, &tight).unwrap();
+    within_budget(&p, &tight);
+    assert!(p.width <= 1067);
+    // "budget" ignores the estimate.
+    let budget = prepare(
+        &jpeg,
+        &PrepareOptions {
+            text_height_px: Some(50),
+            ..with_target(SizeTarget::Budget)
+        },
+    )
+    .unwrap();
+    assert_eq!(budget.width, 2000);
+    // Pixels (a canvas) follow the same rule.
+    let rgba = common::rgba_from_rgb(&document_rgb(2000, 1500, 30, 4, 42), 255);
+    let px = prepare_rgba(&rgba, 2000, 1500, &with(Some(50))).unwrap();
+    assert_eq!((px.width, px.height), (1067, LEGIBLE_MIN_SHORT_SIDE_PX));
 }

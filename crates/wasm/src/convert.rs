@@ -173,8 +173,9 @@ pub fn today() -> String {
     )
 }
 
-/// The effective settings object made by `prepareSettings` (numbers and the target): read
-/// without a JSON parser, which keeps the codec module small.
+/// The effective settings object made by `prepareSettings` (numbers and the target), plus the
+/// `textHeightPx` api.js adds from the quality report: read without a JSON parser, which keeps
+/// the codec module small.
 pub fn prepare_options(
     settings: &JsValue,
 ) -> Result<vehicle_doc_ocr_imaging::PrepareOptions, OcrError> {
@@ -196,5 +197,8 @@ pub fn prepare_options(
             .as_string()
             .and_then(|t| vehicle_doc_ocr_imaging::SizeTarget::from_name(&t))
             .ok_or_else(|| OcrError::config("internal: a prepare setting is missing"))?,
+        // The quality report's estimate, added by api.js under "legible" (absent: none; the
+        // cast saturates, and 0 is no estimate).
+        text_height_px: get(settings, "textHeightPx").as_f64().map(|n| n as u32),
     })
 }

@@ -37,6 +37,7 @@ fn imaging_options(s: &PrepareSettings) -> imaging::PrepareOptions {
             .max_decode_memory_bytes
             .unwrap_or(d.max_progressive_coeff_bytes),
         target: s.target.unwrap_or(d.target),
+        text_height_px: None,
     }
 }
 

@@ -136,7 +136,7 @@ pub fn assess_rgba(
                 .ok_or_else(|| {
                     OcrError::config("internal: the pixel buffer does not match its size")
                 })?;
-        let sent = prepare_options(&settings)?.sent_long_side(source_width, source_height);
+        let sent = prepare_options(&settings)?.text_measure_long_side(source_width, source_height);
         Ok(report_to_js(&quality::assess(luma, sent, layout, &t)))
     };
     run().map_err(|e| error_to_js(&e))
