@@ -250,7 +250,7 @@ export interface PrepareImageOptions extends PrepareSettings {
   /**
    * The document photographed: under `target: "legible"` the picture is sent just large enough
    * for its printed values, measured on this layout (a 行驶证's text is ~3× larger relative to the
-   * page than a 登记证书's). Unset: measured as the densest, a 登记证书 page.
+   * page than a 登记证书's). Unset: not measured, the long side is at most 1600 px.
    */
   document?: DocumentKind;
   /** The providers' base64 limit; the result never exceeds it. 1 to 20,000,000. @default 1000000 */

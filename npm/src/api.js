@@ -257,7 +257,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
    * quality report's `textHeightPx` (`PrepareOptions::long_side_cap`, docs/IMAGE_POLICY.md "Text
    * height"). `withTextHeight`: the settings with that height (as they are under "budget", for
    * codec "none", or with no estimate: no outline found). `textHeight`: the height measured here,
-   * on the layout of `document` (unset: the densest, a 登记证书 page); null when the report cannot
+   * on the layout of `document`; null when the report cannot
    * read the picture (the prepare then gives its typed error). A bad `document` is a ConfigError.
    */
   function withTextHeight(settings, height) {
@@ -266,8 +266,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
   async function textHeight(w, input, settings, document) {
     if (settings.target !== "legible" || settings.codec === "none") return null;
     try {
-      const layout = { document: document ?? "registrationCertificate" };
-      return (await assessInput(await qualityWasm(), input, layout, settings, w.checkImage)).textHeightPx;
+      return (await assessInput(await qualityWasm(), input, { document }, settings, w.checkImage)).textHeightPx;
     } catch (e) {
       if (e?.code === "CONFIG") throw e; // a bad `document` (named by the quality module)
       return null;
@@ -280,7 +279,10 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (options === null || typeof options !== "object" || Array.isArray(options)) {
         throw new ConfigError("prepareImage options must be an object");
       }
-      // `document` (as recognize's) only tells the "legible" size rule which layout to measure text on.
+      // `document` (as recognize's) tells the "legible" size rule which layout to measure text on.
+      // Without it nothing is measured (1600 px): measured as the densest layout, a 登记证书 page, a
+      // photo came out at 1506-1600 px, not worth the second decode the Rust codec needs for it
+      // (+50 % of its time in Node and Workers; BENCHMARKS.md "Codec peers").
       const { signal, onProgress, document, ...rest } = options;
       checkLive(signal, onProgress);
       const step = () => {
@@ -296,7 +298,7 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
         }
         step();
         callback(onProgress, { stage: "preparing" });
-        const prepared = await prepareBytes(w, input, settings, { document });
+        const prepared = await prepareBytes(w, input, settings, document === undefined ? null : { document });
         step();
         callback(onProgress, { stage: "done", image: prepared });
         return prepared;

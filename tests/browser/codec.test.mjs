@@ -445,12 +445,17 @@ test('"legible" sizes by the text as the Rust codec does: a 行驶证 filling th
   for (const p of [browser, wasm, node, file]) assert.deepEqual([p.width, p.height], [1067, 800]);
   const bad = await prepareBytes(photo, { target: "legible", document: "passport" });
   assert.deepEqual([bad.error?.name, /document/.test(bad.error?.message)], ["ConfigError", true]);
-  // No document: measured as a 登记证书 page (smaller text relative to it), so larger, within 1600,
-  // about what the Rust codec decides (each measures on its own decode).
+  // No document: nothing measured, 1600 px from both codecs; a 登记证书 page (smaller text relative to
+  // it) larger than the licence, within 1600, about what the Rust codec decides (each measures on
+  // its own decode).
   const unknown = await prepareBytes(photo, { target: "legible" });
   const nodeUnknown = await nodeOcr.prepareImage(photo, { codec: "wasm" });
   checkPrepared(unknown);
-  assert.ok(unknown.width > 1067 && unknown.width <= 1600 && Math.abs(unknown.width - nodeUnknown.width) <= 0.05 * nodeUnknown.width, `${unknown.width} vs ${nodeUnknown.width}`);
+  for (const p of [unknown, nodeUnknown]) assert.deepEqual([p.width, p.height], [1600, 1200]);
+  const page = await prepareBytes(photo, { target: "legible", document: "registrationCertificate" });
+  const nodePage = await nodeOcr.prepareImage(photo, { codec: "wasm", document: "registrationCertificate" });
+  checkPrepared(page);
+  assert.ok(page.width > 1067 && page.width <= 1600 && Math.abs(page.width - nodePage.width) <= 0.05 * nodePage.width, `${page.width} vs ${nodePage.width}`);
   // "budget" ignores the text.
   assert.equal((await prepareBytes(photo, { target: "budget", document: "vehicleLicenseFront" })).width, 2000);
   // A small file "budget" would send as it is is still sized by its text under "legible".
