@@ -15,7 +15,9 @@ proportion), and `CORPUS_KIND=legible` the set the "legible" size target is prov
 (`legible.py`): realistic photos a user would send, i.e. the document filling 35-95 % of the frame
 and only mild degradations (clean, noise, low light, slight defocus or shake, glare on a sleeve).
 `CORPUS_KIND=noisy`: the same photos, all with sensor noise from mild to grainy (the check of the
-"legible" target's noise rule). `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
+"legible" target's noise rule). `CORPUS_KIND=clean`: every photo
+clean, as the gate corpus's clean ones (the local reader's held-out set, with its own
+`CORPUS_SEED`). `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
 realistic cases, `bench/phone.mjs`).
 
 Development and benchmark tooling only: never a dependency of the package.
@@ -222,7 +224,9 @@ def spec_for(seed: int, i: int) -> Spec:
         level = {"dark": 0.5 + 0.5 * r, "glare": 0.5 * r, "clean": r}.get(condition, 0.3 * r)
         fill = rng.uniform(0.35, 0.95)
         return Spec(i, document, condition, level, fill, rng.choice(["plain", "wood", "pattern"]), rng.random() < 0.5)
-    condition = CONDITIONS[i % len(CONDITIONS)]
+    # CORPUS_KIND=clean: every photo as the gate corpus's clean ones (a held-out set for the
+    # local reader's bars, issue 14: its own seed, never tuned on).
+    condition = "clean" if KIND == "clean" else CONDITIONS[i % len(CONDITIONS)]
     document = "certificate" if rng.random() < 0.25 else "licence"
     fill = rng.uniform(0.35, 0.85)
     level = rng.random()

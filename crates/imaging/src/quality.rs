@@ -1284,6 +1284,18 @@ pub fn decode_luma(
     max_side: u32,
     sending: &crate::PrepareOptions,
 ) -> Result<(Luma, u32), crate::ImageError> {
+    decode_gray(bytes, max_side, sending, luma_of)
+}
+
+/// [`decode_luma`] with another gray: `gray(r, g, b)` per pixel (gray pictures are kept as they
+/// are). The local reader takes each pixel's brightest channel, in which a red or blue seal
+/// printed over the values fades into the paper while black print stays black.
+pub fn decode_gray(
+    bytes: &[u8],
+    max_side: u32,
+    sending: &crate::PrepareOptions,
+    gray: impl Fn(u8, u8, u8) -> u8,
+) -> Result<(Luma, u32), crate::ImageError> {
     use crate::{decode, preflight};
     let opts = crate::PrepareOptions::default();
     // The same refusals as prepare (HEIC, pixel cap, side limit), then the structure check.
@@ -1316,7 +1328,7 @@ pub fn decode_luma(
         raster
             .data
             .chunks_exact(3)
-            .map(|p| luma_of(p[0], p[1], p[2]))
+            .map(|p| gray(p[0], p[1], p[2]))
             .collect()
     };
     let luma = Luma::new(raster.width as usize, raster.height as usize, pixels)

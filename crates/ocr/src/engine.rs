@@ -22,11 +22,12 @@ pub const ALTERNATIVES: usize = 3;
 pub struct Line {
     /// The text as read (personal data: never log it).
     pub text: String,
-    /// Each character of `text` with its probability (the CTC step's maximum).
+    /// Each character of `text` with its probability: the highest the character has over the
+    /// CTC steps that emit it (its surest step).
     pub chars: Vec<(char, f32)>,
     /// Where each character of `text` was emitted, as a fraction of the line's width (0 = left).
     pub positions: Vec<f32>,
-    /// Per character of `text`, the next most probable classes at the step that emitted it, most
+    /// Per character of `text`, the next most probable classes at its surest step, most
     /// probable first (up to [`ALTERNATIVES`]; `'\0'` is the CTC blank: no character). Lets a
     /// field whose character set is known (plates, VINs) take the best allowed reading.
     pub alternatives: Vec<Vec<(char, f32)>>,
@@ -34,6 +35,10 @@ pub struct Line {
     pub confidence: f32,
     /// Where the line is in the picture (pixels of the picture given to [`Engine::read`]).
     pub rect: RotatedRect,
+    /// The line's box reaches the picture's edge (within a quarter of its height): its text
+    /// may go on beyond the frame (a document cut off), so a value read from it is never taken
+    /// as whole.
+    pub at_edge: bool,
 }
 
 /// Knobs of [`Engine::read`]; `Default` is what the benchmark measured.
@@ -424,10 +429,6 @@ impl Engine {
             .try_into()
             .map_err(|_| LocalError::Inference("recognition output"))?;
         let [_, steps, classes] = probs.shape();
-        let mut chars = Vec::new();
-        let mut positions = Vec::new();
-        let mut alternatives = Vec::new();
-        let mut prev = 0usize;
         let class_char = |k: usize| {
             if k == 0 {
                 '\0'
@@ -435,49 +436,18 @@ impl Engine {
                 self.dict.get(k - 1).copied().unwrap_or(' ')
             }
         };
-        for t in 0..steps {
-            // The best class and its runners-up, most probable first.
-            let mut top = [(0usize, f32::MIN); ALTERNATIVES + 1];
-            for k in 0..classes {
-                let p = probs[[0, t, k]];
-                if p > top[ALTERNATIVES].1 {
-                    let mut i = ALTERNATIVES;
-                    while i > 0 && p > top[i - 1].1 {
-                        top[i] = top[i - 1];
-                        i -= 1;
-                    }
-                    top[i] = (k, p);
-                }
-            }
-            let best = top[0];
-            if best.0 != 0 && best.0 != prev {
-                chars.push((class_char(best.0), best.1));
-                positions.push((t as f32 + 0.5) / steps as f32);
-                alternatives.push(
-                    top[1..]
-                        .iter()
-                        .filter(|a| a.1 > f32::MIN)
-                        .map(|a| (class_char(a.0), a.1))
-                        .collect(),
-                );
-            }
-            prev = best.0;
-        }
-        // Spaces the model read at the ends carry nothing.
-        while chars.first().is_some_and(|c| c.0 == ' ') {
-            chars.remove(0);
-            positions.remove(0);
-            alternatives.remove(0);
-        }
-        while chars.last().is_some_and(|c| c.0 == ' ') {
-            chars.pop();
-            positions.pop();
-            alternatives.pop();
-        }
+        let (chars, positions, alternatives) =
+            ctc_greedy(steps, classes, |t, k| probs[[0, t, k]], class_char);
         if chars.is_empty() {
             return Ok(None);
         }
         let confidence = chars.iter().map(|c| c.1).sum::<f32>() / chars.len() as f32;
+        let margin = 0.25 * r.height.min(r.width);
+        let (w, h) = (luma.width as f32, luma.height as f32);
+        let at_edge = r
+            .corners()
+            .iter()
+            .any(|p| p[0] < margin || p[1] < margin || p[0] > w - margin || p[1] > h - margin);
         Ok(Some(Line {
             text: chars.iter().map(|c| c.0).collect(),
             chars,
@@ -485,16 +455,87 @@ impl Engine {
             alternatives,
             confidence,
             rect: r,
+            at_edge,
         }))
     }
 }
 
-/// The project's own decoders, EXIF orientation applied, to luma with long side at most 2048.
+/// The characters of a line, with where they were emitted and their runners-up.
+type Decoded = (Vec<(char, f32)>, Vec<f32>, Vec<Vec<(char, f32)>>);
+
+/// Greedy CTC decoding of `steps` × `classes` probabilities (`prob(t, k)`; class 0 the blank):
+/// each run of steps whose best class is the same character emits it once, with the
+/// probability of its surest step (a step where a character begins or ends shares its mass with
+/// the blank) and the runners-up of that step. Spaces at the ends are dropped.
+fn ctc_greedy(
+    steps: usize,
+    classes: usize,
+    prob: impl Fn(usize, usize) -> f32,
+    class_char: impl Fn(usize) -> char,
+) -> Decoded {
+    let mut chars: Vec<(char, f32)> = Vec::new();
+    let mut positions = Vec::new();
+    let mut alternatives: Vec<Vec<(char, f32)>> = Vec::new();
+    let mut prev = 0usize;
+    for t in 0..steps {
+        // The best class and its runners-up, most probable first.
+        let mut top = [(0usize, f32::MIN); ALTERNATIVES + 1];
+        for k in 0..classes {
+            let p = prob(t, k);
+            if p > top[ALTERNATIVES].1 {
+                let mut i = ALTERNATIVES;
+                while i > 0 && p > top[i - 1].1 {
+                    top[i] = top[i - 1];
+                    i -= 1;
+                }
+                top[i] = (k, p);
+            }
+        }
+        let best = top[0];
+        let alts = || -> Vec<(char, f32)> {
+            top[1..]
+                .iter()
+                .filter(|a| a.1 > f32::MIN)
+                .map(|a| (class_char(a.0), a.1))
+                .collect()
+        };
+        if best.0 != 0 && best.0 == prev {
+            if let (Some(c), Some(a)) = (chars.last_mut(), alternatives.last_mut()) {
+                if best.1 > c.1 {
+                    c.1 = best.1;
+                    *a = alts();
+                }
+            }
+        } else if best.0 != 0 {
+            chars.push((class_char(best.0), best.1));
+            positions.push((t as f32 + 0.5) / steps as f32);
+            alternatives.push(alts());
+        }
+        prev = best.0;
+    }
+    // Spaces the model read at the ends carry nothing.
+    while chars.first().is_some_and(|c| c.0 == ' ') {
+        chars.remove(0);
+        positions.remove(0);
+        alternatives.remove(0);
+    }
+    while chars.last().is_some_and(|c| c.0 == ' ') {
+        chars.pop();
+        positions.pop();
+        alternatives.pop();
+    }
+    (chars, positions, alternatives)
+}
+
+/// The project's own decoders, EXIF orientation applied, to gray with long side at most 2048:
+/// each pixel's brightest channel, so that a red seal stamped over the values (the 行驶证's
+/// lower left corner) fades into the paper instead of being read as letters.
 fn decode(image: &[u8]) -> Result<Luma, LocalError> {
-    vehicle_doc_ocr_imaging::quality::decode_luma(
+    vehicle_doc_ocr_imaging::quality::decode_gray(
         image,
         2048,
         &vehicle_doc_ocr_imaging::PrepareOptions::default(),
+        |r, g, b| r.max(g).max(b),
     )
     .map(|(luma, _)| luma)
     .map_err(LocalError::Image)
@@ -652,6 +693,58 @@ mod tests {
             .join(name);
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    #[test]
+    fn a_character_over_several_steps_has_the_probability_of_its_surest_step() {
+        // Classes: 0 blank, 1 'A', 2 'B'. 'A' begins at a step it shares with the blank (0.6
+        // against 0.35), then is sure of itself (0.97); a blank; 'B' once; 'A' again.
+        let steps = [
+            [0.35, 0.60, 0.05],
+            [0.02, 0.97, 0.01],
+            [0.90, 0.05, 0.05],
+            [0.10, 0.05, 0.85],
+            [0.20, 0.70, 0.10],
+        ];
+        let names = ['\0', 'A', 'B'];
+        let (chars, positions, alternatives) =
+            ctc_greedy(steps.len(), 3, |t, k| steps[t][k], |k| names[k]);
+        assert_eq!(chars, vec![('A', 0.97), ('B', 0.85), ('A', 0.70)]);
+        // Emitted where the run begins; the runners-up of the surest step.
+        assert_eq!(positions, vec![0.1, 0.7, 0.9]);
+        assert_eq!(alternatives[0], vec![('\0', 0.02), ('B', 0.01)]);
+    }
+
+    #[test]
+    fn a_red_seal_over_the_print_fades_in_the_reading_gray() {
+        // Paper, black print, and a red seal stamped over both (as on a 行驶证's lower left).
+        let (w, h) = (256u32, 128u32);
+        let mut rgba = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let print = (32..48).contains(&y) || (80..96).contains(&y);
+                let seal = (128..224).contains(&x);
+                rgba.extend_from_slice(match (print, seal) {
+                    (true, _) => &[20, 20, 20, 255],
+                    (false, true) => &[214, 98, 100, 255],
+                    (false, false) => &[240, 236, 226, 255],
+                });
+            }
+        }
+        let jpeg = vehicle_doc_ocr_imaging::prepare_rgba(
+            &rgba,
+            w,
+            h,
+            &vehicle_doc_ocr_imaging::PrepareOptions::default(),
+        )
+        .unwrap()
+        .jpeg;
+        let gray = decode(&jpeg).unwrap();
+        let at = |x: usize, y: usize| gray.pixels[y * gray.width + x];
+        // The seal: near the paper (luma would put it at about 138, a mark as dark as ink).
+        assert!(at(176, 64) > 200, "{}", at(176, 64));
+        // The print under it stays black.
+        assert!(at(176, 40) < 60, "{}", at(176, 40));
     }
 
     #[test]

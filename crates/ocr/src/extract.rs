@@ -174,6 +174,9 @@ pub enum Acceptance {
     Disagreement,
     /// A kind never accepted without a provider (free text).
     NotCheckable,
+    /// The value's line reaches the picture's edge: the document may be cut off there and the
+    /// value go on beyond the frame (seen: a model code's last letter outside the photo).
+    CutOff,
 }
 
 impl Acceptance {
@@ -186,6 +189,7 @@ impl Acceptance {
             Acceptance::LowConfidence => "lowConfidence",
             Acceptance::Disagreement => "disagreement",
             Acceptance::NotCheckable => "notCheckable",
+            Acceptance::CutOff => "cutOff",
         }
     }
 }
@@ -427,17 +431,37 @@ fn outcome(kind: Kind, c: char) -> Option<char> {
 /// probability of that outcome among the allowed ones, bounded from below:
 /// `p / (1 - the excluded classes' known probabilities)`. The value's bars then apply to that
 /// probability as to any other. Without runners-up the value is left as read (and refused by the
-/// core). Only plates and VINs have such a set.
+/// core). An allowed character keeps its place, with its probability among the allowed outcomes
+/// on the same terms: `(p + its same outcome's runners-up) / (1 - the excluded ones)` (a VIN's `0`
+/// at 0.54 against `O` at 0.46 is a `0` at 0.998; an engine number's `1` at 0.989 against `１` at
+/// 0.005 is a `1` at 0.994). Only plates and VINs exclude characters.
 fn constrain(kind: Kind, v: &mut ReadValue) {
-    if !matches!(kind, Kind::Plate | Kind::Vin) || v.alternatives.len() != v.chars.len() {
+    if v.alternatives.len() != v.chars.len() {
         return;
     }
     let ok = |o: Option<char>| o.is_none_or(|c| allowed(kind, c));
     let mut chars = Vec::with_capacity(v.chars.len());
     let mut alternatives = Vec::with_capacity(v.chars.len());
     for (c, alts) in v.chars.iter().zip(&v.alternatives) {
-        if ok(outcome(kind, c.0)) {
-            chars.push(*c);
+        let read = outcome(kind, c.0);
+        if ok(read) {
+            // An allowed character: its probability among the allowed outcomes, its own and the
+            // same outcome's classes (`0` and `０`) over what the excluded ones leave.
+            let (mut same, mut excluded) = (c.1, 0.0f32);
+            for a in alts {
+                let o = outcome(kind, a.0);
+                if !ok(o) {
+                    excluded += a.1;
+                } else if o == read {
+                    same += a.1;
+                }
+            }
+            let p = if excluded < 1.0 {
+                (same / (1.0 - excluded)).min(1.0)
+            } else {
+                c.1
+            };
+            chars.push((c.0, p.max(c.1)));
             alternatives.push(alts.clone());
             continue;
         }
@@ -629,12 +653,16 @@ fn verdict(
     agreed: Option<bool>,
     second: Option<&[f32]>,
     field_has_issue: bool,
+    at_edge: bool,
 ) -> Acceptance {
     let Some(v) = value else {
         return Acceptance::Missing;
     };
     if kind == Kind::Text {
         return Acceptance::NotCheckable;
+    }
+    if at_edge {
+        return Acceptance::CutOff;
     }
     if field_has_issue {
         return Acceptance::Invalid;
@@ -755,7 +783,17 @@ pub fn extract_with_reread(
             is.field == lab.field
                 && (is.severity == Severity::Error || is.severity == Severity::Warning)
         });
-        let judge = |agreed, second| verdict(lab.kind, v.map(|v| &v.0), agreed, second, has_issue);
+        let at_edge = v.is_some_and(|v| lines[v.1].at_edge);
+        let judge = |agreed, second| {
+            verdict(
+                lab.kind,
+                v.map(|v| &v.0),
+                agreed,
+                second,
+                has_issue,
+                at_edge,
+            )
+        };
         // The second reading is asked only where it can decide: if even a second reading that
         // agrees with every character at probability 1 would not make the field accepted, the
         // verdict is the same without it (free text, a field with an issue, a character under
@@ -802,6 +840,7 @@ mod tests {
                 width: 20.0 * text.chars().count() as f32,
                 height: 40.0,
             },
+            at_edge: false,
         }
     }
 
@@ -974,6 +1013,54 @@ mod tests {
         assert!(
             !r.accepted("model"),
             "without a second reading, 0.99 is the bar"
+        );
+    }
+
+    #[test]
+    fn an_allowed_character_counts_what_the_field_excludes_and_its_same_outcome_against_nothing() {
+        // Sets the probability and runners-up of character `i` of line `li`.
+        let set = |lines: &mut [Line], li: usize, i: usize, p: f32, alts: Vec<(char, f32)>| {
+            let l = &mut lines[li];
+            l.alternatives = vec![Vec::new(); l.chars.len()];
+            l.chars[i].1 = p;
+            l.alternatives[i] = alts;
+        };
+        // A VIN's `0` at 0.54 against `O` at 0.46: a VIN has no `O`, so it is a `0` at 0.998.
+        let mut lines = front_lines("LSVAG2186E2100273");
+        set(&mut lines, 6, 11, 0.54, vec![('O', 0.455), ('\0', 0.001)]);
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(r.accepted("vin"));
+        // Against `D` (a VIN may hold one) it stays at 0.54, under the VIN's bar.
+        set(&mut lines, 6, 11, 0.54, vec![('D', 0.455), ('\0', 0.001)]);
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("vin"));
+        // A plate's `1` at 0.985 with the full-width `１` at 0.008: the same character, 0.993,
+        // over the confusables' bar; against `I` (never on a plate) the same.
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines[1] = line("号牌号码京A12345", 300.0, 200.0, 0.999);
+        set(&mut lines, 1, 6, 0.985, vec![('１', 0.008), ('7', 0.001)]);
+        assert!(extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("plateNumber"));
+        set(&mut lines, 1, 6, 0.985, vec![('I', 0.008), ('7', 0.001)]);
+        assert!(extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("plateNumber"));
+        // Against `7` (a plate may hold one) it stays at 0.985, under the bar.
+        set(&mut lines, 1, 6, 0.985, vec![('7', 0.008), ('I', 0.001)]);
+        assert!(!extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("plateNumber"));
+    }
+
+    #[test]
+    fn a_value_on_a_line_that_reaches_the_frame_is_never_accepted() {
+        // The document cut off by the frame: the VIN's line runs to the picture's edge (its
+        // last characters may be beyond it).
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        assert!(extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("vin"));
+        lines[6].at_edge = true;
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        let vin = r.fields.iter().find(|f| f.field == "vin").unwrap();
+        assert_eq!(vin.acceptance, Acceptance::CutOff);
+        assert_eq!(vin.acceptance.as_str(), "cutOff");
+        assert!(
+            r.accepted("plateNumber"),
+            "the other lines are judged as before"
         );
     }
 
