@@ -1289,12 +1289,14 @@ pub fn decode_luma(
 
 /// [`decode_luma`] with another gray: `gray(r, g, b)` per pixel (gray pictures are kept as they
 /// are). The local reader takes each pixel's brightest channel, in which a red or blue seal
-/// printed over the values fades into the paper while black print stays black.
+/// printed over the values fades into the paper while black print stays black. A function
+/// pointer, not a generic: a second copy of the decoding path does not fit the quality module's
+/// size budget.
 pub fn decode_gray(
     bytes: &[u8],
     max_side: u32,
     sending: &crate::PrepareOptions,
-    gray: impl Fn(u8, u8, u8) -> u8,
+    gray: fn(u8, u8, u8) -> u8,
 ) -> Result<(Luma, u32), crate::ImageError> {
     use crate::{decode, preflight};
     let opts = crate::PrepareOptions::default();
@@ -1306,7 +1308,7 @@ pub fn decode_gray(
     let raster = if info.format == crate::SourceFormat::Jpeg {
         if layout.progressive_coeff_bytes > opts.max_progressive_coeff_bytes {
             return Err(crate::ImageError::too_large(
-                "this progressive JPEG is too large to analyse here",
+                "this progressive JPEG is too large to analyse",
             ));
         }
         let idct = preflight::jpeg_idct_size(info.width, info.height, max_side);
@@ -1322,15 +1324,15 @@ pub fn decode_gray(
         raster
     };
     let raster = crate::raster::orient(raster, plan.orientation);
-    let pixels = if raster.channels == 1 {
-        raster.data
-    } else {
-        raster
-            .data
-            .chunks_exact(3)
-            .map(|p| gray(p[0], p[1], p[2]))
-            .collect()
-    };
+    let mut pixels = raster.data;
+    if raster.channels != 1 {
+        // In place: pixel i's gray goes where its red was read from or before.
+        let n = pixels.len() / 3;
+        for i in 0..n {
+            pixels[i] = gray(pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]);
+        }
+        pixels.truncate(n);
+    }
     let luma = Luma::new(raster.width as usize, raster.height as usize, pixels)
         .ok_or_else(|| crate::ImageError::invalid("the picture has no pixels"))?;
     Ok((

@@ -537,7 +537,7 @@ fn decode(image: &[u8]) -> Result<Luma, LocalError> {
         &vehicle_doc_ocr_imaging::PrepareOptions::default(),
         |r, g, b| r.max(g).max(b),
     )
-    .map(|(luma, _)| luma)
+    .map(|(gray, _)| gray)
     .map_err(LocalError::Image)
 }
 

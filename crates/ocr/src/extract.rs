@@ -385,10 +385,6 @@ fn value_of_with(chars: &[(char, f32)], alternatives: &[Vec<(char, f32)>]) -> Op
     })
 }
 
-fn value_of(chars: &[(char, f32)]) -> Option<ReadValue> {
-    value_of_with(chars, &[])
-}
-
 /// The value of `line` from character `start` on.
 fn value_of_line(line: &Line, start: usize) -> Option<ReadValue> {
     let start = start.min(line.chars.len());
@@ -600,10 +596,18 @@ fn locate(lines: &[Line], labels: &[Label]) -> BTreeMap<usize, (usize, usize)> {
                 best = Some((left, j));
             }
         }
-        if let Some((_, j)) = best {
-            if value_of(&lines[j].chars).is_some() {
+        if let Some((left, j)) = best {
+            // Characters whose middle lies inside the label's box are the label's (its last
+            // character cut by the value's box: "号牌号码" beside "马鄂T48204").
+            let cand = &lines[j];
+            let start = cand
+                .positions
+                .iter()
+                .take_while(|&&p| left + p * cand.rect.width < lr.width / 2.0)
+                .count();
+            if value_of_line(cand, start).is_some() {
                 used[j] = true;
-                out.insert(f.label, (f.distance, (j, 0)));
+                out.insert(f.label, (f.distance, (j, start)));
             }
         }
     }
@@ -718,7 +722,11 @@ fn second_reading(
         Some(v)
     })?;
     // A value after its label: the second reading of the whole line must end with the same
-    // value, not preceded by another letter or digit.
+    // value, not preceded by another letter or digit, unless the value's format has a fixed
+    // length that no character before it can belong to (a date's four-digit year, a VIN's 17
+    // characters, a plate's province first; the core refuses the value if the first reading
+    // lost one): a stroke of the label's last character read as `1` before a date says nothing.
+    let fixed = matches!(kind, Kind::Date | Kind::Vin | Kind::Plate);
     let agreed = if start == 0 {
         second.text == first.text
     } else {
@@ -726,9 +734,11 @@ fn second_reading(
             .text
             .strip_suffix(first.text.as_str())
             .is_some_and(|head| {
-                head.chars()
-                    .last()
-                    .is_none_or(|c| !c.is_ascii_alphanumeric())
+                fixed
+                    || head
+                        .chars()
+                        .last()
+                        .is_none_or(|c| !c.is_ascii_alphanumeric())
             })
     };
     // The second reading ends with the value: its last characters are the value's.
@@ -1048,6 +1058,56 @@ mod tests {
     }
 
     #[test]
+    fn the_label_s_last_character_cut_into_the_value_s_box_is_left_to_the_label() {
+        // "号牌号码" (260–340) and, beside it, a box that begins inside it: its first character
+        // (centre at 330) is what the value's box cut off the label's `码`, read `马`.
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines[1] = line("号牌号码", 300.0, 200.0, 0.999);
+        lines.push(line("马京A12345", 400.0, 202.0, 0.999));
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        let plate = match &r.result {
+            Recognized::VehicleLicenseFront(d) => d.plate_number.clone(),
+            _ => None,
+        };
+        assert_eq!(plate.as_deref(), Some("京A12345"));
+        assert!(r.accepted("plateNumber"));
+        // A box that begins after the label keeps all its characters (the core refuses `马`).
+        let n = lines.len();
+        lines[n - 1] = line("马京A12345", 440.0, 202.0, 0.999);
+        let r = extract(DocumentKind::VehicleLicenseFront, &lines, None);
+        assert!(!r.accepted("plateNumber"));
+    }
+
+    #[test]
+    fn a_letter_or_digit_before_a_fixed_length_value_in_its_second_reading_is_not_a_disagreement() {
+        // The second reading of "注册日期2019-08-13"'s value took the label's last stroke as `1`.
+        let lines = front_lines("LL1WNUJE8JPARFXLA");
+        let date_again = |text: &'static str| {
+            move |l: &Line, _: usize| -> Option<Line> {
+                l.text
+                    .starts_with("注册日期")
+                    .then(|| line(text, 300.0, 380.0, 0.999))
+                    .or_else(|| Some(l.clone()))
+            }
+        };
+        let r = extract_with_reread(
+            DocumentKind::VehicleLicenseFront,
+            &lines,
+            None,
+            date_again("12019-08-13"),
+        );
+        assert!(r.accepted("registerDate"));
+        // A different date is still a disagreement.
+        let r = extract_with_reread(
+            DocumentKind::VehicleLicenseFront,
+            &lines,
+            None,
+            date_again("2019-08-18"),
+        );
+        assert!(!r.accepted("registerDate"));
+    }
+
+    #[test]
     fn a_value_on_a_line_that_reaches_the_frame_is_never_accepted() {
         // The document cut off by the frame: the VIN's line runs to the picture's edge (its
         // last characters may be beyond it).
@@ -1163,19 +1223,20 @@ mod tests {
 
     #[test]
     fn a_speck_in_the_second_reading_that_is_more_likely_nothing_is_not_a_letter() {
-        let lines = front_lines("LL1WNUJE8JPARFXLA");
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines.push(line("发动机号码DBA8WZK14D", 300.0, 440.0, 0.999));
         let reread = |nothing: f32| {
             move |l: &Line, _: usize| {
-                // The second reading sees a speck before the plate as `A` at 0.26.
-                if !l.text.starts_with("号牌号码") {
+                // The second reading sees a speck before the engine number as `A` at 0.26.
+                if !l.text.starts_with("发动机号码") {
                     return Some(l.clone());
                 }
                 let mut l = l.clone();
                 l.alternatives = vec![Vec::new(); l.chars.len()];
-                l.chars.insert(4, ('A', 0.26));
-                l.positions.insert(4, 0.4);
+                l.chars.insert(5, ('A', 0.26));
+                l.positions.insert(5, 0.4);
                 l.alternatives
-                    .insert(4, vec![('\0', nothing), ('^', 0.13), ('∧', 0.1)]);
+                    .insert(5, vec![('\0', nothing), ('^', 0.13), ('∧', 0.1)]);
                 l.text = l.chars.iter().map(|c| c.0).collect();
                 Some(l)
             }
@@ -1186,10 +1247,10 @@ mod tests {
             None,
             reread(0.14),
         );
-        assert!(r.accepted("plateNumber"));
+        assert!(r.accepted("engineNumber"));
         let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, reread(0.1));
         assert!(
-            !r.accepted("plateNumber"),
+            !r.accepted("engineNumber"),
             "the letter outweighs: the readings disagree"
         );
     }
