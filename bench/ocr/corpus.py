@@ -65,6 +65,12 @@ def vin_check(v17: str) -> str:
     return "X" if s == 10 else str(s)
 
 
+# Engine numbers follow no standard: `CORPUS_ENGINE_OI=1` lets them hold the letters O and I too
+# (the default set has neither, like VINs), to check that a `0` or `1` accepted on the device is
+# never an `O` or `I` (issue 14).
+ENGINE_CHARS = LETTERS + ("OI" if os.environ.get("CORPUS_ENGINE_OI") == "1" else "") + DIGITS * 2
+
+
 def make_values(rng: random.Random) -> dict:
     vin = "L" + "".join(rng.choice(VIN_CHARS) for _ in range(16))
     vin = vin[:8] + vin_check(vin) + vin[9:]
@@ -78,7 +84,7 @@ def make_values(rng: random.Random) -> dict:
         "use": rng.choice(USES),
         "model": rng.choice(BRANDS),
         "vin": vin,
-        "engine": "".join(rng.choice(LETTERS + DIGITS * 2) for _ in range(rng.randint(7, 10))),
+        "engine": "".join(rng.choice(ENGINE_CHARS) for _ in range(rng.randint(7, 10))),
         "registerDate": reg,
         "issueDate": reg,
     }
