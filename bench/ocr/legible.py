@@ -29,9 +29,9 @@ import time
 from label import field_hits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-# The targets; "legible" as prepareImage() alone sends it (no `document`: the text height is
-# measured on the densest layout) and with each photo's own `document` (what recognize() sends,
-# sized by its quality gate's report). textheight.py measures where reading starts to suffer.
+# The targets; "legible" as prepareImage() alone sends it (no `document`: no text height is
+# measured, the 1600 px cap) and with each photo's own `document` (what recognize() sends, sized
+# by its quality gate's report). textheight.py measures where reading starts to suffer.
 VARIANTS = [
     ("budget", {"target": "budget"}),
     ("legible", {"target": "legible"}),
@@ -135,8 +135,8 @@ def main() -> None:
         "- What is sent: `prepareImage` of the built npm package in Node (the pure-Rust codec; the browser codec follows "
         "the same plan through `imagePlan` and `budgetStep`, with the browser's own JPEG encoder), budget 1,000,000 base64 "
         "characters. `full` is the camera file itself. `\"legible\"` sizes the picture by the quality report's text height "
-        "(docs/IMAGE_POLICY.md, \"Text height\"), measured in the call: without `document` on the densest layout (a 登记证书 "
-        "page), with `\"document\": \"photo\"` on each photo's own document (`vehicleLicenseFront` or "
+        "(docs/IMAGE_POLICY.md, \"Text height\"), measured in the call when given `document` (without it nothing is "
+        "measured: the 1600 px cap), with `\"document\": \"photo\"` on each photo's own document (`vehicleLicenseFront` or "
         "`registrationCertificate`: what `recognize()`, which always has a `document`, sends after its quality gate).",
         "",
         "| what is read | options | field recall | vs full resolution | photos read completely | median base64 chars | p90 | max | median size | median q |",
