@@ -17,7 +17,8 @@ and only mild degradations (clean, noise, low light, slight defocus or shake, gl
 `CORPUS_KIND=noisy`: the same photos, all with sensor noise from mild to grainy (the check of the
 "legible" target's noise rule). `CORPUS_KIND=clean`: every photo
 clean, as the gate corpus's clean ones (the local reader's held-out set, with its own
-`CORPUS_SEED`). `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
+`CORPUS_SEED`); `CORPUS_KIND=back`: clean photos of the 行驶证's back page (副页).
+`CORPUS_ENGINE_OI=1`: engine numbers may hold O and I. `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
 realistic cases, `bench/phone.mjs`).
 
 Development and benchmark tooling only: never a dependency of the package.
@@ -92,14 +93,17 @@ def make_values(rng: random.Random) -> dict:
 
 # The fields a user needs (what the readability label counts).
 KEY_FIELDS = ["plate", "owner", "model", "vin", "engine", "registerDate", "issueDate", "type"]
+# The back page's (what ties it to a vehicle and its record, crates/ocr/src/cascade.rs).
+BACK_KEY_FIELDS = ["plate", "fileNumber"]
+BACK_CHECKED_FIELDS = ["approvedPassengers", "totalMassKg", "curbWeightKg", "dimensionsMm"]
 
 
 def _font(path: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, px, index=2 if path.endswith(".ttc") else 0)  # index 2: SC
 
 
-def render_licence(v: dict, rng: random.Random, mm: float = 20.0) -> Image.Image:
-    """The 行驶证 front page, 88 x 60 mm at `mm` px/mm: pale security print, labels and values."""
+def _licence_card(rng: random.Random, mm: float) -> tuple[Image.Image, ImageDraw.ImageDraw, int, int]:
+    """A blank 行驶证 page, 88 x 60 mm at `mm` px/mm: pale security print and its border."""
     w, h = int(88 * mm), int(60 * mm)
     base = np.array([226 + rng.randint(-6, 6), 236 + rng.randint(-6, 4), 228 + rng.randint(-6, 6)], np.float32)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
@@ -108,6 +112,68 @@ def render_licence(v: dict, rng: random.Random, mm: float = 20.0) -> Image.Image
     im = Image.fromarray(img, "RGB")
     d = ImageDraw.Draw(im)
     d.rectangle([int(2 * mm), int(2 * mm), w - int(2 * mm), h - int(2 * mm)], outline=(120, 140, 130), width=max(1, int(0.25 * mm)))
+    return im, d, w, h
+
+
+def _red_stamp(im: Image.Image, cx: int, cy: int, r: int, mm: float) -> Image.Image:
+    """An office's red seal (ring and star), half transparent, over whatever it covers."""
+    stamp = Image.new("RGBA", im.size, (0, 0, 0, 0))
+    sd = ImageDraw.Draw(stamp)
+    sd.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(200, 30, 40, 150), width=int(0.7 * mm))
+    sd.text((cx, cy), "★", font=_font(FONT_SANS, int(5 * mm)), fill=(200, 30, 40, 150), anchor="mm")
+    return Image.alpha_composite(im.convert("RGBA"), stamp).convert("RGB")
+
+
+def _label_rows(d: ImageDraw.ImageDraw, rows: list, lab, val, ink, mm: float, y: float) -> None:
+    """Labels with their values printed 1.5 mm after them, a row every 6.6 mm from `y`."""
+    for row in rows:
+        for label, value, x_mm in row:
+            x = x_mm * mm
+            d.text((x, y), label, font=lab, fill=(60, 60, 60), anchor="lm")
+            lw = d.textlength(label, font=lab)
+            d.text((x + lw + 1.5 * mm, y), value, font=val, fill=ink, anchor="lm")
+        y += 6.6 * mm
+
+
+def back_values(seed: int, i: int, v: dict) -> dict:
+    """The 行驶证 back page's values (its own random stream: the front's values stay as they were)."""
+    rng = random.Random(seed * 104_729 + i)
+    curb = rng.randint(11, 19) * 100 + rng.choice([0, 25, 50, 75])
+    persons = rng.choice([5, 5, 5, 7, 2])
+    return {
+        "plate": v["plate"],
+        "fileNumber": "".join(rng.choice(DIGITS) for _ in range(12)),
+        "approvedPassengers": f"{persons}人",
+        "totalMassKg": f"{curb + persons * 75}kg",
+        "curbWeightKg": f"{curb}kg",
+        "dimensionsMm": f"{rng.randint(40, 52) * 100 + rng.randint(0, 99)}×{rng.randint(175, 195) * 10}×{rng.randint(140, 175) * 10}mm",
+        "inspection": f"检验有效期至{rng.randint(2024, 2028)}年{rng.randint(1, 12):02d}月",
+    }
+
+
+def render_licence_back(b: dict, rng: random.Random, mm: float = 20.0) -> Image.Image:
+    """The 行驶证 back page (副页): plate and file number, the approved masses and sizes, the
+    inspection record with its red seal."""
+    im, d, w, h = _licence_card(rng, mm)
+    lab = _font(FONT_SANS, int(2.6 * mm))
+    val = _font(FONT_SERIF if rng.random() < 0.5 else FONT_SANS, int(3.1 * mm))
+    ink = (20 + rng.randint(0, 25),) * 3
+    rows = [
+        [("号牌号码", b["plate"], 4), ("档案编号", b["fileNumber"], 48)],
+        [("核定载人数", b["approvedPassengers"], 4), ("总质量", b["totalMassKg"], 48)],
+        [("整备质量", b["curbWeightKg"], 4), ("核定载质量", "--", 48)],
+        [("外廓尺寸", b["dimensionsMm"], 4)],
+        [("备注", "", 4), ("准牵引总质量", "--", 48)],
+        [("检验记录", b["inspection"], 4)],
+    ]
+    _label_rows(d, rows, lab, val, ink, mm, 9.0 * mm)
+    # The inspection station's red seal over the record.
+    return _red_stamp(im, int(40 * mm), int(h - 12 * mm), int(9 * mm), mm)
+
+
+def render_licence(v: dict, rng: random.Random, mm: float = 20.0) -> Image.Image:
+    """The 行驶证 front page, 88 x 60 mm at `mm` px/mm: pale security print, labels and values."""
+    im, d, w, h = _licence_card(rng, mm)
     title = _font(FONT_BOLD, int(4.2 * mm))
     d.text((w / 2, int(6 * mm)), "中华人民共和国机动车行驶证", font=title, fill=(40, 40, 40), anchor="mm")
     lab = _font(FONT_SANS, int(2.6 * mm))
@@ -122,22 +188,9 @@ def render_licence(v: dict, rng: random.Random, mm: float = 20.0) -> Image.Image
         [("发动机号码", v["engine"], 4)],
         [("注册日期", v["registerDate"], 4), ("发证日期", v["issueDate"], 48)],
     ]
-    y = 12.5 * mm
-    for row in rows:
-        for label, value, x_mm in row:
-            x = x_mm * mm
-            d.text((x, y), label, font=lab, fill=(60, 60, 60), anchor="lm")
-            lw = d.textlength(label, font=lab)
-            d.text((x + lw + 1.5 * mm, y), value, font=val, fill=ink, anchor="lm")
-        y += 6.6 * mm
+    _label_rows(d, rows, lab, val, ink, mm, 12.5 * mm)
     # The issuing office's red stamp over the lower left corner.
-    cx, cy, r = int(18 * mm), int(h - 13 * mm), int(9 * mm)
-    stamp = Image.new("RGBA", im.size, (0, 0, 0, 0))
-    sd = ImageDraw.Draw(stamp)
-    sd.ellipse([cx - r, cy - r, cx + r, cy + r], outline=(200, 30, 40, 150), width=int(0.7 * mm))
-    sd.text((cx, cy), "★", font=_font(FONT_SANS, int(5 * mm)), fill=(200, 30, 40, 150), anchor="mm")
-    im = Image.alpha_composite(im.convert("RGBA"), stamp).convert("RGB")
-    return im
+    return _red_stamp(im, int(18 * mm), int(h - 13 * mm), int(9 * mm), mm)
 
 
 def render_certificate(v: dict, rng: random.Random, mm: float = 7.0) -> Image.Image:
@@ -232,8 +285,10 @@ def spec_for(seed: int, i: int) -> Spec:
         return Spec(i, document, condition, level, fill, rng.choice(["plain", "wood", "pattern"]), rng.random() < 0.5)
     # CORPUS_KIND=clean: every photo as the gate corpus's clean ones (a held-out set for the
     # local reader's bars, issue 14: its own seed, never tuned on).
-    condition = "clean" if KIND == "clean" else CONDITIONS[i % len(CONDITIONS)]
+    condition = "clean" if KIND in ("clean", "back") else CONDITIONS[i % len(CONDITIONS)]
     document = "certificate" if rng.random() < 0.25 else "licence"
+    if KIND == "back":
+        document = "back"
     fill = rng.uniform(0.35, 0.85)
     level = rng.random()
     if condition == "far":
@@ -353,7 +408,13 @@ def make_photo(seed: int, i: int) -> tuple[np.ndarray, dict]:
             blank = Image.new("RGB", (int(880 * S), int(600 * S)), (235, 232, 226))
             photo, _ = place(blank, spec, rng, bg)
     else:
-        doc = render_licence(values, rng, 20.0 * S) if spec.document == "licence" else render_certificate(values, rng, 7.0 * S)
+        if spec.document == "back":
+            values = back_values(seed, i, values)
+            doc = render_licence_back(values, rng, 20.0 * S)
+        elif spec.document == "licence":
+            doc = render_licence(values, rng, 20.0 * S)
+        else:
+            doc = render_certificate(values, rng, 7.0 * S)
         photo, quad = place(doc, spec, rng, bg)
     photo = degrade(photo, spec, rng, quad)
     meta = {
@@ -367,7 +428,9 @@ def make_photo(seed: int, i: int) -> tuple[np.ndarray, dict]:
         "quad": None if quad is None else quad.round(1).tolist(),
         "values": values if spec.condition != "absent" else None,
         # The certificate prints brand and model on two rows: its key fields leave the pair out.
-        "keyFields": [k for k in KEY_FIELDS if not (spec.document == "certificate" and k == "model")],
+        "keyFields": BACK_KEY_FIELDS if spec.document == "back" else [k for k in KEY_FIELDS if not (spec.document == "certificate" and k == "model")],
+        # Fields a settled result returns too, checked but not required (the back page's quantities).
+        **({"checkedFields": BACK_CHECKED_FIELDS} if spec.document == "back" else {}),
         **spec.extra,
     }
     return photo, meta

@@ -86,11 +86,20 @@ fn main() {
         };
         let secs = t.elapsed().as_secs_f64();
         times.push(secs);
-        let keys: Vec<&str> = photo["keyFields"]
-            .as_array()
-            .unwrap()
+        // Key fields decide whether a call is settled; checked fields (the back page's
+        // quantities) are only counted: a settled result returns them too, so a wrong one
+        // accepted counts as wrong.
+        let names = |k: &str| -> Vec<&str> {
+            photo[k]
+                .as_array()
+                .map(|a| a.iter().map(|k| k.as_str().unwrap()).collect())
+                .unwrap_or_default()
+        };
+        let key_fields = names("keyFields");
+        let keys: Vec<&str> = key_fields
             .iter()
-            .map(|k| k.as_str().unwrap())
+            .copied()
+            .chain(names("checkedFields"))
             .collect();
         let mut all = true;
         let mut wrong = Vec::new();
@@ -111,8 +120,9 @@ fn main() {
                 t.ref_n += 1;
                 t.ref_hits += usize::from(hit);
             }
-            all &= acc;
-            acc_n += usize::from(acc);
+            let is_key = key_fields.contains(key);
+            all &= acc || !is_key;
+            acc_n += usize::from(acc && is_key);
             wrong_n += usize::from(acc && !ok);
             if !ok || (verbose && !acc) {
                 let (why, conf) = reading
@@ -128,7 +138,7 @@ fn main() {
         let p = paid.entry(condition.clone()).or_default();
         if !all {
             p.0 += acc_n;
-            p.1 += keys.len();
+            p.1 += key_fields.len();
         }
         p.2 += wrong_n;
         let s = settled.entry(condition.clone()).or_default();

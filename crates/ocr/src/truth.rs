@@ -3,11 +3,12 @@
 
 use vehicle_doc_ocr_core::{DocumentKind, Recognized};
 
-/// The document kind of a corpus `document` name (the corpus has no back pages).
+/// The document kind of a corpus `document` name (`back`: `CORPUS_KIND=back`).
 pub fn document(name: &str) -> Option<DocumentKind> {
     match name {
         "licence" => Some(DocumentKind::VehicleLicenseFront),
         "certificate" => Some(DocumentKind::RegistrationCertificate),
+        "back" => Some(DocumentKind::VehicleLicenseBack),
         _ => None,
     }
 }
@@ -24,6 +25,11 @@ pub fn result_field(doc: DocumentKind, key: &str) -> Option<&'static str> {
         (DocumentKind::RegistrationCertificate, "registerDate") => "registrationDate",
         (_, "registerDate") => "registerDate",
         (_, "issueDate") => "issueDate",
+        (DocumentKind::VehicleLicenseBack, "fileNumber") => "fileNumber",
+        (DocumentKind::VehicleLicenseBack, "approvedPassengers") => "approvedPassengers",
+        (DocumentKind::VehicleLicenseBack, "totalMassKg") => "totalMassKg",
+        (DocumentKind::VehicleLicenseBack, "curbWeightKg") => "curbWeightKg",
+        (DocumentKind::VehicleLicenseBack, "dimensionsMm") => "dimensionsMm",
         _ => return None,
     })
 }
@@ -56,9 +62,17 @@ pub fn value(r: &Recognized, field: &str) -> Option<String> {
             "useCharacter" => d.use_character.clone(),
             _ => None,
         },
+        // The quantities as the corpus prints them: `5人`, `1550kg`, `4793×1880×1410mm`.
         Recognized::VehicleLicenseBack(d) => match field {
             "plateNumber" => d.plate_number.clone(),
             "fileNumber" => d.file_number.clone(),
+            "approvedPassengers" => d.approved_passengers.map(|n| format!("{n}人")),
+            "totalMassKg" => d.total_mass_kg.map(|n| format!("{n}kg")),
+            "curbWeightKg" => d.curb_weight_kg.map(|n| format!("{n}kg")),
+            "dimensionsMm" => d
+                .dimensions_mm
+                .as_ref()
+                .map(|m| format!("{}×{}×{}mm", m.length, m.width, m.height)),
             _ => None,
         },
     }
