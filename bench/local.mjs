@@ -159,6 +159,10 @@ as in the phone profile; it reaches the dedicated worker: the throttled readings
 ${ratio.toFixed(1)}× the plain ones here (not 4×: on a machine this loaded the plain run already
 waits for the CPU much of the time). Each profile runs in a fresh browser context (empty Cache
 API), so the first call includes the downloads, from 127.0.0.1 (no network time).
+With two cores the worker gives part of each step's recognition to its helper worker
+(docs/LOCAL_OCR.md, "In browsers"); \`node bench/local-ab.mjs\` compares readings with and
+without it under the same load (on a machine shared with another session, Linux's autogroup
+scheduling gives that session half the CPU, and the two workers share the other half).
 
 Peak memory: the worker's wasm memory after the readings (it never shrinks, so this is its peak)
 ${mb(plain.memoryBytes)} MB in Chromium, ${mb(node.memoryBytes)} MB in Node; its helper worker's
