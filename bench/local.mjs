@@ -8,7 +8,7 @@
 //   BENCH_LOCAL_RUNS=N  warm readings per photo and profile (default 2)
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { cpus, getPriority, loadavg } from "node:os";
 import { gzipSync } from "node:zlib";
 import { chromium } from "playwright-core";
 import { CHROMIUM, CHROMIUM_ARGS } from "../tests/browser/harness.mjs";
@@ -145,7 +145,7 @@ ${process.version}), on the three generated photos of \`crates/ocr/tests/fixture
 JPEG). \`node bench/local.mjs\` (in \`npm run bench\`), ${new Date().toISOString().slice(0, 10)}, ${RUNS} warm
 reading(s) per photo and profile, median shown. This 2-core machine (${cpus()[0]?.model ?? "?"}) was
 **shared** with other builds and benchmarks during the run (load average ${load0.toFixed(1)} at the
-start, ${load1.toFixed(1)} at the end; the bench ran under \`nice -n 10\`): times are wall clock
+start, ${load1.toFixed(1)} at the end${getPriority() > 0 ? `; the bench ran under \`nice -n ${getPriority()}\`` : ""}): times are wall clock
 under that load.
 
 | photo | Chromium | Chromium, CPU 4× slower | Node |
