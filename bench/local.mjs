@@ -161,8 +161,8 @@ waits for the CPU much of the time). Each profile runs in a fresh browser contex
 API), so the first call includes the downloads, from 127.0.0.1 (no network time).
 With two cores the worker gives part of each step's recognition to its helper worker
 (docs/LOCAL_OCR.md, "In browsers"); \`node bench/local-ab.mjs\` compares readings with and
-without it under the same load (on a machine shared with another session, Linux's autogroup
-scheduling gives that session half the CPU, and the two workers share the other half).
+without it under the same load (on a machine busy with another session's work, Linux's
+autogroup scheduling gives each session an equal CPU share, and the two workers share theirs).
 
 Peak memory: the worker's wasm memory after the readings (it never shrinks, so this is its peak)
 ${mb(plain.memoryBytes)} MB in Chromium, ${mb(node.memoryBytes)} MB in Node; its helper worker's
