@@ -11,5 +11,5 @@ export async function read(b64, document) {
   const t = performance.now();
   const r = await ocr.recognize(input, { document, local: {} });
   const ms = performance.now() - t;
-  return { ms, provider: r.provider, settled: r.local.settled, memoryBytes: localStats.memoryBytes, workers: localStats.workersStarted };
+  return { ms, provider: r.provider, settled: r.local.settled, memoryBytes: localStats.memoryBytes, helperMemoryBytes: localStats.helperMemoryBytes, workers: localStats.workersStarted };
 }

@@ -58,11 +58,17 @@ const client = localClient(({ message, failed }) => {
   return { post: (m) => w.postMessage(m), terminate: () => w.terminate(), busy: () => {} };
 }, () => new ConfigError(NOT_LOADED));
 
-/** How many workers were started and the largest wasm memory a reading left (bench). */
+/**
+ * How many workers were started, the largest wasm memory a reading left in the worker and in
+ * its helper, and how many rectangles the helper recognized (bench, tests).
+ */
 export const localStats = client.stats;
+
+/** `helper: false`: the worker reads alone, without its helper (tests compare the readings). */
+export const localSettings = { helper: true };
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read in this page's Web Worker. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
   const where = wasm === undefined || wasm === null ? null : wasmLocation("local", wasm, WORKER_LOCATION);
-  return client.read({ wasm: where, models: modelsFolder(local), bytes, document }, signal);
+  return client.read({ wasm: where, models: modelsFolder(local), bytes, document, helper: localSettings.helper }, signal);
 }

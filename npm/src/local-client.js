@@ -3,7 +3,8 @@
 // started on the first `local` call, its engine kept between calls; the protocol is described in
 // local-worker.js. An AbortSignal rejects at once with AbortedError and, the reading being
 // synchronous inside the worker, terminates it (the next call starts a new one; other calls in
-// flight are sent again to the new worker).
+// flight are sent again to the new worker). The worker may start a helper worker of its own
+// (local-worker.js); terminating the worker ends its helper too.
 import { AbortedError, ProviderError, errorClasses } from "./errors.js";
 
 const aborted = () => new AbortedError("the call was cancelled by the caller's AbortSignal");
@@ -17,7 +18,7 @@ export function localClient(spawn, notLoaded = () => null) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> { message, resolve, reject }
-  const stats = { workersStarted: 0, memoryBytes: 0 };
+  const stats = { workersStarted: 0, memoryBytes: 0, helperMemoryBytes: 0, helperJobs: 0 };
 
   function start() {
     let ready = false;
@@ -32,6 +33,8 @@ export function localClient(spawn, notLoaded = () => null) {
         pending.delete(m.id);
         if (m.ok) {
           stats.memoryBytes = Math.max(stats.memoryBytes, m.memoryBytes ?? 0);
+          stats.helperMemoryBytes = Math.max(stats.helperMemoryBytes, m.helperMemoryBytes ?? 0);
+          stats.helperJobs += m.helperJobs ?? 0;
           p.resolve(m.value);
         } else {
           const cls = errorClasses[m.error?.code] ?? ProviderError;

@@ -51,12 +51,18 @@ const client = localClient(({ message, failed }) => {
   };
 }, () => new ConfigError("the local-reading worker (local-worker-node.js) could not be loaded: reinstall vehicle-doc-ocr"));
 
-/** How many workers were started and the largest wasm memory a reading left (bench). */
+/**
+ * How many workers were started, the largest wasm memory a reading left in the worker and in
+ * its helper, and how many rectangles the helper recognized (bench, tests).
+ */
 export const localStats = client.stats;
+
+/** `helper: false`: the worker reads alone, without its helper (tests compare the readings). */
+export const localSettings = { helper: true };
 
 /** `{ result, settled, fields }` for `bytes` of `document`, read on this machine in a worker thread. */
 export async function readLocally(local, bytes, document, { signal, wasm } = {}) {
   const models = await modelPaths(local); // `local` was checked in Rust with the other options
   const where = wasm === undefined || wasm === null ? null : wasmLocation("local", wasm, WORKER_LOCATION);
-  return client.read({ wasm: where, models, bytes, document }, signal);
+  return client.read({ wasm: where, models, bytes, document, helper: localSettings.helper }, signal);
 }

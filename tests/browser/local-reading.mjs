@@ -158,9 +158,35 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     assert.match(r.message, /404/);
   });
 
+  test("with two cores the worker shares the recognition with its helper worker: the same reading as the worker alone", async () => {
+    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+    const opts = { document: "registrationCertificate", local: {} };
+    const run = (helper) =>
+      page.evaluate(async ([b64, o, h]) => {
+        const { localSettings, localStats } = await import("/npm/src/local-browser.js");
+        localSettings.helper = h;
+        const before = localStats.helperJobs;
+        try {
+          const r = await L.read(b64, o);
+          return { r, helperJobs: localStats.helperJobs - before };
+        } finally {
+          localSettings.helper = true;
+        }
+      }, [photo("certificate-0000.jpg"), opts, helper]);
+    const alone = await run(false);
+    const shared = await run(true);
+    assert.ok(alone.r.ok && shared.r.ok, JSON.stringify([alone.r.ok, shared.r.ok]));
+    assert.equal(alone.helperJobs, 0);
+    if (cores >= 2) assert.ok(shared.helperJobs > 0, "the helper recognized part of the lines");
+    // Everything but the clock.
+    const untimed = (r) => ({ ...r, local: { ...r.local, elapsedMs: 0 } });
+    assert.deepEqual(untimed(shared.r.r), untimed(alone.r.r));
+  });
+
   test("an abort rejects with AbortedError; the next call starts a new worker and reads", async () => {
-    const workers = () => requests.get("/npm/src/local-worker-browser.js") ?? 0; // served no-store: one request per worker started
-    const started = workers();
+    // The reading workers started (their helpers load the same script: not counted).
+    const workers = () => page.evaluate(async () => (await import("/npm/src/local-browser.js")).localStats.workersStarted);
+    const started = await workers();
     const opts = { document: "vehicleLicenseFront", local: {} };
     const r = await page.evaluate(([b64, o]) => L.abortAfter(b64, o, 300), [photo("licence-0010.jpg"), opts]);
     assert.deepEqual(r, { ok: false, name: "AbortedError", code: "ABORTED" });
@@ -177,7 +203,7 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     const again = await read("licence-0030.jpg", opts);
     assert.ok(again.ok, JSON.stringify(again));
     assert.equal(again.r.provider, "local");
-    assert.equal(workers(), started + 1, "the aborted reading's worker was replaced by a new one");
+    assert.equal(await workers(), started + 1, "the aborted reading's worker was replaced by a new one");
   });
 
   test("a worker script that cannot be loaded is a ConfigError that says how to serve it", async () => {

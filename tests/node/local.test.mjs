@@ -5,6 +5,7 @@
 // (`local.sources`, crates/core/src/cascade.rs). The tests assert what is read, never timings.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { after, before, beforeEach, describe, test } from "node:test";
 import * as ocr from "../../npm/src/node.js";
 import { assertAcceptedAreRight, fieldOf, photo, truthOf } from "./local-fixtures.mjs";
@@ -160,6 +161,42 @@ describe("recognize({ local }) off the event loop", () => {
     const r = await ocr.recognize(photo("licence-0030.jpg"), { document: "vehicleLicenseFront", local: {} });
     assert.equal(r.provider, "local");
     assertAcceptedAreRight("licence-0030.jpg", r);
+  });
+
+  test("with two cores the worker shares the recognition with its helper thread: the same reading as the worker alone", async () => {
+    const { localSettings, localStats } = await import("../../npm/src/local-node.js");
+    const read = async (helper) => {
+      localSettings.helper = helper;
+      const before = localStats.helperJobs;
+      try {
+        const r = await ocr.recognize(photo("certificate-0000.jpg"), { document: "registrationCertificate", local: {} });
+        return { r, helperJobs: localStats.helperJobs - before };
+      } finally {
+        localSettings.helper = true;
+      }
+    };
+    const alone = await read(false);
+    const shared = await read(true);
+    assert.equal(alone.helperJobs, 0);
+    if (availableParallelism() >= 2) assert.ok(shared.helperJobs > 0, "the helper recognized part of the lines");
+    // Everything but the clock.
+    const untimed = (r) => ({ ...r, local: { ...r.local, elapsedMs: 0 } });
+    assert.deepEqual(untimed(shared.r), untimed(alone.r));
+  });
+
+  test("an abort while both the worker and its helper are reading rejects with AbortedError; the next call reads with a new pair", async () => {
+    const { localStats } = await import("../../npm/src/local-node.js");
+    const started = localStats.workersStarted;
+    const ac = new AbortController();
+    const call = ocr.recognize(photo("certificate-0000.jpg"), { document: "registrationCertificate", local: {}, signal: ac.signal });
+    setTimeout(() => ac.abort(), 1500); // past detection: the lines are being recognized by both
+    await rejection(call, ocr.AbortedError);
+    const before = localStats.helperJobs;
+    const r = await ocr.recognize(photo("licence-0030.jpg"), { document: "vehicleLicenseFront", local: {} });
+    assert.equal(r.provider, "local");
+    assertAcceptedAreRight("licence-0030.jpg", r);
+    assert.equal(localStats.workersStarted, started + 1);
+    if (availableParallelism() >= 2) assert.ok(localStats.helperJobs > before, "the new worker has a helper too");
   });
 
   test("configureWasm({ local }): a wrong value, or a change after the local module is loaded, is a ConfigError", async () => {

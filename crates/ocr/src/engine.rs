@@ -103,10 +103,40 @@ pub struct DetectionMap {
 /// The two models and the dictionary, loaded once.
 pub struct Engine {
     det: Model,
+    rec: Recognizer,
+    pub options: Options,
+}
+
+/// The recognition model and its dictionary alone: reads given rectangles of a picture (a
+/// second worker recognizing part of a reading's lines needs no detection model).
+pub struct Recognizer {
     rec: Model,
     /// Character of class `i + 1` (class 0 is the CTC blank; one past the list is a space).
     dict: Vec<char>,
-    pub options: Options,
+}
+
+impl Recognizer {
+    /// Loads the recognition model (ONNX or `.rten` bytes) and the dictionary
+    /// (`ppocr_keys_v1.txt`: one character per line).
+    pub fn new(rec: Vec<u8>, dict: &str) -> Result<Recognizer, LocalError> {
+        let mut opts = ModelOptions::with_all_ops();
+        opts.prepack_weights(PREPACK);
+        Recognizer::load(&opts, rec, dict)
+    }
+
+    fn load(opts: &ModelOptions, rec: Vec<u8>, dict: &str) -> Result<Recognizer, LocalError> {
+        let rec = opts
+            .load(rec)
+            .map_err(|_| LocalError::Model("the recognition model"))?;
+        let dict: Vec<char> = dict
+            .lines()
+            .map(|l| l.trim_end_matches('\r').chars().next().unwrap_or(' '))
+            .collect();
+        if dict.len() < 100 {
+            return Err(LocalError::Model("the dictionary"));
+        }
+        Ok(Recognizer { rec, dict })
+    }
 }
 
 impl Engine {
@@ -129,20 +159,10 @@ impl Engine {
         let det = opts
             .load(det)
             .map_err(|_| LocalError::Model("the detection model"))?;
-        let rec = opts
-            .load(rec)
-            .map_err(|_| LocalError::Model("the recognition model"))?;
-        let dict: Vec<char> = dict
-            .lines()
-            .map(|l| l.trim_end_matches('\r').chars().next().unwrap_or(' '))
-            .collect();
-        if dict.len() < 100 {
-            return Err(LocalError::Model("the dictionary"));
-        }
+        let rec = Recognizer::load(&opts, rec, dict)?;
         Ok(Engine {
             det,
             rec,
-            dict,
             options: Options::default(),
         })
     }
@@ -177,46 +197,24 @@ impl Engine {
         today: Option<String>,
         mut stage: impl FnMut(&'static str),
     ) -> Result<(Vec<Line>, crate::LocalReading), LocalError> {
-        let luma = decode(image)?;
-        stage("decode");
-        let map = self.detection_map(&luma, Some(doc))?;
-        stage("detection");
-        let rects = self.regions(&map);
-        drop(map);
-        stage("regions");
-        let lines = self.recognize_all(&luma, rects)?;
-        stage("recognition");
-        let mut failed = None;
-        // Two values in one line ask for the same second crop: read it once.
-        let mut done: Vec<(CropKey, Option<Line>)> = Vec::new();
-        let reading = crate::extract_with_reread(doc, &lines, today, |line, start| {
-            let key = (
-                rect_key(&line.rect),
-                if self.options.reread_value_only {
-                    start
-                } else {
-                    0
-                },
-            );
-            if let Some((_, l)) = done.iter().find(|(k, _)| *k == key) {
-                return l.clone();
+        let mut reading = crate::Reading::start_staged(self, image, doc, today, &mut stage)?;
+        let mut first = true;
+        while !reading.is_done() {
+            let results = reading
+                .jobs()
+                .iter()
+                .map(|r| self.recognize(reading.picture(), *r))
+                .collect::<Result<Vec<_>, _>>()?;
+            reading.feed(results)?;
+            if first {
+                stage("recognition");
+                first = false;
             }
-            match self.reread(&luma, line, start) {
-                Ok(l) => {
-                    done.push((key, l.clone()));
-                    l
-                }
-                Err(e) => {
-                    failed = Some(e);
-                    None
-                }
-            }
-        });
-        stage("reread");
-        match failed {
-            Some(e) => Err(e),
-            None => Ok((lines, reading)),
         }
+        stage("reread");
+        reading
+            .finish()
+            .ok_or(LocalError::Inference("the reading's steps"))
     }
 
     /// Every text line of the picture, top to bottom then left to right.
@@ -387,37 +385,66 @@ impl Engine {
         line: &Line,
         start: usize,
     ) -> Result<Option<Line>, LocalError> {
-        let r = line.rect;
-        let grow = r.height * 0.1;
-        let from = match (start.checked_sub(1), self.options.reread_value_only) {
-            (Some(last), true) => match (line.positions.get(last), line.positions.get(start)) {
-                (Some(a), Some(b)) => (a + b) / 2.0,
-                _ => 0.0,
-            },
-            _ => 0.0,
-        };
-        // Along the line: from `from` of its width (minus the margin when 0) to its end plus
-        // the margin.
-        let left = -r.width / 2.0 + from * r.width - if from > 0.0 { 0.0 } else { grow };
-        let right = r.width / 2.0 + grow;
-        let shift = (left + right) / 2.0;
         self.recognize(
             luma,
-            RotatedRect {
-                center: [r.center[0] + shift * r.u[0], r.center[1] + shift * r.u[1]],
-                width: right - left,
-                ..r
-            },
+            reread_rect(line, start, self.options.reread_value_only),
         )
     }
 
     /// Reads the text in `r` (picture coordinates); `None` when nothing was read.
     pub fn recognize(&self, luma: &Luma, r: RotatedRect) -> Result<Option<Line>, LocalError> {
+        self.rec.recognize(luma, r, self.options.max_rec_width)
+    }
+
+    /// The recognition model alone.
+    pub fn recognizer(&self) -> &Recognizer {
+        &self.rec
+    }
+}
+
+/// The crop of [`Engine::reread`]: `line`'s rectangle widened by a fifth of its height, from
+/// where the value at character `start` begins when `value_only`.
+pub fn reread_rect(line: &Line, start: usize, value_only: bool) -> RotatedRect {
+    let r = line.rect;
+    let grow = r.height * 0.1;
+    let from = match (start.checked_sub(1), value_only) {
+        (Some(last), true) => match (line.positions.get(last), line.positions.get(start)) {
+            (Some(a), Some(b)) => (a + b) / 2.0,
+            _ => 0.0,
+        },
+        _ => 0.0,
+    };
+    // Along the line: from `from` of its width (minus the margin when 0) to its end plus the
+    // margin.
+    let left = -r.width / 2.0 + from * r.width - if from > 0.0 { 0.0 } else { grow };
+    let right = r.width / 2.0 + grow;
+    let shift = (left + right) / 2.0;
+    RotatedRect {
+        center: [r.center[0] + shift * r.u[0], r.center[1] + shift * r.u[1]],
+        width: right - left,
+        ..r
+    }
+}
+
+/// The width `r` is given at the recognizer's input (height 48), `max_rec_width` at most.
+pub fn rec_width(r: &RotatedRect, max_rec_width: u32) -> usize {
+    ((r.width / r.height * REC_HEIGHT as f32).round() as usize)
+        .clamp(16, max_rec_width.max(16) as usize)
+}
+
+impl Recognizer {
+    /// Reads the text in `r` (picture coordinates), at most `max_rec_width` pixels wide at the
+    /// model's input ([`Options::max_rec_width`]); `None` when nothing was read.
+    pub fn recognize(
+        &self,
+        luma: &Luma,
+        r: RotatedRect,
+        max_rec_width: u32,
+    ) -> Result<Option<Line>, LocalError> {
         if !(r.width.is_finite() && r.height.is_finite()) || r.height < 2.0 || r.width < 2.0 {
             return Ok(None);
         }
-        let ow = ((r.width / r.height * REC_HEIGHT as f32).round() as usize)
-            .clamp(16, self.options.max_rec_width.max(16) as usize);
+        let ow = rec_width(&r, max_rec_width);
         let crop = crop_rotated(luma, &r, ow, REC_HEIGHT);
         // p / 127.5 - 1: [-1, 1].
         let input = to_tensor(&crop, ow, REC_HEIGHT, [0.5; 3], [0.5; 3]);
@@ -530,7 +557,7 @@ fn ctc_greedy(
 /// The project's own decoders, EXIF orientation applied, to gray with long side at most 2048:
 /// each pixel's brightest channel, so that a red seal stamped over the values (the 行驶证's
 /// lower left corner) fades into the paper instead of being read as letters.
-fn decode(image: &[u8]) -> Result<Luma, LocalError> {
+pub(crate) fn decode(image: &[u8]) -> Result<Luma, LocalError> {
     vehicle_doc_ocr_imaging::quality::decode_gray(
         image,
         2048,
@@ -591,11 +618,8 @@ fn document_region(
     })
 }
 
-/// A second reading's crop: its line's rectangle and where the value starts.
-type CropKey = ([u32; 6], usize);
-
 /// A rectangle's exact bits (equal keys: the same crop).
-fn rect_key(r: &RotatedRect) -> [u32; 6] {
+pub(crate) fn rect_key(r: &RotatedRect) -> [u32; 6] {
     [
         r.center[0].to_bits(),
         r.center[1].to_bits(),

@@ -749,85 +749,164 @@ fn second_reading(
 /// [`extract`], with each value read a second time from its own crop by `reread(line, start)`
 /// (see [`crate::Engine::reread`]): a field is accepted only if both readings agree. The value
 /// and its confidence are the first reading's (the second, from a tighter or looser crop, read
-/// worse on the corpus).
+/// worse on the corpus). The two phases of [`FirstPass`] in one call.
 pub fn extract_with_reread(
     doc: DocumentKind,
     lines: &[Line],
     today: Option<String>,
     mut reread: impl FnMut(&Line, usize) -> Option<Line>,
 ) -> LocalReading {
-    let labels: &[Label] = match doc {
-        DocumentKind::VehicleLicenseFront => FRONT,
-        DocumentKind::RegistrationCertificate => CERTIFICATE,
-        DocumentKind::VehicleLicenseBack => BACK,
-    };
-    let located = locate(lines, labels);
-    let mut values: BTreeMap<usize, (ReadValue, usize, usize)> = BTreeMap::new();
-    for (&label, &(li, start)) in &located {
-        let Some(mut first) = value_of_line(&lines[li], start) else {
-            continue;
+    let first = FirstPass::new(doc, lines, today);
+    let seconds: Vec<Option<Line>> = first
+        .rereads()
+        .iter()
+        .map(|&(li, start)| reread(&lines[li], start))
+        .collect();
+    first.finish(lines, seconds)
+}
+
+/// Phase one of [`extract_with_reread`]: the fields read from the lines, their checks, and which
+/// values need a second reading ([`FirstPass::rereads`]); [`FirstPass::finish`] gives the
+/// verdicts once those second readings are in (sans-IO: the caller recognizes the crops).
+#[derive(Clone)]
+pub struct FirstPass {
+    labels: &'static [Label],
+    values: BTreeMap<usize, (ReadValue, usize, usize)>,
+    result: Recognized,
+    /// Per label: whether the core raised an issue about its field.
+    has_issue: Vec<bool>,
+    /// Per label: the index in `rereads` of its second reading, if it needs one.
+    asks: Vec<Option<usize>>,
+    rereads: Vec<(usize, usize)>,
+}
+
+impl FirstPass {
+    /// The fields of `doc` read from `lines` (the first reading), normalized and validated by the
+    /// core (`today` as in [`extract`]).
+    pub fn new(doc: DocumentKind, lines: &[Line], today: Option<String>) -> FirstPass {
+        let labels: &[Label] = match doc {
+            DocumentKind::VehicleLicenseFront => FRONT,
+            DocumentKind::RegistrationCertificate => CERTIFICATE,
+            DocumentKind::VehicleLicenseBack => BACK,
         };
-        constrain(labels[label].kind, &mut first);
-        values.insert(label, (first, li, start));
-    }
-    let mut pf = ProviderFields::default();
-    for (i, lab) in labels.iter().enumerate() {
-        if let Some((v, _, _)) = values.get(&i) {
-            pf.add(lab.field, lab.label, Some(&v.text));
+        let located = locate(lines, labels);
+        let mut values: BTreeMap<usize, (ReadValue, usize, usize)> = BTreeMap::new();
+        for (&label, &(li, start)) in &located {
+            let Some(mut first) = value_of_line(&lines[li], start) else {
+                continue;
+            };
+            constrain(labels[label].kind, &mut first);
+            values.insert(label, (first, li, start));
+        }
+        let mut pf = ProviderFields::default();
+        for (i, lab) in labels.iter().enumerate() {
+            if let Some((v, _, _)) = values.get(&i) {
+                pf.add(lab.field, lab.label, Some(&v.text));
+            }
+        }
+        let raw = json!({
+            "lines": lines.iter().map(|l| json!({
+                "text": l.text,
+                "confidence": l.confidence,
+                "box": l.rect.corners().iter().map(|p| json!([p[0].round(), p[1].round()])).collect::<Vec<Value>>(),
+            })).collect::<Vec<Value>>(),
+        });
+        let result = model::normalize(doc, Provider::Local, None, &pf, raw, today);
+        let issues = result.issues();
+        let mut has_issue = Vec::with_capacity(labels.len());
+        let mut asks = Vec::with_capacity(labels.len());
+        let mut rereads = Vec::new();
+        for (i, lab) in labels.iter().enumerate() {
+            let v = values.get(&i);
+            // The owner composite: the name is judged on `owner` issues, the ID number on its own.
+            let issue = issues.iter().any(|is| {
+                is.field == lab.field
+                    && (is.severity == Severity::Error || is.severity == Severity::Warning)
+            });
+            let at_edge = v.is_some_and(|v| lines[v.1].at_edge);
+            // The second reading is asked only where it can decide: if even a second reading
+            // that agrees with every character at probability 1 would not make the field
+            // accepted, the verdict is the same without it (free text, a field with an issue, a
+            // character under its bar), and the model pass is saved.
+            let best_second = v.map(|v| vec![1.0f32; v.0.chars.len()]);
+            let ask = match v {
+                Some((first, li, start))
+                    if verdict(
+                        lab.kind,
+                        Some(first),
+                        Some(true),
+                        best_second.as_deref(),
+                        issue,
+                        at_edge,
+                    ) == Acceptance::Accepted =>
+                {
+                    rereads.push((*li, *start));
+                    Some(rereads.len() - 1)
+                }
+                _ => None,
+            };
+            has_issue.push(issue);
+            asks.push(ask);
+        }
+        FirstPass {
+            labels,
+            values,
+            result,
+            has_issue,
+            asks,
+            rereads,
         }
     }
-    let raw = json!({
-        "lines": lines.iter().map(|l| json!({
-            "text": l.text,
-            "confidence": l.confidence,
-            "box": l.rect.corners().iter().map(|p| json!([p[0].round(), p[1].round()])).collect::<Vec<Value>>(),
-        })).collect::<Vec<Value>>(),
-    });
-    let result = model::normalize(doc, Provider::Local, None, &pf, raw, today);
-    let issues = result.issues();
-    let mut fields = Vec::new();
-    for (i, lab) in labels.iter().enumerate() {
-        let v = values.get(&i);
-        // The owner composite: the name is judged on `owner` issues, the ID number on its own.
-        let has_issue = issues.iter().any(|is| {
-            is.field == lab.field
-                && (is.severity == Severity::Error || is.severity == Severity::Warning)
-        });
-        let at_edge = v.is_some_and(|v| lines[v.1].at_edge);
-        let judge = |agreed, second| {
-            verdict(
-                lab.kind,
-                v.map(|v| &v.0),
-                agreed,
-                second,
-                has_issue,
-                at_edge,
-            )
-        };
-        // The second reading is asked only where it can decide: if even a second reading that
-        // agrees with every character at probability 1 would not make the field accepted, the
-        // verdict is the same without it (free text, a field with an issue, a character under
-        // its bar), and the model pass is saved.
-        let best_second = v.map(|v| vec![1.0f32; v.0.chars.len()]);
-        let acceptance = match v {
-            Some((first, li, start))
-                if judge(Some(true), best_second.as_deref()) == Acceptance::Accepted =>
-            {
-                match second_reading(lab.kind, first, reread(&lines[*li], *start), *start) {
-                    Some(Some(probs)) => judge(Some(true), Some(&probs)),
-                    Some(None) => judge(Some(false), None),
-                    None => judge(None, None),
-                }
-            }
-            _ => judge(None, None),
-        };
-        fields.push(FieldVerdict {
-            field: lab.field,
-            acceptance,
-            min_confidence: v.map_or(0.0, |v| v.0.min_confidence_for(lab.kind)),
-        });
+
+    /// The second readings the verdicts need, in order: `(line index, start)`, the value that
+    /// starts at character `start` of `lines[line index]` read again from its own crop
+    /// ([`crate::Engine::reread`]).
+    pub fn rereads(&self) -> &[(usize, usize)] {
+        &self.rereads
     }
-    LocalReading { result, fields }
+
+    /// The verdicts, given the second reading of each of [`FirstPass::rereads`] (aligned with
+    /// it; `None`: nothing read; missing entries count as `None`). `lines`: the same as for
+    /// [`FirstPass::new`].
+    pub fn finish(self, lines: &[Line], seconds: Vec<Option<Line>>) -> LocalReading {
+        let mut seconds: Vec<Option<Line>> = seconds;
+        let mut fields = Vec::new();
+        for (i, lab) in self.labels.iter().enumerate() {
+            let v = self.values.get(&i);
+            let has_issue = self.has_issue.get(i).copied().unwrap_or(false);
+            let at_edge = v.is_some_and(|v| lines.get(v.1).is_some_and(|l| l.at_edge));
+            let judge = |agreed, second| {
+                verdict(
+                    lab.kind,
+                    v.map(|v| &v.0),
+                    agreed,
+                    second,
+                    has_issue,
+                    at_edge,
+                )
+            };
+            let acceptance = match (v, self.asks.get(i).copied().flatten()) {
+                (Some((first, _, start)), Some(k)) => {
+                    let second = seconds.get_mut(k).and_then(Option::take);
+                    match second_reading(lab.kind, first, second, *start) {
+                        Some(Some(probs)) => judge(Some(true), Some(&probs)),
+                        Some(None) => judge(Some(false), None),
+                        None => judge(None, None),
+                    }
+                }
+                _ => judge(None, None),
+            };
+            fields.push(FieldVerdict {
+                field: lab.field,
+                acceptance,
+                min_confidence: v.map_or(0.0, |v| v.0.min_confidence_for(lab.kind)),
+            });
+        }
+        LocalReading {
+            result: self.result,
+            fields,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //!
 //! - [`engine`]: PP-OCRv4 text detection and recognition with rten (photo → [`Line`]s).
 //! - [`geom`]: the detection post-processing geometry (components, hull, rotated rectangles).
+//! - [`reading`]: a document reading as a sans-IO state machine (decode and detection, then
+//!   rectangles to recognize, fed back), so the recognition can be shared between workers.
 //! - [`extract`]: lines → the document's fields by their printed labels and positions, then the
 //!   core's normalization and validation (`provider: "local"`), and the one acceptance rule that
 //!   says which fields are settled without a provider.
@@ -16,10 +18,14 @@ pub mod cascade;
 pub mod engine;
 pub mod extract;
 pub mod geom;
+pub mod reading;
 pub mod truth;
 
-pub use engine::{Engine, Line, Options};
-pub use extract::{extract, extract_with_reread, Acceptance, FieldVerdict, LocalReading};
+pub use engine::{Engine, Line, Options, Recognizer};
+pub use extract::{
+    extract, extract_with_reread, Acceptance, FieldVerdict, FirstPass, LocalReading,
+};
+pub use reading::Reading;
 
 use vehicle_doc_ocr_imaging::ImageError;
 
