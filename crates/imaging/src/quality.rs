@@ -1332,6 +1332,8 @@ pub fn decode_gray(
             pixels[i] = gray(pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]);
         }
         pixels.truncate(n);
+        // Give back the colour planes' memory (a wasm memory never shrinks: its peak counts).
+        pixels.shrink_to_fit();
     }
     let luma = Luma::new(raster.width as usize, raster.height as usize, pixels)
         .ok_or_else(|| crate::ImageError::invalid("the picture has no pixels"))?;
