@@ -2,24 +2,23 @@
 //! field the acceptance rule keeps equals the ground truth.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use vehicle_doc_ocr_local::{engine_from_dir, truth, CHECKOUT_MODELS_DIR};
 
 #[test]
 fn fixtures_are_read_and_accepted_fields_are_right() {
     let engine = engine_from_dir(Path::new(CHECKOUT_MODELS_DIR)).unwrap_or_else(|e| panic!("{e}"));
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("fixtures.json")).unwrap()).unwrap();
-    for photo in manifest["photos"].as_array().unwrap() {
-        let file = photo["file"].as_str().unwrap();
-        let doc = truth::document(photo["document"].as_str().unwrap()).unwrap();
+    for common::Fixture {
+        file,
+        doc,
+        bytes,
+        photo,
+    } in common::fixtures()
+    {
         let (_, reading) = engine
-            .read_document(
-                &std::fs::read(dir.join(file)).unwrap(),
-                doc,
-                Some("2026-01-01".into()),
-            )
+            .read_document(&bytes, doc, Some("2026-01-01".into()))
             .unwrap();
         let mut read_right = 0;
         let keys = photo["keyFields"].as_array().unwrap();

@@ -3,11 +3,13 @@
 //! same fields, the same verdicts.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
 use std::path::Path;
 use vehicle_doc_ocr_local::engine::{reread_rect, Line};
 use vehicle_doc_ocr_local::reading::{decode_jobs, decode_results, encode_jobs, encode_results};
 use vehicle_doc_ocr_local::{
-    engine_from_dir, extract_with_reread, truth, Reading, Recognizer, CHECKOUT_MODELS_DIR,
+    engine_from_dir, extract_with_reread, Reading, Recognizer, CHECKOUT_MODELS_DIR,
 };
 
 #[test]
@@ -20,13 +22,10 @@ fn the_state_machine_split_over_two_recognizers_reads_exactly_as_the_direct_read
     )
     .unwrap();
     let max = engine.options.max_rec_width;
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(dir.join("fixtures.json")).unwrap()).unwrap();
-    for photo in manifest["photos"].as_array().unwrap() {
-        let file = photo["file"].as_str().unwrap();
-        let doc = truth::document(photo["document"].as_str().unwrap()).unwrap();
-        let bytes = std::fs::read(dir.join(file)).unwrap();
+    for common::Fixture {
+        file, doc, bytes, ..
+    } in common::fixtures()
+    {
         let today = Some("2026-01-01".to_owned());
 
         // Direct: detection, every line, then the second readings asked for on the way.
