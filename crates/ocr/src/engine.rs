@@ -402,8 +402,8 @@ impl Engine {
     }
 }
 
-/// The crop of [`Engine::reread`]: `line`'s rectangle widened by a fifth of its height, from
-/// where the value at character `start` begins when `value_only`.
+/// The crop of [`Engine::reread`]: `line`'s rectangle from where the value at character `start`
+/// begins when `value_only`, widened by a tenth of its height at each end not cut.
 pub fn reread_rect(line: &Line, start: usize, value_only: bool) -> RotatedRect {
     let r = line.rect;
     let grow = r.height * 0.1;
