@@ -767,13 +767,15 @@ struct Line {
 }
 
 impl Line {
-    fn new(theta: f32, rho: f32, border: bool) -> Line {
+    /// The line of Hough angle bin `t` (θ = t × π / [`THETA_BINS`]) at distance `rho`.
+    fn new(t: usize, rho: f32, border: bool) -> Line {
+        let (cos, sin) = bin_trig(t);
         Line {
-            theta,
+            theta: t as f32 * std::f32::consts::PI / THETA_BINS as f32,
             rho,
             border,
-            cos: theta.cos(),
-            sin: theta.sin(),
+            cos,
+            sin,
         }
     }
 }
@@ -915,17 +917,26 @@ impl Edges {
 
 const THETA_BINS: usize = 180;
 
+/// cos θ and sin θ of Hough bin `t` (θ = t°), by repeated rotation in f64 from the exact step
+/// (its error stays under 1e-13): no libm trigonometry, whose large-argument reduction alone
+/// would cost the quality modules 4 KB.
+fn bin_trig(t: usize) -> (f32, f32) {
+    const _: () = assert!(THETA_BINS == 180, "the step below is 1 degree");
+    const COS_STEP: f64 = 0.999_847_695_156_391_2;
+    const SIN_STEP: f64 = 0.017_452_406_437_283_51;
+    let (mut c, mut s) = (1.0f64, 0.0f64);
+    for _ in 0..t % THETA_BINS {
+        (c, s) = (c * COS_STEP - s * SIN_STEP, s * COS_STEP + c * SIN_STEP);
+    }
+    (c as f32, s as f32)
+}
+
 /// The strongest straight edges (gradient-oriented Hough transform with non-maximum suppression).
 fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
     let diag = ((e.w * e.w + e.h * e.h) as f32).sqrt().ceil() as usize;
     let rho_bins = 2 * diag + 1;
     let mut acc = vec![0.0f32; THETA_BINS * rho_bins];
-    let trig: Vec<(f32, f32)> = (0..THETA_BINS)
-        .map(|t| {
-            let th = t as f32 * std::f32::consts::PI / THETA_BINS as f32;
-            (th.cos(), th.sin())
-        })
-        .collect();
+    let trig: Vec<(f32, f32)> = (0..THETA_BINS).map(bin_trig).collect();
     for y in 0..e.h {
         for x in 0..e.w {
             let i = y * e.w + x;
@@ -967,7 +978,8 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
         if lines.len() >= max_lines {
             break;
         }
-        let theta = (i / rho_bins) as f32 * std::f32::consts::PI / THETA_BINS as f32;
+        let t = i / rho_bins;
+        let theta = t as f32 * std::f32::consts::PI / THETA_BINS as f32;
         let rho = (i % rho_bins) as f32 - diag as f32;
         let near = lines.iter().any(|l| {
             let d = (l.theta - theta).abs();
@@ -980,7 +992,7 @@ fn hough_lines(e: &Edges, max_lines: usize) -> Vec<Line> {
             }
         });
         if !near {
-            lines.push(Line::new(theta, rho, false));
+            lines.push(Line::new(t, rho, false));
         }
     }
     lines
@@ -1067,10 +1079,10 @@ fn find_document(l: &Luma, layout: Layout, min_score: f32) -> Option<Document> {
     let (w, h) = (small.width as f32, small.height as f32);
     let mut lines = hough_lines(&e, 24);
     // The frame's borders, for a side that is outside the photo.
-    lines.push(Line::new(0.0, 0.0, true));
-    lines.push(Line::new(0.0, w - 1.0, true));
-    lines.push(Line::new(std::f32::consts::FRAC_PI_2, 0.0, true));
-    lines.push(Line::new(std::f32::consts::FRAC_PI_2, h - 1.0, true));
+    lines.push(Line::new(0, 0.0, true));
+    lines.push(Line::new(0, w - 1.0, true));
+    lines.push(Line::new(THETA_BINS / 2, 0.0, true));
+    lines.push(Line::new(THETA_BINS / 2, h - 1.0, true));
     let profiles: Vec<Profile> = lines.iter().map(|&l| Profile::new(&e, l)).collect();
 
     // Pairs of roughly parallel lines, far enough apart.
@@ -1341,4 +1353,23 @@ pub fn decode_gray(
         luma,
         sending.text_measure_long_side(info.width, info.height),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hough_bins_trigonometry_is_the_angles_own() {
+        for t in 0..THETA_BINS {
+            let th = (t as f64).to_radians();
+            let (c, s) = bin_trig(t);
+            assert!((f64::from(c) - th.cos()).abs() < 1e-7, "cos of bin {t}");
+            assert!((f64::from(s) - th.sin()).abs() < 1e-7, "sin of bin {t}");
+        }
+        // The frame's vertical and horizontal borders.
+        assert_eq!(bin_trig(0), (1.0, 0.0));
+        let (c, s) = bin_trig(THETA_BINS / 2);
+        assert!(c.abs() < 1e-7 && s == 1.0);
+    }
 }
