@@ -374,23 +374,6 @@ impl Engine {
             .collect()
     }
 
-    /// Reads `line` again from a second crop, its rectangle widened by a fifth of its height
-    /// (a different sampling of the same pixels), for the agreement check of the value that
-    /// starts at character `start`. With [`Options::reread_value_only`], a value after its label
-    /// (`start > 0`) is read from its own part of the line only: the crop starts halfway between
-    /// the label's last character and the value's first (where the recognizer emitted them).
-    pub fn reread(
-        &self,
-        luma: &Luma,
-        line: &Line,
-        start: usize,
-    ) -> Result<Option<Line>, LocalError> {
-        self.recognize(
-            luma,
-            reread_rect(line, start, self.options.reread_value_only),
-        )
-    }
-
     /// Reads the text in `r` (picture coordinates); `None` when nothing was read.
     pub fn recognize(&self, luma: &Luma, r: RotatedRect) -> Result<Option<Line>, LocalError> {
         self.rec.recognize(luma, r, self.options.max_rec_width)
@@ -402,8 +385,10 @@ impl Engine {
     }
 }
 
-/// The crop of [`Engine::reread`]: `line`'s rectangle from where the value at character `start`
-/// begins when `value_only`, widened by a tenth of its height at each end not cut.
+/// The second reading's crop (a different sampling of the same pixels, for the agreement check
+/// of the value that starts at character `start` of `line`): `line`'s rectangle, from halfway
+/// between the label's last character and the value's first when `value_only` and `start > 0`,
+/// widened by a tenth of its height at each end not cut.
 pub fn reread_rect(line: &Line, start: usize, value_only: bool) -> RotatedRect {
     let r = line.rect;
     let grow = r.height * 0.1;

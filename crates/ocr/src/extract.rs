@@ -747,7 +747,7 @@ fn second_reading(
 }
 
 /// [`extract`], with each value read a second time from its own crop by `reread(line, start)`
-/// (see [`crate::Engine::reread`]): a field is accepted only if both readings agree. The value
+/// (see [`crate::engine::reread_rect`]): a field is accepted only if both readings agree. The value
 /// and its confidence are the first reading's (the second, from a tighter or looser crop, read
 /// worse on the corpus). The two phases of [`FirstPass`] in one call.
 pub fn extract_with_reread(
@@ -762,7 +762,7 @@ pub fn extract_with_reread(
         .iter()
         .map(|&(li, start)| reread(&lines[li], start))
         .collect();
-    first.finish(lines, seconds)
+    first.finish(seconds)
 }
 
 /// Phase one of [`extract_with_reread`]: the fields read from the lines, their checks, and which
@@ -775,6 +775,8 @@ pub struct FirstPass {
     result: Recognized,
     /// Per label: whether the core raised an issue about its field.
     has_issue: Vec<bool>,
+    /// Per label: whether its value's line reaches the picture's edge.
+    at_edge: Vec<bool>,
     /// Per label: the index in `rereads` of its second reading, if it needs one.
     asks: Vec<Option<usize>>,
     rereads: Vec<(usize, usize)>,
@@ -814,6 +816,7 @@ impl FirstPass {
         let result = model::normalize(doc, Provider::Local, None, &pf, raw, today);
         let issues = result.issues();
         let mut has_issue = Vec::with_capacity(labels.len());
+        let mut at_edges = Vec::with_capacity(labels.len());
         let mut asks = Vec::with_capacity(labels.len());
         let mut rereads = Vec::new();
         for (i, lab) in labels.iter().enumerate() {
@@ -846,6 +849,7 @@ impl FirstPass {
                 _ => None,
             };
             has_issue.push(issue);
+            at_edges.push(at_edge);
             asks.push(ask);
         }
         FirstPass {
@@ -853,6 +857,7 @@ impl FirstPass {
             values,
             result,
             has_issue,
+            at_edge: at_edges,
             asks,
             rereads,
         }
@@ -860,21 +865,20 @@ impl FirstPass {
 
     /// The second readings the verdicts need, in order: `(line index, start)`, the value that
     /// starts at character `start` of `lines[line index]` read again from its own crop
-    /// ([`crate::Engine::reread`]).
+    /// ([`crate::engine::reread_rect`]).
     pub fn rereads(&self) -> &[(usize, usize)] {
         &self.rereads
     }
 
     /// The verdicts, given the second reading of each of [`FirstPass::rereads`] (aligned with
-    /// it; `None`: nothing read; missing entries count as `None`). `lines`: the same as for
-    /// [`FirstPass::new`].
-    pub fn finish(self, lines: &[Line], seconds: Vec<Option<Line>>) -> LocalReading {
+    /// it; `None`: nothing read; missing entries count as `None`).
+    pub fn finish(self, seconds: Vec<Option<Line>>) -> LocalReading {
         let mut seconds: Vec<Option<Line>> = seconds;
         let mut fields = Vec::new();
         for (i, lab) in self.labels.iter().enumerate() {
             let v = self.values.get(&i);
             let has_issue = self.has_issue.get(i).copied().unwrap_or(false);
-            let at_edge = v.is_some_and(|v| lines.get(v.1).is_some_and(|l| l.at_edge));
+            let at_edge = self.at_edge.get(i).copied().unwrap_or(false);
             let judge = |agreed, second| {
                 verdict(
                     lab.kind,

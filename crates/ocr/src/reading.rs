@@ -128,7 +128,7 @@ impl Reading {
                     }
                 }
                 if crops.is_empty() {
-                    let reading = first.finish(&lines, Vec::new());
+                    let reading = first.finish(Vec::new());
                     State::Done { lines, reading }
                 } else {
                     State::Rereads {
@@ -149,7 +149,7 @@ impl Reading {
                     .iter()
                     .map(|&k| results.get(k).cloned().flatten())
                     .collect();
-                let reading = first.finish(&lines, seconds);
+                let reading = first.finish(seconds);
                 State::Done { lines, reading }
             }
             done => done,
