@@ -28,7 +28,7 @@ const corpus = args.find((a, i) => !a.startsWith("--") && !(args[i - 1]?.startsW
 const fixtures = new URL("../crates/ocr/tests/fixtures/", import.meta.url);
 let photos = [
   { path: new URL("licence-0010.jpg", fixtures), document: "vehicleLicenseFront" },
-  { path: new URL("licence-0030.jpg", fixtures), document: "vehicleLicenseFront" },
+  { path: new URL("licence-0080.jpg", fixtures), document: "vehicleLicenseFront" },
   { path: new URL("certificate-0000.jpg", fixtures), document: "registrationCertificate" },
 ];
 if (corpus) {

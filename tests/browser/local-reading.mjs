@@ -105,12 +105,12 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     // The main thread kept running: a reading on it would let the timer fire once or twice.
     assert.ok(a.ticks >= 5, `the page's timer fired ${a.ticks} times during the reading`);
 
-    const b = await read("licence-0030.jpg", { document: "vehicleLicenseFront", local: {} });
+    const b = await read("licence-0080.jpg", { document: "vehicleLicenseFront", local: {} });
     assert.ok(b.ok, JSON.stringify(b));
     assert.equal(b.r.local.settled, true, JSON.stringify(b.r.local.fields));
     assert.equal(b.r.provider, "local");
-    const t = truthOf("licence-0030.jpg");
-    const acceptedB = assertAcceptedAreRight("licence-0030.jpg", b.r);
+    const t = truthOf("licence-0080.jpg");
+    const acceptedB = assertAcceptedAreRight("licence-0080.jpg", b.r);
     for (const key of t.keyFields) assert.ok(acceptedB.includes(fieldOf(t.document, key)), key);
 
     // One request per model file and one for the wasm, for both calls.
@@ -142,7 +142,7 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
     await page.reload();
     await page.addScriptTag({ url: "/__local.js", type: "module" });
     await page.waitForFunction(() => globalThis.L !== undefined);
-    const a = await read("licence-0030.jpg", { document: "vehicleLicenseFront", local: {} });
+    const a = await read("licence-0080.jpg", { document: "vehicleLicenseFront", local: {} });
     assert.ok(a.ok, JSON.stringify(a));
     assert.equal(a.r.provider, "local");
     assert.equal(modelRequests(), before, "no model file fetched again");
@@ -200,7 +200,7 @@ describe("recognize({ local }) in Chromium, in a Web Worker", () => {
       }
     }, [photo("licence-0010.jpg"), opts]);
     assert.equal(early, "AbortedError");
-    const again = await read("licence-0030.jpg", opts);
+    const again = await read("licence-0080.jpg", opts);
     assert.ok(again.ok, JSON.stringify(again));
     assert.equal(again.r.provider, "local");
     assert.equal(await workers(), started + 1, "the aborted reading's worker was replaced by a new one");

@@ -251,14 +251,14 @@ describe("the demo page", { timeout: 300_000 }, () => {
   test("read on this phone: a settled licence shows every field as read on the phone, nothing sent; a certificate asks the service", async () => {
     const page = await demo.open();
     const fixtures = new URL("../../crates/ocr/tests/fixtures/", import.meta.url).pathname;
-    const truth = JSON.parse(readFileSync(join(fixtures, "fixtures.json"), "utf8")).photos.find((p) => p.file === "licence-0030.jpg");
+    const truth = JSON.parse(readFileSync(join(fixtures, "fixtures.json"), "utf8")).photos.find((p) => p.file === "licence-0080.jpg");
     const sentBefore = (await Promise.all(log.requests)).filter((r) => r.url.includes("/v1/recognize")).length;
     await withScreenshot(page, "local", async () => {
       assert.equal(await page.locator("#local-note").isHidden(), true);
       await page.locator('input[name="reader"][value="local"]').check();
       assert.equal(await page.locator("#local-note").isVisible(), true);
       await page.locator('input[name="document"][value="vehicleLicenseFront"]').check();
-      await page.locator("#pick").setInputFiles(join(fixtures, "licence-0030.jpg"));
+      await page.locator("#pick").setInputFiles(join(fixtures, "licence-0080.jpg"));
       await page.locator("#result:not([hidden]), #error:not([hidden])").first().waitFor({ timeout: 240_000 });
       assert.equal(await page.locator("#error").isHidden(), true, await page.locator("#error").textContent());
       assert.match(await page.locator("#meta").textContent(), /local/);

@@ -2,7 +2,8 @@
 //! compares the fields with the ground truth in its manifest.
 //!
 //! `cargo run --release -p vehicle-doc-ocr-local --example read -- <corpus dir> [--every N]
-//! [--only CONDITION] [--limit N] [--verbose] [--whole-picture] [--reread-line]`
+//! [--only CONDITION] [--limit N] [--verbose] [--whole-picture] [--reread-line]
+//! [--dump-chars FILE]`
 //!
 //! Prints per key field: read right, accepted, accepted but wrong (must be 0); the share of
 //! photos fully settled without a provider (every key field accepted), by condition; time per
@@ -12,6 +13,10 @@
 //! calls still paid, key fields accepted on the device in those paid calls (what the merge,
 //! `core::cascade`, fills from the device when the provider's is empty or invalid, and checks
 //! the provider's against otherwise), and accepted fields that are wrong (must be 0).
+//! `--dump-chars FILE` writes one JSON line per key field read (synthetic data): its verdict,
+//! whether it is right, and per character the first and second readings' probabilities and the
+//! first reading's runner-up, with the true character where the lengths match: the evidence a
+//! confidence bar is calibrated on (bench/ocr/calibrate_chars.py).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -35,6 +40,9 @@ fn main() {
     let (dir, every, limit) = (args.dir.clone(), args.every, args.limit);
     let only = args.opt("--only");
     let verbose = args.flag("--verbose");
+    let mut dump = args
+        .opt("--dump-chars")
+        .map(|p| std::io::BufWriter::new(std::fs::File::create(p).unwrap()));
     let manifest_path = ["manifest.json", "fixtures.json"]
         .iter()
         .map(|n| dir.join(n))
@@ -124,6 +132,36 @@ fn main() {
             all &= acc || !is_key;
             acc_n += usize::from(acc && is_key);
             wrong_n += usize::from(acc && !ok);
+            if let (Some(out), Some(f)) = (
+                dump.as_mut(),
+                reading.fields.iter().find(|f| f.field == field),
+            ) {
+                use std::io::Write;
+                let truth: Vec<char> = want.chars().collect();
+                let same_len = truth.len() == f.evidence.len();
+                let chars: Vec<serde_json::Value> = f
+                    .evidence
+                    .iter()
+                    .enumerate()
+                    .map(|(j, e)| {
+                        serde_json::json!({
+                            "c": e.ch.to_string(),
+                            "p1": e.first,
+                            "p2": e.second,
+                            "ru": e.runner_up.map(|r| r.0.to_string()),
+                            "rp": e.runner_up.map(|r| r.1),
+                            "t": same_len.then(|| truth[j].to_string()),
+                        })
+                    })
+                    .collect();
+                let line = serde_json::json!({
+                    "file": file, "condition": condition, "document": photo["document"],
+                    "key": key, "isKey": key_fields.contains(key),
+                    "acceptance": f.acceptance.as_str(), "right": ok,
+                    "minConfidence": f.min_confidence, "chars": chars,
+                });
+                writeln!(out, "{line}").unwrap();
+            }
             if !ok || (verbose && !acc) {
                 let (why, conf) = reading
                     .fields

@@ -100,6 +100,32 @@ pub struct DetectionMap {
     pub scale: [f32; 2],
 }
 
+impl DetectionMap {
+    /// The part of the picture the map covers: `[x0, y0, x1, y1]`, picture pixels.
+    pub fn window(&self) -> [f32; 4] {
+        let [x0, y0] = self.origin;
+        [
+            x0,
+            y0,
+            x0 + self.width as f32 * self.scale[0],
+            y0 + self.height as f32 * self.scale[1],
+        ]
+    }
+}
+
+/// Whether `r` comes within a quarter of its height (its width, if smaller) of one of `edges`
+/// of the box `[x0, y0, x1, y1]` (`edges`: left, top, right, bottom): text there may go on
+/// beyond that edge.
+fn reaches(r: &RotatedRect, [x0, y0, x1, y1]: [f32; 4], edges: [bool; 4]) -> bool {
+    let m = 0.25 * r.height.min(r.width);
+    r.corners().iter().any(|p| {
+        (edges[0] && p[0] < x0 + m)
+            || (edges[1] && p[1] < y0 + m)
+            || (edges[2] && p[0] > x1 - m)
+            || (edges[3] && p[1] > y1 - m)
+    })
+}
+
 /// The two models and the dictionary, loaded once.
 pub struct Engine {
     det: Model,
@@ -231,6 +257,37 @@ impl Engine {
             }
         }
         Ok(lines)
+    }
+
+    /// The text regions of document `doc` in `luma`: detected around its outline
+    /// ([`Engine::detection_map`]), or in the whole picture when a region reaches an edge of
+    /// that window that is not the picture's (the outline was wrong and the window cut a line:
+    /// seen, a model code's line cut after `TV7`, the rest never detected and the value
+    /// accepted short). `stage` as in [`Engine::read_document_staged`] (`"detection"` after
+    /// the first map; a second one, when needed, counts in `"regions"`).
+    pub fn document_regions(
+        &self,
+        luma: &Luma,
+        doc: vehicle_doc_ocr_core::DocumentKind,
+        mut stage: impl FnMut(&'static str),
+    ) -> Result<Vec<RotatedRect>, LocalError> {
+        let map = self.detection_map(luma, Some(doc))?;
+        stage("detection");
+        let rects = self.regions(&map);
+        let window = map.window();
+        drop(map);
+        let (w, h) = (luma.width as f32, luma.height as f32);
+        // An edge of the window inside the picture (half a pixel: the window is whole pixels).
+        let inner = [
+            window[0] > 0.5,
+            window[1] > 0.5,
+            window[2] < w - 0.5,
+            window[3] < h - 0.5,
+        ];
+        let cut = inner.contains(&true) && rects.iter().any(|r| reaches(r, window, inner));
+        let rects = if cut { self.detect(luma)? } else { rects };
+        stage("regions");
+        Ok(rects)
     }
 
     /// The text regions, in picture coordinates, in reading order.
@@ -454,12 +511,8 @@ impl Recognizer {
             return Ok(None);
         }
         let confidence = chars.iter().map(|c| c.1).sum::<f32>() / chars.len() as f32;
-        let margin = 0.25 * r.height.min(r.width);
         let (w, h) = (luma.width as f32, luma.height as f32);
-        let at_edge = r
-            .corners()
-            .iter()
-            .any(|p| p[0] < margin || p[1] < margin || p[0] > w - margin || p[1] > h - margin);
+        let at_edge = reaches(&r, [0.0, 0.0, w, h], [true; 4]);
         Ok(Some(Line {
             text: chars.iter().map(|c| c.0).collect(),
             chars,

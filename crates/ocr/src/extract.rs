@@ -25,8 +25,11 @@ enum Kind {
     Vin,
     /// Checked by the core (a real date, not in the future, in order).
     Date,
-    /// Letters and digits (engine number, model code).
+    /// Letters and digits in a structured code (model code, engine model).
     Code,
+    /// Letters and digits in no order the reader can lean on (engine number): as [`Kind::Code`],
+    /// and never accepted holding a `0` or an `O` ([`Acceptance::Ambiguous`]).
+    Serial,
     /// A person's or company's name: Chinese characters only.
     Name,
     /// One of the printed vehicle types (ends with 车).
@@ -70,7 +73,7 @@ const FRONT: &[Label] = &[
     l("useCharacter", "使用性质", 0, Kind::Use),
     l("model", "品牌型号", 0, Kind::BrandModel),
     l("vin", "车辆识别代号", 0, Kind::Vin),
-    l("engineNumber", "发动机号码", 0, Kind::Code),
+    l("engineNumber", "发动机号码", 0, Kind::Serial),
     l("registerDate", "注册日期", 0, Kind::Date),
     l("issueDate", "发证日期", 0, Kind::Date),
 ];
@@ -100,7 +103,7 @@ const CERTIFICATE: &[Label] = &[
     l("bodyColor", "车身颜色", 8, Kind::Text),
     l("vin", "车辆识别代号/车架号", 9, Kind::Vin),
     l("origin", "国产/进口", 10, Kind::Text),
-    l("engineNumber", "发动机号", 11, Kind::Code),
+    l("engineNumber", "发动机号", 11, Kind::Serial),
     l("engineModel", "发动机型号", 12, Kind::Code),
     l("fuelType", "燃料种类", 13, Kind::Text),
     l("manufacturer", "制造厂名称", 15, Kind::Text),
@@ -142,7 +145,9 @@ fn bar(kind: Kind) -> f32 {
         Kind::Vin => 0.80,
         Kind::Date | Kind::Plate => 0.90,
         Kind::Use | Kind::VehicleType => 0.90,
-        Kind::Code | Kind::Name | Kind::BrandModel | Kind::Brand | Kind::Owner => 0.95,
+        Kind::Code | Kind::Serial | Kind::Name | Kind::BrandModel | Kind::Brand | Kind::Owner => {
+            0.95
+        }
         Kind::Quantity => 0.95,
         Kind::Text => f32::INFINITY,
     }
@@ -177,6 +182,12 @@ pub enum Acceptance {
     /// The value's line reaches the picture's edge: the document may be cut off there and the
     /// value go on beyond the frame (seen: a model code's last letter outside the photo).
     CutOff,
+    /// The value holds a character the recognizer cannot tell from another on its own: an
+    /// engine number's `0` or `O`. Measured on the corpus (docs/LOCAL_OCR.md): the glyph read
+    /// alone is either at random, and in its line the recognizer takes the one its neighbours
+    /// suggest (an `O` after digits read `0` at 0.999; a `0` between letters read `O` at 0.994
+    /// in both readings), so no bar on its probability makes it safe where both can occur.
+    Ambiguous,
 }
 
 impl Acceptance {
@@ -190,6 +201,7 @@ impl Acceptance {
             Acceptance::Disagreement => "disagreement",
             Acceptance::NotCheckable => "notCheckable",
             Acceptance::CutOff => "cutOff",
+            Acceptance::Ambiguous => "ambiguous",
         }
     }
 }
@@ -202,6 +214,21 @@ pub struct FieldVerdict {
     pub acceptance: Acceptance,
     /// The lowest probability of the value's characters (0 when missing).
     pub min_confidence: f32,
+    /// Per character of the value as read: what the verdict weighed (for measurements: the
+    /// read example's `--dump-chars`; never serialized).
+    pub evidence: Vec<CharEvidence>,
+}
+
+/// One character of a value and what the verdict knew of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CharEvidence {
+    pub ch: char,
+    /// Its probability in the first reading (after [`constrain`]).
+    pub first: f32,
+    /// Its probability in the second reading, when that reading agreed.
+    pub second: Option<f32>,
+    /// The first reading's most probable other class at that step, if known.
+    pub runner_up: Option<(char, f32)>,
 }
 
 /// A document read on the device: the typed result (`provider: "local"`) and, per field the
@@ -620,7 +647,9 @@ fn shape_ok(kind: Kind, text: &str) -> bool {
     let n = text.chars().count();
     match kind {
         Kind::Plate | Kind::Vin | Kind::Date => true,
-        Kind::Code => (4..=24).contains(&n) && text.chars().all(|c| c.is_ascii_alphanumeric()),
+        Kind::Code | Kind::Serial => {
+            (4..=24).contains(&n) && text.chars().all(|c| c.is_ascii_alphanumeric())
+        }
         Kind::Name => (2..=30).contains(&n) && text.chars().all(cjk),
         Kind::VehicleType => (3..=12).contains(&n) && text.ends_with('车') && text.chars().all(cjk),
         Kind::Use => USES.contains(&text),
@@ -674,6 +703,9 @@ fn verdict(
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
+    if kind == Kind::Serial && v.text.contains(['0', 'O']) {
+        return Acceptance::Ambiguous;
+    }
     // NaN never passes.
     // A confusable character: 0.99, or 0.98 in both readings.
     let sure = |i: usize, p: f32| {
@@ -684,7 +716,7 @@ fn verdict(
                     .is_some_and(|&q| q >= AGREED_CONFUSABLE_BAR))
     };
     let confident = v.min_confidence_for(kind) >= bar(kind)
-        && (!matches!(kind, Kind::Code | Kind::BrandModel | Kind::Plate)
+        && (!matches!(kind, Kind::Code | Kind::Serial | Kind::BrandModel | Kind::Plate)
             || v.chars
                 .iter()
                 .enumerate()
@@ -889,21 +921,43 @@ impl FirstPass {
                     at_edge,
                 )
             };
+            let mut agreed_probs: Option<Vec<f32>> = None;
             let acceptance = match (v, self.asks.get(i).copied().flatten()) {
                 (Some((first, _, start)), Some(k)) => {
                     let second = seconds.get_mut(k).and_then(Option::take);
                     match second_reading(lab.kind, first, second, *start) {
-                        Some(Some(probs)) => judge(Some(true), Some(&probs)),
+                        Some(Some(probs)) => {
+                            let a = judge(Some(true), Some(&probs));
+                            agreed_probs = Some(probs);
+                            a
+                        }
                         Some(None) => judge(Some(false), None),
                         None => judge(None, None),
                     }
                 }
                 _ => judge(None, None),
             };
+            let evidence = v.map_or_else(Vec::new, |(first, _, _)| {
+                first
+                    .chars
+                    .iter()
+                    .enumerate()
+                    .map(|(j, c)| CharEvidence {
+                        ch: c.0,
+                        first: c.1,
+                        second: agreed_probs.as_ref().and_then(|p| p.get(j).copied()),
+                        runner_up: first
+                            .alternatives
+                            .get(j)
+                            .and_then(|a| a.iter().copied().max_by(|x, y| x.1.total_cmp(&y.1))),
+                    })
+                    .collect()
+            });
             fields.push(FieldVerdict {
                 field: lab.field,
                 acceptance,
                 min_confidence: v.map_or(0.0, |v| v.0.min_confidence_for(lab.kind)),
+                evidence,
             });
         }
         LocalReading {
@@ -1053,6 +1107,32 @@ mod tests {
         assert_eq!(verdict_of("address"), Some(Acceptance::NotCheckable));
         assert_eq!(verdict_of("plateNumber"), Some(Acceptance::LowConfidence));
         assert_eq!(verdict_of("vin"), Some(Acceptance::Accepted));
+    }
+
+    #[test]
+    fn an_engine_number_holding_0_or_o_is_ambiguous_whatever_its_probabilities() {
+        let verdict_of = |engine: &str| {
+            let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+            lines.push(line(&format!("发动机号码{engine}"), 300.0, 440.0, 0.9999));
+            let sure = |l: &Line, _: usize| Some(l.clone());
+            extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, sure)
+                .fields
+                .into_iter()
+                .find(|f| f.field == "engineNumber")
+                .map(|f| f.acceptance)
+        };
+        assert_eq!(verdict_of("4G15S7A123"), Some(Acceptance::Accepted));
+        // Read at 0.9999 in both readings: still paid for.
+        assert_eq!(verdict_of("4G15S7A1230"), Some(Acceptance::Ambiguous));
+        assert_eq!(verdict_of("OM6512"), Some(Acceptance::Ambiguous));
+        // A model code's 0 is read among digits as the code's structure has it: not ambiguous.
+        let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+        lines.push(line("品牌型号比亚迪牌BYD7005BEV", 900.0, 440.0, 0.9999));
+        let sure = |l: &Line, _: usize| Some(l.clone());
+        assert!(
+            extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, sure)
+                .accepted("model")
+        );
     }
 
     #[test]

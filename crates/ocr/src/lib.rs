@@ -23,7 +23,7 @@ pub mod truth;
 
 pub use engine::{Engine, Line, Options, Recognizer};
 pub use extract::{
-    extract, extract_with_reread, Acceptance, FieldVerdict, FirstPass, LocalReading,
+    extract, extract_with_reread, Acceptance, CharEvidence, FieldVerdict, FirstPass, LocalReading,
 };
 pub use reading::Reading;
 

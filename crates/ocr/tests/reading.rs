@@ -31,9 +31,9 @@ fn the_state_machine_split_over_two_recognizers_reads_exactly_as_the_direct_read
         // Direct: detection, every line, then the second readings asked for on the way.
         let mut reading = Reading::start(&engine, &bytes, doc, today.clone()).unwrap();
         let luma = reading.picture().clone();
-        let map = engine.detection_map(&luma, Some(doc)).unwrap();
         let lines: Vec<Line> = engine
-            .regions(&map)
+            .document_regions(&luma, doc, |_| {})
+            .unwrap()
             .into_iter()
             .filter_map(|r| engine.recognize(&luma, r).unwrap())
             .collect();
@@ -84,7 +84,7 @@ fn the_state_machine_split_over_two_recognizers_reads_exactly_as_the_direct_read
 fn a_feed_of_the_wrong_length_or_a_truncated_encoding_is_an_error_not_a_panic() {
     let engine = engine_from_dir(Path::new(CHECKOUT_MODELS_DIR)).unwrap_or_else(|e| panic!("{e}"));
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let bytes = std::fs::read(dir.join("licence-0030.jpg")).unwrap();
+    let bytes = std::fs::read(dir.join("licence-0080.jpg")).unwrap();
     let doc = vehicle_doc_ocr_core::DocumentKind::VehicleLicenseFront;
     let mut reading = Reading::start(&engine, &bytes, doc, None).unwrap();
     let jobs = reading.jobs().to_vec();
