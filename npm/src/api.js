@@ -389,7 +389,8 @@ export function createApi(loadWasm, loadCodec, loadQuality, readLocally = null) 
       if (local !== undefined) {
         onDevice = await readOnDevice(input, local, rest.document, signal);
         abortedNow(); // cancelled while reading on the device: nothing more is done, nothing paid
-        if (onDevice.reading.settled || !checked.hasProvider) {
+        // Rust decides on the call's key fields (`local.keyFields`) and marks the reading.
+        if (checked.settle(onDevice.reading) || !checked.hasProvider) {
           return timed(w.localResult(onDevice.reading), onDevice.elapsedMs);
         }
       }

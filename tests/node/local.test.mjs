@@ -101,6 +101,36 @@ describe("recognize({ local }) in Node", () => {
     assert.equal(r.engineNumber, t.engine);
   });
 
+  test("local.keyFields: a flow that needs only the fields accepted on the device pays nothing; one that needs a field not accepted pays once", async () => {
+    // licence-0010 is not settled with every key field (the test above), but its VIN is accepted.
+    const verdicts = (await ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {} })).local.fields;
+    const acceptance = Object.fromEntries(verdicts.map((f) => [f.field, f.acceptance]));
+    const keys = ["plateNumber", "vehicleType", "owner", "model", "vin", "engineNumber", "registerDate", "issueDate"];
+    const accepted = keys.filter((k) => acceptance[k] === "accepted");
+    const notAccepted = keys.filter((k) => acceptance[k] !== "accepted");
+    assert.ok(accepted.includes("vin") && notAccepted.length > 0, JSON.stringify(verdicts));
+
+    const r = await ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local: { keyFields: accepted } });
+    assert.equal(billable(sim), 0);
+    assert.equal(r.provider, "local");
+    assert.equal(r.local.settled, true);
+    assertAcceptedAreRight("licence-0010.jpg", r);
+    // The fields the flow did not ask for come back as read, with their verdicts.
+    for (const k of notAccepted) assert.equal(r.local.fields.find((f) => f.field === k).acceptance, acceptance[k], k);
+
+    const paid = await ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local: { keyFields: ["vin", notAccepted[0]] } });
+    assert.equal(billable(sim), 1);
+    assert.equal(paid.provider, "apihz");
+    assert.equal(paid.local.settled, false);
+
+    // Only key fields of the document may be named; nothing is read or sent for a bad list.
+    for (const keyFields of [[], ["address"], ["registrationDate"], "vin"]) {
+      const e = await rejection(ocr.recognize(photo("licence-0010.jpg"), { ...apihzOptions(sim), local: { keyFields } }), ocr.ConfigError);
+      assert.match(e.message, /`local\.keyFields`/);
+    }
+    assert.equal(billable(sim), 1);
+  });
+
   test("the cascade: a certificate not settled on the device is sent to the provider once", async () => {
     const r = await ocr.recognize(photo("certificate-0000.jpg"), { ...juheOptions(sim), local: {} });
     assert.equal(r.local.settled, false, JSON.stringify(r.local.fields));

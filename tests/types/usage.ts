@@ -76,6 +76,11 @@ async function usage(file: Blob) {
   void settled;
   void vinAccepted;
   void vinFrom;
+  // A flow that needs fewer fields settled: only the document's key fields may be named.
+  await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", local: { keyFields: ["plateNumber", "vin", "registerDate"] } });
+  await recognize(file, { document: "registrationCertificate", proxyUrl: "https://x.example", local: { keyFields: ["registrationDate"] } });
+  // @ts-expect-error: the licence's date is registerDate; the address is never settled on the device
+  await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", local: { keyFields: ["registrationDate", "address"] } });
   // @ts-expect-error: not a gate
   await recognize(file, { document: "vehicleLicenseFront", proxyUrl: "https://x.example", qualityGate: "strict" });
   try {

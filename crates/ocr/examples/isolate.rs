@@ -31,7 +31,12 @@ fn main() {
     });
     // (width index, truth, outcome) -> count
     let mut tally: BTreeMap<(usize, char, String), usize> = BTreeMap::new();
-    for photo in manifest["photos"].as_array().unwrap().iter().step_by(args.every) {
+    for photo in manifest["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .step_by(args.every)
+    {
         let Some(doc) = photo["document"].as_str().and_then(truth::document) else {
             continue;
         };
@@ -85,7 +90,9 @@ fn main() {
                 let alone = engine.recognize(luma, crop).unwrap();
                 let outcome = match alone.as_ref().map(|l| l.chars.as_slice()) {
                     Some([(c, p)]) if *c == t => format!("itself, p {}", band(*p)),
-                    Some([(c, p)]) if STUDIED.contains(*c) && c.is_ascii_digit() != t.is_ascii_digit() => {
+                    Some([(c, p)])
+                        if STUDIED.contains(*c) && c.is_ascii_digit() != t.is_ascii_digit() =>
+                    {
                         format!("its partner {c}, p {}", band(*p))
                     }
                     Some([_]) => "another character".to_owned(),

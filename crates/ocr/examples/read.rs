@@ -3,7 +3,7 @@
 //!
 //! `cargo run --release -p vehicle-doc-ocr-local --example read -- <corpus dir> [--every N]
 //! [--only CONDITION] [--limit N] [--verbose] [--whole-picture] [--reread-line]
-//! [--dump-chars FILE]`
+//! [--dump-chars FILE] [--without KEY,KEY…]`
 //!
 //! Prints per key field: read right, accepted, accepted but wrong (must be 0); the share of
 //! photos fully settled without a provider (every key field accepted), by condition; time per
@@ -16,7 +16,8 @@
 //! `--dump-chars FILE` writes one JSON line per key field read (synthetic data): its verdict,
 //! whether it is right, and per character the first and second readings' probabilities and the
 //! first reading's runner-up, with the true character where the lengths match: the evidence a
-//! confidence bar is calibrated on (bench/ocr/calibrate_chars.py).
+//! confidence bar is calibrated on (bench/ocr/calibrate_chars.py). `--without engine` settles a
+//! call without those key fields (the manifest's names), as `local.keyFields` naming the others.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -40,6 +41,10 @@ fn main() {
     let (dir, every, limit) = (args.dir.clone(), args.every, args.limit);
     let only = args.opt("--only");
     let verbose = args.flag("--verbose");
+    let without: Vec<String> = args
+        .opt("--without")
+        .map(|s| s.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
     let mut dump = args
         .opt("--dump-chars")
         .map(|p| std::io::BufWriter::new(std::fs::File::create(p).unwrap()));
@@ -103,7 +108,10 @@ fn main() {
                 .map(|a| a.iter().map(|k| k.as_str().unwrap()).collect())
                 .unwrap_or_default()
         };
-        let key_fields = names("keyFields");
+        let key_fields: Vec<&str> = names("keyFields")
+            .into_iter()
+            .filter(|k| !without.iter().any(|w| w == k))
+            .collect();
         let keys: Vec<&str> = key_fields
             .iter()
             .copied()

@@ -716,12 +716,15 @@ fn verdict(
                     .is_some_and(|&q| q >= AGREED_CONFUSABLE_BAR))
     };
     let confident = v.min_confidence_for(kind) >= bar(kind)
-        && (!matches!(kind, Kind::Code | Kind::Serial | Kind::BrandModel | Kind::Plate)
-            || v.chars
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| CONFUSABLE.contains(c.0))
-                .all(|(i, c)| sure(i, c.1)));
+        && (!matches!(
+            kind,
+            Kind::Code | Kind::Serial | Kind::BrandModel | Kind::Plate
+        ) || v
+            .chars
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| CONFUSABLE.contains(c.0))
+            .all(|(i, c)| sure(i, c.1)));
     if !confident {
         return Acceptance::LowConfidence;
     }

@@ -1,7 +1,7 @@
 //! `recognize()` exports: options, text inputs, and the fetch-driven request plan.
 
 use crate::convert::{self, error_to_js, to_js};
-use vehicle_doc_ocr_core::{input, options, prepare, ImagePayload, OcrError, Plan};
+use vehicle_doc_ocr_core::{cascade, input, options, prepare, ImagePayload, OcrError, Plan};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -33,6 +33,29 @@ impl CheckedOptions {
     #[wasm_bindgen(getter, js_name = hasProvider)]
     pub fn has_provider(&self) -> bool {
         self.options.has_provider()
+    }
+
+    /// Whether the device's `reading` (`{ result, settled, fields }`, from the local module)
+    /// settles this call: every key field (`local.keyFields`, else the document's) accepted.
+    /// Sets `reading.settled` to that answer, which the merge then reports, and returns it.
+    pub fn settle(&self, reading: &JsValue) -> bool {
+        let doc = self.options.document;
+        let keys = self
+            .options
+            .local
+            .as_ref()
+            .map_or_else(|| cascade::key_fields(doc).to_vec(), |l| l.key_fields(doc));
+        let fields = js_sys::Reflect::get(reading, &"fields".into()).unwrap_or(JsValue::UNDEFINED);
+        let settled = convert::js_to_json(&fields)
+            .is_some_and(|f| cascade::settles(&serde_json::json!({ "fields": f }), &keys));
+        if reading.is_object() {
+            convert::set(
+                reading.unchecked_ref(),
+                "settled",
+                &JsValue::from_bool(settled),
+            );
+        }
+        settled
     }
 
     /// The checked `local` option (`{ models? }`), `undefined` when not set.
@@ -117,7 +140,6 @@ pub async fn recognize_prepared(
 /// result: it is then `core::cascade::unmerged` (the provider's result, `local` attached, a
 /// `LOCAL_NOT_MERGED` warning), or at worst the provider's result as it came.
 fn with_reading(result: JsValue, reading: &JsValue) -> JsValue {
-    use vehicle_doc_ocr_core::cascade;
     // Through JS and back (code the module links anyway; serde_json's own value serializer
     // would add kilobytes to the main module).
     let Some(provider) = convert::js_to_json(&result) else {
@@ -141,7 +163,7 @@ fn with_reading(result: JsValue, reading: &JsValue) -> JsValue {
 #[wasm_bindgen(js_name = localResult)]
 pub fn local_result(reading: JsValue) -> Result<JsValue, JsValue> {
     reading_json(&reading)
-        .and_then(|reading| vehicle_doc_ocr_core::cascade::merge(None, &reading))
+        .and_then(|reading| cascade::merge(None, &reading))
         .and_then(|merged| to_js(&merged))
         .map_err(|e| error_to_js(&e))
 }
