@@ -18,7 +18,7 @@ export function localClient(spawn, notLoaded = () => null) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> { message, resolve, reject }
-  const stats = { workersStarted: 0, memoryBytes: 0, helperMemoryBytes: 0, helperJobs: 0 };
+  const stats = { workersStarted: 0, readsPosted: 0, memoryBytes: 0, helperMemoryBytes: 0, helperJobs: 0 };
 
   function start() {
     let ready = false;
@@ -96,6 +96,7 @@ export function localClient(spawn, notLoaded = () => null) {
       signal?.addEventListener("abort", onAbort, { once: true });
       worker.busy(true);
       worker.post(entry.message);
+      stats.readsPosted += 1;
     });
   }
 

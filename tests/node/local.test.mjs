@@ -180,9 +180,13 @@ describe("recognize({ local }) off the event loop", () => {
   });
 
   test("an abort rejects with AbortedError, and the next call reads again", async () => {
+    const { localStats } = await import("../../npm/src/local-node.js");
     const ac = new AbortController();
+    const posted = localStats.readsPosted;
     const call = ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {}, signal: ac.signal });
-    setTimeout(() => ac.abort(), 1000); // the worker is reading by then (the outcome is the same earlier)
+    // Abort once the worker has the photo (a reading takes about a second; a fixed delay raced it).
+    while (localStats.readsPosted === posted) await new Promise((r) => setTimeout(r, 2));
+    ac.abort();
     await rejection(call, ocr.AbortedError);
     await rejection(
       ocr.recognize(photo("licence-0010.jpg"), { document: "vehicleLicenseFront", local: {}, signal: AbortSignal.abort() }),
