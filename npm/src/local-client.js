@@ -18,7 +18,7 @@ export function localClient(spawn, notLoaded = () => null) {
   let worker = null;
   let nextId = 1;
   const pending = new Map(); // id -> { message, resolve, reject }
-  const stats = { workersStarted: 0, readsPosted: 0, memoryBytes: 0, helperMemoryBytes: 0, helperJobs: 0 };
+  const stats = { workersStarted: 0, readsPosted: 0, stepsShared: 0, memoryBytes: 0, helperMemoryBytes: 0, helperJobs: 0 };
 
   function start() {
     let ready = false;
@@ -26,6 +26,10 @@ export function localClient(spawn, notLoaded = () => null) {
       message(m) {
         if (m?.ready === true) {
           ready = true;
+          return;
+        }
+        if (m?.shared === true) {
+          stats.stepsShared += 1; // the worker and its helper are both recognizing
           return;
         }
         const p = pending.get(m?.id);

@@ -8,6 +8,7 @@
 //             folder `models/` next to the local .wasm; Node: { det, rec, dict } file paths)
 //     helper: false: no helper worker (tests compare the readings with and without it)
 //   worker → main thread       { ready: true } once, when the worker's script has loaded
+//                              { id, shared: true } each time part of a step goes to the helper
 //                              { id, ok: true, value: { result, settled, fields }, memoryBytes,
 //                                helperMemoryBytes, helperJobs }
 //                              { id, ok: false, error: { __vehicleDocOcr, code, message, … }, fatal }
@@ -137,12 +138,16 @@ export function serve({ receive, post, loadModule, loadModels, modelsKey, spawnH
   let queue = Promise.resolve(); // one reading at a time, in order
   const helper = spawnHelper ? helperClient(spawnHelper) : null;
 
-  /** Recognizes the step's jobs, the second part on the helper; the results of every job. */
-  async function recognizeStep(step, use, picture) {
+  /**
+   * Recognizes the step's jobs, the second part on the helper (`shared()` is called once it has
+   * it); the results of every job.
+   */
+  async function recognizeStep(step, use, picture, shared) {
     const n = step.jobCount;
     const k = use && n >= 2 ? step.split : n;
     if (k >= n || k <= 0) return engine.recognizeJobs(step, 0, n);
     const theirs = use.send({ ...picture, jobs: step.jobs(k, n) });
+    shared();
     const t = Date.now();
     const mine = engine.recognizeJobs(step, 0, k);
     // The helper has as much work: one that has not answered by twice this is gone or starved.
@@ -183,7 +188,7 @@ export function serve({ receive, post, loadModule, loadModels, modelsKey, spawnH
       // The picture goes to the helper with the reading's first step only.
       let picture = use ? { ...to, picture: { gray: step.gray(), width: step.width, height: step.height } } : null;
       while (!step.done) {
-        const results = await recognizeStep(step, use, picture ?? to);
+        const results = await recognizeStep(step, use, picture ?? to, () => post({ id, shared: true }));
         picture = null;
         step.feed(results);
       }

@@ -222,8 +222,16 @@ describe("recognize({ local }) off the event loop", () => {
     const { localStats } = await import("../../npm/src/local-node.js");
     const started = localStats.workersStarted;
     const ac = new AbortController();
+    const shared = localStats.stepsShared;
     const call = ocr.recognize(photo("certificate-0000.jpg"), { document: "registrationCertificate", local: {}, signal: ac.signal });
-    setTimeout(() => ac.abort(), 1500); // past detection: the lines are being recognized by both
+    // Past detection: once a step's lines are being recognized by both (one core: no helper, so
+    // once the reading has been posted).
+    const posted = localStats.readsPosted;
+    const both = availableParallelism() >= 2;
+    while (both ? localStats.stepsShared === shared : localStats.readsPosted === posted) {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    ac.abort();
     await rejection(call, ocr.AbortedError);
     const before = localStats.helperJobs;
     const r = await ocr.recognize(photo("licence-0080.jpg"), { document: "vehicleLicenseFront", local: {} });

@@ -8,15 +8,17 @@
 //! [--w 1.0,1.3,1.8]`
 //!
 //! Prints, per crop width, how often each true character is read alone as itself, as its
-//! confusable partner, or as something else, split at probability 0.9 (the evidence of
-//! docs/LOCAL_OCR.md's acceptance rule 6). Use a corpus made with `CORPUS_ENGINE_OI=1`.
+//! confusable partner, or as something else, split at probability 0.9; and per true `0` and `O`
+//! and what the line's reading made of it, the glyph's ink width over the value's digits
+//! (`extract::glyph_ratio`, what rule 6 decides by): the evidence of docs/LOCAL_OCR.md's
+//! acceptance rule 6. Use a corpus made with `CORPUS_ENGINE_OI=1`; `--w 0` skips the crops.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
 use std::collections::BTreeMap;
 use vehicle_doc_ocr_local::geom::RotatedRect;
-use vehicle_doc_ocr_local::{engine_from_dir, truth, Line, Reading, CHECKOUT_MODELS_DIR};
+use vehicle_doc_ocr_local::{engine_from_dir, extract, truth, Line, Reading, CHECKOUT_MODELS_DIR};
 
 const STUDIED: &str = "0O1I";
 
@@ -31,6 +33,8 @@ fn main() {
     });
     // (width index, truth, outcome) -> count
     let mut tally: BTreeMap<(usize, char, String), usize> = BTreeMap::new();
+    // (truth, read) -> the glyph's width over the digits' (extract::glyph_ratio; NaN: none)
+    let mut ratios: BTreeMap<(char, char), Vec<f32>> = BTreeMap::new();
     for photo in manifest["photos"]
         .as_array()
         .unwrap()
@@ -75,9 +79,17 @@ fn main() {
             continue;
         }
         let pitch = (pos[n - 1] - pos[start]) / (n - 1 - start) as f32 * line.rect.width;
+        let read: Vec<char> = line.chars[start..].iter().map(|c| c.0).collect();
         for (j, &t) in want.iter().enumerate() {
             if !STUDIED.contains(t) {
                 continue;
+            }
+            if matches!(t, '0' | 'O') {
+                let ratio = extract::glyph_ratio(&read, line.widths.get(start..).unwrap_or(&[]), j);
+                ratios
+                    .entry((t, read[j]))
+                    .or_default()
+                    .push(ratio.unwrap_or(f32::NAN));
             }
             let r = line.rect;
             let shift = (pos[start + j] - 0.5) * r.width;
@@ -102,6 +114,12 @@ fn main() {
                 *tally.entry((wi, t, outcome)).or_default() += 1;
             }
         }
+    }
+    println!("glyph width over the value's digits 2-9 (extract::glyph_ratio), per truth/read:");
+    for ((t, r), v) in &mut ratios {
+        v.sort_by(f32::total_cmp);
+        let shown: Vec<String> = v.iter().map(|x| format!("{x:.2}")).collect();
+        println!("  true {t} read {r} ({}): {}", v.len(), shown.join(" "));
     }
     for (wi, w) in widths.iter().enumerate() {
         println!("\ncrop {w}x the character pitch");

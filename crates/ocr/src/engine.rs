@@ -31,6 +31,10 @@ pub struct Line {
     /// probable first (up to [`ALTERNATIVES`]; `'\0'` is the CTC blank: no character). Lets a
     /// field whose character set is known (plates, VINs) take the best allowed reading.
     pub alternatives: Vec<Vec<(char, f32)>>,
+    /// Per character of `text`, the width of its glyph's ink ([`ink_widths`]), in pixels of the
+    /// recognizer's 48-pixel-high input (0: not measured). Tells a `0` from an `O` where the
+    /// recognizer cannot (acceptance rule 6).
+    pub widths: Vec<f32>,
     /// Mean of the characters' probabilities (0 when no character was read).
     pub confidence: f32,
     /// Where the line is in the picture (pixels of the picture given to [`Engine::read`]).
@@ -511,6 +515,7 @@ impl Recognizer {
             return Ok(None);
         }
         let confidence = chars.iter().map(|c| c.1).sum::<f32>() / chars.len() as f32;
+        let widths = ink_widths(&crop, ow, REC_HEIGHT, &positions);
         let (w, h) = (luma.width as f32, luma.height as f32);
         let at_edge = reaches(&r, [0.0, 0.0, w, h], [true; 4]);
         Ok(Some(Line {
@@ -518,11 +523,108 @@ impl Recognizer {
             chars,
             positions,
             alternatives,
+            widths,
             confidence,
             rect: r,
             at_edge,
         }))
     }
+}
+
+/// Per character emitted at `positions` (fractions of the width) of the `w` × `h` crop `grey`
+/// read in `steps` CTC steps, the width in pixels of the run of inked columns its position lies
+/// in. Ink is darker than Otsu's threshold of the crop; only the rows of the print's band count
+/// (the rows around the inkiest one that hold at least a fifth of its ink: a mark below or
+/// above the print stays out), and a column is inked with at least two ink
+/// pixels there. 0 (not measured) where the position is more than two pixels from ink, where the
+/// crop has no contrast, where two characters fall in one run (glyphs that touch, or print joined
+/// by a mark behind it: the width is neither's), or where a run no character is in lies beside
+/// the character's closer than its run is wide (a glyph whose thin strokes fell under the
+/// threshold, split in two).
+pub fn ink_widths(grey: &[f32], w: usize, h: usize, positions: &[f32]) -> Vec<f32> {
+    let mut out = vec![0.0; positions.len()];
+    if w == 0 || h == 0 || grey.len() != w * h {
+        return out;
+    }
+    let Some(t) = otsu(grey) else {
+        return out;
+    };
+    let ink = |x: usize, y: usize| grey[y * w + x] < t;
+    let rows: Vec<usize> = (0..h)
+        .map(|y| (0..w).filter(|&x| ink(x, y)).count())
+        .collect();
+    let Some((peak, &most)) = rows.iter().enumerate().max_by_key(|(_, n)| **n) else {
+        return out;
+    };
+    let in_band = |y: &usize| rows[*y] * 5 >= most;
+    let top = (0..=peak).rev().take_while(in_band).last().unwrap_or(peak);
+    let bottom = (peak..h).take_while(in_band).last().unwrap_or(peak);
+    let inked: Vec<bool> = (0..w)
+        .map(|x| (top..=bottom).filter(|&y| ink(x, y)).count() >= 2)
+        .collect();
+    // The runs `(start, end)` of inked columns, left to right.
+    let mut all: Vec<(usize, usize)> = Vec::new();
+    for (x, &i) in inked.iter().enumerate() {
+        match all.last_mut() {
+            Some(r) if i && r.1 == x => r.1 = x + 1,
+            _ if i => all.push((x, x + 1)),
+            _ => {}
+        }
+    }
+    // Per character, the index of the run its position lies in (or within two pixels of).
+    let owner: Vec<Option<usize>> = positions
+        .iter()
+        .map(|&p| {
+            let x = p * w as f32;
+            all.iter()
+                .position(|&(a, b)| x >= a as f32 - 2.0 && x < b as f32 + 2.0)
+        })
+        .collect();
+    let claimed = |k: usize| owner.iter().filter(|o| **o == Some(k)).count();
+    for (o, k) in out.iter_mut().zip(&owner) {
+        let Some(k) = *k else { continue };
+        let (a, b) = all[k];
+        // A run nobody's position is in, closer than the run is wide: the rest of a glyph whose
+        // thin strokes fell under the threshold (a `0` seen as `(` and `)`).
+        let split = [k.checked_sub(1), Some(k + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| all.get(j).map(|r| (j, *r)))
+            .any(|(j, (c, d))| claimed(j) == 0 && c.max(a) - d.min(b) <= b - a);
+        if claimed(k) == 1 && !split {
+            *o = (b - a) as f32;
+        }
+    }
+    out
+}
+
+/// Otsu's threshold of grey values 0–255 (`None` when they are all alike).
+fn otsu(grey: &[f32]) -> Option<f32> {
+    let mut hist = [0u32; 256];
+    for &g in grey {
+        hist[g.clamp(0.0, 255.0) as usize] += 1;
+    }
+    let total = grey.len() as f64;
+    let sum: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| i as f64 * n as f64)
+        .sum();
+    let (mut w0, mut s0, mut best) = (0.0f64, 0.0f64, None::<(f64, usize)>);
+    for (i, &n) in hist.iter().enumerate() {
+        w0 += n as f64;
+        s0 += i as f64 * n as f64;
+        let w1 = total - w0;
+        if w0 == 0.0 || w1 == 0.0 {
+            continue;
+        }
+        let (m0, m1) = (s0 / w0, (sum - s0) / w1);
+        let between = w0 * w1 * (m0 - m1) * (m0 - m1);
+        if best.is_none_or(|(b, _)| between > b) {
+            best = Some((between, i));
+        }
+    }
+    best.map(|(_, i)| i as f32 + 0.5)
 }
 
 /// The characters of a line, with where they were emitted and their runners-up.
@@ -755,6 +857,50 @@ mod tests {
             .join(name);
         let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{name}: {e}"));
         decode(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"))
+    }
+
+    #[test]
+    fn ink_widths_measure_each_glyph_where_it_was_emitted() {
+        // 100 x 48, white; dark glyphs 24 px high: 10 px, 14 px, two 8 px ones touching (one
+        // run), two 4 px ones joined by a grey mark behind them, and a 10 px one whose middle
+        // columns have one ink pixel only (its thin strokes lost: two runs).
+        let (w, h) = (100usize, 48usize);
+        let mut grey = vec![230.0f32; w * h];
+        let mut dark = |x0: usize, x1: usize, y0: usize, y1: usize, v: f32| {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    grey[y * w + x] = v;
+                }
+            }
+        };
+        for (x0, x1) in [(5, 15), (25, 39), (50, 58), (58, 66), (68, 72), (74, 78)] {
+            dark(x0, x1, 12, 36, 20.0);
+        }
+        dark(66, 80, 30, 33, 20.0);
+        dark(82, 84, 12, 36, 20.0);
+        dark(90, 92, 12, 36, 20.0);
+        dark(84, 90, 12, 13, 20.0);
+        // A mark below the print (a seal's edge) is out of the print's band.
+        dark(0, 40, 40, 48, 20.0);
+        let at = |x: f32| x / w as f32;
+        let widths = ink_widths(
+            &grey,
+            w,
+            h,
+            &[10.0, 32.0, 54.0, 62.0, 70.0, 76.0, 87.0].map(at),
+        );
+        assert_eq!(widths, vec![10.0, 14.0, 0.0, 0.0, 0.0, 0.0, 0.0]);
+        // Within two pixels of ink: measured; farther: not.
+        let moved = [16.5, 32.0, 54.0, 62.0, 70.0, 76.0, 87.0].map(at);
+        assert_eq!(ink_widths(&grey, w, h, &moved)[0], 10.0);
+        assert_eq!(ink_widths(&grey, w, h, &[at(18.5)]), vec![0.0]);
+        // Half of the split glyph, with its other half beside it unclaimed: not measured; both
+        // halves claimed (two characters): each its own.
+        assert_eq!(ink_widths(&grey, w, h, &[at(83.0)]), vec![0.0]);
+        let both = [10.0, 32.0, 54.0, 62.0, 70.0, 76.0, 83.0, 91.0].map(at);
+        assert_eq!(ink_widths(&grey, w, h, &both)[6..], [2.0, 2.0]);
+        // No contrast: nothing measured.
+        assert_eq!(ink_widths(&vec![200.0; w * h], w, h, &[0.5]), vec![0.0]);
     }
 
     #[test]

@@ -28,7 +28,8 @@ enum Kind {
     /// Letters and digits in a structured code (model code, engine model).
     Code,
     /// Letters and digits in no order the reader can lean on (engine number): as [`Kind::Code`],
-    /// and never accepted holding a `0` or an `O` ([`Acceptance::Ambiguous`]).
+    /// and never accepted holding a `0`, nor an `O` whose glyph is not clearly wider than the
+    /// digits ([`wide_as_an_oh`]; [`Acceptance::Ambiguous`] otherwise).
     Serial,
     /// A person's or company's name: Chinese characters only.
     Name,
@@ -161,6 +162,13 @@ const CONFUSABLE_BAR: f32 = 0.99;
 /// The confusables' bar when the second reading (another crop) read the same value and gave that
 /// character at least this probability too: two samplings both sure of it.
 const AGREED_CONFUSABLE_BAR: f32 = 0.98;
+
+/// An engine number's `O`: its glyph's width over its digits' ([`glyph_ratio`]) in this range
+/// (wider than a digit, not two glyphs that touch). Measured on the corpora's engine numbers
+/// (`examples/isolate.rs`): every `0` 0.89–1.08, every `O` 1.27–1.57.
+const OH_RATIO: (f32, f32) = (1.25, 1.65);
+/// The widest of the reference digits at most this times the narrowest.
+const REFERENCE_SPREAD: f32 = 1.4;
 
 /// Whether a field is settled without a provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -366,6 +374,8 @@ struct ReadValue {
     text: String,
     chars: Vec<(char, f32)>,
     alternatives: Vec<Vec<(char, f32)>>,
+    /// The glyphs' ink widths ([`Line::widths`]), aligned with `chars` (0: not measured).
+    widths: Vec<f32>,
     /// The probabilities of characters removed by [`constrain`] (as blanks): they count in the
     /// value's lowest probability.
     dropped: Vec<f32>,
@@ -393,9 +403,13 @@ impl ReadValue {
     }
 }
 
-/// The value in `chars` (fillers trimmed at both ends); `alternatives` aligned with `chars`
-/// (empty when unknown).
-fn value_of_with(chars: &[(char, f32)], alternatives: &[Vec<(char, f32)>]) -> Option<ReadValue> {
+/// The value in `chars` (fillers trimmed at both ends); `alternatives` and `widths` aligned with
+/// `chars` (empty when unknown).
+fn value_of_with(
+    chars: &[(char, f32)],
+    alternatives: &[Vec<(char, f32)>],
+    widths: &[f32],
+) -> Option<ReadValue> {
     let start = chars.iter().position(|c| !is_filler(c.0))?;
     let end = chars.iter().rposition(|c| !is_filler(c.0))? + 1;
     if start >= end {
@@ -408,6 +422,7 @@ fn value_of_with(chars: &[(char, f32)], alternatives: &[Vec<(char, f32)>]) -> Op
         alternatives: alternatives
             .get(start..end)
             .map_or_else(Vec::new, <[_]>::to_vec),
+        widths: widths.get(start..end).map_or_else(Vec::new, <[_]>::to_vec),
         dropped: Vec::new(),
     })
 }
@@ -416,7 +431,8 @@ fn value_of_with(chars: &[(char, f32)], alternatives: &[Vec<(char, f32)>]) -> Op
 fn value_of_line(line: &Line, start: usize) -> Option<ReadValue> {
     let start = start.min(line.chars.len());
     let alts = line.alternatives.get(start..).unwrap_or(&[]);
-    value_of_with(&line.chars[start..], alts)
+    let widths = line.widths.get(start..).unwrap_or(&[]);
+    value_of_with(&line.chars[start..], alts, widths)
 }
 
 /// Whether `c` may stand in a value of `kind` as far as its character set is known for certain:
@@ -465,8 +481,10 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
     let ok = |o: Option<char>| o.is_none_or(|c| allowed(kind, c));
     let mut chars = Vec::with_capacity(v.chars.len());
     let mut alternatives = Vec::with_capacity(v.chars.len());
-    for (c, alts) in v.chars.iter().zip(&v.alternatives) {
+    let mut widths = Vec::with_capacity(v.chars.len());
+    for (i, (c, alts)) in v.chars.iter().zip(&v.alternatives).enumerate() {
         let read = outcome(kind, c.0);
+        let width = v.widths.get(i).copied().unwrap_or(0.0);
         if ok(read) {
             // An allowed character: its probability among the allowed outcomes, its own and the
             // same outcome's classes (`0` and `０`) over what the excluded ones leave.
@@ -486,6 +504,7 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
             };
             chars.push((c.0, p.max(c.1)));
             alternatives.push(alts.clone());
+            widths.push(width);
             continue;
         }
         let mut excluded = c.1;
@@ -504,6 +523,7 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
             // No allowed runner-up known: leave it (the core refuses the value).
             chars.push(*c);
             alternatives.push(alts.clone());
+            widths.push(width);
             continue;
         };
         let p = if excluded < 1.0 {
@@ -516,11 +536,14 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
             Some(b) => {
                 chars.push((b, p));
                 alternatives.push(Vec::new());
+                // The glyph is the excluded character's: its width says nothing of `b`.
+                widths.push(0.0);
             }
         }
     }
     v.chars = chars;
     v.alternatives = alternatives;
+    v.widths = widths;
     v.text = v.chars.iter().map(|c| c.0).collect();
 }
 
@@ -546,28 +569,17 @@ fn without_specks(line: &Line) -> Line {
             outcome(Kind::Text, c.0).is_none() || nothing <= c.1
         })
         .collect();
-    let pick = |i: usize| keep.get(i).copied().unwrap_or(true);
-    out.chars = line
-        .chars
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| pick(*i))
-        .map(|(_, c)| *c)
-        .collect();
-    out.alternatives = line
-        .alternatives
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| pick(*i))
-        .map(|(_, a)| a.clone())
-        .collect();
-    out.positions = line
-        .positions
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| pick(*i))
-        .map(|(_, p)| *p)
-        .collect();
+    fn kept<T: Clone>(v: &[T], keep: &[bool]) -> Vec<T> {
+        v.iter()
+            .enumerate()
+            .filter(|(i, _)| keep.get(*i).copied().unwrap_or(true))
+            .map(|(_, x)| x.clone())
+            .collect()
+    }
+    out.chars = kept(&line.chars, &keep);
+    out.alternatives = kept(&line.alternatives, &keep);
+    out.positions = kept(&line.positions, &keep);
+    out.widths = kept(&line.widths, &keep);
     out.text = out.chars.iter().map(|c| c.0).collect();
     out
 }
@@ -678,6 +690,46 @@ fn shape_ok(kind: Kind, text: &str) -> bool {
     }
 }
 
+/// The width of the glyph of character `i` of a value (`chars`, `widths` aligned) over the
+/// median width of the value's digits `2`–`9` (their glyphs are alike in width in any font, a
+/// `1` is not): `None` unless at least two of those were measured and the widest is at most
+/// [`REFERENCE_SPREAD`] times the narrowest (glyphs that touch share a run and measure wide).
+pub fn glyph_ratio(chars: &[char], widths: &[f32], i: usize) -> Option<f32> {
+    let w = *widths.get(i).filter(|w| **w > 0.0)?;
+    let mut refs: Vec<f32> = chars
+        .iter()
+        .zip(widths)
+        .enumerate()
+        .filter(|&(j, (c, w))| j != i && ('2'..='9').contains(c) && *w > 0.0)
+        .map(|(_, (_, w))| *w)
+        .collect();
+    if refs.len() < 2 {
+        return None;
+    }
+    refs.sort_by(f32::total_cmp);
+    let (lo, hi) = (refs[0], refs[refs.len() - 1]);
+    if hi > REFERENCE_SPREAD * lo {
+        return None;
+    }
+    let n = refs.len();
+    let median = if n % 2 == 1 {
+        refs[n / 2]
+    } else {
+        (refs[n / 2 - 1] + refs[n / 2]) / 2.0
+    };
+    Some(w / median)
+}
+
+/// Whether the glyph of an engine number's `O` at `i` is wide enough to be one: its width over
+/// the digits' ([`glyph_ratio`]) in [`OH_RATIO`], where no `0` measured on the corpora was (rule
+/// 6 of docs/LOCAL_OCR.md). A `0` is never decided this way: in a monospaced print an `O` is as
+/// narrow as a `0` (DejaVu Sans Mono, Liberation Mono, Noto Sans Mono CJK:
+/// `bench/ocr/glyph_widths.py`), and the documents' print is not known here.
+fn wide_as_an_oh(v: &ReadValue, i: usize) -> bool {
+    let chars: Vec<char> = v.chars.iter().map(|c| c.0).collect();
+    glyph_ratio(&chars, &v.widths, i).is_some_and(|r| (OH_RATIO.0..=OH_RATIO.1).contains(&r))
+}
+
 /// The acceptance rule (the only one): see the module's documentation. `second`: when the second
 /// reading agreed, its probabilities of the value's characters (aligned with `value`'s).
 fn verdict(
@@ -703,7 +755,14 @@ fn verdict(
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
-    if kind == Kind::Serial && v.text.contains(['0', 'O']) {
+    if kind == Kind::Serial
+        && !v
+            .chars
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| matches!(c.0, '0' | 'O'))
+            .all(|(i, c)| c.0 == 'O' && wide_as_an_oh(v, i))
+    {
         return Acceptance::Ambiguous;
     }
     // NaN never passes.
@@ -983,6 +1042,7 @@ mod tests {
                 .map(|i| (i as f32 + 0.5) / text.chars().count() as f32)
                 .collect(),
             alternatives: Vec::new(),
+            widths: Vec::new(),
             confidence: p,
             rect: RotatedRect {
                 center: [x, y],
@@ -1113,10 +1173,15 @@ mod tests {
     }
 
     #[test]
-    fn an_engine_number_holding_0_or_o_is_ambiguous_whatever_its_probabilities() {
-        let verdict_of = |engine: &str| {
+    fn an_engine_number_holding_0_is_ambiguous_and_its_o_only_where_the_glyph_is_wide() {
+        // `widths`: the engine number's glyphs' ink widths (none: not measured).
+        let verdict_of = |engine: &str, widths: Option<&[f32]>| {
             let mut lines = front_lines("LL1WNUJE8JPARFXLA");
-            lines.push(line(&format!("发动机号码{engine}"), 300.0, 440.0, 0.9999));
+            let mut l = line(&format!("发动机号码{engine}"), 300.0, 440.0, 0.9999);
+            if let Some(w) = widths {
+                l.widths = [20.0; 5].iter().chain(w).copied().collect();
+            }
+            lines.push(l);
             let sure = |l: &Line, _: usize| Some(l.clone());
             extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, sure)
                 .fields
@@ -1124,10 +1189,55 @@ mod tests {
                 .find(|f| f.field == "engineNumber")
                 .map(|f| f.acceptance)
         };
-        assert_eq!(verdict_of("4G15S7A123"), Some(Acceptance::Accepted));
-        // Read at 0.9999 in both readings: still paid for.
-        assert_eq!(verdict_of("4G15S7A1230"), Some(Acceptance::Ambiguous));
-        assert_eq!(verdict_of("OM6512"), Some(Acceptance::Ambiguous));
+        assert_eq!(verdict_of("4G15S7A123", None), Some(Acceptance::Accepted));
+        // Read at 0.9999 in both readings, the glyph not measured: paid for.
+        assert_eq!(verdict_of("4G15S7A1230", None), Some(Acceptance::Ambiguous));
+        assert_eq!(verdict_of("OM6512", None), Some(Acceptance::Ambiguous));
+        //            4     G     1    5     S     7     A     1    2     3     0|O
+        let narrow = [
+            10.0, 11.0, 5.0, 10.0, 10.0, 10.0, 12.0, 5.0, 10.0, 10.0, 10.0,
+        ];
+        let mut wide = narrow;
+        wide[10] = 14.0;
+        // An O clearly wider than the digits: accepted.
+        assert_eq!(
+            verdict_of("4G15S7A123O", Some(&wide)),
+            Some(Acceptance::Accepted)
+        );
+        // A 0 is never decided by its width (in a monospaced print an O is as narrow), nor an
+        // O as narrow as the digits, or a little wider, or two glyphs that touch.
+        assert_eq!(
+            verdict_of("4G15S7A1230", Some(&narrow)),
+            Some(Acceptance::Ambiguous)
+        );
+        assert_eq!(
+            verdict_of("4G15S7A1230", Some(&wide)),
+            Some(Acceptance::Ambiguous)
+        );
+        assert_eq!(
+            verdict_of("4G15S7A123O", Some(&narrow)),
+            Some(Acceptance::Ambiguous)
+        );
+        for o in [12.0, 17.0, 21.0] {
+            let mut w = narrow;
+            w[10] = o;
+            assert_eq!(
+                verdict_of("4G15S7A123O", Some(&w)),
+                Some(Acceptance::Ambiguous),
+                "{o}"
+            );
+        }
+        // Fewer than two digits 2-9 to compare with, or digits unlike one another: unmeasured.
+        assert_eq!(
+            verdict_of("OM1E1", Some(&[14.0, 15.0, 5.0, 10.0, 5.0])),
+            Some(Acceptance::Ambiguous)
+        );
+        let mut uneven = wide;
+        uneven[9] = 15.0;
+        assert_eq!(
+            verdict_of("4G15S7A123O", Some(&uneven)),
+            Some(Acceptance::Ambiguous)
+        );
         // A model code's 0 is read among digits as the code's structure has it: not ambiguous.
         let mut lines = front_lines("LL1WNUJE8JPARFXLA");
         lines.push(line("品牌型号比亚迪牌BYD7005BEV", 900.0, 440.0, 0.9999));

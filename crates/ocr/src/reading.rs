@@ -217,7 +217,7 @@ pub fn decode_jobs(data: &[f32]) -> Result<Vec<RotatedRect>, LocalError> {
 }
 
 /// Recognition results on the wire (bytes; exact): per job, the number of characters
-/// (`u32::MAX`: nothing read), then per character its code, probability and position, the number
+/// (`u32::MAX`: nothing read), then per character its code, probability, position and ink width, the number
 /// of its runners-up and each one's code and probability; then the confidence and whether the
 /// line reaches the edge. The rectangle is the job's. Streams of consecutive jobs concatenate.
 pub fn encode_results(results: &[Option<Line>]) -> Vec<u8> {
@@ -236,6 +236,7 @@ pub fn encode_results(results: &[Option<Line>]) -> Vec<u8> {
                 &mut out,
                 l.positions.get(i).copied().unwrap_or(0.0).to_bits(),
             );
+            u32s(&mut out, l.widths.get(i).copied().unwrap_or(0.0).to_bits());
             let alts = l.alternatives.get(i).map_or(&[][..], |a| &a[..]);
             u32s(&mut out, alts.len() as u32);
             for &(a, q) in alts {
@@ -289,10 +290,12 @@ pub fn decode_results(bytes: &[u8], jobs: &[RotatedRect]) -> Result<Vec<Option<L
         }
         let mut chars = Vec::with_capacity(n as usize);
         let mut positions = Vec::with_capacity(n as usize);
+        let mut widths = Vec::with_capacity(n as usize);
         let mut alternatives = Vec::with_capacity(n as usize);
         for _ in 0..n {
             chars.push((w.char()?, w.f32()?));
             positions.push(w.f32()?);
+            widths.push(w.f32()?);
             let k = w.u32()?;
             if k as usize > crate::engine::ALTERNATIVES {
                 return Err(bad());
@@ -310,6 +313,7 @@ pub fn decode_results(bytes: &[u8], jobs: &[RotatedRect]) -> Result<Vec<Option<L
             chars,
             positions,
             alternatives,
+            widths,
             confidence,
             rect,
             at_edge,
