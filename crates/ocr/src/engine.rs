@@ -531,12 +531,11 @@ impl Recognizer {
     }
 }
 
-/// Per character emitted at `positions` (fractions of the width) of the `w` × `h` crop `grey`
-/// read in `steps` CTC steps, the width in pixels of the run of inked columns its position lies
-/// in. Ink is darker than Otsu's threshold of the crop; only the rows of the print's band count
-/// (the rows around the inkiest one that hold at least a fifth of its ink: a mark below or
-/// above the print stays out), and a column is inked with at least two ink
-/// pixels there. 0 (not measured) where the position is more than two pixels from ink, where the
+/// Per character emitted at `positions` (fractions of the width) of the `w` × `h` crop `grey`,
+/// the width in pixels of the run of inked columns its position lies in. Ink is darker than
+/// Otsu's threshold of the crop; only the rows of the print's band count (the rows around the
+/// inkiest one that hold at least a fifth of its ink: a mark below or above the print stays
+/// out), and a column is inked with at least two ink pixels there. 0 (not measured) where the position is more than two pixels from ink, where the
 /// crop has no contrast, where two characters fall in one run (glyphs that touch, or print joined
 /// by a mark behind it: the width is neither's), or where a run no character is in lies beside
 /// the character's closer than its run is wide (a glyph whose thin strokes fell under the
