@@ -59,7 +59,10 @@ function fakeModule() {
   return { fed, loaded: { LocalEngine, module: "module", memory: { buffer: { byteLength: 1 } } } };
 }
 
-/** Serves one reading with `helper` (how the fake helper answers); resolves to what was posted and fed. */
+/**
+ * Serves one reading with `helper` (how the fake helper answers); resolves, once the reading's
+ * answer is posted, to what was posted (the answer), fed, and how many steps were shared.
+ */
 async function readWith(helper, { use = true } = {}) {
   const { fed, loaded } = fakeModule();
   const posted = [];
@@ -72,7 +75,7 @@ async function readWith(helper, { use = true } = {}) {
       },
       post: (m) => {
         posted.push(m);
-        if (m.id !== undefined) resolve();
+        if (m.id !== undefined && m.ok !== undefined) resolve();
       },
       loadModule: async () => loaded,
       loadModels: async () => ({ det: 1, rec: 2, dict: "" }),
@@ -93,7 +96,8 @@ async function readWith(helper, { use = true } = {}) {
   });
   handler({ id: 1, wasm: null, models: null, bytes: new Uint8Array(1), document: "vehicleLicenseFront", helper: use });
   await answered;
-  return { posted: posted.filter((m) => m.id !== undefined), fed, spawned };
+  const shared = posted.filter((m) => m.shared === true && m.id === 1).length;
+  return { posted: posted.filter((m) => m.id !== undefined && m.ok !== undefined), fed, spawned, shared };
 }
 
 /** The helper's answer: its jobs' indexes + 100. */
@@ -105,8 +109,10 @@ const answer = (m, message) => {
 
 describe("the reading worker and its helper", () => {
   test("each step: the first part read by the worker, the rest by the helper, fed back in order; the picture sent once", async () => {
-    const { posted, fed, spawned } = await readWith(answer);
+    const { posted, fed, spawned, shared } = await readWith(answer);
     assert.equal(posted[0].ok, true);
+    // The client is told each time both are reading (tests abort then).
+    assert.equal(shared, 2);
     assert.deepEqual(fed, [
       [0, 1, 102, 103, 104],
       [0, 1, 102],
@@ -151,9 +157,10 @@ describe("the reading worker and its helper", () => {
   });
 
   test("helper: false: no helper is started", async () => {
-    const { posted, fed, spawned } = await readWith(answer, { use: false });
+    const { posted, fed, spawned, shared } = await readWith(answer, { use: false });
     assert.equal(posted[0].ok, true);
     assert.equal(spawned.count, 0);
+    assert.equal(shared, 0);
     assert.deepEqual(fed, [
       [0, 1, 2, 3, 4],
       [0, 1, 2],
