@@ -579,7 +579,14 @@ pub fn ink_widths(grey: &[f32], w: usize, h: usize, positions: &[f32]) -> Vec<f3
                 .position(|&(a, b)| x >= a as f32 - 2.0 && x < b as f32 + 2.0)
         })
         .collect();
-    let claimed = |k: usize| owner.iter().filter(|o| **o == Some(k)).count();
+    // Per run, how many characters' positions lie in it.
+    let mut claims = vec![0usize; all.len()];
+    for k in owner.iter().flatten() {
+        if let Some(n) = claims.get_mut(*k) {
+            *n += 1;
+        }
+    }
+    let claimed = |k: usize| claims.get(k).copied().unwrap_or(0);
     for (o, k) in out.iter_mut().zip(&owner) {
         let Some(k) = *k else { continue };
         let (a, b) = all[k];

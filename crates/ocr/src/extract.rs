@@ -725,9 +725,8 @@ pub fn glyph_ratio(chars: &[char], widths: &[f32], i: usize) -> Option<f32> {
 /// 6 of docs/LOCAL_OCR.md). A `0` is never decided this way: in a monospaced print an `O` is as
 /// narrow as a `0` (DejaVu Sans Mono, Liberation Mono, Noto Sans Mono CJK:
 /// `bench/ocr/glyph_widths.py`), and the documents' print is not known here.
-fn wide_as_an_oh(v: &ReadValue, i: usize) -> bool {
-    let chars: Vec<char> = v.chars.iter().map(|c| c.0).collect();
-    glyph_ratio(&chars, &v.widths, i).is_some_and(|r| (OH_RATIO.0..=OH_RATIO.1).contains(&r))
+fn wide_as_an_oh(chars: &[char], widths: &[f32], i: usize) -> bool {
+    glyph_ratio(chars, widths, i).is_some_and(|r| (OH_RATIO.0..=OH_RATIO.1).contains(&r))
 }
 
 /// The acceptance rule (the only one): see the module's documentation. `second`: when the second
@@ -755,15 +754,16 @@ fn verdict(
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
-    if kind == Kind::Serial
-        && !v
-            .chars
+    if kind == Kind::Serial {
+        let chars: Vec<char> = v.chars.iter().map(|c| c.0).collect();
+        if !chars
             .iter()
             .enumerate()
-            .filter(|(_, c)| matches!(c.0, '0' | 'O'))
-            .all(|(i, c)| c.0 == 'O' && wide_as_an_oh(v, i))
-    {
-        return Acceptance::Ambiguous;
+            .filter(|(_, c)| matches!(c, '0' | 'O'))
+            .all(|(i, c)| *c == 'O' && wide_as_an_oh(&chars, &v.widths, i))
+        {
+            return Acceptance::Ambiguous;
+        }
     }
     // NaN never passes.
     // A confusable character: 0.99, or 0.98 in both readings.
@@ -1197,47 +1197,39 @@ mod tests {
         let narrow = [
             10.0, 11.0, 5.0, 10.0, 10.0, 10.0, 12.0, 5.0, 10.0, 10.0, 10.0,
         ];
-        let mut wide = narrow;
-        wide[10] = 14.0;
+        let with_last = |o: f32| {
+            let mut w = narrow;
+            w[10] = o;
+            w
+        };
+        let wide = with_last(14.0);
         // An O clearly wider than the digits: accepted.
         assert_eq!(
             verdict_of("4G15S7A123O", Some(&wide)),
             Some(Acceptance::Accepted)
         );
-        // A 0 is never decided by its width (in a monospaced print an O is as narrow), nor an
-        // O as narrow as the digits, or a little wider, or two glyphs that touch.
-        assert_eq!(
-            verdict_of("4G15S7A1230", Some(&narrow)),
-            Some(Acceptance::Ambiguous)
-        );
-        assert_eq!(
-            verdict_of("4G15S7A1230", Some(&wide)),
-            Some(Acceptance::Ambiguous)
-        );
-        assert_eq!(
-            verdict_of("4G15S7A123O", Some(&narrow)),
-            Some(Acceptance::Ambiguous)
-        );
-        for o in [12.0, 17.0, 21.0] {
-            let mut w = narrow;
-            w[10] = o;
-            assert_eq!(
-                verdict_of("4G15S7A123O", Some(&w)),
-                Some(Acceptance::Ambiguous),
-                "{o}"
-            );
-        }
-        // Fewer than two digits 2-9 to compare with, or digits unlike one another: unmeasured.
-        assert_eq!(
-            verdict_of("OM1E1", Some(&[14.0, 15.0, 5.0, 10.0, 5.0])),
-            Some(Acceptance::Ambiguous)
-        );
         let mut uneven = wide;
         uneven[9] = 15.0;
-        assert_eq!(
-            verdict_of("4G15S7A123O", Some(&uneven)),
-            Some(Acceptance::Ambiguous)
-        );
+        // Paid for: a 0 is never decided by its width (in a monospaced print an O is as
+        // narrow), nor an O as narrow as the digits, or a little wider, or two glyphs that touch;
+        // nor one with fewer than two digits 2-9 to compare with, or digits unlike one another.
+        let ambiguous: [(&str, &[f32]); 8] = [
+            ("4G15S7A1230", &narrow),
+            ("4G15S7A1230", &wide),
+            ("4G15S7A123O", &narrow),
+            ("4G15S7A123O", &with_last(12.0)),
+            ("4G15S7A123O", &with_last(17.0)),
+            ("4G15S7A123O", &with_last(21.0)),
+            ("OM1E1", &[14.0, 15.0, 5.0, 10.0, 5.0]),
+            ("4G15S7A123O", &uneven),
+        ];
+        for (engine, widths) in ambiguous {
+            assert_eq!(
+                verdict_of(engine, Some(widths)),
+                Some(Acceptance::Ambiguous),
+                "{engine} {widths:?}"
+            );
+        }
         // A model code's 0 is read among digits as the code's structure has it: not ambiguous.
         let mut lines = front_lines("LL1WNUJE8JPARFXLA");
         lines.push(line("品牌型号比亚迪牌BYD7005BEV", 900.0, 440.0, 0.9999));
