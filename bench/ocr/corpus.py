@@ -18,7 +18,8 @@ and only mild degradations (clean, noise, low light, slight defocus or shake, gl
 "legible" target's noise rule). `CORPUS_KIND=clean`: every photo
 clean, as the gate corpus's clean ones (the local reader's held-out set, with its own
 `CORPUS_SEED`); `CORPUS_KIND=back`: clean photos of the 行驶证's back page (副页).
-`CORPUS_ENGINE_OI=1`: engine numbers may hold O and I. `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
+`CORPUS_ENGINE_OI=1`: engine numbers may hold O and I. `CORPUS_VALUE_FONT=mono` (or a font file):
+the values in a monospaced print. `CORPUS_INDICES=0,6` renders only those photos (the phone bench's
 realistic cases, `bench/phone.mjs`).
 
 Development and benchmark tooling only: never a dependency of the package.
@@ -102,6 +103,21 @@ def _font(path: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(path, px, index=2 if path.endswith(".ttc") else 0)  # index 2: SC
 
 
+# `CORPUS_VALUE_FONT=mono`: the values printed in a monospaced face (Noto Sans Mono CJK SC, face 7
+# of the Sans collection), where an `O` is as narrow as a `0` (the local reader's print check,
+# docs/LOCAL_OCR.md rule 6); `PATH[#FACE]`: in that font. The photos are otherwise the same.
+VALUE_FONT = os.environ.get("CORPUS_VALUE_FONT", "")
+
+
+def _value_font(path: str, px: int) -> ImageFont.FreeTypeFont:
+    if VALUE_FONT == "mono":
+        return ImageFont.truetype(FONT_SANS, px, index=7)
+    if VALUE_FONT:
+        file, _, face = VALUE_FONT.partition("#")
+        return ImageFont.truetype(file, px, index=int(face or 0))
+    return _font(path, px)
+
+
 def _licence_card(rng: random.Random, mm: float) -> tuple[Image.Image, ImageDraw.ImageDraw, int, int]:
     """A blank 行驶证 page, 88 x 60 mm at `mm` px/mm: pale security print and its border."""
     w, h = int(88 * mm), int(60 * mm)
@@ -156,7 +172,7 @@ def render_licence_back(b: dict, rng: random.Random, mm: float = 20.0) -> Image.
     inspection record with its red seal."""
     im, d, w, h = _licence_card(rng, mm)
     lab = _font(FONT_SANS, int(2.6 * mm))
-    val = _font(FONT_SERIF if rng.random() < 0.5 else FONT_SANS, int(3.1 * mm))
+    val = _value_font(FONT_SERIF if rng.random() < 0.5 else FONT_SANS, int(3.1 * mm))
     ink = (20 + rng.randint(0, 25),) * 3
     rows = [
         [("号牌号码", b["plate"], 4), ("档案编号", b["fileNumber"], 48)],
@@ -177,7 +193,7 @@ def render_licence(v: dict, rng: random.Random, mm: float = 20.0) -> Image.Image
     title = _font(FONT_BOLD, int(4.2 * mm))
     d.text((w / 2, int(6 * mm)), "中华人民共和国机动车行驶证", font=title, fill=(40, 40, 40), anchor="mm")
     lab = _font(FONT_SANS, int(2.6 * mm))
-    val = _font(FONT_SERIF if rng.random() < 0.5 else FONT_SANS, int(3.1 * mm))
+    val = _value_font(FONT_SERIF if rng.random() < 0.5 else FONT_SANS, int(3.1 * mm))
     ink = (20 + rng.randint(0, 25),) * 3
     rows = [
         [("号牌号码", v["plate"], 4), ("车辆类型", v["type"], 48)],
@@ -200,7 +216,7 @@ def render_certificate(v: dict, rng: random.Random, mm: float = 7.0) -> Image.Im
     d = ImageDraw.Draw(im)
     d.text((w / 2, int(18 * mm)), "机动车登记证书", font=_font(FONT_BOLD, int(9 * mm)), fill=(30, 30, 30), anchor="mm")
     lab = _font(FONT_SANS, int(4.2 * mm))
-    val = _font(FONT_SERIF, int(4.8 * mm))
+    val = _value_font(FONT_SERIF, int(4.8 * mm))
     rows = [
         ("1.机动车所有人/身份证明名称/号码", v["owner"] + "/居民身份证/" + "".join(rng.choice(DIGITS) for _ in range(18))),
         ("2.登记机关", rng.choice(CITIES) + "公安局交通管理局车辆管理所"),

@@ -724,7 +724,9 @@ pub fn glyph_ratio(chars: &[char], widths: &[f32], i: usize) -> Option<f32> {
 /// the digits' ([`glyph_ratio`]) in [`OH_RATIO`], where no `0` measured on the corpora was (rule
 /// 6 of docs/LOCAL_OCR.md). A `0` is never decided this way: in a monospaced print an `O` is as
 /// narrow as a `0` (DejaVu Sans Mono, Liberation Mono, Noto Sans Mono CJK:
-/// `bench/ocr/glyph_widths.py`), and the documents' print is not known here.
+/// `bench/ocr/glyph_widths.py`), and so it is in the Chinese Song and Kai faces, whose other
+/// letters measure as wide as the corpus's proportional print: neither the documents' print nor
+/// a photo's own letters tell which kind it is.
 fn wide_as_an_oh(chars: &[char], widths: &[f32], i: usize) -> bool {
     glyph_ratio(chars, widths, i).is_some_and(|r| (OH_RATIO.0..=OH_RATIO.1).contains(&r))
 }
