@@ -435,20 +435,29 @@ fn value_of_line(line: &Line, start: usize) -> Option<ReadValue> {
     value_of_with(&line.chars[start..], alts, widths)
 }
 
-/// Whether `c` may stand in a value of `kind` as far as its character set is known for certain:
-/// plates never contain the letters I and O (GA 36: not used in issuing letters and serials),
-/// VINs never contain I, O and Q (ISO 3779). `'\0'` (the CTC blank: no character) is allowed.
+/// Whether `c` (an [`outcome`]) may stand in a value of `kind` as far as its character set is
+/// known for certain: plates never contain the letters I and O (GA 36: not used in issuing
+/// letters and serials), VINs are capital letters and digits without I, O and Q (ISO 3779),
+/// codes and engine numbers capital letters and digits (their shape, [`shape_ok`]: a `×` or a
+/// `-` read there cannot be the value's). `'\0'` (the CTC blank: no character) is allowed.
 fn allowed(kind: Kind, c: char) -> bool {
     match kind {
         Kind::Plate => !matches!(c, 'I' | 'O' | 'i' | 'o'),
-        Kind::Vin => !matches!(c, 'I' | 'O' | 'Q' | 'i' | 'o' | 'q'),
+        Kind::Vin => c.is_ascii_alphanumeric() && !matches!(c, 'I' | 'O' | 'Q'),
+        Kind::Code | Kind::Serial => c.is_ascii_alphanumeric(),
         _ => true,
     }
 }
 
+/// Kinds printed in capitals only (a plate's province character aside): their lower-case
+/// classes are the same characters as the capitals.
+fn capitals(kind: Kind) -> bool {
+    matches!(kind, Kind::Plate | Kind::Vin | Kind::Code | Kind::Serial)
+}
+
 /// What a recognized class means in a value of `kind`: `None` for no character (the CTC blank
 /// `'\0'`, white space, and the fillers a value is trimmed of), else the character as the core
-/// compares it (full-width forms folded; plates and VINs upper-cased).
+/// compares it (full-width forms folded; plates, VINs, codes and engine numbers upper-cased).
 fn outcome(kind: Kind, c: char) -> Option<char> {
     if c == '\0' || c.is_whitespace() || is_filler(c) {
         return None;
@@ -457,23 +466,25 @@ fn outcome(kind: Kind, c: char) -> Option<char> {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
         _ => c,
     };
-    Some(if matches!(kind, Kind::Plate | Kind::Vin) {
+    Some(if capitals(kind) {
         c.to_ascii_uppercase()
     } else {
         c
     })
 }
 
-/// A character the field's character set excludes (a plate's `O`, a VIN's `Q`...) is replaced by
-/// the recognizer's most probable allowed outcome at that step (classes with the same outcome,
+/// A letter or digit the field's character set excludes (a plate's `O`, a VIN's `Q`...) is
+/// replaced by the recognizer's most probable allowed outcome at that step (classes with the same outcome,
 /// e.g. `0` and `０`, or the blank and a filler, summed; no character removes it), with the
 /// probability of that outcome among the allowed ones, bounded from below:
 /// `p / (1 - the excluded classes' known probabilities)`. The value's bars then apply to that
-/// probability as to any other. Without runners-up the value is left as read (and refused by the
-/// core). An allowed character keeps its place, with its probability among the allowed outcomes
+/// probability as to any other. Without runners-up, or when it is no letter or digit at all, the
+/// character is left as read (and the value refused by the core or for its shape). An allowed character keeps its place, with its probability among the allowed outcomes
 /// on the same terms: `(p + its same outcome's runners-up) / (1 - the excluded ones)` (a VIN's `0`
 /// at 0.54 against `O` at 0.46 is a `0` at 0.998; an engine number's `1` at 0.989 against `１` at
-/// 0.005 is a `1` at 0.994). Only plates and VINs exclude characters.
+/// 0.005 is a `1` at 0.994; an engine number's `X` at 0.836 against `×` at 0.142 is an `X` at
+/// 0.974). Plates, VINs, codes and engine numbers exclude characters ([`allowed`]); in those,
+/// kept as printed in capitals, a lower-case class is its capital's.
 fn constrain(kind: Kind, v: &mut ReadValue) {
     if v.alternatives.len() != v.chars.len() {
         return;
@@ -502,7 +513,17 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
             } else {
                 c.1
             };
-            chars.push((c.0, p.max(c.1)));
+            // As the core compares it where the kind is printed in capitals (`x` is `X`).
+            let shown = read.filter(|_| capitals(kind)).unwrap_or(c.0);
+            chars.push((shown, p.max(c.1)));
+            alternatives.push(alts.clone());
+            widths.push(width);
+            continue;
+        }
+        if !read.is_some_and(|r| r.is_ascii_alphanumeric()) {
+            // Not a letter or digit at all (a stroke of the label, a `×`): nothing it could be a
+            // look-alike of. Kept, and the value refused for its shape or by the core.
+            chars.push(*c);
             alternatives.push(alts.clone());
             widths.push(width);
             continue;
@@ -1325,6 +1346,55 @@ mod tests {
         // Against `7` (a plate may hold one) it stays at 0.985, under the bar.
         set(&mut lines, 1, 6, 0.985, vec![('7', 0.008), ('I', 0.001)]);
         assert!(!extract(DocumentKind::VehicleLicenseFront, &lines, None).accepted("plateNumber"));
+    }
+
+    #[test]
+    fn an_engine_number_is_capitals_and_digits_so_other_classes_count_against_nothing() {
+        // "发动机号码T2XQ4687X" (held-out photo 97): its last `X` at 0.836 against `×` at 0.142.
+        let read = |i: usize, c: char, p: f32, alts: Vec<(char, f32)>| {
+            let mut lines = front_lines("LL1WNUJE8JPARFXLA");
+            let mut l = line("发动机号码T2XQ4687X", 300.0, 440.0, 0.9999);
+            l.alternatives = vec![Vec::new(); l.chars.len()];
+            l.chars[5 + i] = (c, p);
+            l.alternatives[5 + i] = alts;
+            lines.push(l);
+            let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, |l, _| {
+                Some(l.clone())
+            });
+            let engine = match &r.result {
+                Recognized::VehicleLicenseFront(d) => d.engine_number.clone(),
+                _ => None,
+            };
+            (engine, r.accepted("engineNumber"))
+        };
+        let x = |p: f32, alts: Vec<(char, f32)>| read(8, 'X', p, alts);
+        // No engine number holds a `×`: an `X` at 0.836 / (1 - 0.142) = 0.974, over the bar.
+        assert_eq!(
+            x(0.836, vec![('×', 0.142), ('K', 0.002)]),
+            (Some("T2XQ4687X".into()), true)
+        );
+        // Nor a lower case letter: `x` is the same character as `X`.
+        assert_eq!(
+            x(0.836, vec![('x', 0.142), ('K', 0.002)]),
+            (Some("T2XQ4687X".into()), true)
+        );
+        // Against `K` (an engine number may hold one) it stays at 0.836, under the bar.
+        assert_eq!(
+            x(0.836, vec![('K', 0.142), ('×', 0.002)]),
+            (Some("T2XQ4687X".into()), false)
+        );
+        // Read `x`: printed in capitals, it is given as `X`.
+        assert_eq!(
+            read(8, 'x', 0.99, vec![('X', 0.009)]),
+            (Some("T2XQ4687X".into()), true)
+        );
+        // Read as no letter or digit at all (a `×`, a stroke read `丨`): kept, and refused for
+        // its shape even with a letter among its runners-up.
+        for c in ['×', '丨'] {
+            let (engine, accepted) = read(8, c, 0.6, vec![('X', 0.39)]);
+            assert!(!accepted, "{c}");
+            assert_eq!(engine, Some(format!("T2XQ4687{c}")));
+        }
     }
 
     #[test]
