@@ -474,17 +474,18 @@ fn outcome(kind: Kind, c: char) -> Option<char> {
 }
 
 /// A letter or digit the field's character set excludes (a plate's `O`, a VIN's `Q`...) is
-/// replaced by the recognizer's most probable allowed outcome at that step (classes with the same outcome,
-/// e.g. `0` and `０`, or the blank and a filler, summed; no character removes it), with the
-/// probability of that outcome among the allowed ones, bounded from below:
+/// replaced by the recognizer's most probable allowed outcome at that step (classes with the
+/// same outcome, e.g. `0` and `０`, or the blank and a filler, summed; no character removes it),
+/// with the probability of that outcome among the allowed ones, bounded from below:
 /// `p / (1 - the excluded classes' known probabilities)`. The value's bars then apply to that
 /// probability as to any other. Without runners-up, or when it is no letter or digit at all, the
-/// character is left as read (and the value refused by the core or for its shape). An allowed character keeps its place, with its probability among the allowed outcomes
-/// on the same terms: `(p + its same outcome's runners-up) / (1 - the excluded ones)` (a VIN's `0`
-/// at 0.54 against `O` at 0.46 is a `0` at 0.998; an engine number's `1` at 0.989 against `１` at
-/// 0.005 is a `1` at 0.994; an engine number's `X` at 0.836 against `×` at 0.142 is an `X` at
-/// 0.974). Plates, VINs, codes and engine numbers exclude characters ([`allowed`]); in those,
-/// kept as printed in capitals, a lower-case class is its capital's.
+/// character is left as read (and the value refused by the core or for its shape). An allowed
+/// character keeps its place, with its probability among the allowed outcomes on the same
+/// terms: `(p + its same outcome's runners-up) / (1 - the excluded ones)` (a VIN's `0` at 0.54
+/// against `O` at 0.46 is a `0` at 0.998; an engine number's `1` at 0.989 against `１` at 0.005
+/// is a `1` at 0.994; an engine number's `X` at 0.836 against `×` at 0.142 is an `X` at 0.974).
+/// Plates, VINs, codes and engine numbers exclude characters ([`allowed`]); in those, printed
+/// in capitals, a lower-case class is its capital's and the value holds the capital.
 fn constrain(kind: Kind, v: &mut ReadValue) {
     if v.alternatives.len() != v.chars.len() {
         return;
