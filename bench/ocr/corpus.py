@@ -104,8 +104,8 @@ def _font(path: str, px: int) -> ImageFont.FreeTypeFont:
 
 
 # `CORPUS_VALUE_FONT=mono`: the values printed in a monospaced face (Noto Sans Mono CJK SC, face 7
-# of the Sans collection), where an `O` is as narrow as a `0` (the local reader's print check,
-# docs/LOCAL_OCR.md rule 6); `PATH[#FACE]`: in that font. The photos are otherwise the same.
+# of the Sans collection), where an `O` is as narrow as a `0` and rule 6 of docs/LOCAL_OCR.md
+# cannot decide one by its width; `PATH[#FACE]`: in that font. The photos are otherwise the same.
 VALUE_FONT = os.environ.get("CORPUS_VALUE_FONT", "")
 
 
