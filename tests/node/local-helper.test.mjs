@@ -59,6 +59,9 @@ function fakeModule() {
   return { fed, loaded: { LocalEngine, module: "module", memory: { buffer: { byteLength: 1 } } } };
 }
 
+/** The worker's answer to a reading (not its `ready` or `shared` notices). */
+const isAnswer = (m) => m.id !== undefined && m.ok !== undefined;
+
 /**
  * Serves one reading with `helper` (how the fake helper answers); resolves, once the reading's
  * answer is posted, to what was posted (the answer), fed, and how many steps were shared.
@@ -75,7 +78,7 @@ async function readWith(helper, { use = true } = {}) {
       },
       post: (m) => {
         posted.push(m);
-        if (m.id !== undefined && m.ok !== undefined) resolve();
+        if (isAnswer(m)) resolve();
       },
       loadModule: async () => loaded,
       loadModels: async () => ({ det: 1, rec: 2, dict: "" }),
@@ -97,7 +100,7 @@ async function readWith(helper, { use = true } = {}) {
   handler({ id: 1, wasm: null, models: null, bytes: new Uint8Array(1), document: "vehicleLicenseFront", helper: use });
   await answered;
   const shared = posted.filter((m) => m.shared === true && m.id === 1).length;
-  return { posted: posted.filter((m) => m.id !== undefined && m.ok !== undefined), fed, spawned, shared };
+  return { posted: posted.filter(isAnswer), fed, spawned, shared };
 }
 
 /** The helper's answer: its jobs' indexes + 100. */

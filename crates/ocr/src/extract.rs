@@ -442,7 +442,7 @@ fn value_of_line(line: &Line, start: usize) -> Option<ReadValue> {
 /// `-` read there cannot be the value's). `'\0'` (the CTC blank: no character) is allowed.
 fn allowed(kind: Kind, c: char) -> bool {
     match kind {
-        Kind::Plate => !matches!(c, 'I' | 'O' | 'i' | 'o'),
+        Kind::Plate => !matches!(c, 'I' | 'O'),
         Kind::Vin => c.is_ascii_alphanumeric() && !matches!(c, 'I' | 'O' | 'Q'),
         Kind::Code | Kind::Serial => c.is_ascii_alphanumeric(),
         _ => true,
@@ -490,83 +490,97 @@ fn constrain(kind: Kind, v: &mut ReadValue) {
     if v.alternatives.len() != v.chars.len() {
         return;
     }
-    let ok = |o: Option<char>| o.is_none_or(|c| allowed(kind, c));
     let mut chars = Vec::with_capacity(v.chars.len());
     let mut alternatives = Vec::with_capacity(v.chars.len());
     let mut widths = Vec::with_capacity(v.chars.len());
     for (i, (c, alts)) in v.chars.iter().zip(&v.alternatives).enumerate() {
-        let read = outcome(kind, c.0);
         let width = v.widths.get(i).copied().unwrap_or(0.0);
-        if ok(read) {
-            // An allowed character: its probability among the allowed outcomes, its own and the
-            // same outcome's classes (`0` and `０`) over what the excluded ones leave.
-            let (mut same, mut excluded) = (c.1, 0.0f32);
-            for a in alts {
-                let o = outcome(kind, a.0);
-                if !ok(o) {
-                    excluded += a.1;
-                } else if o == read {
-                    same += a.1;
-                }
+        match constrained(kind, *c, alts) {
+            Constrained::Kept(c) => {
+                chars.push(c);
+                alternatives.push(alts.clone());
+                widths.push(width);
             }
-            let p = if excluded < 1.0 {
-                (same / (1.0 - excluded)).min(1.0)
-            } else {
-                c.1
-            };
-            // As the core compares it where the kind is printed in capitals (`x` is `X`).
-            let shown = read.filter(|_| capitals(kind)).unwrap_or(c.0);
-            chars.push((shown, p.max(c.1)));
-            alternatives.push(alts.clone());
-            widths.push(width);
-            continue;
-        }
-        if !read.is_some_and(|r| r.is_ascii_alphanumeric()) {
-            // Not a letter or digit at all (a stroke of the label, a `×`): nothing it could be a
-            // look-alike of. Kept, and the value refused for its shape or by the core.
-            chars.push(*c);
-            alternatives.push(alts.clone());
-            widths.push(width);
-            continue;
-        }
-        let mut excluded = c.1;
-        let mut mass: Vec<(Option<char>, f32)> = Vec::new();
-        for a in alts {
-            let o = outcome(kind, a.0);
-            if !ok(o) {
-                excluded += a.1;
-            } else if let Some(m) = mass.iter_mut().find(|m| m.0 == o) {
-                m.1 += a.1;
-            } else {
-                mass.push((o, a.1));
-            }
-        }
-        let Some(&(best, p)) = mass.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
-            // No allowed runner-up known: leave it (the core refuses the value).
-            chars.push(*c);
-            alternatives.push(alts.clone());
-            widths.push(width);
-            continue;
-        };
-        let p = if excluded < 1.0 {
-            (p / (1.0 - excluded)).min(1.0)
-        } else {
-            0.0
-        };
-        match best {
-            None => v.dropped.push(p),
-            Some(b) => {
-                chars.push((b, p));
+            Constrained::Replaced(c) => {
+                chars.push(c);
                 alternatives.push(Vec::new());
-                // The glyph is the excluded character's: its width says nothing of `b`.
+                // The glyph is the excluded character's: its width says nothing of the other.
                 widths.push(0.0);
             }
+            Constrained::Dropped(p) => v.dropped.push(p),
         }
     }
     v.chars = chars;
     v.alternatives = alternatives;
     v.widths = widths;
     v.text = v.chars.iter().map(|c| c.0).collect();
+}
+
+/// What [`constrain`] makes of one character.
+enum Constrained {
+    /// It stays (its probability among the allowed outcomes; a capital for a lower-case class).
+    Kept((char, f32)),
+    /// An excluded letter or digit: the most probable allowed outcome among its runners-up.
+    Replaced((char, f32)),
+    /// That outcome is no character: removed, its probability kept for the value's lowest.
+    Dropped(f32),
+}
+
+/// One character `c` with its runners-up `alts`, as [`constrain`] says.
+fn constrained(kind: Kind, c: (char, f32), alts: &[(char, f32)]) -> Constrained {
+    let ok = |o: Option<char>| o.is_none_or(|c| allowed(kind, c));
+    let read = outcome(kind, c.0);
+    if ok(read) {
+        // An allowed character: its probability among the allowed outcomes, its own and the
+        // same outcome's classes (`0` and `０`) over what the excluded ones leave.
+        let (mut same, mut excluded) = (c.1, 0.0f32);
+        for a in alts {
+            let o = outcome(kind, a.0);
+            if !ok(o) {
+                excluded += a.1;
+            } else if o == read {
+                same += a.1;
+            }
+        }
+        let p = if excluded < 1.0 {
+            (same / (1.0 - excluded)).min(1.0)
+        } else {
+            c.1
+        };
+        // Where the kind is printed in capitals, the value holds the capital (`x` is `X`).
+        let shown = read.filter(|_| capitals(kind)).unwrap_or(c.0);
+        return Constrained::Kept((shown, p.max(c.1)));
+    }
+    if !read.is_some_and(|r| r.is_ascii_alphanumeric()) {
+        // Not a letter or digit at all (a stroke of the label, a `×`): nothing it could be a
+        // look-alike of. Kept, and the value refused for its shape or by the core.
+        return Constrained::Kept(c);
+    }
+    let mut excluded = c.1;
+    let mut mass: Vec<(Option<char>, f32)> = Vec::new();
+    for a in alts {
+        let o = outcome(kind, a.0);
+        if !ok(o) {
+            excluded += a.1;
+        } else if let Some(m) = mass.iter_mut().find(|m| m.0 == o) {
+            m.1 += a.1;
+        } else {
+            mass.push((o, a.1));
+        }
+    }
+    let Some(&(best, p)) = mass.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+        // No allowed runner-up known: leave it (the core refuses the value).
+        return Constrained::Kept(c);
+    };
+    let p = if excluded < 1.0 {
+        (p / (1.0 - excluded)).min(1.0)
+    } else {
+        0.0
+    };
+    match best {
+        None => Constrained::Dropped(p),
+        Some(b) => Constrained::Replaced((b, p)),
+    }
 }
 
 /// The second reading with its specks removed: a character whose runners-up that mean no
@@ -778,7 +792,7 @@ fn verdict(
     if !shape_ok(kind, &v.text) {
         return Acceptance::Shape;
     }
-    if kind == Kind::Serial {
+    if kind == Kind::Serial && v.text.contains(['0', 'O']) {
         let chars: Vec<char> = v.chars.iter().map(|c| c.0).collect();
         if !chars
             .iter()
@@ -1352,12 +1366,15 @@ mod tests {
     #[test]
     fn an_engine_number_is_capitals_and_digits_so_other_classes_count_against_nothing() {
         // "发动机号码T2XQ4687X" (held-out photo 97): its last `X` at 0.836 against `×` at 0.142.
-        let read = |i: usize, c: char, p: f32, alts: Vec<(char, f32)>| {
+        // The engine number with its last character read `c` at `p`, runners-up `alts`.
+        let read = |c: char, p: f32, alts: Vec<(char, f32)>| {
             let mut lines = front_lines("LL1WNUJE8JPARFXLA");
             let mut l = line("发动机号码T2XQ4687X", 300.0, 440.0, 0.9999);
             l.alternatives = vec![Vec::new(); l.chars.len()];
-            l.chars[5 + i] = (c, p);
-            l.alternatives[5 + i] = alts;
+            if let (Some(last), Some(a)) = (l.chars.last_mut(), l.alternatives.last_mut()) {
+                *last = (c, p);
+                *a = alts;
+            }
             lines.push(l);
             let r = extract_with_reread(DocumentKind::VehicleLicenseFront, &lines, None, |l, _| {
                 Some(l.clone())
@@ -1368,7 +1385,7 @@ mod tests {
             };
             (engine, r.accepted("engineNumber"))
         };
-        let x = |p: f32, alts: Vec<(char, f32)>| read(8, 'X', p, alts);
+        let x = |p: f32, alts: Vec<(char, f32)>| read('X', p, alts);
         // No engine number holds a `×`: an `X` at 0.836 / (1 - 0.142) = 0.974, over the bar.
         assert_eq!(
             x(0.836, vec![('×', 0.142), ('K', 0.002)]),
@@ -1386,13 +1403,13 @@ mod tests {
         );
         // Read `x`: printed in capitals, it is given as `X`.
         assert_eq!(
-            read(8, 'x', 0.99, vec![('X', 0.009)]),
+            read('x', 0.99, vec![('X', 0.009)]),
             (Some("T2XQ4687X".into()), true)
         );
         // Read as no letter or digit at all (a `×`, a stroke read `丨`): kept, and refused for
         // its shape even with a letter among its runners-up.
         for c in ['×', '丨'] {
-            let (engine, accepted) = read(8, c, 0.6, vec![('X', 0.39)]);
+            let (engine, accepted) = read(c, 0.6, vec![('X', 0.39)]);
             assert!(!accepted, "{c}");
             assert_eq!(engine, Some(format!("T2XQ4687{c}")));
         }
